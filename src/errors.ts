@@ -1,0 +1,90 @@
+/**
+ * The one error hierarchy of activelearn. Every error carries a literal `code`, so callers
+ * (the CLI, the HTTP layer) map codes to exit statuses and HTTP statuses in one place.
+ *
+ * @example
+ * try { loadCsv("x.csv") } catch (e) { if (e instanceof ActiveLearnError && e.code === "BAD_INPUT") ... }
+ */
+export type ErrorCode =
+  | "BAD_INPUT"
+  | "BAD_OPTION"
+  | "EMPTY_POOL"
+  | "NOT_FITTED"
+  | "SHAPE_MISMATCH"
+  | "NOT_FOUND"
+  | "CONFLICT";
+
+/** Where in an input a problem sits; every field optional, filled as far as it is known. */
+export interface InputLocation {
+  readonly file?: string;
+  /** 1-based data row (the header is row 0 for CSV; for JSONL, the 1-based line). */
+  readonly row?: number;
+  readonly column?: string;
+  readonly field?: string;
+  readonly option?: string;
+}
+
+export class ActiveLearnError extends Error {
+  readonly code: ErrorCode;
+  readonly location: InputLocation;
+  constructor(code: ErrorCode, message: string, location: InputLocation = {}) {
+    super(message);
+    this.name = "ActiveLearnError";
+    this.code = code;
+    this.location = location;
+  }
+}
+
+/** Formats a location as `file, row 12, column "age"` (only the parts that are known). */
+export function formatLocation(loc: InputLocation): string {
+  const parts: string[] = [];
+  if (loc.file !== undefined) parts.push(loc.file);
+  if (loc.row !== undefined) parts.push(`row ${loc.row}`);
+  if (loc.column !== undefined) parts.push(`column "${loc.column}"`);
+  if (loc.field !== undefined) parts.push(`field "${loc.field}"`);
+  if (loc.option !== undefined) parts.push(`option --${loc.option}`);
+  return parts.join(", ");
+}
+
+/** Bad user input (files, rows, columns, fields); the message names where. */
+export class BadInputError extends ActiveLearnError {
+  constructor(message: string, location: InputLocation = {}) {
+    const where = formatLocation(location);
+    super("BAD_INPUT", where ? `${where}: ${message}` : message, location);
+    this.name = "BadInputError";
+  }
+}
+
+/** A bad command-line or API option; `problems` lists every problem found, not only the first. */
+export class BadOptionError extends ActiveLearnError {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[], option?: string) {
+    super("BAD_OPTION", problems.join("\n"), option === undefined ? {} : { option });
+    this.name = "BadOptionError";
+    this.problems = problems;
+  }
+}
+
+/** A model was used before `fit`. */
+export class NotFittedError extends ActiveLearnError {
+  constructor(what: string) {
+    super("NOT_FITTED", `${what} is not fitted: call fit() first`);
+    this.name = "NotFittedError";
+  }
+}
+
+/** Array or matrix shapes disagree. */
+export class ShapeMismatchError extends ActiveLearnError {
+  constructor(message: string) {
+    super("SHAPE_MISMATCH", message);
+    this.name = "ShapeMismatchError";
+  }
+}
+
+/** A query was asked of a pool with nothing left to label. */
+export class EmptyPoolError extends ActiveLearnError {
+  constructor(message = "the unlabeled pool is empty") {
+    super("EMPTY_POOL", message);
+    this.name = "EmptyPoolError";
+  }
+}

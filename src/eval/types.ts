@@ -1,0 +1,56 @@
+/**
+ * The results of a simulation: the shape of `shared/reference/modal-*.json`, plus what
+ * activelearn adds (spread over seeds, per-seed curves, labels to match random).
+ */
+export interface StrategyResult {
+  /** Labels spent at each evaluation point: initial, initial + batch, ..., budget. */
+  readonly labels: number[];
+  /** Test accuracy at each point, mean over seeds. */
+  readonly mean_accuracy: number[];
+  /** Population standard deviation over seeds at each point. */
+  readonly sd_accuracy: number[];
+  /** Area under the learning curve: the mean of mean_accuracy. */
+  readonly aulc: number;
+  /** Accuracy at 50, 100, 200 and the budget (where those points exist), keyed by label count. */
+  readonly acc_at: Record<string, number>;
+  /** Median time in seconds of one iteration (select + retrain), over all iterations and seeds. */
+  readonly median_iteration_s: number;
+  /**
+   * Fewest labels at which this strategy's mean accuracy reached random sampling's mean accuracy
+   * at the full budget; null if it never did within the budget.
+   */
+  readonly labels_to_match_random: number | null;
+  /** Per-seed curves. */
+  readonly per_seed: { readonly seed: number; readonly accuracy: number[]; readonly aulc: number }[];
+}
+
+export interface SimulationResults {
+  readonly dataset: string;
+  readonly rows: number;
+  readonly classes: number;
+  readonly protocol: string;
+  /** Test accuracy of the model trained on the whole labeled pool, mean over seeds. */
+  readonly full_pool_accuracy: number;
+  readonly strategies: Record<string, StrategyResult>;
+  /** The options the run used. */
+  readonly options: {
+    readonly label: string;
+    readonly text: string | null;
+    readonly seeds: number[];
+    readonly initial: number;
+    readonly batch: number;
+    readonly budget: number;
+    readonly testFraction: number;
+    readonly model: string;
+  };
+}
+
+/** Reference curves (shared/reference/modal-*.json) for side-by-side display. */
+export interface ReferenceResults {
+  readonly dataset: string;
+  readonly full_pool_accuracy: number;
+  readonly strategies: Record<
+    string,
+    { readonly labels: number[]; readonly mean_accuracy: number[]; readonly aulc: number; readonly median_iteration_s: number }
+  >;
+}
