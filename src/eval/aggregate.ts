@@ -1,0 +1,43 @@
+/** Turns per-seed runs into the results.json summary. */
+import { mean, median, sd } from "./metrics.js";
+import type { RunResult } from "./run.js";
+import type { StrategyResult } from "./types.js";
+
+const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Summarises one strategy's runs (seeds in order). */
+export function summarizeStrategy(seeds: readonly number[], runs: readonly RunResult[], budget: number): Omit<StrategyResult, "labels_to_match_random"> {
+  const labels = runs[0].labels;
+  const points = labels.length;
+  const meanAcc: number[] = [];
+  const sdAcc: number[] = [];
+  for (let t = 0; t < points; t++) {
+    const col = runs.map((r) => r.accuracy[t]);
+    meanAcc.push(round(mean(col)));
+    sdAcc.push(round(sd(col)));
+  }
+  const accAt: Record<string, number> = {};
+  for (const at of [50, 100, 200, budget]) {
+    const t = labels.indexOf(at);
+    if (t >= 0) accAt[String(at)] = meanAcc[t];
+  }
+  const times = runs.flatMap((r) => r.iterationSeconds);
+  return {
+    labels: labels.slice(),
+    mean_accuracy: meanAcc,
+    sd_accuracy: sdAcc,
+    aulc: round(mean(meanAcc)),
+    acc_at: accAt,
+    median_iteration_s: round(median(times), 6),
+    per_seed: runs.map((r, i) => ({ seed: seeds[i], accuracy: r.accuracy.map((a) => round(a)), aulc: round(mean(r.accuracy)) })),
+  };
+}
+
+/**
+ * Fewest labels at which `curve` reached `target` (random sampling's accuracy at the full budget);
+ * null if it never did.
+ */
+export function labelsToReach(labels: readonly number[], curve: readonly number[], target: number): number | null {
+  for (let t = 0; t < curve.length; t++) if (curve[t] >= target) return labels[t];
+  return null;
+}

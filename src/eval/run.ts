@@ -1,0 +1,91 @@
+/**
+ * One simulated active-learning run (one dataset, one seed, one strategy) under the comparison
+ * protocol: stratified pool/test split, featurizer fitted on the pool only, `initial` random pool
+ * items labeled (the same items for every strategy of a seed), then batches queried and answered
+ * from ground truth until the budget, test accuracy after every batch.
+ */
+import { BadOptionError } from "../errors.js";
+import type { Dataset } from "../data/types.js";
+import { TableFeaturizer } from "../features/featurizer.js";
+import type { Matrix } from "../linalg/matrix.js";
+import { Rng } from "../linalg/rng.js";
+import { ActiveLearner } from "../loop/learner.js";
+import { modelFactory, modelNeedsNonNegative } from "../models/registry.js";
+import type { QueryStrategy } from "../strategies/types.js";
+import { accuracy, argmaxRows } from "./metrics.js";
+import { stratifiedSplit } from "./split.js";
+
+export interface ProtocolOptions {
+  readonly initial: number;
+  readonly batch: number;
+  readonly budget: number;
+  readonly testFraction: number;
+  readonly model: string;
+}
+
+/** A labeled dataset encoded for simulation: class names and one class index per row. */
+export interface EncodedLabels {
+  readonly classes: readonly string[];
+  readonly y: Int32Array;
+}
+
+/** Pool and test matrices of one seed's split, with the pool's class indices. */
+export interface PreparedSplit {
+  readonly Xpool: Matrix;
+  readonly Xtest: Matrix;
+  readonly yPool: Int32Array;
+  readonly yTest: Int32Array;
+}
+
+/** Splits by seed and featurizes (fitted on the pool only). */
+export function prepareSplit(ds: Dataset, enc: EncodedLabels, seed: number, opts: ProtocolOptions): PreparedSplit {
+  const split = stratifiedSplit(enc.y, enc.classes.length, opts.testFraction, seed);
+  const f = new TableFeaturizer({ numeric: modelNeedsNonNegative(opts.model) ? "minmax" : "standardize" }).fit(ds, split.pool);
+  return {
+    Xpool: f.transform(ds, split.pool),
+    Xtest: f.transform(ds, split.test),
+    yPool: Int32Array.from(split.pool, (i) => enc.y[i]),
+    yTest: Int32Array.from(split.test, (i) => enc.y[i]),
+  };
+}
+
+export interface RunResult {
+  readonly labels: number[];
+  readonly accuracy: number[];
+  /** Seconds of each iteration: select + retrain. */
+  readonly iterationSeconds: number[];
+}
+
+/** Runs the loop for one seed and strategy on a prepared split. */
+export function simulateRun(prep: PreparedSplit, nClasses: number, strategy: QueryStrategy, seed: number, opts: ProtocolOptions): RunResult {
+  const nPool = prep.Xpool.rows;
+  if (opts.initial > nPool) throw new BadOptionError([`--initial ${opts.initial} is larger than the pool (${nPool} rows)`], "initial");
+  const budget = Math.min(opts.budget, nPool);
+  const initRng = new Rng(seed * 7919 + 17);
+  const initial = initRng.sample(Int32Array.from({ length: nPool }, (_, i) => i), opts.initial);
+  const learner = new ActiveLearner({ X: prep.Xpool, nClasses, model: modelFactory(opts.model), strategy, seed: seed * 104729 + 3 });
+  learner.teach(initial, initial.map((i) => prep.yPool[i]));
+  const labels: number[] = [];
+  const acc: number[] = [];
+  const iterationSeconds: number[] = [];
+  const evaluate = (): void => {
+    labels.push(learner.labeledCount);
+    acc.push(accuracy(argmaxRows(learner.model.predictProba(prep.Xtest), prep.Xtest.rows, nClasses), prep.yTest));
+  };
+  evaluate();
+  while (learner.labeledCount < budget) {
+    const k = Math.min(opts.batch, budget - learner.labeledCount);
+    const t0 = performance.now();
+    const sel = learner.query(k);
+    learner.teach(sel.indices, Array.from(sel.indices, (i) => prep.yPool[i]));
+    iterationSeconds.push((performance.now() - t0) / 1000);
+    evaluate();
+  }
+  return { labels, accuracy: acc, iterationSeconds };
+}
+
+/** Test accuracy of the model trained on the whole labeled pool. */
+export function fullPoolAccuracy(prep: PreparedSplit, nClasses: number, model: string): number {
+  const m = modelFactory(model)(nClasses).fit(prep.Xpool, prep.yPool);
+  return accuracy(argmaxRows(m.predictProba(prep.Xtest), prep.Xtest.rows, nClasses), prep.yTest);
+}

@@ -1,0 +1,246 @@
+/**
+ * Turns a Dataset into a feature matrix, fitted on the pool only:
+ * numeric columns mean-imputed then standardised (population sd; a constant column is only
+ * centred) or min-max scaled to [0, 1] (for models that need non-negative features);
+ * categorical columns one-hot encoded (categories unseen in the pool ignored; missing = all zero);
+ * the text column TF-IDF (sparse). Dense output without a text column, CSR with one.
+ *
+ * @example
+ * const f = new TableFeaturizer().fit(ds, poolRows);
+ * const Xpool = f.transform(ds, poolRows);
+ */
+import { BadInputError, NotFittedError } from "../errors.js";
+import type { Column, Dataset } from "../data/types.js";
+import { dense, type CsrMatrix, type Matrix } from "../linalg/matrix.js";
+import { Tfidf } from "./tfidf.js";
+
+export interface FeaturizerOptions {
+  /** Scaling of numeric columns (default "standardize"). */
+  readonly numeric?: "standardize" | "minmax";
+  /** TF-IDF minimum document frequency (default 2). */
+  readonly minDf?: number;
+  /** 2 adds word bigrams to the text features (default 1). */
+  readonly ngramMax?: 1 | 2;
+}
+
+type Part =
+  | { kind: "numeric"; name: string; center: number; scale: number; fill: number }
+  | { kind: "categorical"; name: string; categories: string[] }
+  | { kind: "text"; name: string; tfidf: Tfidf };
+
+export interface SavedFeaturizer {
+  readonly numeric: "standardize" | "minmax";
+  readonly parts: readonly unknown[];
+}
+
+const allRows = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
+
+export class TableFeaturizer {
+  readonly numeric: "standardize" | "minmax";
+  readonly minDf: number;
+  readonly ngramMax: 1 | 2;
+  private parts: Part[] | null = null;
+
+  constructor(options: FeaturizerOptions = {}) {
+    this.numeric = options.numeric ?? "standardize";
+    this.minDf = options.minDf ?? 2;
+    this.ngramMax = options.ngramMax ?? 1;
+  }
+
+  /** Number of output features. */
+  get width(): number {
+    if (this.parts === null) throw new NotFittedError("TableFeaturizer");
+    let w = 0;
+    for (const p of this.parts) w += partWidth(p);
+    return w;
+  }
+
+  /** Output feature names ("age", "state=KS", "text:refund"). */
+  featureNames(): string[] {
+    if (this.parts === null) throw new NotFittedError("TableFeaturizer");
+    const out: string[] = [];
+    for (const p of this.parts) {
+      if (p.kind === "numeric") out.push(p.name);
+      else if (p.kind === "categorical") for (const c of p.categories) out.push(`${p.name}=${c}`);
+      else for (const t of p.tfidf.vocabulary()) out.push(`${p.name}:${t}`);
+    }
+    return out;
+  }
+
+  /** Learns imputation, scaling, categories and vocabulary from `rows` of `ds` (default all). */
+  fit(ds: Dataset, rows?: ArrayLike<number>): this {
+    const idx = rows ?? allRows(ds.rows);
+    const parts: Part[] = [];
+    for (const col of ds.columns) {
+      if (col.kind === "numeric") parts.push(this.fitNumeric(col.name, col.values, idx));
+      else if (col.kind === "categorical") {
+        const seen = new Set<string>();
+        for (let t = 0; t < idx.length; t++) {
+          const v = col.values[idx[t]];
+          if (v !== null) seen.add(v);
+        }
+        parts.push({ kind: "categorical", name: col.name, categories: [...seen].sort() });
+      } else {
+        const docs = Array.from({ length: idx.length }, (_, t) => col.values[idx[t]]);
+        parts.push({ kind: "text", name: col.name, tfidf: new Tfidf({ minDf: this.minDf, ngramMax: this.ngramMax }).fit(docs) });
+      }
+    }
+    this.parts = parts;
+    return this;
+  }
+
+  private fitNumeric(name: string, values: Float64Array, idx: ArrayLike<number>): Part {
+    let sum = 0;
+    let count = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let t = 0; t < idx.length; t++) {
+      const v = values[idx[t]];
+      if (Number.isNaN(v)) continue;
+      sum += v;
+      count++;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const mean = count > 0 ? sum / count : 0;
+    if (this.numeric === "minmax") {
+      const range = count > 0 && hi > lo ? hi - lo : 1;
+      return { kind: "numeric", name, center: count > 0 ? lo : 0, scale: range, fill: mean };
+    }
+    let ss = 0;
+    for (let t = 0; t < idx.length; t++) {
+      const v = values[idx[t]];
+      if (!Number.isNaN(v)) ss += (v - mean) * (v - mean);
+    }
+    const sd = count > 0 ? Math.sqrt(ss / count) : 0;
+    return { kind: "numeric", name, center: mean, scale: sd > 0 ? sd : 1, fill: mean };
+  }
+
+  /** Features of `rows` of `ds` (default all), columns matched by name. */
+  transform(ds: Dataset, rows?: ArrayLike<number>): Matrix {
+    const parts = this.parts;
+    if (parts === null) throw new NotFittedError("TableFeaturizer");
+    const idx = rows ?? allRows(ds.rows);
+    const byName = new Map(ds.columns.map((c) => [c.name, c]));
+    const cols = parts.map((p) => {
+      const c = byName.get(p.name);
+      if (c === undefined) throw new BadInputError(`column is missing (the model was trained with it)`, { file: ds.source, column: p.name });
+      return c;
+    });
+    const n = idx.length;
+    if (!parts.some((p) => p.kind === "text")) {
+      const w = this.width;
+      const X = dense(n, w);
+      let off = 0;
+      parts.forEach((p, pi) => {
+        const col = cols[pi];
+        for (let r = 0; r < n; r++) {
+          const base = r * w + off;
+          if (p.kind === "numeric") X.data[base] = numericValue(p, col, idx[r], ds);
+          else if (p.kind === "categorical") {
+            const v = categoryOf(col, idx[r]);
+            const j = v === null ? -1 : binarySearch(p.categories, v);
+            if (j >= 0) X.data[base + j] = 1;
+          }
+        }
+        off += partWidth(p);
+      });
+      return X;
+    }
+    // Sparse: build CSR row by row, text blocks from the TF-IDF transform.
+    const textBlocks = parts.map((p, pi) => {
+      if (p.kind !== "text") return null;
+      const col = cols[pi];
+      return p.tfidf.transform(Array.from({ length: n }, (_, t) => categoryOf(col, idx[t])));
+    });
+    const indptr = new Int32Array(n + 1);
+    const ind: number[] = [];
+    const val: number[] = [];
+    for (let r = 0; r < n; r++) {
+      let off = 0;
+      parts.forEach((p, pi) => {
+        const col = cols[pi];
+        if (p.kind === "numeric") {
+          const v = numericValue(p, col, idx[r], ds);
+          if (v !== 0) {
+            ind.push(off);
+            val.push(v);
+          }
+        } else if (p.kind === "categorical") {
+          const v = categoryOf(col, idx[r]);
+          const j = v === null ? -1 : binarySearch(p.categories, v);
+          if (j >= 0) {
+            ind.push(off + j);
+            val.push(1);
+          }
+        } else {
+          const B = textBlocks[pi] as CsrMatrix;
+          for (let q = B.indptr[r]; q < B.indptr[r + 1]; q++) {
+            ind.push(off + B.indices[q]);
+            val.push(B.values[q]);
+          }
+        }
+        off += partWidth(p);
+      });
+      indptr[r + 1] = val.length;
+    }
+    return { kind: "csr", rows: n, cols: this.width, indptr, indices: Int32Array.from(ind), values: Float64Array.from(val) };
+  }
+
+  toJSON(): SavedFeaturizer {
+    if (this.parts === null) throw new NotFittedError("TableFeaturizer");
+    return {
+      numeric: this.numeric,
+      parts: this.parts.map((p) => (p.kind === "text" ? { kind: "text", name: p.name, tfidf: p.tfidf.toJSON() } : p)),
+    };
+  }
+
+  static fromJSON(s: SavedFeaturizer): TableFeaturizer {
+    const f = new TableFeaturizer({ numeric: s.numeric });
+    f.parts = s.parts.map((raw) => {
+      const p = raw as { kind: string; name: string; tfidf?: Parameters<typeof Tfidf.fromJSON>[0] };
+      if (p.kind === "text" && p.tfidf !== undefined) return { kind: "text", name: p.name, tfidf: Tfidf.fromJSON(p.tfidf) };
+      return raw as Part;
+    });
+    return f;
+  }
+}
+
+function partWidth(p: Part): number {
+  return p.kind === "numeric" ? 1 : p.kind === "categorical" ? p.categories.length : p.tfidf.vocabularySize;
+}
+
+function numericValue(p: Extract<Part, { kind: "numeric" }>, col: Column, i: number, ds: Dataset): number {
+  let v: number;
+  if (col.kind === "numeric") v = col.values[i];
+  else {
+    const s = col.values[i];
+    v = s === null ? NaN : Number(s.trim());
+    if (s !== null && (s.trim() === "" || !Number.isFinite(v))) {
+      throw new BadInputError(`expected a number, got "${s}"`, { file: ds.source, row: ds.rowNumbers[i], column: col.name });
+    }
+  }
+  if (Number.isNaN(v)) v = p.fill;
+  return (v - p.center) / p.scale;
+}
+
+function categoryOf(col: Column, i: number): string | null {
+  if (col.kind === "numeric") {
+    const v = col.values[i];
+    return Number.isNaN(v) ? null : String(v);
+  }
+  return col.values[i];
+}
+
+function binarySearch(sorted: readonly string[], v: string): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const m = sorted[mid];
+    if (m === v) return mid;
+    if (m < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}

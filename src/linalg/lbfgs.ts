@@ -1,0 +1,172 @@
+/**
+ * Limited-memory BFGS for smooth unconstrained minimisation, with a backtracking line search
+ * (Armijo condition, safeguarded cubic interpolation). Buffers are allocated once per call.
+ */
+
+/** Objective: writes the gradient at x into g and returns f(x). */
+export type Objective = (x: Float64Array, g: Float64Array) => number;
+
+export interface LbfgsOptions {
+  /** Maximum iterations (default 100). */
+  readonly maxIter?: number;
+  /** Stop when max |g_i| <= gtol * gradScale (default 1e-4). */
+  readonly gtol?: number;
+  /** Scale of the gradient test, e.g. the number of samples of a summed loss (default 1). */
+  readonly gradScale?: number;
+  /** History size (default 10). */
+  readonly memory?: number;
+  /** Relative reduction of f below which the run stops (default 64 * machine epsilon). */
+  readonly ftol?: number;
+  /**
+   * Curvature pairs to start from and to leave the final pairs in (warm start of the
+   * quasi-Newton state across closely related problems, e.g. one more batch of labels).
+   * Ignored if its dimension or memory size differs.
+   */
+  readonly history?: LbfgsHistory;
+}
+
+/** The L-BFGS memory: the last `stored` (s, y) pairs in a ring buffer. */
+export interface LbfgsHistory {
+  n: number;
+  m: number;
+  S: Float64Array;
+  Y: Float64Array;
+  rho: Float64Array;
+  stored: number;
+  head: number;
+}
+
+/** An empty history for dimension n and memory m. */
+export function newLbfgsHistory(n: number, m = 10): LbfgsHistory {
+  return { n, m, S: new Float64Array(m * n), Y: new Float64Array(m * n), rho: new Float64Array(m), stored: 0, head: 0 };
+}
+
+/** A deep copy of a history. */
+export function cloneLbfgsHistory(h: LbfgsHistory): LbfgsHistory {
+  return { n: h.n, m: h.m, S: h.S.slice(), Y: h.Y.slice(), rho: h.rho.slice(), stored: h.stored, head: h.head };
+}
+
+export interface LbfgsResult {
+  readonly f: number;
+  readonly iterations: number;
+  readonly evaluations: number;
+  readonly converged: boolean;
+}
+
+/** Minimises `fg` starting from `x` (updated in place). */
+export function lbfgs(fg: Objective, x: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
+  const n = x.length;
+  const maxIter = options.maxIter ?? 100;
+  const gtol = (options.gtol ?? 1e-4) * (options.gradScale ?? 1);
+  const given = options.history;
+  const h = given !== undefined && given.n === n && given.m === (options.memory ?? given.m) ? given : newLbfgsHistory(n, options.memory ?? 10);
+  const m = h.m;
+  const ftol = options.ftol ?? 64 * Number.EPSILON;
+  const { S, Y, rho } = h;
+  const alpha = new Float64Array(m);
+  const g = new Float64Array(n);
+  const gNew = new Float64Array(n);
+  const d = new Float64Array(n);
+  const xNew = new Float64Array(n);
+  let f = fg(x, g);
+  let evals = 1;
+  let stored = h.stored;
+  let head = h.head;
+  const done = (iterations: number, converged: boolean): LbfgsResult => {
+    h.stored = stored;
+    h.head = head;
+    if (given !== undefined && h !== given) Object.assign(given, h);
+    return { f, iterations, evaluations: evals, converged };
+  };
+  if (maxAbs(g) <= gtol) return done(0, true);
+  for (let iter = 1; iter <= maxIter; iter++) {
+    // Two-loop recursion: d = -H g.
+    for (let i = 0; i < n; i++) d[i] = -g[i];
+    for (let t = 0; t < stored; t++) {
+      const slot = (head - 1 - t + m) % m;
+      const a = rho[slot] * dotAt(S, slot * n, d, n);
+      alpha[slot] = a;
+      axpyAt(-a, Y, slot * n, d, n);
+    }
+    if (stored > 0) {
+      const last = (head - 1 + m) % m;
+      const yy = dotAt(Y, last * n, Y.subarray(last * n, last * n + n), n);
+      const gamma = 1 / (rho[last] * yy);
+      for (let i = 0; i < n; i++) d[i] *= gamma;
+    }
+    for (let t = stored - 1; t >= 0; t--) {
+      const slot = (head - 1 - t + m) % m;
+      const b = rho[slot] * dotAt(Y, slot * n, d, n);
+      axpyAt(alpha[slot] - b, S, slot * n, d, n);
+    }
+    let gd = 0;
+    for (let i = 0; i < n; i++) gd += g[i] * d[i];
+    if (!(gd < 0)) {
+      // Not a descent direction: restart from steepest descent.
+      stored = 0;
+      gd = 0;
+      for (let i = 0; i < n; i++) {
+        d[i] = -g[i];
+        gd -= g[i] * g[i];
+      }
+    }
+    let step = stored === 0 ? Math.min(1, 1 / Math.sqrt(-gd)) : 1;
+    let fNew = 0;
+    let accepted = false;
+    for (let ls = 0; ls < 30; ls++) {
+      for (let i = 0; i < n; i++) xNew[i] = x[i] + step * d[i];
+      fNew = fg(xNew, gNew);
+      evals++;
+      if (Number.isFinite(fNew) && fNew <= f + 1e-4 * step * gd) {
+        accepted = true;
+        break;
+      }
+      // Quadratic interpolation of the step, kept within [0.1, 0.5] of the current one.
+      const q = Number.isFinite(fNew) ? (-gd * step * step) / (2 * (fNew - f - gd * step)) : 0.1 * step;
+      step = Math.min(0.5 * step, Math.max(0.1 * step, q));
+    }
+    if (!accepted) return done(iter, false);
+    // Update history with s = xNew - x, y = gNew - g.
+    const slot = head;
+    let sy = 0;
+    const so = slot * n;
+    for (let i = 0; i < n; i++) {
+      const s = xNew[i] - x[i];
+      const y = gNew[i] - g[i];
+      S[so + i] = s;
+      Y[so + i] = y;
+      sy += s * y;
+    }
+    if (sy > 1e-10) {
+      rho[slot] = 1 / sy;
+      head = (head + 1) % m;
+      if (stored < m) stored++;
+    }
+    const fOld = f;
+    x.set(xNew);
+    g.set(gNew);
+    f = fNew;
+    if (maxAbs(g) <= gtol) return done(iter, true);
+    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) return done(iter, true);
+  }
+  return done(maxIter, false);
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]);
+    if (v > m) m = v;
+  }
+  return m;
+}
+
+function dotAt(a: Float64Array, off: number, b: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[off + i] * b[i];
+  return s;
+}
+
+function axpyAt(alpha: number, a: Float64Array, off: number, y: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) y[i] += alpha * a[off + i];
+}

@@ -1,0 +1,134 @@
+/**
+ * The active-learning loop. The learner owns the labeled/unlabeled split of the pool (pool
+ * indices = rows of X), asks its strategy for the next items, and retrains a fresh model from the
+ * factory after every `teach`, warm-started from the previous one.
+ *
+ * @example
+ * const al = new ActiveLearner({ X, nClasses: 10, model: modelFactory("logreg"), strategy: margin, seed: 0 });
+ * al.teach(initialIdx, initialLabels);
+ * const { indices } = al.query(10);
+ * al.teach(indices, oracle(indices));
+ */
+import { BadInputError, EmptyPoolError, NotFittedError, ShapeMismatchError } from "../errors.js";
+import type { Matrix } from "../linalg/matrix.js";
+import { Rng } from "../linalg/rng.js";
+import type { Classifier, ClassifierFactory } from "../models/types.js";
+import type { QueryStrategy, Selection } from "../strategies/types.js";
+
+export interface LearnerOptions {
+  /** Pool feature matrix. */
+  readonly X: Matrix;
+  readonly nClasses: number;
+  readonly model: ClassifierFactory;
+  readonly strategy: QueryStrategy;
+  readonly seed: number;
+  /** Start each fit from the previous model (default true). */
+  readonly warmStart?: boolean;
+}
+
+/** One retrain: how many labels, how long it took. */
+export interface IterationRecord {
+  readonly labeled: number;
+  readonly fitSeconds: number;
+  readonly querySeconds: number;
+}
+
+export class ActiveLearner {
+  readonly X: Matrix;
+  readonly nClasses: number;
+  readonly strategy: QueryStrategy;
+  readonly rng: Rng;
+  readonly history: IterationRecord[] = [];
+  private readonly factory: ClassifierFactory;
+  private readonly warmStart: boolean;
+  private readonly isLabeled: Uint8Array;
+  private labeledIdx: number[] = [];
+  private labelsOf: number[] = [];
+  private unlabeledCache: Int32Array | null = null;
+  private current: Classifier | null = null;
+  private lastQuerySeconds = 0;
+
+  constructor(options: LearnerOptions) {
+    this.X = options.X;
+    this.nClasses = options.nClasses;
+    this.factory = options.model;
+    this.strategy = options.strategy;
+    this.rng = new Rng(options.seed);
+    this.warmStart = options.warmStart ?? true;
+    this.isLabeled = new Uint8Array(options.X.rows);
+  }
+
+  /** The current model; an error before the first teach. */
+  get model(): Classifier {
+    if (this.current === null) throw new NotFittedError("ActiveLearner model (teach some labels first)");
+    return this.current;
+  }
+
+  get labeledCount(): number {
+    return this.labeledIdx.length;
+  }
+
+  /** Pool indices labeled so far, in labeling order. */
+  labeled(): Int32Array {
+    return Int32Array.from(this.labeledIdx);
+  }
+
+  /** Class indices of the labeled items (same order as labeled()). */
+  labels(): Int32Array {
+    return Int32Array.from(this.labelsOf);
+  }
+
+  /** Pool indices not labeled yet, ascending. */
+  unlabeled(): Int32Array {
+    if (this.unlabeledCache === null) {
+      const out = new Int32Array(this.X.rows - this.labeledIdx.length);
+      let t = 0;
+      for (let i = 0; i < this.X.rows; i++) if (this.isLabeled[i] === 0) out[t++] = i;
+      this.unlabeledCache = out;
+    }
+    return this.unlabeledCache;
+  }
+
+  /** The k unlabeled items the strategy wants labeled next, best first. */
+  query(k: number): Selection {
+    const unlabeled = this.unlabeled();
+    if (unlabeled.length === 0) throw new EmptyPoolError();
+    const t0 = performance.now();
+    const sel = this.strategy.select(
+      { model: this.model, X: this.X, unlabeled, labeled: this.labeled(), labels: this.labels(), nClasses: this.nClasses, rng: this.rng },
+      k,
+    );
+    this.lastQuerySeconds = (performance.now() - t0) / 1000;
+    return sel;
+  }
+
+  /** Adds labels (class indices) for pool items and retrains. */
+  teach(indices: ArrayLike<number>, labels: ArrayLike<number>): void {
+    if (indices.length !== labels.length) throw new ShapeMismatchError(`teach: ${indices.length} indices but ${labels.length} labels`);
+    for (let t = 0; t < indices.length; t++) {
+      const i = indices[t];
+      const y = labels[t];
+      if (!(Number.isInteger(i) && i >= 0 && i < this.X.rows)) throw new BadInputError(`teach: pool index ${i} is outside 0..${this.X.rows - 1}`);
+      if (!(Number.isInteger(y) && y >= 0 && y < this.nClasses)) throw new BadInputError(`teach: label ${y} for pool index ${i} is not a class index in 0..${this.nClasses - 1}`);
+      if (this.isLabeled[i] === 1) throw new BadInputError(`teach: pool index ${i} is already labeled`);
+    }
+    for (let t = 0; t < indices.length; t++) {
+      this.isLabeled[indices[t]] = 1;
+      this.labeledIdx.push(indices[t]);
+      this.labelsOf.push(labels[t]);
+    }
+    this.unlabeledCache = null;
+    this.retrain();
+  }
+
+  /** Fits a fresh model on all labels so far (warm-started from the current one). */
+  retrain(): void {
+    const t0 = performance.now();
+    const next = this.factory(this.nClasses);
+    const warm = this.warmStart && this.current !== null ? { warmStart: this.current } : {};
+    next.fit(this.X, this.labelsOf, { rows: Int32Array.from(this.labeledIdx), ...warm });
+    this.current = next;
+    this.history.push({ labeled: this.labeledIdx.length, fitSeconds: (performance.now() - t0) / 1000, querySeconds: this.lastQuerySeconds });
+    this.lastQuerySeconds = 0;
+  }
+}

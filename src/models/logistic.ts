@@ -1,0 +1,255 @@
+/**
+ * L2-regularised logistic regression with the objective of scikit-learn's
+ * `LogisticRegression(C)`: summed log loss + ||W||^2 / (2C), intercept unpenalised, solved with
+ * L-BFGS. Two classes present: one weight vector (binomial, as scikit-learn fits it); more:
+ * multinomial softmax. Classes absent from the training labels get probability 0.
+ *
+ * @example
+ * const m = new LogisticRegression(3, { C: 1 }).fit(X, y);
+ * const p = m.predictProba(X); // (X.rows x 3), row-major
+ */
+import { BadOptionError, NotFittedError, ShapeMismatchError } from "../errors.js";
+import { accumulateGradient, linearScores, softmaxRows } from "../linalg/kernels.js";
+import { cloneLbfgsHistory, lbfgs, newLbfgsHistory, type LbfgsHistory } from "../linalg/lbfgs.js";
+import type { Matrix } from "../linalg/matrix.js";
+import type { Classifier, FitOptions, SavedModel } from "./types.js";
+
+export interface LogisticOptions {
+  /** Inverse regularisation strength (default 1). */
+  readonly C?: number;
+  /** L-BFGS iteration limit (default 100, as scikit-learn). */
+  readonly maxIter?: number;
+  /** Gradient tolerance on the per-sample objective (default 1e-4, as scikit-learn). */
+  readonly tol?: number;
+}
+
+interface Params {
+  /** Classes present in training, ascending class indices. */
+  present: Int32Array;
+  /** Weights m x d, class-major (m = 1 for binomial, else present.length). */
+  w: Float64Array;
+  b: Float64Array;
+  d: number;
+}
+
+export class LogisticRegression implements Classifier {
+  readonly kind = "logreg";
+  readonly requiresNonNegative = false;
+  readonly nClasses: number;
+  readonly C: number;
+  readonly maxIter: number;
+  readonly tol: number;
+  /** Iterations of the last fit (diagnostics). */
+  lastIterations = 0;
+  private params: Params | null = null;
+  /** Solver curvature memory of the last fit, reused by a warm-started successor. */
+  private solverState: LbfgsHistory | null = null;
+
+  constructor(nClasses: number, options: LogisticOptions = {}) {
+    this.nClasses = nClasses;
+    this.C = options.C ?? 1;
+    this.maxIter = options.maxIter ?? 100;
+    this.tol = options.tol ?? 1e-4;
+    const problems: string[] = [];
+    if (!(this.C > 0)) problems.push(`logistic regression: C must be > 0, got ${this.C}`);
+    if (!(this.maxIter >= 1)) problems.push(`logistic regression: maxIter must be >= 1, got ${this.maxIter}`);
+    if (!(nClasses >= 1)) problems.push(`logistic regression: nClasses must be >= 1, got ${nClasses}`);
+    if (problems.length > 0) throw new BadOptionError(problems);
+  }
+
+  get fitted(): boolean {
+    return this.params !== null;
+  }
+
+  fit(X: Matrix, y: ArrayLike<number>, options: FitOptions = {}): this {
+    const rows = options.rows ?? null;
+    const n = rows === null ? X.rows : rows.length;
+    if (y.length !== n) throw new ShapeMismatchError(`fit: ${n} rows but ${y.length} labels`);
+    if (n === 0) throw new ShapeMismatchError("fit: no training rows");
+    const K = this.nClasses;
+    const counts = new Int32Array(K);
+    for (let r = 0; r < n; r++) {
+      const c = y[r];
+      if (!(c >= 0 && c < K && Number.isInteger(c))) throw new ShapeMismatchError(`fit: label ${c} at position ${r} is not a class index in 0..${K - 1}`);
+      counts[c]++;
+    }
+    const presentList: number[] = [];
+    for (let c = 0; c < K; c++) if (counts[c] > 0) presentList.push(c);
+    const present = Int32Array.from(presentList);
+    const d = X.cols;
+    const mCols = present.length === 2 ? 1 : present.length;
+    const p: Params = { present, w: new Float64Array(d * mCols), b: new Float64Array(mCols), d };
+    if (present.length === 1) {
+      this.params = p;
+      this.lastIterations = 0;
+      return this;
+    }
+    const prevModel = options.warmStart instanceof LogisticRegression ? options.warmStart : null;
+    const prev = prevModel?.params ?? null;
+    let history: LbfgsHistory | undefined;
+    if (prev !== null && prev.d === d) {
+      initFrom(prev, p);
+      // Same parameter layout (same classes present): the curvature pairs still apply.
+      const st = prevModel?.solverState ?? null;
+      if (st !== null && samePresent(prev.present, present)) history = cloneLbfgsHistory(st);
+    }
+    // Position of each class among the present ones.
+    const pos = new Int32Array(K).fill(-1);
+    for (let t = 0; t < present.length; t++) pos[present[t]] = t;
+    const yy = new Int32Array(n);
+    for (let r = 0; r < n; r++) yy[r] = pos[y[r]];
+    const nw = d * mCols;
+    const x = new Float64Array(nw + mCols);
+    x.set(p.w, 0);
+    x.set(p.b, nw);
+    const scores = new Float64Array(n * mCols);
+    const invC = 1 / this.C;
+    const fg = (theta: Float64Array, grad: Float64Array): number => {
+      const w = theta.subarray(0, nw);
+      const b = theta.subarray(nw);
+      linearScores(X, rows, n, w, b, mCols, scores);
+      let loss = 0;
+      if (mCols === 1) {
+        for (let r = 0; r < n; r++) {
+          const z = scores[r];
+          // y=1 for the second present class.
+          const s = yy[r] === 1 ? z : -z;
+          loss += s > 0 ? Math.log1p(Math.exp(-s)) : -s + Math.log1p(Math.exp(s));
+          const sig = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+          scores[r] = sig - (yy[r] === 1 ? 1 : 0);
+        }
+      } else {
+        for (let r = 0; r < n; r++) {
+          const o = r * mCols;
+          let mx = -Infinity;
+          for (let c = 0; c < mCols; c++) if (scores[o + c] > mx) mx = scores[o + c];
+          let z = 0;
+          for (let c = 0; c < mCols; c++) {
+            const e = Math.exp(scores[o + c] - mx);
+            scores[o + c] = e;
+            z += e;
+          }
+          const inv = 1 / z;
+          for (let c = 0; c < mCols; c++) scores[o + c] *= inv;
+          loss -= Math.log(Math.max(scores[o + yy[r]], 1e-300));
+          scores[o + yy[r]] -= 1;
+        }
+      }
+      let reg = 0;
+      for (let i = 0; i < nw; i++) {
+        reg += w[i] * w[i];
+        grad[i] = w[i] * invC;
+      }
+      for (let i = nw; i < grad.length; i++) grad[i] = 0;
+      accumulateGradient(X, rows, n, scores, mCols, grad.subarray(0, nw), grad.subarray(nw));
+      return loss + 0.5 * invC * reg;
+    };
+    history ??= newLbfgsHistory(x.length);
+    const res = lbfgs(fg, x, { maxIter: this.maxIter, gtol: this.tol, gradScale: n, history });
+    this.solverState = history;
+    this.lastIterations = res.iterations;
+    p.w.set(x.subarray(0, nw));
+    p.b.set(x.subarray(nw));
+    this.params = p;
+    return this;
+  }
+
+  predictProba(X: Matrix, rows?: Int32Array): Float64Array {
+    const p = this.params;
+    if (p === null) throw new NotFittedError("LogisticRegression");
+    if (X.cols !== p.d) throw new ShapeMismatchError(`predictProba: model has ${p.d} features, X has ${X.cols}`);
+    const n = rows === undefined ? X.rows : rows.length;
+    const K = this.nClasses;
+    const out = new Float64Array(n * K);
+    const present = p.present;
+    if (present.length === 1) {
+      for (let r = 0; r < n; r++) out[r * K + present[0]] = 1;
+      return out;
+    }
+    const mCols = p.b.length;
+    const s = new Float64Array(n * mCols);
+    linearScores(X, rows ?? null, n, p.w, p.b, mCols, s);
+    if (mCols === 1) {
+      const c0 = present[0];
+      const c1 = present[1];
+      for (let r = 0; r < n; r++) {
+        const z = s[r];
+        const p1 = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+        out[r * K + c1] = p1;
+        out[r * K + c0] = 1 - p1;
+      }
+      return out;
+    }
+    softmaxRows(s, n, mCols);
+    for (let r = 0; r < n; r++) for (let t = 0; t < mCols; t++) out[r * K + present[t]] = s[r * mCols + t];
+    return out;
+  }
+
+  toJSON(): SavedModel {
+    const p = this.params;
+    return {
+      kind: this.kind,
+      nClasses: this.nClasses,
+      C: this.C,
+      maxIter: this.maxIter,
+      tol: this.tol,
+      params: p === null ? null : { present: Array.from(p.present), d: p.d, w: Array.from(p.w), b: Array.from(p.b) },
+    };
+  }
+
+  /** Restores a model saved by toJSON. */
+  static fromJSON(saved: SavedModel): LogisticRegression {
+    const s = saved as unknown as {
+      nClasses: number; C: number; maxIter: number; tol: number;
+      params: { present: number[]; d: number; w: number[]; b: number[] } | null;
+    };
+    const m = new LogisticRegression(s.nClasses, { C: s.C, maxIter: s.maxIter, tol: s.tol });
+    if (s.params !== null) {
+      m.params = { present: Int32Array.from(s.params.present), d: s.params.d, w: Float64Array.from(s.params.w), b: Float64Array.from(s.params.b) };
+    }
+    return m;
+  }
+}
+
+function samePresent(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Warm start: copies the previous parameters class by class into the new layout. */
+function initFrom(prev: Params, next: Params): void {
+  const d = next.d;
+  const full = (q: Params): { w: Float64Array; b: Float64Array } => {
+    // Expand to one column per present class; binomial w becomes (-w/2, +w/2).
+    const m = q.present.length;
+    if (m === 1) return { w: new Float64Array(d), b: new Float64Array(1) };
+    if (q.b.length === 1) {
+      const w = new Float64Array(d * 2);
+      for (let j = 0; j < d; j++) {
+        w[j] = -q.w[j] / 2;
+        w[d + j] = q.w[j] / 2;
+      }
+      return { w, b: Float64Array.of(-q.b[0] / 2, q.b[0] / 2) };
+    }
+    return { w: q.w, b: q.b };
+  };
+  const src = full(prev);
+  const mPrev = prev.present.length;
+  const mNext = next.present.length;
+  const cols = new Int32Array(mNext).fill(-1);
+  for (let t = 0; t < mNext; t++) for (let u = 0; u < mPrev; u++) if (prev.present[u] === next.present[t]) cols[t] = u;
+  if (mNext === 2) {
+    if (cols[0] < 0 || cols[1] < 0 || mPrev === 1) return;
+    for (let j = 0; j < d; j++) next.w[j] = src.w[cols[1] * d + j] - src.w[cols[0] * d + j];
+    next.b[0] = src.b[cols[1]] - src.b[cols[0]];
+    return;
+  }
+  if (mPrev === 1) return;
+  for (let t = 0; t < mNext; t++) {
+    const u = cols[t];
+    if (u < 0) continue;
+    next.w.set(src.w.subarray(u * d, (u + 1) * d), t * d);
+    next.b[t] = src.b[u];
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The classifier interface. Labels are class indices 0..nClasses-1 (the caller keeps the names);
+ * `predictProba` always returns nClasses columns in that order, rows summing to 1, even when some
+ * classes have not been seen in training yet (they get probability 0, as a scikit-learn model
+ * trained without them would simply not predict them).
+ */
+import type { Matrix } from "../linalg/matrix.js";
+
+export interface FitOptions {
+  /** Pool rows to train on (y[r] is the class of row rows[r]); default all rows of X. */
+  readonly rows?: Int32Array;
+  /** A previous fitted model of the same kind to start from (warm start). */
+  readonly warmStart?: Classifier;
+}
+
+/** What a query strategy may see of a model. */
+export interface ProbabilisticModel {
+  readonly nClasses: number;
+  /**
+   * Class probabilities of the given rows of X (all rows if `rows` is omitted):
+   * a row-major Float64Array of shape (rows.length x nClasses).
+   */
+  predictProba(X: Matrix, rows?: Int32Array): Float64Array;
+}
+
+export interface Classifier extends ProbabilisticModel {
+  /** Short name used on the command line and in saved models ("logreg", "nb"). */
+  readonly kind: string;
+  /** True if the model needs non-negative features (multinomial naive Bayes). */
+  readonly requiresNonNegative: boolean;
+  readonly fitted: boolean;
+  /** Fits on (X[rows], y) and returns this model. */
+  fit(X: Matrix, y: ArrayLike<number>, options?: FitOptions): this;
+  toJSON(): SavedModel;
+}
+
+export interface SavedModel {
+  readonly kind: string;
+  readonly [key: string]: unknown;
+}
+
+/** A factory making a fresh, unfitted classifier for `nClasses` classes. */
+export type ClassifierFactory = (nClasses: number) => Classifier;
