@@ -17,33 +17,6 @@ export interface LbfgsOptions {
   readonly memory?: number;
   /** Relative reduction of f below which the run stops (default 64 * machine epsilon). */
   readonly ftol?: number;
-  /**
-   * Curvature pairs to start from and to leave the final pairs in (warm start of the
-   * quasi-Newton state across closely related problems, e.g. one more batch of labels).
-   * Ignored if its dimension or memory size differs.
-   */
-  readonly history?: LbfgsHistory;
-}
-
-/** The L-BFGS memory: the last `stored` (s, y) pairs in a ring buffer. */
-export interface LbfgsHistory {
-  n: number;
-  m: number;
-  S: Float64Array;
-  Y: Float64Array;
-  rho: Float64Array;
-  stored: number;
-  head: number;
-}
-
-/** An empty history for dimension n and memory m. */
-export function newLbfgsHistory(n: number, m = 10): LbfgsHistory {
-  return { n, m, S: new Float64Array(m * n), Y: new Float64Array(m * n), rho: new Float64Array(m), stored: 0, head: 0 };
-}
-
-/** A deep copy of a history. */
-export function cloneLbfgsHistory(h: LbfgsHistory): LbfgsHistory {
-  return { n: h.n, m: h.m, S: h.S.slice(), Y: h.Y.slice(), rho: h.rho.slice(), stored: h.stored, head: h.head };
 }
 
 export interface LbfgsResult {
@@ -58,11 +31,11 @@ export function lbfgs(fg: Objective, x: Float64Array, options: LbfgsOptions = {}
   const n = x.length;
   const maxIter = options.maxIter ?? 100;
   const gtol = (options.gtol ?? 1e-4) * (options.gradScale ?? 1);
-  const given = options.history;
-  const h = given !== undefined && given.n === n && given.m === (options.memory ?? given.m) ? given : newLbfgsHistory(n, options.memory ?? 10);
-  const m = h.m;
+  const m = options.memory ?? 10;
   const ftol = options.ftol ?? 64 * Number.EPSILON;
-  const { S, Y, rho } = h;
+  const S = new Float64Array(m * n);
+  const Y = new Float64Array(m * n);
+  const rho = new Float64Array(m);
   const alpha = new Float64Array(m);
   const g = new Float64Array(n);
   const gNew = new Float64Array(n);
@@ -70,14 +43,9 @@ export function lbfgs(fg: Objective, x: Float64Array, options: LbfgsOptions = {}
   const xNew = new Float64Array(n);
   let f = fg(x, g);
   let evals = 1;
-  let stored = h.stored;
-  let head = h.head;
-  const done = (iterations: number, converged: boolean): LbfgsResult => {
-    h.stored = stored;
-    h.head = head;
-    if (given !== undefined && h !== given) Object.assign(given, h);
-    return { f, iterations, evaluations: evals, converged };
-  };
+  let stored = 0;
+  let head = 0;
+  const done = (iterations: number, converged: boolean): LbfgsResult => ({ f, iterations, evaluations: evals, converged });
   if (maxAbs(g) <= gtol) return done(0, true);
   for (let iter = 1; iter <= maxIter; iter++) {
     // Two-loop recursion: d = -H g.

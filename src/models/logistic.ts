@@ -10,7 +10,7 @@
  */
 import { BadOptionError, NotFittedError, ShapeMismatchError } from "../errors.js";
 import { accumulateGradient, linearScores, softmaxRows } from "../linalg/kernels.js";
-import { cloneLbfgsHistory, lbfgs, newLbfgsHistory, type LbfgsHistory } from "../linalg/lbfgs.js";
+import { lbfgs, type Objective } from "../linalg/lbfgs.js";
 import type { Matrix } from "../linalg/matrix.js";
 import type { Classifier, FitOptions, SavedModel } from "./types.js";
 
@@ -42,8 +42,6 @@ export class LogisticRegression implements Classifier {
   /** Iterations of the last fit (diagnostics). */
   lastIterations = 0;
   private params: Params | null = null;
-  /** Solver curvature memory of the last fit, reused by a warm-started successor. */
-  private solverState: LbfgsHistory | null = null;
 
   constructor(nClasses: number, options: LogisticOptions = {}) {
     this.nClasses = nClasses;
@@ -84,15 +82,8 @@ export class LogisticRegression implements Classifier {
       this.lastIterations = 0;
       return this;
     }
-    const prevModel = options.warmStart instanceof LogisticRegression ? options.warmStart : null;
-    const prev = prevModel?.params ?? null;
-    let history: LbfgsHistory | undefined;
-    if (prev !== null && prev.d === d) {
-      initFrom(prev, p);
-      // Same parameter layout (same classes present): the curvature pairs still apply.
-      const st = prevModel?.solverState ?? null;
-      if (st !== null && samePresent(prev.present, present)) history = cloneLbfgsHistory(st);
-    }
+    const prev = options.warmStart instanceof LogisticRegression ? options.warmStart.params : null;
+    if (prev !== null && prev.d === d) initFrom(prev, p);
     // Position of each class among the present ones.
     const pos = new Int32Array(K).fill(-1);
     for (let t = 0; t < present.length; t++) pos[present[t]] = t;
@@ -102,51 +93,8 @@ export class LogisticRegression implements Classifier {
     const x = new Float64Array(nw + mCols);
     x.set(p.w, 0);
     x.set(p.b, nw);
-    const scores = new Float64Array(n * mCols);
-    const invC = 1 / this.C;
-    const fg = (theta: Float64Array, grad: Float64Array): number => {
-      const w = theta.subarray(0, nw);
-      const b = theta.subarray(nw);
-      linearScores(X, rows, n, w, b, mCols, scores);
-      let loss = 0;
-      if (mCols === 1) {
-        for (let r = 0; r < n; r++) {
-          const z = scores[r];
-          // y=1 for the second present class.
-          const s = yy[r] === 1 ? z : -z;
-          loss += s > 0 ? Math.log1p(Math.exp(-s)) : -s + Math.log1p(Math.exp(s));
-          const sig = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-          scores[r] = sig - (yy[r] === 1 ? 1 : 0);
-        }
-      } else {
-        for (let r = 0; r < n; r++) {
-          const o = r * mCols;
-          let mx = -Infinity;
-          for (let c = 0; c < mCols; c++) if (scores[o + c] > mx) mx = scores[o + c];
-          let z = 0;
-          for (let c = 0; c < mCols; c++) {
-            const e = Math.exp(scores[o + c] - mx);
-            scores[o + c] = e;
-            z += e;
-          }
-          const inv = 1 / z;
-          for (let c = 0; c < mCols; c++) scores[o + c] *= inv;
-          loss -= Math.log(Math.max(scores[o + yy[r]], 1e-300));
-          scores[o + yy[r]] -= 1;
-        }
-      }
-      let reg = 0;
-      for (let i = 0; i < nw; i++) {
-        reg += w[i] * w[i];
-        grad[i] = w[i] * invC;
-      }
-      for (let i = nw; i < grad.length; i++) grad[i] = 0;
-      accumulateGradient(X, rows, n, scores, mCols, grad.subarray(0, nw), grad.subarray(nw));
-      return loss + 0.5 * invC * reg;
-    };
-    history ??= newLbfgsHistory(x.length);
-    const res = lbfgs(fg, x, { maxIter: this.maxIter, gtol: this.tol, gradScale: n, history });
-    this.solverState = history;
+    const fg = logisticObjective(X, rows, yy, mCols, this.C);
+    const res = lbfgs(fg, x, { maxIter: this.maxIter, gtol: this.tol, gradScale: n });
     this.lastIterations = res.iterations;
     p.w.set(x.subarray(0, nw));
     p.b.set(x.subarray(nw));
@@ -211,10 +159,55 @@ export class LogisticRegression implements Classifier {
   }
 }
 
-function samePresent(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * The objective minimised by fit, as a function of theta = [w (m x d, class-major), b (m)]:
+ * summed log loss + ||w||^2 / (2C). m = 1: binomial (y in {0, 1}); m >= 3: softmax (y in 0..m-1).
+ * Writes the gradient into its second argument and returns the value.
+ */
+export function logisticObjective(X: Matrix, rows: Int32Array | null, y: Int32Array, m: number, C: number): Objective {
+  const n = y.length;
+  const nw = X.cols * m;
+  const scores = new Float64Array(n * m);
+  const invC = 1 / C;
+  return (theta: Float64Array, grad: Float64Array): number => {
+    const w = theta.subarray(0, nw);
+    const b = theta.subarray(nw);
+    linearScores(X, rows, n, w, b, m, scores);
+    let loss = 0;
+    if (m === 1) {
+      for (let r = 0; r < n; r++) {
+        const z = scores[r];
+        const s = y[r] === 1 ? z : -z;
+        loss += s > 0 ? Math.log1p(Math.exp(-s)) : -s + Math.log1p(Math.exp(s));
+        const sig = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+        scores[r] = sig - (y[r] === 1 ? 1 : 0);
+      }
+    } else {
+      for (let r = 0; r < n; r++) {
+        const o = r * m;
+        let mx = -Infinity;
+        for (let c = 0; c < m; c++) if (scores[o + c] > mx) mx = scores[o + c];
+        let z = 0;
+        for (let c = 0; c < m; c++) {
+          const e = Math.exp(scores[o + c] - mx);
+          scores[o + c] = e;
+          z += e;
+        }
+        const inv = 1 / z;
+        for (let c = 0; c < m; c++) scores[o + c] *= inv;
+        loss -= Math.log(Math.max(scores[o + y[r]], 1e-300));
+        scores[o + y[r]] -= 1;
+      }
+    }
+    let reg = 0;
+    for (let i = 0; i < nw; i++) {
+      reg += w[i] * w[i];
+      grad[i] = w[i] * invC;
+    }
+    for (let i = nw; i < grad.length; i++) grad[i] = 0;
+    accumulateGradient(X, rows, n, scores, m, grad.subarray(0, nw), grad.subarray(nw));
+    return loss + 0.5 * invC * reg;
+  };
 }
 
 /** Warm start: copies the previous parameters class by class into the new layout. */

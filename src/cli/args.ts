@@ -1,0 +1,74 @@
+/**
+ * Command-line flag parsing against a declared spec: `--name value` or `--name=value`,
+ * kebab-case names. Every problem (unknown flag, missing value, bad number, missing required
+ * flag) is collected and reported at once.
+ */
+import { BadOptionError } from "../errors.js";
+
+export type FlagType = "string" | "number" | "int" | "boolean";
+
+export interface FlagSpec {
+  readonly type: FlagType;
+  readonly required?: boolean;
+  readonly help: string;
+}
+
+export type FlagValues = Record<string, string | number | boolean | undefined>;
+
+export interface ParsedArgs {
+  readonly flags: FlagValues;
+  readonly positional: string[];
+}
+
+/** Parses argv (after the command name) against `spec`. */
+export function parseArgs(argv: readonly string[], spec: Readonly<Record<string, FlagSpec>>, command: string): ParsedArgs {
+  const problems: string[] = [];
+  const flags: FlagValues = {};
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith("--")) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf("=");
+    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+    const s = spec[name];
+    if (s === undefined) {
+      problems.push(`unknown option --${name} for "${command}"; known: ${Object.keys(spec).map((k) => `--${k}`).join(", ")}`);
+      if (eq < 0 && i + 1 < argv.length && !argv[i + 1].startsWith("--")) i++;
+      continue;
+    }
+    if (s.type === "boolean") {
+      flags[name] = eq >= 0 ? !["false", "0", "no"].includes(a.slice(eq + 1)) : true;
+      continue;
+    }
+    let raw: string | undefined;
+    if (eq >= 0) raw = a.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) raw = argv[++i];
+    if (raw === undefined || raw === "") {
+      problems.push(`option --${name} needs a value (${s.help})`);
+      continue;
+    }
+    if (s.type === "string") flags[name] = raw;
+    else {
+      const v = Number(raw);
+      if (!Number.isFinite(v) || (s.type === "int" && !Number.isInteger(v))) problems.push(`option --${name} must be ${s.type === "int" ? "a whole number" : "a number"}, got "${raw}"`);
+      else flags[name] = v;
+    }
+  }
+  for (const [name, s] of Object.entries(spec)) if (s.required === true && flags[name] === undefined) problems.push(`option --${name} is required (${s.help})`);
+  if (problems.length > 0) throw new BadOptionError(problems);
+  return { flags, positional };
+}
+
+/** A usage block listing the flags of a command. */
+export function usage(command: string, synopsis: string, spec: Readonly<Record<string, FlagSpec>>): string {
+  const lines = [`usage: activelearn ${command} ${synopsis}`, ""];
+  for (const [name, s] of Object.entries(spec)) lines.push(`  --${name.padEnd(16)} ${s.help}${s.required === true ? " (required)" : ""}`);
+  return lines.join("\n");
+}
+
+/** Typed accessors (the spec guarantees the type). */
+export const str = (f: FlagValues, k: string): string | undefined => f[k] as string | undefined;
+export const num = (f: FlagValues, k: string): number | undefined => f[k] as number | undefined;

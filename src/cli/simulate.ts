@@ -1,0 +1,112 @@
+/**
+ * `activelearn simulate --data FILE --label COL [--text COL] [--strategies a,b] [--seeds 5]
+ *  [--initial 10] [--batch 10] [--budget 300] [--test-fraction 0.3] [--model logreg|nb] [--out DIR]
+ *  [--reference FILE] [--workers N]`
+ * Writes DIR/results.json and DIR/report.html, a progress bar on stderr, a summary on stdout.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { loadDataset } from "../data/load.js";
+import { BadInputError } from "../errors.js";
+import { renderReport } from "../eval/report.js";
+import { simulate } from "../eval/simulate.js";
+import type { ReferenceResults, SimulationResults } from "../eval/types.js";
+import { num, parseArgs, str, type FlagSpec } from "./args.js";
+import { progressBar } from "./progress.js";
+import { formatTable } from "./table.js";
+
+export const simulateSpec: Record<string, FlagSpec> = {
+  data: { type: "string", required: true, help: "CSV or JSONL file with ground-truth labels" },
+  label: { type: "string", required: true, help: "ground-truth label column" },
+  text: { type: "string", help: "free-text column (TF-IDF features)" },
+  id: { type: "string", help: "id column (default: row number)" },
+  strategies: { type: "string", help: "comma-separated strategies (default random,least-confidence,margin,entropy)" },
+  seeds: { type: "int", help: "number of seeds, run as 0..N-1 (default 5)" },
+  initial: { type: "int", help: "random labels to start from (default 10)" },
+  batch: { type: "int", help: "labels per query (default 10)" },
+  budget: { type: "int", help: "total labels (default 300)" },
+  "test-fraction": { type: "number", help: "held-out test share (default 0.3)" },
+  model: { type: "string", help: "logreg or nb (default logreg)" },
+  out: { type: "string", help: "output folder (default out/<dataset name>)" },
+  reference: { type: "string", help: "reference results JSON to compare with (shape of shared/reference)" },
+  workers: { type: "int", help: "worker threads (default: one per core; 0 = none)" },
+};
+
+/** Reads a reference file, with errors that name it. */
+export function readReference(file: string): ReferenceResults {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new BadInputError(`cannot read reference results: ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+  const r = parsed as Partial<ReferenceResults>;
+  if (typeof r !== "object" || r === null || typeof r.strategies !== "object") throw new BadInputError("not a reference results file: no \"strategies\" object", { file });
+  return r as ReferenceResults;
+}
+
+/** The summary table printed at the end. */
+export function summaryTable(res: SimulationResults, ref?: ReferenceResults): string {
+  const budget = res.options.budget;
+  const names = Object.keys(res.strategies).sort((a, b) => res.strategies[b].aulc - res.strategies[a].aulc);
+  const header = ["strategy", "AULC", "±sd", ...Object.keys(res.strategies[names[0]].acc_at).map((k) => `acc@${k}`), "labels→random", "saved", "iter ms"];
+  if (ref !== undefined) header.push("ref AULC", "Δ");
+  const rows = names.map((n) => {
+    const s = res.strategies[n];
+    const aulcs = s.per_seed.map((p) => p.aulc);
+    const m = aulcs.reduce((a, b) => a + b, 0) / aulcs.length;
+    const sd = Math.sqrt(aulcs.reduce((a, b) => a + (b - m) ** 2, 0) / aulcs.length);
+    const row: (string | number)[] = [
+      n,
+      s.aulc.toFixed(4),
+      sd.toFixed(4),
+      ...Object.values(s.acc_at).map((v) => v.toFixed(4)),
+      s.labels_to_match_random === null ? "—" : String(s.labels_to_match_random),
+      s.labels_to_match_random === null ? "—" : String(budget - s.labels_to_match_random),
+      (s.median_iteration_s * 1000).toFixed(2),
+    ];
+    if (ref !== undefined) {
+      const r = ref.strategies[n];
+      row.push(r === undefined ? "—" : r.aulc.toFixed(4), r === undefined ? "—" : (s.aulc - r.aulc >= 0 ? "+" : "") + (s.aulc - r.aulc).toFixed(4));
+    }
+    return row;
+  });
+  return formatTable(header, rows);
+}
+
+/** Writes results.json and report.html into `dir`; returns their paths. */
+export function writeOutputs(dir: string, res: SimulationResults, ref?: ReferenceResults): { json: string; html: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  const json = path.join(dir, "results.json");
+  const html = path.join(dir, "report.html");
+  fs.writeFileSync(json, JSON.stringify(res, null, 1) + "\n");
+  fs.writeFileSync(html, renderReport(res, ref === undefined ? {} : { reference: ref }));
+  return { json, html };
+}
+
+export async function runSimulate(argv: readonly string[]): Promise<number> {
+  const { flags } = parseArgs(argv, simulateSpec, "simulate");
+  const data = str(flags, "data") as string;
+  const ref = str(flags, "reference") === undefined ? undefined : readReference(str(flags, "reference") as string);
+  const ds = loadDataset(data, { label: str(flags, "label"), text: str(flags, "text"), id: str(flags, "id") });
+  const bar = progressBar("simulate");
+  const res = await simulate(ds, {
+    strategies: str(flags, "strategies")?.split(",").filter((s) => s.trim() !== ""),
+    seeds: num(flags, "seeds"),
+    initial: num(flags, "initial"),
+    batch: num(flags, "batch"),
+    budget: num(flags, "budget"),
+    testFraction: num(flags, "test-fraction"),
+    model: str(flags, "model"),
+    workers: num(flags, "workers"),
+    onProgress: (d, t) => bar.update(d, t),
+  });
+  bar.finish();
+  const out = str(flags, "out") ?? path.join("out", path.basename(data).replace(/\.[^.]+$/, ""));
+  const files = writeOutputs(out, res, ref);
+  process.stdout.write(`${res.dataset}: ${res.rows} rows, ${res.classes} classes; ${res.protocol}\n`);
+  process.stdout.write(`full-pool accuracy ${res.full_pool_accuracy.toFixed(4)}${ref ? ` (reference ${ref.full_pool_accuracy.toFixed(4)})` : ""}\n\n`);
+  process.stdout.write(summaryTable(res, ref) + "\n\n");
+  process.stdout.write(`wrote ${files.json}\nwrote ${files.html}\n`);
+  return 0;
+}
