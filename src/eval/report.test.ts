@@ -1,0 +1,160 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { headlineText, renderReport, savings } from "./report.js";
+import type { ReferenceResults, SimulationResults, StrategyResult } from "./types.js";
+
+const labels = Array.from({ length: 30 }, (_, i) => 10 + 10 * i);
+
+/** A strategy whose mean curve rises towards `top`, with sd 0.02 and five per-seed curves. */
+function strategy(top: number, speed: number, labelsToMatch: number | null): StrategyResult {
+  const mean = labels.map((l) => top - (top - 0.47) * Math.exp(-l / speed));
+  mean[mean.length - 1] = top;
+  const perSeed = [0, 1, 2, 3, 4].map((seed) => {
+    const accuracy = mean.map((m, i) => m + 0.01 * Math.sin(seed + i));
+    return { seed, accuracy, aulc: accuracy.reduce((a, b) => a + b, 0) / accuracy.length };
+  });
+  return {
+    labels,
+    mean_accuracy: mean,
+    sd_accuracy: mean.map(() => 0.02),
+    aulc: mean.reduce((a, b) => a + b, 0) / mean.length,
+    acc_at: { "50": mean[4], "100": mean[9], "200": mean[19], "300": mean[29] },
+    median_iteration_s: 0.0123,
+    labels_to_match_random: labelsToMatch,
+    per_seed: perSeed,
+  };
+}
+
+function results(over: Partial<SimulationResults> = {}, matches: Record<string, number | null> = {}): SimulationResults {
+  return {
+    dataset: "digits.csv",
+    rows: 1797,
+    classes: 10,
+    protocol: "70/30 stratified; logistic regression; init 10; batch 10; budget 300; seeds 0-4",
+    full_pool_accuracy: 0.969,
+    strategies: {
+      random: strategy(0.931, 60, 290),
+      margin: strategy(0.965, 35, "margin" in matches ? matches.margin : 140),
+      entropy: strategy(0.96, 45, "entropy" in matches ? matches.entropy : 200),
+      least_confidence: strategy(0.962, 40, "least_confidence" in matches ? matches.least_confidence : 180),
+    },
+    options: { label: "label", text: null, seeds: [0, 1, 2, 3, 4], initial: 10, batch: 10, budget: 300, testFraction: 0.3, model: "logistic" },
+    ...over,
+  };
+}
+
+const reference: ReferenceResults = {
+  dataset: "digits.csv",
+  full_pool_accuracy: 0.969,
+  strategies: {
+    random: { labels, mean_accuracy: labels.map(() => 0.85), aulc: 0.8668, median_iteration_s: 0.0093 },
+    margin: { labels, mean_accuracy: labels.map(() => 0.9), aulc: 0.9005, median_iteration_s: 0.0123 },
+  },
+};
+
+function count(html: string, re: RegExp): number {
+  return html.match(re)?.length ?? 0;
+}
+
+void test("headline names the strategy that saved the most labels", () => {
+  assert.equal(
+    headlineText(results()),
+    "Margin sampling reached random sampling's final accuracy (0.931 at 300 labels) with 140 labels: 160 labels saved (53%).",
+  );
+  const html = renderReport(results());
+  assert.ok(html.includes("Margin sampling reached random sampling&#39;s final accuracy (0.931 at 300 labels) with 140 labels: 160 labels saved (53%)."));
+  // Another strategy saving more wins the headline, whatever the AULC.
+  assert.match(headlineText(results({}, { entropy: 100 })), /^Entropy sampling .* with 100 labels: 200 labels saved \(67%\)\.$/);
+  assert.equal(savings(results())[0].strategy, "margin");
+});
+
+void test("headline says so plainly when no strategy matched random", () => {
+  const r = results({}, { margin: null, entropy: null, least_confidence: null });
+  assert.equal(
+    headlineText(r),
+    "No strategy reached random sampling's final accuracy (0.931 at 300 labels) with fewer labels than the 300-label budget: active learning saved no labels on this data.",
+  );
+  const html = renderReport(r);
+  assert.match(html, /No strategy reached random sampling/);
+  assert.equal(count(html, /class="al-bar"/g), 0);
+  assert.equal(count(html, /did not reach random/g), 3);
+  // Matching only at the budget saves nothing either.
+  assert.match(headlineText(results({}, { margin: 300, entropy: null, least_confidence: null })), /^No strategy reached/);
+});
+
+void test("headline without a random baseline", () => {
+  const r = results();
+  const rest = Object.fromEntries(Object.entries(r.strategies).filter(([name]) => name !== "random"));
+  assert.match(headlineText({ ...r, strategies: rest }), /no random-sampling baseline/);
+  assert.doesNotThrow(() => renderReport({ ...r, strategies: rest }));
+  assert.doesNotThrow(() => renderReport({ ...r, strategies: {} }));
+});
+
+void test("user-supplied names are escaped, never raw", () => {
+  const evil = "<script>alert(1)</script>";
+  const r = results({ dataset: evil, options: { ...results().options, label: `"><img src=x onerror=alert(1)>`, text: "a&b" } });
+  const html = renderReport(r, { title: `Report for ${evil}`, reference: { ...reference, dataset: evil } });
+  assert.ok(!/<script/i.test(html), "no raw script tag");
+  assert.ok(!html.includes("<img"), "no raw img tag");
+  assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;"));
+  assert.ok(html.includes("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
+  assert.ok(html.includes("a&amp;b"));
+  const badStrategy = renderReport({ ...r, strategies: { ...r.strategies, "<b>x</b>": strategy(0.9, 50, null) } });
+  assert.ok(!badStrategy.includes("<b>x</b>"));
+  assert.ok(badStrategy.includes("&lt;b&gt;x&lt;/b&gt;"));
+});
+
+void test("the page is self-contained: no scripts, no external resources", () => {
+  const html = renderReport(results(), { reference });
+  assert.ok(html.startsWith("<!DOCTYPE html>"));
+  assert.ok(!/<script|<link|src=|href=|@import|url\(http/i.test(html));
+  const urls = html.match(/https?:\/\/[^"' )]+/g) ?? [];
+  assert.deepEqual([...new Set(urls)], ["http://www.w3.org/2000/svg"]);
+});
+
+void test("one line and one band per strategy; full-pool rule; labels-saved bars", () => {
+  const html = renderReport(results());
+  assert.equal(count(html, /<path class="al-line" /g), 4);
+  assert.equal(count(html, /<path class="al-band" /g), 4);
+  for (const name of ["random", "margin", "entropy", "least confidence"]) {
+    assert.ok(html.includes(`class="al-line" data-series="${name}"`), name);
+  }
+  assert.match(html, /class="al-rule"/);
+  assert.match(html, /all labels: 0\.969/);
+  assert.equal(count(html, /class="al-bar"/g), 3);
+  assert.match(html, /160 labels saved \(53%\)/);
+});
+
+void test("reference lines, legend entry and columns appear only when a reference is given", () => {
+  const without = renderReport(results());
+  assert.equal(count(without, /al-ref/g), 0);
+  assert.ok(!without.includes("modAL"));
+  const withRef = renderReport(results(), { reference });
+  assert.equal(count(withRef, /<path class="al-line al-ref"/g), 2);
+  assert.match(withRef, /stroke-dasharray="5 4"/);
+  assert.match(withRef, />modAL reference</);
+  assert.match(withRef, />modAL AULC</);
+  // margin: ours minus reference 0.9005.
+  const marginAulc = results().strategies.margin.aulc;
+  const diff = (marginAulc - 0.9005).toFixed(3);
+  assert.ok(withRef.includes(Number(diff) > 0 ? `+${diff}` : `−${diff.slice(1)}`));
+});
+
+void test("table rows are ranked by AULC with accuracy at the acc_at points", () => {
+  const html = renderReport(results());
+  const tbody = html.slice(html.indexOf("<tbody>"), html.indexOf("</tbody>"));
+  const order = [...tbody.matchAll(/<\/span>([^<]+)<\/th>/g)].map((m) => m[1]);
+  const r = results();
+  const expected = Object.entries(r.strategies)
+    .sort((a, b) => b[1].aulc - a[1].aulc)
+    .map(([n]) => n.replace(/_/g, " "));
+  assert.deepEqual(order, expected);
+  assert.match(html, /scope="colgroup"[^>]*>Accuracy at … labels</);
+  assert.ok(tbody.includes(`<td>${r.strategies.margin.acc_at["300"].toFixed(3)}</td>`));
+  assert.match(tbody, /baseline/);
+  assert.match(tbody, /± 0\.0\d\d/);
+  // Median iteration in ms, and the footer lists the options.
+  assert.ok(tbody.includes("<td>12</td>"));
+  assert.match(html, /<dt>Test fraction<\/dt><dd>30%<\/dd>/);
+  assert.match(html, /<dt>Seeds<\/dt><dd>0–4 \(5\)<\/dd>/);
+});
