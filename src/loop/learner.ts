@@ -95,7 +95,7 @@ export class ActiveLearner {
     if (unlabeled.length === 0) throw new EmptyPoolError();
     const t0 = performance.now();
     const sel = this.strategy.select(
-      { model: this.model, X: this.X, unlabeled, labeled: this.labeled(), labels: this.labels(), nClasses: this.nClasses, rng: this.rng },
+      { model: this.model, X: this.X, unlabeled, labeled: this.labeled(), labels: this.labels(), nClasses: this.nClasses, rng: this.rng, newModel: this.factory },
       k,
     );
     this.lastQuerySeconds = (performance.now() - t0) / 1000;

@@ -5,7 +5,7 @@
  */
 import type { Matrix } from "../linalg/matrix.js";
 import type { Rng } from "../linalg/rng.js";
-import type { ProbabilisticModel } from "../models/types.js";
+import type { ClassifierFactory, ProbabilisticModel } from "../models/types.js";
 
 export interface QueryContext {
   /** The current model (fitted on the labeled rows). */
@@ -20,6 +20,11 @@ export interface QueryContext {
   readonly labels: Int32Array;
   readonly nClasses: number;
   readonly rng: Rng;
+  /**
+   * Makes fresh unfitted models of the learner's kind (committees, error reduction and the like
+   * train their own models on the labeled rows).
+   */
+  readonly newModel: ClassifierFactory;
 }
 
 export interface Selection {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { dense } from "../linalg/matrix.js";
 import { Rng } from "../linalg/rng.js";
+import { modelFactory } from "../models/registry.js";
 import type { ProbabilisticModel } from "../models/types.js";
 import { getStrategy, strategyNames } from "./registry.js";
 import { entropyScores, leastConfidenceScores, marginScores } from "./uncertainty.js";
@@ -37,7 +38,7 @@ const fixed: ProbabilisticModel = {
 };
 
 function ctx(unlabeled: number[]) {
-  return { model: fixed, X: dense(3, 1), unlabeled: Int32Array.from(unlabeled), labeled: new Int32Array(0), labels: new Int32Array(0), nClasses: 3, rng: new Rng(1) };
+  return { model: fixed, X: dense(3, 1), unlabeled: Int32Array.from(unlabeled), labeled: new Int32Array(0), labels: new Int32Array(0), nClasses: 3, rng: new Rng(1), newModel: modelFactory("logreg") };
 }
 
 test("strategies select pool indices best first, among the unlabeled only", () => {
