@@ -1,0 +1,186 @@
+/**
+ * Turning a raw table into a typed {@link Dataset}: checks, missing values, column kinds,
+ * labels and ids.
+ */
+import { BadInputError } from "../errors.js";
+import { checkHasRows, checkHeader, checkWidth } from "./checks.js";
+import type { Cell } from "./jsonl.js";
+import type { RawTable } from "./read.js";
+import type { Column, Dataset, DatasetOptions } from "./types.js";
+
+/** Cell texts (after trimming) that mean "missing"; JSON null is missing too. */
+export const MISSING_MARKERS: readonly string[] = ["", "NA", "N/A", "NaN", "null", "NULL", "nan"];
+const MISSING = new Set(MISSING_MARKERS);
+const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Whether a cell is a missing value (null, or a string that trims to one of {@link MISSING_MARKERS}). */
+export function isMissing(v: Cell): boolean {
+  return v === null || (typeof v === "string" && MISSING.has(v.trim()));
+}
+
+/**
+ * The finite number a cell holds, else NaN. Strings may have surrounding spaces, a sign, a
+ * decimal point and an exponent; "0x10", "1,5", "Infinity" and the like are not numbers.
+ */
+export function parseNumber(v: Cell): number {
+  if (typeof v === "number") return Number.isFinite(v) ? v : NaN;
+  if (typeof v !== "string") return NaN;
+  const t = v.trim();
+  if (!NUMBER_RE.test(t)) return NaN;
+  const x = Number(t);
+  return Number.isFinite(x) ? x : NaN;
+}
+
+/** A non-missing cell as a trimmed string (numbers and booleans in their JSON spelling). */
+function cellText(v: Cell): string {
+  return typeof v === "string" ? v.trim() : String(v);
+}
+
+type ColumnOption = "label" | "text" | "id" | "ignore";
+
+function unknownColumn(file: string, option: ColumnOption, name: string, header: readonly string[]): BadInputError {
+  const shown = header.slice(0, 30).map((h) => JSON.stringify(h));
+  const more = header.length > 30 ? ` and ${header.length - 30} more` : "";
+  return new BadInputError(`no column named "${name}"; available columns: ${shown.join(", ")}${more}`, {
+    file,
+    option,
+  });
+}
+
+/** Builds a feature column from column `j`. */
+function buildColumn(table: RawTable, j: number, isText: boolean): Column {
+  const name = table.header[j];
+  const n = table.cells.length;
+  let missing = 0;
+  if (!isText) {
+    const values = new Float64Array(n);
+    let numeric = true;
+    for (let r = 0; r < n && numeric; r++) {
+      const v = table.cells[r][j];
+      if (isMissing(v)) {
+        values[r] = NaN;
+        missing++;
+        continue;
+      }
+      const x = parseNumber(v);
+      if (Number.isNaN(x)) numeric = false;
+      else values[r] = x;
+    }
+    if (numeric) return { name, kind: "numeric", values, missing };
+    missing = 0;
+  }
+  const values: (string | null)[] = new Array<string | null>(n);
+  for (let r = 0; r < n; r++) {
+    const v = table.cells[r][j];
+    if (isMissing(v)) {
+      values[r] = null;
+      missing++;
+    } else {
+      values[r] = isText && typeof v === "string" ? v : cellText(v);
+    }
+  }
+  return { name, kind: isText ? "text" : "categorical", values, missing };
+}
+
+/**
+ * Types a raw table: checks its shape, resolves the named columns and infers column kinds.
+ *
+ * Kinds: the `text` column is text; any other column whose non-missing values all parse as
+ * finite numbers (quoted CSV numbers included) is numeric (an all-missing column too); the
+ * rest are categorical, with values trimmed. Labels are trimmed strings (3 → "3").
+ *
+ * @throws BadInputError naming file, row, column or option: empty file, no data rows,
+ *   empty/duplicate column names, ragged rows, unknown or clashing columns in options, a label
+ *   column with no values, missing or duplicate ids
+ * @example
+ * const ds = toDataset(readTable("data/digits.csv"), { label: "digit" });
+ */
+export function toDataset(table: RawTable, options: DatasetOptions = {}): Dataset {
+  const { file, header, cells, rowNumbers } = table;
+  checkHeader(file, header);
+  checkHasRows(file, cells.length);
+  for (let r = 0; r < cells.length; r++) checkWidth(file, header, cells[r].length, rowNumbers[r]);
+
+  const index = new Map(header.map((h, j) => [h, j]));
+  const named = new Map<number, ColumnOption>();
+  const resolve = (option: ColumnOption, name: string | undefined): number => {
+    if (name === undefined) return -1;
+    const j = index.get(name);
+    if (j === undefined) throw unknownColumn(file, option, name, header);
+    const other = named.get(j);
+    if (other !== undefined) {
+      throw new BadInputError(`--${option} and --${other} both name column "${name}"`, { file, option, column: name });
+    }
+    named.set(j, option);
+    return j;
+  };
+  const labelJ = resolve("label", options.label);
+  const textJ = resolve("text", options.text);
+  const idJ = resolve("id", options.id);
+  const ignored = new Set<number>();
+  for (const name of options.ignore ?? []) {
+    const j = index.get(name);
+    if (j === undefined) throw unknownColumn(file, "ignore", name, header);
+    const other = named.get(j);
+    if (other !== undefined) {
+      throw new BadInputError(`column "${name}" is both ignored and the --${other} column`, {
+        file,
+        option: "ignore",
+        column: name,
+      });
+    }
+    ignored.add(j);
+  }
+
+  const n = cells.length;
+  let labels: (string | null)[] | null = null;
+  if (labelJ >= 0) {
+    labels = cells.map((row) => (isMissing(row[labelJ]) ? null : cellText(row[labelJ])));
+    if (labels.every((l) => l === null)) {
+      throw new BadInputError(`every value of the label column is missing`, {
+        file,
+        column: header[labelJ],
+        option: "label",
+      });
+    }
+  }
+
+  const ids: string[] = new Array<string>(n);
+  if (idJ >= 0) {
+    const column = header[idJ];
+    const firstRow = new Map<string, number>();
+    for (let r = 0; r < n; r++) {
+      const v = cells[r][idJ];
+      if (isMissing(v)) throw new BadInputError("missing id", { file, row: rowNumbers[r], column });
+      const id = cellText(v);
+      const prev = firstRow.get(id);
+      if (prev !== undefined) {
+        throw new BadInputError(`duplicate id "${id}" in rows ${prev} and ${rowNumbers[r]}`, {
+          file,
+          row: rowNumbers[r],
+          column,
+        });
+      }
+      firstRow.set(id, rowNumbers[r]);
+      ids[r] = id;
+    }
+  } else {
+    for (let r = 0; r < n; r++) ids[r] = String(rowNumbers[r]);
+  }
+
+  const columns: Column[] = [];
+  for (let j = 0; j < header.length; j++) {
+    if (j === labelJ || j === idJ || ignored.has(j)) continue;
+    columns.push(buildColumn(table, j, j === textJ));
+  }
+  return {
+    source: file,
+    rows: n,
+    ids,
+    columns,
+    labels,
+    labelColumn: labelJ >= 0 ? header[labelJ] : null,
+    textColumn: textJ >= 0 ? header[textJ] : null,
+    rowNumbers: Int32Array.from(rowNumbers),
+  };
+}

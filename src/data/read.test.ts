@@ -1,0 +1,71 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BadInputError } from "../errors.js";
+import { loadDataset, readTable } from "./load.js";
+
+const dir = mkdtempSync(join(tmpdir(), "activelearn-read-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+let fileNo = 0;
+/** Writes a temp file (text or raw bytes) and returns its path. */
+function temp(ext: string, content: string | Uint8Array): string {
+  const path = join(dir, `r${++fileNo}.${ext}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+function assertBad(fn: () => unknown, ...parts: string[]): BadInputError {
+  let err: unknown;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof BadInputError, `expected BadInputError, got ${String(err)}`);
+  for (const p of parts) assert.ok(err.message.includes(p), `"${err.message}" lacks "${p}"`);
+  return err;
+}
+
+void test("readTable returns header, string cells and data row numbers", () => {
+  const t = readTable(temp("csv", 'a,b\n1,"x"\n\n2,\n'));
+  assert.equal(t.format, "csv");
+  assert.deepEqual(t.header, ["a", "b"]);
+  assert.deepEqual(t.cells, [["1", "x"], ["2", ""]]);
+  assert.deepEqual(t.rowNumbers, [1, 2]);
+  const j = readTable(temp("jsonl", '{"a":1}\n\n{"b":true}\n'));
+  assert.deepEqual(j.header, ["a", "b"]);
+  assert.deepEqual(j.cells, [[1, null], [null, true]]);
+  assert.deepEqual(j.rowNumbers, [1, 3]);
+});
+
+void test("CSV syntax errors surface with file, row, column and line", () => {
+  const path = temp("csv", 'a,b\n1,2\n3,"never closed\n4,5\n');
+  assertBad(() => loadDataset(path), path, "row 2", 'column "b"', "unterminated", "line 3");
+  assertBad(() => loadDataset(temp("csv", 'a,b\n1,x"y\n')), "row 1", 'column "b"', "unexpected quote");
+});
+
+void test("non-UTF-8 bytes are reported with row, line and byte offset", () => {
+  const head = Buffer.from("name,city\nAnn,Paris\nBob,", "utf8");
+  const bytes = Buffer.concat([head, Buffer.from([0x4d, 0xfc, 0x6e]), Buffer.from("ich\n", "utf8")]);
+  const path = temp("csv", bytes);
+  const off = head.length + 1;
+  assertBad(() => readTable(path), path, "row 2", "invalid UTF-8 byte 0xFC", `byte offset ${off}`, "line 3");
+  // In the header; and after a multi-line quoted field (row counts records, not lines).
+  assertBad(() => readTable(temp("csv", Buffer.from([0x61, 0xff, 0x0a, 0x31]))), "row 0", "0xFF", "byte offset 1");
+  const quoted = Buffer.concat([Buffer.from('a\n"x\ny"\n', "utf8"), Buffer.from([0xc0, 0xaf])]);
+  assertBad(() => readTable(temp("csv", quoted)), "row 2", "line 4", "0xC0", "byte offset 8");
+  // Truncated at the end of the file; and JSONL (row = line).
+  assertBad(() => readTable(temp("csv", Buffer.from([0x61, 0x0a, 0xe2, 0x82]))), "row 1", "0xE2", "byte offset 2");
+  const jl = Buffer.concat([Buffer.from('{"a":"x"}\n\n{"a":"', "utf8"), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}\n')]);
+  assertBad(() => readTable(temp("jsonl", jl)), "row 3", "line 3", "0xED", "byte offset 17");
+});
+
+void test("format from the extension or the option; unreadable files", () => {
+  assertBad(() => readTable(temp("xlsx", "a\n1\n")), ".xlsx", "cannot tell the format");
+  assert.equal(readTable(temp("data", '{"a":1}\n'), { format: "jsonl" }).format, "jsonl");
+  assert.deepEqual(readTable(temp("data", "a;b\n1;2\n"), { format: "csv" }).cells, [["1", "2"]]);
+  assertBad(() => readTable(join(dir, "missing.csv")), "missing.csv", "file not found");
+});
