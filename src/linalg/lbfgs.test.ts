@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { lbfgs } from "./lbfgs.js";
 
-test("L-BFGS finds the minimum of the Rosenbrock function", () => {
+void test("L-BFGS finds the minimum of the Rosenbrock function", () => {
   const fg = (x: Float64Array, g: Float64Array): number => {
     const [a, b] = x;
     g[0] = -2 * (1 - a) - 400 * a * (b - a * a);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { Rng } from "./rng.js";
 
-test("same seed, same stream; different seed, different stream", () => {
+void test("same seed, same stream; different seed, different stream", () => {
   const a = new Rng(42);
   const b = new Rng(42);
   const c = new Rng(43);
@@ -12,7 +12,7 @@ test("same seed, same stream; different seed, different stream", () => {
   for (const v of sa) assert.ok(v >= 0 && v < 1);
 });
 
-test("int is uniform enough and in range; sample draws distinct elements", () => {
+void test("int is uniform enough and in range; sample draws distinct elements", () => {
   const r = new Rng(1);
   const counts = new Array<number>(10).fill(0);
   for (let i = 0; i < 20000; i++) counts[r.int(10)]++;

@@ -25,7 +25,7 @@ function run(strategy: string, seed: number): number[] {
   return picked;
 }
 
-test("one seed makes every run identical; labeled items are never queried again", () => {
+void test("one seed makes every run identical; labeled items are never queried again", () => {
   for (const s of ["random", "margin", "entropy"]) {
     const a = run(s, 3);
     assert.deepEqual(a, run(s, 3));
@@ -35,7 +35,7 @@ test("one seed makes every run identical; labeled items are never queried again"
   assert.notDeepEqual(run("random", 3), run("random", 4));
 });
 
-test("uncertainty picks items near the decision boundary", () => {
+void test("uncertainty picks items near the decision boundary", () => {
   const { X } = pool(1);
   const picked = run("margin", 0).slice(-10);
   const dist = picked.map((i) => Math.abs(X.data[2 * i] + 0.5 * X.data[2 * i + 1]));
@@ -43,7 +43,7 @@ test("uncertainty picks items near the decision boundary", () => {
   assert.ok(meanDist < 0.5, `mean distance to the boundary ${meanDist}`);
 });
 
-test("bad teach input is an error and changes nothing", () => {
+void test("bad teach input is an error and changes nothing", () => {
   const { X, y } = pool(2);
   const al = new ActiveLearner({ X, nClasses: 2, model: modelFactory("logreg"), strategy: getStrategy("margin"), seed: 0 });
   assert.throws(() => al.query(1), { code: "NOT_FITTED" });

@@ -48,7 +48,7 @@ function gradientCheck(X: Matrix, y: Int32Array, m: number, rows: Int32Array | n
   }
 }
 
-test("gradient of the logistic objective matches finite differences (binomial and multinomial, dense and CSR, row subsets)", () => {
+void test("gradient of the logistic objective matches finite differences (binomial and multinomial, dense and CSR, row subsets)", () => {
   const { X } = randomProblem(40, 6, 3, 1);
   const y3 = Int32Array.from({ length: 40 }, (_, i) => i % 3);
   const y2 = Int32Array.from({ length: 40 }, (_, i) => i % 2);
@@ -61,7 +61,7 @@ test("gradient of the logistic objective matches finite differences (binomial an
   gradientCheck(toCsr(X), Int32Array.from(rows, (r) => r % 2), 1, rows);
 });
 
-test("nearly unregularised binomial fit recovers the closed-form maximum-likelihood estimate", () => {
+void test("nearly unregularised binomial fit recovers the closed-form maximum-likelihood estimate", () => {
   // x in {0, 1}; P(y=1 | x=0) = 3/10, P(y=1 | x=1) = 8/10 -> b = logit(0.3), w = logit(0.8) - logit(0.3).
   const rows: number[][] = [];
   const y: number[] = [];
@@ -77,7 +77,7 @@ test("nearly unregularised binomial fit recovers the closed-form maximum-likelih
   assert.ok(Math.abs(p[3] - 0.8) < 1e-4, `P(1|x=1) = ${p[3]}`);
 });
 
-test("fit reaches a stationary point: the gradient of the objective is ~0", () => {
+void test("fit reaches a stationary point: the gradient of the objective is ~0", () => {
   const { X, y } = randomProblem(120, 5, 4, 2);
   const m = new LogisticRegression(4, { tol: 1e-8, maxIter: 1000 }).fit(X, y);
   const saved = m.toJSON() as unknown as { params: { w: number[]; b: number[] } };
@@ -87,7 +87,7 @@ test("fit reaches a stationary point: the gradient of the objective is ~0", () =
   for (const v of g) assert.ok(Math.abs(v) < 1e-5, `gradient component ${v}`);
 });
 
-test("probabilities have one column per class, rows sum to 1, unseen classes get 0", () => {
+void test("probabilities have one column per class, rows sum to 1, unseen classes get 0", () => {
   const { X, y } = randomProblem(60, 3, 3, 4);
   const yNo2 = Int32Array.from(y, (v) => (v === 2 ? 0 : v));
   const m = new LogisticRegression(5).fit(X, yNo2);
@@ -104,7 +104,7 @@ test("probabilities have one column per class, rows sum to 1, unseen classes get
   assert.deepEqual(Array.from(one.predictProba(X, Int32Array.from([0]))), [0, 1, 0]);
 });
 
-test("warm start converges to the same model as a cold start", () => {
+void test("warm start converges to the same model as a cold start", () => {
   const { X, y } = randomProblem(200, 6, 3, 5);
   const first = takeRows(X, Int32Array.from({ length: 100 }, (_, i) => i));
   const warm0 = new LogisticRegression(3, { tol: 1e-7, maxIter: 500 }).fit(first, y.subarray(0, 100));
@@ -115,7 +115,7 @@ test("warm start converges to the same model as a cold start", () => {
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-4);
 });
 
-test("unfitted use is a NOT_FITTED error; toJSON round-trips", () => {
+void test("unfitted use is a NOT_FITTED error; toJSON round-trips", () => {
   const { X, y } = randomProblem(50, 3, 2, 6);
   assert.throws(() => new LogisticRegression(2).predictProba(X), { code: "NOT_FITTED" });
   const m = new LogisticRegression(2).fit(X, y);

@@ -3,7 +3,7 @@ import test from "node:test";
 import { Rng } from "../linalg/rng.js";
 import { topK } from "./topk.js";
 
-test("topK equals the head of a full sort (ties to the lower position)", () => {
+void test("topK equals the head of a full sort (ties to the lower position)", () => {
   const rng = new Rng(5);
   for (const n of [0, 1, 7, 100, 1000]) {
     const scores = Float64Array.from({ length: n }, () => Math.floor(rng.next() * 20));
@@ -12,6 +12,6 @@ test("topK equals the head of a full sort (ties to the lower position)", () => {
   }
 });
 
-test("topK skips NaN scores", () => {
+void test("topK skips NaN scores", () => {
   assert.deepEqual(Array.from(topK([NaN, 2, NaN, 1], 3)), [1, 3]);
 });
