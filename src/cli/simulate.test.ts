@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import test from "node:test";
+import { fileURLToPath } from "node:url";
+import type { SimulationResults } from "../eval/types.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const main = path.join(root, "dist", "src", "cli", "main.js");
+const digits = path.join(root, "data", "digits.csv");
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: "utf8", cwd: root });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "al-sim-"));
+
+void test("simulate on digits writes results.json in the reference shape and a report; uncertainty beats random", () => {
+  const out = tmp();
+  const r = cli(["simulate", "--data", digits, "--label", "digit", "--strategies", "random,margin,least-confidence", "--seeds", "3", "--budget", "150", "--out", out]);
+  assert.equal(r.status, 0, r.stderr);
+  const res = JSON.parse(fs.readFileSync(path.join(out, "results.json"), "utf8")) as SimulationResults;
+  assert.equal(res.dataset, "digits.csv");
+  assert.equal(res.rows, 1797);
+  assert.equal(res.classes, 10);
+  assert.match(res.protocol, /70\/30 stratified; LR C=1 lbfgs; init 10; batch 10; budget 150; seeds 0-2/);
+  assert.ok(res.full_pool_accuracy > 0.93, `full-pool accuracy ${res.full_pool_accuracy}`);
+  assert.deepEqual(Object.keys(res.strategies), ["random", "margin", "least_confidence"]);
+  for (const s of Object.values(res.strategies)) {
+    assert.deepEqual(s.labels, Array.from({ length: 15 }, (_, i) => 10 + 10 * i));
+    assert.equal(s.mean_accuracy.length, 15);
+    assert.equal(s.per_seed.length, 3);
+    assert.ok(Math.abs(s.aulc - s.mean_accuracy.reduce((a, b) => a + b, 0) / 15) < 1e-3);
+    assert.deepEqual(Object.keys(s.acc_at), ["50", "100", "150"]);
+    assert.ok(s.median_iteration_s > 0);
+  }
+  assert.ok(res.strategies.margin.aulc > res.strategies.random.aulc + 0.01, `margin ${res.strategies.margin.aulc} vs random ${res.strategies.random.aulc}`);
+  const m = res.strategies.margin.labels_to_match_random;
+  assert.ok(m !== null && m < 150, `margin needed ${m} labels to match random`);
+  const html = fs.readFileSync(path.join(out, "report.html"), "utf8");
+  assert.match(html, /<svg/);
+  assert.match(html, /labels saved/i);
+  assert.match(r.stdout, /margin\s+0\.\d{4}/);
+  assert.match(r.stdout, /wrote .*results\.json/);
+  assert.match(r.stderr, /simulate: \d+\/\d+/);
+});
+
+void test("one seed, one result: two runs give identical curves", () => {
+  const a = tmp();
+  const b = tmp();
+  const args = ["simulate", "--data", digits, "--label", "digit", "--strategies", "random,entropy", "--seeds", "2", "--budget", "60"];
+  assert.equal(cli([...args, "--out", a]).status, 0);
+  assert.equal(cli([...args, "--out", b, "--workers", "0"]).status, 0);
+  const ra = JSON.parse(fs.readFileSync(path.join(a, "results.json"), "utf8")) as SimulationResults;
+  const rb = JSON.parse(fs.readFileSync(path.join(b, "results.json"), "utf8")) as SimulationResults;
+  for (const s of ["random", "entropy"]) assert.deepEqual(ra.strategies[s].per_seed, rb.strategies[s].per_seed);
+});
+
+void test("bad options are all reported at once, naming each option", () => {
+  const r = cli(["simulate", "--data", digits, "--seeds", "x", "--bogus", "1"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown option --bogus/);
+  assert.match(r.stderr, /--seeds must be a whole number, got "x"/);
+  assert.match(r.stderr, /option --label is required/);
+  const s = cli(["simulate", "--data", digits, "--label", "digit", "--strategies", "margin,nope", "--model", "svm", "--budget", "5"]);
+  assert.equal(s.status, 2);
+  assert.match(s.stderr, /unknown strategy "nope"/);
+  assert.match(s.stderr, /--model must be one of logreg, nb/);
+  assert.match(s.stderr, /--budget \(5\) must be at least --initial \(10\)/);
+});
+
+void test("bad data is an error naming the file, row and column, and nothing is written", () => {
+  const dir = tmp();
+  const ragged = path.join(dir, "ragged.csv");
+  fs.writeFileSync(ragged, "a,b,y\n1,2,x\n3,4\n5,6,z\n");
+  const out = path.join(dir, "out");
+  const r = cli(["simulate", "--data", ragged, "--label", "y", "--out", out]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /ragged\.csv.*row 2/);
+  assert.equal(fs.existsSync(out), false);
+  const unknown = cli(["simulate", "--data", digits, "--label", "label"]);
+  assert.match(unknown.stderr, /digits\.csv.*--label.*no column named "label"/);
+  const missing = path.join(dir, "missing.csv");
+  fs.writeFileSync(missing, "a,y\n1,x\n2,\n3,z\n");
+  const m = cli(["simulate", "--data", missing, "--label", "y"]);
+  assert.equal(m.status, 2);
+  assert.match(m.stderr, /missing\.csv.*column "y".*row\(s\) 2/);
+  const nofile = cli(["simulate", "--data", path.join(dir, "nope.csv"), "--label", "y"]);
+  assert.equal(nofile.status, 2);
+  assert.match(nofile.stderr, /nope\.csv/);
+});
