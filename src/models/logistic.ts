@@ -41,6 +41,8 @@ export class LogisticRegression implements Classifier {
   readonly tol: number;
   /** Iterations of the last fit (diagnostics). */
   lastIterations = 0;
+  /** Objective evaluations of the last fit (diagnostics). */
+  lastEvaluations = 0;
   private params: Params | null = null;
 
   constructor(nClasses: number, options: LogisticOptions = {}) {
@@ -96,6 +98,7 @@ export class LogisticRegression implements Classifier {
     const fg = logisticObjective(X, rows, yy, mCols, this.C);
     const res = lbfgs(fg, x, { maxIter: this.maxIter, gtol: this.tol, gradScale: n });
     this.lastIterations = res.iterations;
+    this.lastEvaluations = res.evaluations;
     p.w.set(x.subarray(0, nw));
     p.b.set(x.subarray(nw));
     this.params = p;
