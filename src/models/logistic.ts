@@ -179,26 +179,31 @@ export function logisticObjective(X: Matrix, rows: Int32Array | null, y: Int32Ar
     let loss = 0;
     if (m === 1) {
       for (let r = 0; r < n; r++) {
+        // log(1 + exp(-s)) with s = +-z, and sigmoid(z), from one exp(-|z|).
         const z = scores[r];
-        const s = y[r] === 1 ? z : -z;
-        loss += s > 0 ? Math.log1p(Math.exp(-s)) : -s + Math.log1p(Math.exp(s));
-        const sig = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-        scores[r] = sig - (y[r] === 1 ? 1 : 0);
+        const e = Math.exp(-Math.abs(z));
+        const pos = y[r] === 1;
+        const s = pos ? z : -z;
+        loss += (s < 0 ? -s : 0) + Math.log1p(e);
+        const sig = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+        scores[r] = pos ? sig - 1 : sig;
       }
     } else {
       for (let r = 0; r < n; r++) {
+        // -log softmax_y = log(sum_c exp(s_c - max)) - (s_y - max).
         const o = r * m;
-        let mx = -Infinity;
-        for (let c = 0; c < m; c++) if (scores[o + c] > mx) mx = scores[o + c];
+        let mx = scores[o];
+        for (let c = 1; c < m; c++) if (scores[o + c] > mx) mx = scores[o + c];
+        const sy = scores[o + y[r]] - mx;
         let z = 0;
         for (let c = 0; c < m; c++) {
           const e = Math.exp(scores[o + c] - mx);
           scores[o + c] = e;
           z += e;
         }
+        loss += Math.log(z) - sy;
         const inv = 1 / z;
         for (let c = 0; c < m; c++) scores[o + c] *= inv;
-        loss -= Math.log(Math.max(scores[o + y[r]], 1e-300));
         scores[o + y[r]] -= 1;
       }
     }
