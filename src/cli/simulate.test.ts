@@ -92,3 +92,33 @@ void test("bad data is an error naming the file, row and column, and nothing is 
   assert.equal(nofile.status, 2);
   assert.match(nofile.stderr, /nope\.csv/);
 });
+
+void test("a free-text column is featurised as sparse TF-IDF; logreg and naive Bayes both learn it", () => {
+  const dir = tmp();
+  const file = path.join(dir, "reviews.csv");
+  const good = ["great", "love", "excellent", "fast", "friendly", "perfect"];
+  const bad = ["broken", "refund", "late", "rude", "awful", "never"];
+  const neutral = ["the", "order", "item", "package", "service", "delivery", "box", "price"];
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const lines = ["id,stars,text,sentiment"];
+  for (let i = 0; i < 400; i++) {
+    const pos = i % 2 === 0;
+    const words = Array.from({ length: 8 }, () => (rnd(3) === 0 ? (pos ? good : bad)[rnd(6)] : neutral[rnd(8)]));
+    // stars is noise: the label can only be learned from the text.
+    lines.push(`${i},${1 + rnd(5)},"${words.join(" ")}, ""quoted"" and\nmultiline",${pos ? "pos" : "neg"}`);
+  }
+  fs.writeFileSync(file, lines.join("\n"));
+  for (const model of ["logreg", "nb"]) {
+    const out = path.join(dir, model);
+    const r = cli(["simulate", "--data", file, "--label", "sentiment", "--text", "text", "--id", "id", "--model", model, "--seeds", "2", "--budget", "60", "--out", out]);
+    assert.equal(r.status, 0, r.stderr);
+    const res = JSON.parse(fs.readFileSync(path.join(out, "results.json"), "utf8")) as SimulationResults;
+    assert.equal(res.options.text, "text");
+    assert.ok(res.full_pool_accuracy > 0.9, `${model}: full-pool accuracy ${res.full_pool_accuracy}`);
+    assert.ok(res.strategies.margin.acc_at["60"] > 0.8, `${model}: margin accuracy at 60 labels ${res.strategies.margin.acc_at["60"]}`);
+  }
+});
