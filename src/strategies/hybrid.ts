@@ -9,9 +9,11 @@
  *   ||g_a||^2 = ||p_a - e_a||^2 (||x_a||^2 + 1) and <g_a, g_b> = <p_a - e_a, p_b - e_b> (<x_a, x_b> + 1),
  *   so each seed costs one pass over the pool (O(nnz + n K)). Score = D^2 at the time of the pick.
  * - `cluster_margin` (Citovsky et al. 2021, "Batch active learning at scale"): the pool is
- *   clustered once per learner (k-means++ then Lloyd on a seeded subsample of at most 2,000 pool
- *   rows into clamp(round(sqrt(pool)), 2, 100) clusters, instead of the paper's agglomerative
- *   clustering; other rows join their nearest centroid on demand). Each query takes the
+ *   clustered once per learner (k-means++ then at most 10 Lloyd steps on a seeded subsample of at
+ *   most 2,000 pool rows into clamp(round(sqrt(pool)), 2, 100) clusters, instead of the paper's
+ *   agglomerative clustering; on wide pools, over 1,000 columns, as CSR text: 1,000 rows, at most
+ *   50 clusters, 5 steps, since dense centroids cost O(clusters x columns) per step; other rows
+ *   join their nearest centroid on demand). Each query takes the
  *   k_m = 10k lowest-margin unlabeled items, groups them by cluster, orders the clusters from the
  *   smallest (fewest candidates) up, and takes one random candidate from each cluster in turn,
  *   round-robin, until k are chosen. Score = margin uncertainty 1 - (p(1) - p(2)) of the pick.
@@ -104,9 +106,11 @@ interface PoolClusters {
 
 function clusterPool(ctx: QueryContext): PoolClusters {
   const X = ctx.X;
-  const sample = subsample(range(X.rows), 2000, ctx.rng);
-  const nc = Math.min(sample.length, Math.max(2, Math.min(100, Math.round(Math.sqrt(X.rows)))));
-  const km = kmeans(X, nc, ctx.rng, { rows: sample, maxIter: 10 });
+  // Dense k-means centroids cost O(clusters x cols) per step: keep that bounded on wide CSR pools.
+  const wide = X.cols > 1000;
+  const sample = subsample(range(X.rows), wide ? 1000 : 2000, ctx.rng);
+  const nc = Math.min(sample.length, Math.max(2, Math.min(wide ? 50 : 100, Math.round(Math.sqrt(X.rows)))));
+  const km = kmeans(X, nc, ctx.rng, { rows: sample, maxIter: wide ? 5 : 10 });
   const norms = new Float64Array(km.k);
   for (let t = 0; t < km.k; t++) for (let j = 0; j < km.d; j++) norms[t] += km.centroids[t * km.d + j] ** 2;
   const assignment = new Int32Array(X.rows).fill(-1);
