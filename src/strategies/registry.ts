@@ -4,7 +4,14 @@
  * learner. Names are snake_case; the CLI also accepts kebab-case ("least-confidence").
  */
 import { BadOptionError } from "../errors.js";
+import { qbcKl, qbcMaxDisagreement, qbcVoteEntropy } from "./committee.js";
+import { densityWeighted } from "./density.js";
+import { eer, errorPrediction } from "./error-reduction.js";
+import { badge, clusterMargin } from "./hybrid.js";
+import { egl } from "./model-change.js";
 import { random } from "./random.js";
+import { rareClass } from "./rare-class.js";
+import { coreset, rankedBatch, representative } from "./representative.js";
 import type { QueryStrategy } from "./types.js";
 import { entropy, leastConfidence, margin } from "./uncertainty.js";
 
@@ -12,8 +19,28 @@ import { entropy, leastConfidence, margin } from "./uncertainty.js";
 export type StrategyFactory = () => QueryStrategy;
 
 const registry = new Map<string, StrategyFactory>();
-const stateless = (s: QueryStrategy): [string, StrategyFactory] => [s.name, () => s];
-for (const [name, make] of [stateless(random), stateless(leastConfidence), stateless(margin), stateless(entropy)]) registry.set(name, make);
+/** Registers a stateless strategy object (the same instance serves every learner). */
+const stateless = (s: QueryStrategy): void => void registry.set(s.name, () => s);
+/** Registers a factory under the name of the strategies it makes. */
+const stateful = (make: StrategyFactory): void => void registry.set(make().name, make);
+
+stateless(random);
+stateless(leastConfidence);
+stateless(margin);
+stateless(entropy);
+stateless(qbcVoteEntropy);
+stateless(qbcKl);
+stateless(qbcMaxDisagreement);
+stateless(densityWeighted());
+stateless(representative);
+stateless(coreset);
+stateless(rankedBatch);
+stateless(badge);
+stateful(clusterMargin);
+stateless(egl);
+stateless(eer);
+stateless(errorPrediction);
+stateless(rareClass());
 
 /** Names of every registered strategy, in registry order. */
 export function strategyNames(): string[] {
