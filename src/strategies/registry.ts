@@ -4,6 +4,7 @@
  * learner. Names are snake_case; the CLI also accepts kebab-case ("least-confidence").
  */
 import { BadOptionError } from "../errors.js";
+import { createAuto } from "./auto.js";
 import { random } from "./random.js";
 import type { QueryStrategy } from "./types.js";
 import { entropy, leastConfidence, margin } from "./uncertainty.js";
@@ -14,6 +15,7 @@ export type StrategyFactory = () => QueryStrategy;
 const registry = new Map<string, StrategyFactory>();
 const stateless = (s: QueryStrategy): [string, StrategyFactory] => [s.name, () => s];
 for (const [name, make] of [stateless(random), stateless(leastConfidence), stateless(margin), stateless(entropy)]) registry.set(name, make);
+registry.set("auto", () => createAuto());
 
 /** Names of every registered strategy, in registry order. */
 export function strategyNames(): string[] {
