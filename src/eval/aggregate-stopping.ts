@@ -45,14 +45,14 @@ export function summarizeStopping(criteria: readonly string[], runs: readonly Ru
 }
 
 /**
- * Mean rank of each strategy over seeds: in every seed the strategies are ranked by that seed's
- * AULC (1 = best; ties share the mean of their ranks), then the ranks are averaged.
+ * Rank of each strategy in every seed by that seed's AULC (1 = best; ties share the mean of
+ * their ranks).
  * @param perSeedAulc strategy name -> AULC of each seed (same seeds, same order, for every strategy)
  */
-export function meanRanks(perSeedAulc: Record<string, readonly number[]>): Record<string, number> {
+export function seedRanks(perSeedAulc: Record<string, readonly number[]>): Record<string, number[]> {
   const names = Object.keys(perSeedAulc);
-  const sums = new Map(names.map((n) => [n, 0]));
-  const nSeeds = Math.min(...names.map((n) => perSeedAulc[n].length));
+  const nSeeds = names.length === 0 ? 0 : Math.min(...names.map((n) => perSeedAulc[n].length));
+  const out: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, [] as number[]]));
   for (let s = 0; s < nSeeds; s++) {
     for (const n of names) {
       const v = perSeedAulc[n][s];
@@ -62,10 +62,14 @@ export function meanRanks(perSeedAulc: Record<string, readonly number[]>): Recor
         if (perSeedAulc[m][s] > v) better++;
         else if (perSeedAulc[m][s] === v) equal++;
       }
-      sums.set(n, (sums.get(n) ?? 0) + better + (equal + 1) / 2);
+      out[n].push(better + (equal + 1) / 2);
     }
   }
-  const out: Record<string, number> = {};
-  for (const n of names) out[n] = nSeeds > 0 ? round((sums.get(n) ?? 0) / nSeeds, 3) : NaN;
   return out;
+}
+
+/** Mean over seeds of each strategy's rank (see seedRanks), rounded to 3 decimals. */
+export function meanRanks(perSeedAulc: Record<string, readonly number[]>): Record<string, number> {
+  const ranks = seedRanks(perSeedAulc);
+  return Object.fromEntries(Object.entries(ranks).map(([n, r]) => [n, r.length > 0 ? round(mean(r), 3) : NaN]));
 }

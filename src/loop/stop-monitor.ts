@@ -5,7 +5,7 @@
  *
  * The accuracy estimate: before a batch of new labels is trained on, the current model's
  * predictions for those items are compared with their labels (`scoreBatch`). The estimate is the
- * accuracy over the last `accuracyWindow` batches pooled (default 3): honest (no item was
+ * accuracy over the last `accuracyWindow` batches pooled (default 5): honest (no item was
  * trained on), smoothed, and conservative under uncertainty sampling (queried items are hard ones).
  *
  * @example
@@ -28,7 +28,7 @@ export interface StopMonitorOptions {
   readonly seed: number;
   /** Stop-set size (default 1,000, or the whole pool if smaller). */
   readonly stopSetSize?: number;
-  /** Batches pooled in the accuracy estimate (default 3). */
+  /** Batches pooled in the accuracy estimate (default 5). */
   readonly accuracyWindow?: number;
 }
 
@@ -54,7 +54,7 @@ export class StopMonitor {
     this.X = o.X;
     this.nClasses = o.nClasses;
     this.criteria = o.criteria;
-    this.window = o.accuracyWindow ?? 3;
+    this.window = o.accuracyWindow ?? 5;
     const m = Math.min(o.stopSetSize ?? 1000, o.X.rows);
     const all = Int32Array.from({ length: o.X.rows }, (_, i) => i);
     this.stopSet = Int32Array.from(new Rng(o.seed).sample(all, m)).sort();

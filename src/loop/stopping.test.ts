@@ -11,6 +11,7 @@ import {
   defaultStoppingCriteria,
   maxUncertainty,
   normalizedEntropy,
+  notBefore,
   overallUncertainty,
   stabilizingPredictions,
   targetAccuracy,
@@ -121,6 +122,15 @@ void test("the monitor draws one seeded stop set and records where each criterio
   const first = monitor.firstFired();
   const b = first.find((e) => e.criterion === "budget");
   assert.equal(b?.labels, 60);
-  assert.ok(monitor.accuracyEstimate() !== null && (monitor.accuracyEstimate()?.items ?? 0) === 30);
+  assert.ok(monitor.accuracyEstimate() !== null && (monitor.accuracyEstimate()?.items ?? 0) === 50);
   for (const e of first) assert.ok(e.reason.length > 10 && e.labels <= 60);
+});
+
+void test("notBefore holds a criterion back until enough labels, keeping its name and reason", () => {
+  const c = notBefore(50, classificationChange());
+  assert.equal(c.name, "classification_change");
+  const early = c.check(state([0.9, 0.1], [1, 0]));
+  assert.equal(early.stop, false);
+  assert.match(early.reason, /no prediction .* changed at 10 labels, but fewer than 50 labels are spent\./);
+  assert.equal(c.check({ ...state([0.9, 0.1], [1, 0]), labeled: 50 }).stop, true);
 });

@@ -50,6 +50,7 @@ export interface StoppingCriterion {
 }
 
 const f3 = (x: number): string => x.toFixed(3);
+const f4 = (x: number): string => x.toFixed(4);
 
 function positiveInt(what: string, v: number): void {
   if (!(Number.isInteger(v) && v >= 1)) throw new BadOptionError([`${what} must be a whole number >= 1, got ${v}`]);
@@ -75,11 +76,12 @@ export function budget(n: number): StoppingCriterion {
  * Stops once the honest accuracy estimate (state.accuracyEstimate) reaches `target`. Based on
  * items a model had not been trained on, it is the "selected accuracy" of Zhu et al. (2008).
  * Under uncertainty sampling the queried items are the hard ones, so the estimate runs low: the
- * criterion errs on the side of stopping late. It waits for at least `minItems` scored items.
+ * criterion errs on the side of stopping late. It waits for at least `minItems` scored items
+ * (default 50: on fewer, the estimate's standard error is above 0.05 and a lucky batch fires it).
  */
 export function targetAccuracy(target: number, options: { readonly minItems?: number } = {}): StoppingCriterion {
   unitInterval("target accuracy", target);
-  const minItems = options.minItems ?? 20;
+  const minItems = options.minItems ?? 50;
   return {
     name: "target_accuracy",
     check: (s) => {
@@ -170,8 +172,8 @@ export function overallUncertainty(threshold: number): StoppingCriterion {
       if (u.length === 0) return { stop: true, reason: "every stop-set item is labeled: no uncertainty left to measure." };
       const m = u.reduce((x, y) => x + y, 0) / u.length;
       return m < threshold
-        ? { stop: true, reason: `mean uncertainty ${f3(m)} over ${u.length} unlabeled stop-set items fell below ${f3(threshold)}.` }
-        : { stop: false, reason: `mean uncertainty ${f3(m)} over ${u.length} unlabeled stop-set items is not below ${f3(threshold)}.` };
+        ? { stop: true, reason: `mean uncertainty ${f4(m)} over ${u.length} unlabeled stop-set items fell below ${f3(threshold)}.` }
+        : { stop: false, reason: `mean uncertainty ${f4(m)} over ${u.length} unlabeled stop-set items is not below ${f3(threshold)}.` };
     },
   };
 }
@@ -190,8 +192,8 @@ export function maxUncertainty(threshold: number): StoppingCriterion {
       let m = 0;
       for (const v of u) if (v > m) m = v;
       return m < threshold
-        ? { stop: true, reason: `the most uncertain of ${u.length} unlabeled stop-set items has uncertainty ${f3(m)}, below ${f3(threshold)}.` }
-        : { stop: false, reason: `the most uncertain unlabeled stop-set item has uncertainty ${f3(m)}, not below ${f3(threshold)}.` };
+        ? { stop: true, reason: `the most uncertain of ${u.length} unlabeled stop-set items has uncertainty ${f4(m)}, below ${f3(threshold)}.` }
+        : { stop: false, reason: `the most uncertain unlabeled stop-set item has uncertainty ${f4(m)}, not below ${f3(threshold)}.` };
     },
   };
 }
@@ -215,17 +217,33 @@ export function classificationChange(): StoppingCriterion {
 }
 
 /**
- * The criteria simulate evaluates, with their defaults: the label budget, target accuracy 0.9,
- * stabilizing predictions (kappa 0.99 over 3), overall uncertainty < 0.1, max uncertainty < 0.5,
- * classification change. Fresh instances on every call.
+ * Holds `criterion` back until `labels` labels are spent (it is still checked every time, so its
+ * windows fill). A model of a handful of labels can be confidently wrong everywhere and change
+ * nothing on the stop set between two retrains; uncertainty and change criteria need a floor.
+ */
+export function notBefore(labels: number, criterion: StoppingCriterion): StoppingCriterion {
+  return {
+    name: criterion.name,
+    check: (s) => {
+      const d = criterion.check(s);
+      return d.stop && s.labeled < labels ? { stop: false, reason: `${d.reason.replace(/\.$/, "")}, but fewer than ${labels} labels are spent.` } : d;
+    },
+  };
+}
+
+/**
+ * The criteria simulate evaluates, with their defaults: the label budget, target accuracy 0.9
+ * (on at least 50 honestly scored items), stabilizing predictions (kappa 0.99 over 3), and from 50
+ * labels on: overall uncertainty < 0.1, max uncertainty < 0.5, classification change. Fresh
+ * instances on every call.
  */
 export function defaultStoppingCriteria(labelBudget: number): StoppingCriterion[] {
   return [
     budget(labelBudget),
     targetAccuracy(0.9),
     stabilizingPredictions({ kappa: 0.99, window: 3 }),
-    overallUncertainty(0.1),
-    maxUncertainty(0.5),
-    classificationChange(),
+    notBefore(50, overallUncertainty(0.1)),
+    notBefore(50, maxUncertainty(0.5)),
+    notBefore(50, classificationChange()),
   ];
 }
