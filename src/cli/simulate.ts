@@ -1,12 +1,13 @@
 /**
  * `activelearn simulate --data FILE --label COL [--text COL] [--strategies a,b] [--seeds 5]
  *  [--initial 10] [--batch 10] [--budget 300] [--test-fraction 0.3] [--model logreg|nb] [--out DIR]
- *  [--reference FILE] [--workers N]`
+ *  [--reference FILE] [--workers N] [--cold-start random|cluster]`
  * Writes DIR/results.json and DIR/report.html, a progress bar on stderr, a summary on stdout.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { loadDataset } from "../data/load.js";
+import type { ColdStart } from "../loop/cold-start.js";
 import { BadInputError } from "../errors.js";
 import { renderReport } from "../eval/report.js";
 import { simulate } from "../eval/simulate.js";
@@ -20,7 +21,8 @@ export const simulateSpec: Record<string, FlagSpec> = {
   label: { type: "string", required: true, help: "ground-truth label column" },
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   id: { type: "string", help: "id column (default: row number)" },
-  strategies: { type: "string", help: "comma-separated strategies (default random,least-confidence,margin,entropy)" },
+  strategies: { type: "string", help: "comma-separated strategies, \"all\" for every one, \"auto\" for the bandit (default random,least-confidence,margin,entropy)" },
+  "cold-start": { type: "string", help: "initial items: random or cluster (default random)" },
   seeds: { type: "int", help: "number of seeds, run as 0..N-1 (default 5)" },
   initial: { type: "int", help: "random labels to start from (default 10)" },
   batch: { type: "int", help: "labels per query (default 10)" },
@@ -98,6 +100,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
     budget: num(flags, "budget"),
     testFraction: num(flags, "test-fraction"),
     model: str(flags, "model"),
+    coldStart: str(flags, "cold-start") as ColdStart | undefined,
     workers: num(flags, "workers"),
     onProgress: (d, t) => bar.update(d, t),
   });

@@ -10,6 +10,7 @@
  */
 import type { ReferenceResults, SimulationResults, StrategyResult } from "./types.js";
 import { type Bar, type LineSeries, renderBarChart, renderLineChart } from "./charts.js";
+import { renderRankingSection, renderStoppingSection } from "./report-stopping.js";
 import { BASELINE_GREY, PALETTE, escapeXml, formatInteger, formatNumber } from "./svg.js";
 
 export interface ReportOptions {
@@ -368,6 +369,8 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
       ? `<section><h2>Labels saved versus random sampling</h2><figure>${savingsChart(results, colour)}` +
         `<figcaption>Labels a strategy did not need, out of the ${formatInteger(results.options.budget)}-label budget, to reach random sampling's final accuracy.</figcaption></figure></section>`
       : "",
+    renderRankingSection(results),
+    renderStoppingSection(results),
     footer(results, reference),
   ].join("\n");
 

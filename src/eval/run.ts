@@ -9,7 +9,10 @@ import type { Dataset } from "../data/types.js";
 import { TableFeaturizer } from "../features/featurizer.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { Rng } from "../linalg/rng.js";
+import { coldStart, type ColdStart } from "../loop/cold-start.js";
 import { ActiveLearner } from "../loop/learner.js";
+import { StopMonitor } from "../loop/stop-monitor.js";
+import { defaultStoppingCriteria } from "../loop/stopping.js";
 import { modelFactory, modelNeedsNonNegative } from "../models/registry.js";
 import type { QueryStrategy } from "../strategies/types.js";
 import { accuracy, argmaxRows } from "./metrics.js";
@@ -21,6 +24,8 @@ export interface ProtocolOptions {
   readonly budget: number;
   readonly testFraction: number;
   readonly model: string;
+  /** How the initial items are chosen (default "random", the reference protocol). */
+  readonly coldStart?: ColdStart;
 }
 
 /** A labeled dataset encoded for simulation: class names and one class index per row. */
@@ -54,6 +59,17 @@ export interface RunResult {
   readonly accuracy: number[];
   /** Seconds of each iteration: select + retrain. */
   readonly iterationSeconds: number[];
+  /** Where each default stopping criterion first fired, with the test accuracy there. */
+  readonly stops?: RunStop[];
+}
+
+/** A stopping criterion that fired during a run. */
+export interface RunStop {
+  readonly criterion: string;
+  readonly labels: number;
+  /** Test accuracy of the model at that point. */
+  readonly accuracy: number;
+  readonly reason: string;
 }
 
 /** Runs the loop for one seed and strategy on a prepared split. */
@@ -61,27 +77,34 @@ export function simulateRun(prep: PreparedSplit, nClasses: number, strategy: Que
   const nPool = prep.Xpool.rows;
   if (opts.initial > nPool) throw new BadOptionError([`--initial ${opts.initial} is larger than the pool (${nPool} rows)`], "initial");
   const budget = Math.min(opts.budget, nPool);
-  const initRng = new Rng(seed * 7919 + 17);
-  const initial = initRng.sample(Int32Array.from({ length: nPool }, (_, i) => i), opts.initial);
+  const initial = coldStart(prep.Xpool, opts.initial, opts.coldStart ?? "random", new Rng(seed * 7919 + 17));
   const learner = new ActiveLearner({ X: prep.Xpool, nClasses, model: modelFactory(opts.model), strategy, seed: seed * 104729 + 3 });
-  learner.teach(initial, initial.map((i) => prep.yPool[i]));
+  // The same stop set for every strategy of a seed.
+  const monitor = new StopMonitor({ X: prep.Xpool, nClasses, criteria: defaultStoppingCriteria(budget), seed: seed * 31337 + 5 });
+  learner.teach(initial, Array.from(initial, (i) => prep.yPool[i]));
   const labels: number[] = [];
   const acc: number[] = [];
   const iterationSeconds: number[] = [];
   const evaluate = (): void => {
     labels.push(learner.labeledCount);
     acc.push(accuracy(argmaxRows(learner.model.predictProba(prep.Xtest), prep.Xtest.rows, nClasses), prep.yTest));
+    monitor.observe(learner.model, learner.labeled());
   };
   evaluate();
   while (learner.labeledCount < budget) {
     const k = Math.min(opts.batch, budget - learner.labeledCount);
     const t0 = performance.now();
     const sel = learner.query(k);
-    learner.teach(sel.indices, Array.from(sel.indices, (i) => prep.yPool[i]));
-    iterationSeconds.push((performance.now() - t0) / 1000);
+    const truth = Array.from(sel.indices, (i) => prep.yPool[i]);
+    const seconds = (performance.now() - t0) / 1000;
+    monitor.scoreBatch(argmaxRows(learner.model.predictProba(prep.Xpool, sel.indices), sel.indices.length, nClasses), truth);
+    const t1 = performance.now();
+    learner.teach(sel.indices, truth);
+    iterationSeconds.push(seconds + (performance.now() - t1) / 1000);
     evaluate();
   }
-  return { labels, accuracy: acc, iterationSeconds };
+  const stops = monitor.firstFired().map((e) => ({ ...e, accuracy: acc[labels.indexOf(e.labels)] }));
+  return { labels, accuracy: acc, iterationSeconds, stops };
 }
 
 /** Test accuracy of the model trained on the whole labeled pool. */

@@ -13,8 +13,11 @@ import { Worker } from "node:worker_threads";
 import { BadOptionError } from "../errors.js";
 import type { Dataset } from "../data/types.js";
 import { modelNames } from "../models/registry.js";
-import { getStrategy, normalizeStrategyName } from "../strategies/registry.js";
+import { coldStartMethods, type ColdStart } from "../loop/cold-start.js";
+import { defaultStoppingCriteria } from "../loop/stopping.js";
+import { getStrategy, normalizeStrategyName, strategyNames } from "../strategies/registry.js";
 import { labelsToReach, summarizeStrategy } from "./aggregate.js";
+import { meanRanks, summarizeStopping } from "./aggregate-stopping.js";
 import type { Job, JobReply, WorkerInit } from "./jobs.js";
 import { encodeLabels } from "./labels.js";
 import { mean } from "./metrics.js";
@@ -22,7 +25,10 @@ import { fullPoolAccuracy, prepareSplit, simulateRun, type ProtocolOptions, type
 import type { SimulationResults, StrategyResult } from "./types.js";
 
 export interface SimulateOptions {
-  /** Strategy names (default random, least_confidence, margin, entropy); random is always run as the baseline. */
+  /**
+   * Strategy names (default random, least_confidence, margin, entropy); random is always run as
+   * the baseline; "all" stands for every registered strategy.
+   */
   readonly strategies?: readonly string[];
   /** Number of seeds, run as seeds 0..seeds-1 (default 5). */
   readonly seeds?: number;
@@ -31,6 +37,8 @@ export interface SimulateOptions {
   readonly budget?: number;
   readonly testFraction?: number;
   readonly model?: string;
+  /** How the initial items are chosen (default "random", the reference protocol). */
+  readonly coldStart?: ColdStart;
   /** Worker threads; 0 runs everything on the calling thread (default: one per core, at most 8). */
   readonly workers?: number;
   /** Called after every finished job. */
@@ -42,7 +50,7 @@ export const defaultStrategies = ["random", "least_confidence", "margin", "entro
 /** Checks options, reporting every problem at once; returns them completed with defaults. */
 export function resolveSimulateOptions(o: SimulateOptions): Required<Omit<SimulateOptions, "onProgress">> {
   const problems: string[] = [];
-  const strategies = (o.strategies ?? defaultStrategies).map(normalizeStrategyName);
+  const strategies = (o.strategies ?? defaultStrategies).map(normalizeStrategyName).flatMap((s) => (s === "all" ? strategyNames() : [s]));
   for (const s of strategies) {
     try {
       getStrategy(s);
@@ -59,6 +67,7 @@ export function resolveSimulateOptions(o: SimulateOptions): Required<Omit<Simula
     budget: o.budget ?? 300,
     testFraction: o.testFraction ?? 0.3,
     model: o.model ?? "logreg",
+    coldStart: o.coldStart ?? "random",
     workers: o.workers ?? Math.min(8, os.availableParallelism()),
   };
   const int = (name: string, v: number, min: number): void => {
@@ -72,6 +81,7 @@ export function resolveSimulateOptions(o: SimulateOptions): Required<Omit<Simula
   if (r.budget < r.initial) problems.push(`--budget (${r.budget}) must be at least --initial (${r.initial})`);
   if (!(r.testFraction > 0 && r.testFraction < 1)) problems.push(`--test-fraction must be between 0 and 1 (exclusive), got ${r.testFraction}`);
   if (!(modelNames as readonly string[]).includes(r.model)) problems.push(`--model must be one of ${modelNames.join(", ")}, got "${r.model}"`);
+  if (!(coldStartMethods as readonly string[]).includes(r.coldStart)) problems.push(`--cold-start must be one of ${coldStartMethods.join(", ")}, got "${r.coldStart}"`);
   if (problems.length > 0) throw new BadOptionError(problems);
   return r;
 }
@@ -80,7 +90,7 @@ export function resolveSimulateOptions(o: SimulateOptions): Required<Omit<Simula
 export async function simulate(ds: Dataset, options: SimulateOptions = {}): Promise<SimulationResults> {
   const o = resolveSimulateOptions(options);
   const enc = encodeLabels(ds);
-  const protocol: ProtocolOptions = { initial: o.initial, batch: o.batch, budget: o.budget, testFraction: o.testFraction, model: o.model };
+  const protocol: ProtocolOptions = { initial: o.initial, batch: o.batch, budget: o.budget, testFraction: o.testFraction, model: o.model, coldStart: o.coldStart };
   const seeds = Array.from({ length: o.seeds }, (_, i) => i);
   // Fail fast on the calling thread (bad sizes, a model that cannot take these features).
   const first = prepareSplit(ds, enc, 0, protocol);
@@ -104,16 +114,25 @@ export async function simulate(ds: Dataset, options: SimulateOptions = {}): Prom
   const partial = new Map(o.strategies.map((s) => [s, summarizeStrategy(seeds, runs.get(s) ?? [], Math.min(o.budget, first.Xpool.rows))]));
   const randomCurve = partial.get("random");
   const target = randomCurve === undefined ? NaN : randomCurve.mean_accuracy[randomCurve.mean_accuracy.length - 1];
+  const ranks = meanRanks(Object.fromEntries([...partial].map(([name, p]) => [name, p.per_seed.map((x) => x.aulc)])));
+  const criteria = defaultStoppingCriteria(Math.min(o.budget, first.Xpool.rows)).map((c) => c.name);
   const strategies: Record<string, StrategyResult> = {};
-  for (const [name, p] of partial) strategies[name] = { ...p, labels_to_match_random: labelsToReach(p.labels, p.mean_accuracy, target) };
+  for (const [name, p] of partial) {
+    strategies[name] = {
+      ...p,
+      labels_to_match_random: labelsToReach(p.labels, p.mean_accuracy, target),
+      mean_rank: ranks[name],
+      stopping: summarizeStopping(criteria, runs.get(name) ?? []),
+    };
+  }
   return {
     dataset: ds.source.split(/[\\/]/).pop() ?? ds.source,
     rows: ds.rows,
     classes: enc.classes.length,
-    protocol: `${Math.round((1 - o.testFraction) * 100)}/${Math.round(o.testFraction * 100)} stratified; ${o.model === "logreg" ? "LR C=1 lbfgs" : "multinomial NB"}; init ${o.initial}; batch ${o.batch}; budget ${o.budget}; seeds 0-${o.seeds - 1}`,
+    protocol: `${Math.round((1 - o.testFraction) * 100)}/${Math.round(o.testFraction * 100)} stratified; ${o.model === "logreg" ? "LR C=1 lbfgs" : "multinomial NB"}; init ${o.initial}; batch ${o.batch}; budget ${o.budget}; seeds 0-${o.seeds - 1}${o.coldStart === "random" ? "" : `; ${o.coldStart} cold start`}`,
     full_pool_accuracy: Math.round(mean(full) * 1e6) / 1e6,
     strategies,
-    options: { label: ds.labelColumn ?? "", text: ds.textColumn, seeds, initial: o.initial, batch: o.batch, budget: o.budget, testFraction: o.testFraction, model: o.model },
+    options: { label: ds.labelColumn ?? "", text: ds.textColumn, seeds, initial: o.initial, batch: o.batch, budget: o.budget, testFraction: o.testFraction, model: o.model, coldStart: o.coldStart },
   };
 }
 

@@ -22,6 +22,24 @@ export interface StrategyResult {
   readonly labels_to_match_random: number | null;
   /** Per-seed curves. */
   readonly per_seed: { readonly seed: number; readonly accuracy: number[]; readonly aulc: number }[];
+  /** Mean over seeds of the strategy's rank by that seed's AULC (1 = best). */
+  readonly mean_rank?: number;
+  /** Where each stopping criterion would have stopped, keyed by criterion name. */
+  readonly stopping?: Record<string, StoppingSummary>;
+}
+
+/** One stopping criterion over the seeds of one strategy (see eval/aggregate-stopping.ts). */
+export interface StoppingSummary {
+  /** Mean labels spent when it fired (the end of the run in seeds where it never fired). */
+  readonly mean_labels: number;
+  /** Mean test accuracy at that point. */
+  readonly mean_accuracy: number;
+  /** Mean of (final accuracy - accuracy where it stopped): what stopping there cost. */
+  readonly accuracy_lost_vs_budget: number;
+  /** In how many seeds it fired before or at the budget. */
+  readonly fired_in_seeds: number;
+  /** The reason it gave in the first seed where it fired; null if it never fired. */
+  readonly example_reason: string | null;
 }
 
 export interface SimulationResults {
@@ -42,6 +60,8 @@ export interface SimulationResults {
     readonly budget: number;
     readonly testFraction: number;
     readonly model: string;
+    /** How the initial items were chosen (absent in older results: random). */
+    readonly coldStart?: string;
   };
 }
 

@@ -4,6 +4,7 @@
  * learner. Names are snake_case; the CLI also accepts kebab-case ("least-confidence").
  */
 import { BadOptionError } from "../errors.js";
+import { createAuto } from "./auto.js";
 import { qbcKl, qbcMaxDisagreement, qbcVoteEntropy } from "./committee.js";
 import { densityWeighted } from "./density.js";
 import { eer, errorPrediction } from "./error-reduction.js";
@@ -41,6 +42,7 @@ stateless(egl);
 stateless(eer);
 stateless(errorPrediction);
 stateless(rareClass());
+stateful(createAuto);
 
 /** Names of every registered strategy, in registry order. */
 export function strategyNames(): string[] {

@@ -1,0 +1,120 @@
+/**
+ * Feeds stopping criteria as learning goes on: draws the stop set once (a seeded sample of the
+ * pool), predicts it with every new model, keeps the honest accuracy estimate, checks each
+ * criterion and remembers where each first fired. Works the same in simulation and live.
+ *
+ * The accuracy estimate: before a batch of new labels is trained on, the current model's
+ * predictions for those items are compared with their labels (`scoreBatch`). The estimate is the
+ * accuracy over the last `accuracyWindow` batches pooled (default 5): honest (no item was
+ * trained on), smoothed, and conservative under uncertainty sampling (queried items are hard ones).
+ *
+ * @example
+ * const monitor = new StopMonitor({ X, nClasses, criteria: defaultStoppingCriteria(300), seed: 0 });
+ * monitor.observe(learner.model, learner.labeled());
+ * monitor.scoreBatch(predictedBeforeTraining, labels); learner.teach(batch, labels);
+ * const fired = monitor.observe(learner.model, learner.labeled()); // criteria that fire now
+ */
+import type { Matrix } from "../linalg/matrix.js";
+import { Rng } from "../linalg/rng.js";
+import type { ProbabilisticModel } from "../models/types.js";
+import type { StopState, StoppingCriterion } from "./stopping.js";
+
+export interface StopMonitorOptions {
+  /** The pool. */
+  readonly X: Matrix;
+  readonly nClasses: number;
+  readonly criteria: readonly StoppingCriterion[];
+  /** Seeds the stop-set sample. */
+  readonly seed: number;
+  /** Stop-set size (default 1,000, or the whole pool if smaller). */
+  readonly stopSetSize?: number;
+  /** Batches pooled in the accuracy estimate (default 5). */
+  readonly accuracyWindow?: number;
+}
+
+/** Where a criterion first fired. */
+export interface StopEvent {
+  readonly criterion: string;
+  readonly labels: number;
+  readonly reason: string;
+}
+
+export class StopMonitor {
+  /** Pool indices of the stop set, ascending. */
+  readonly stopSet: Int32Array;
+  private readonly X: Matrix;
+  private readonly nClasses: number;
+  private readonly criteria: readonly StoppingCriterion[];
+  private readonly window: number;
+  private previous: Int32Array | null = null;
+  private readonly batches: { correct: number; items: number }[] = [];
+  private readonly first = new Map<string, StopEvent>();
+
+  constructor(o: StopMonitorOptions) {
+    this.X = o.X;
+    this.nClasses = o.nClasses;
+    this.criteria = o.criteria;
+    this.window = o.accuracyWindow ?? 5;
+    const m = Math.min(o.stopSetSize ?? 1000, o.X.rows);
+    const all = Int32Array.from({ length: o.X.rows }, (_, i) => i);
+    this.stopSet = Int32Array.from(new Rng(o.seed).sample(all, m)).sort();
+  }
+
+  /** Records the current model's predictions on items about to be trained on, with their labels. */
+  scoreBatch(predicted: ArrayLike<number>, labels: ArrayLike<number>): void {
+    let correct = 0;
+    for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
+    this.batches.push({ correct, items: labels.length });
+    if (this.batches.length > this.window) this.batches.shift();
+  }
+
+  /** The honest accuracy estimate (see the module comment), or null before any batch was scored. */
+  accuracyEstimate(): { value: number; items: number } | null {
+    let c = 0;
+    let n = 0;
+    for (const b of this.batches) {
+      c += b.correct;
+      n += b.items;
+    }
+    return n === 0 ? null : { value: c / n, items: n };
+  }
+
+  /** Checks every criterion against the new model; returns those firing now (each with its reason). */
+  observe(model: ProbabilisticModel, labeled: ArrayLike<number>): StopEvent[] {
+    const k = this.nClasses;
+    const proba = model.predictProba(this.X, this.stopSet);
+    const m = this.stopSet.length;
+    const pred = new Int32Array(m);
+    for (let r = 0; r < m; r++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
+      pred[r] = best;
+    }
+    const isLabeled = new Set<number>(Array.from(labeled));
+    const stopLabeled = Uint8Array.from(this.stopSet, (i) => (isLabeled.has(i) ? 1 : 0));
+    const state: StopState = {
+      labeled: labeled.length,
+      nClasses: k,
+      stopProba: proba,
+      stopPredictions: pred,
+      previousPredictions: this.previous,
+      stopLabeled,
+      accuracyEstimate: this.accuracyEstimate(),
+    };
+    const fired: StopEvent[] = [];
+    for (const c of this.criteria) {
+      const d = c.check(state);
+      if (!d.stop) continue;
+      const e = { criterion: c.name, labels: labeled.length, reason: d.reason };
+      fired.push(e);
+      if (!this.first.has(c.name)) this.first.set(c.name, e);
+    }
+    this.previous = pred;
+    return fired;
+  }
+
+  /** Where each criterion first fired (criteria that never fired are absent). */
+  firstFired(): StopEvent[] {
+    return this.criteria.map((c) => this.first.get(c.name)).filter((e): e is StopEvent => e !== undefined);
+  }
+}
