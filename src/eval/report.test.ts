@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { headlineText, renderReport, savings } from "./report.js";
+import { chartedStrategies, headlineText, renderReport, savings } from "./report.js";
 import type { ReferenceResults, SimulationResults, StrategyResult } from "./types.js";
 
 const labels = Array.from({ length: 30 }, (_, i) => 10 + 10 * i);
@@ -157,4 +157,18 @@ void test("table rows are ranked by AULC with accuracy at the acc_at points", ()
   assert.ok(tbody.includes("<td>12</td>"));
   assert.match(html, /<dt>Test fraction<\/dt><dd>30%<\/dd>/);
   assert.match(html, /<dt>Seeds<\/dt><dd>0–4 \(5\)<\/dd>/);
+});
+
+void test("with many strategies the chart shows the best six and random, in distinct colours, and says so", () => {
+  const base = results();
+  const strategies: Record<string, StrategyResult> = { random: base.strategies.random };
+  for (let i = 0; i < 12; i++) strategies[`s${i}`] = strategy(0.94 + i / 1000, 60 - i, 200);
+  const res = { ...base, strategies };
+  assert.deepEqual(chartedStrategies(res), ["s11", "s10", "s9", "s8", "s7", "s6", "random"]);
+  const html = renderReport(res);
+  assert.match(html, /The chart shows the 6 strategies of highest AULC and random sampling; all 13 are in the tables below/);
+  const chart = html.slice(html.indexOf('id="al-learning-curve"'), html.indexOf("</svg>", html.indexOf('id="al-learning-curve"')));
+  const strokes = [...chart.matchAll(/<path class="al-line" data-series="[^"]*" d="[^"]*" fill="none" stroke="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1]);
+  assert.equal(strokes.length, 7);
+  assert.equal(new Set(strokes).size, 7);
 });

@@ -105,11 +105,16 @@ function sd(a: readonly number[]): number {
   return Math.sqrt(a.reduce((s, v) => s + (v - m) ** 2, 0) / a.length);
 }
 
-/** Stable colours: random grey, the others through the palette in the order the results list them. */
+/**
+ * Stable colours: random grey, the others through the palette, the charted strategies first (in
+ * the order the results list them) so that the curves on the chart never share a colour.
+ */
 function colours(results: SimulationResults, reference?: ReferenceResults): Map<string, string> {
   const map = new Map<string, string>();
   let next = 0;
-  const names = [...Object.keys(results.strategies), ...Object.keys(reference?.strategies ?? {})];
+  const charted = new Set(chartedStrategies(results));
+  const listed = Object.keys(results.strategies);
+  const names = [...listed.filter((n) => charted.has(n)), ...listed.filter((n) => !charted.has(n)), ...Object.keys(reference?.strategies ?? {})];
   for (const name of names) {
     if (map.has(name)) continue;
     map.set(name, name === BASELINE ? BASELINE_GREY : PALETTE[next++ % PALETTE.length]);
@@ -128,8 +133,19 @@ function shortName(name: string): string {
   return name.replace(/[_-]+/g, " ");
 }
 
-function learningCurveChart(results: SimulationResults, reference: ReferenceResults | undefined, colour: Map<string, string>): string {
+/** Most curves drawn on one chart; beyond that the chart shows the best ones and random. */
+export const MAX_CURVES = 7;
+
+/** The strategies drawn on the learning-curve chart: all, or the best MAX_CURVES - 1 by AULC plus random. */
+export function chartedStrategies(results: SimulationResults): string[] {
   const order = ranked(results);
+  if (order.length <= MAX_CURVES) return order;
+  const best = order.filter((n) => n !== "random").slice(0, MAX_CURVES - 1);
+  return order.filter((n) => best.includes(n) || n === "random");
+}
+
+function learningCurveChart(results: SimulationResults, reference: ReferenceResults | undefined, colour: Map<string, string>): string {
+  const order = chartedStrategies(results);
   const series: LineSeries[] = order.map((name) => {
     const s = results.strategies[name];
     return {
@@ -143,7 +159,7 @@ function learningCurveChart(results: SimulationResults, reference: ReferenceResu
       },
     };
   });
-  const refSeries: LineSeries[] = Object.entries(reference?.strategies ?? {}).map(([name, r]) => ({
+  const refSeries: LineSeries[] = Object.entries(reference?.strategies ?? {}).filter(([name]) => order.includes(name)).map(([name, r]) => ({
     name: `modAL ${shortName(name)}`,
     x: r.labels,
     y: r.mean_accuracy,
@@ -361,6 +377,9 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
     "</header>",
     `<section><h2>Learning curves</h2><figure>${learningCurveChart(results, reference, colour)}`,
     `<figcaption>Mean test accuracy over ${seeds} ${seeds === 1 ? "seed" : "seeds"}; shaded bands show ±1 standard deviation over seeds.` +
+      (chartedStrategies(results).length < Object.keys(results.strategies).length
+        ? ` The chart shows the ${MAX_CURVES - 1} strategies of highest AULC and random sampling; all ${Object.keys(results.strategies).length} are in the tables below.`
+        : "") +
       (reference ? ` Thin dashed lines: modAL reference curves (${escapeXml(reference.dataset)}), in the same colour as the matching strategy.` : "") +
       `</figcaption></figure></section>`,
     `<section><h2>Summary</h2><div class="table-wrap">${summaryTable(results, reference, colour)}</div>`,
