@@ -11,23 +11,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { formatTable } from "../src/cli/table.js";
 import { loadDataset } from "../src/data/load.js";
+import { labelColumns, sharedDir } from "./datasets.js";
 import { median } from "../src/eval/metrics.js";
 import { simulate } from "../src/eval/simulate.js";
 import type { ReferenceResults, SimulationResults } from "../src/eval/types.js";
 
-/** Ground-truth column of each shared dataset. */
-const labelColumns: Record<string, string> = {
-  digits: "digit",
-  vehicle: "Class",
-  mlc_churn: "churn",
-  credit_data: "Status",
-  attrition: "Attrition",
-  wa_churn: "churn",
-  ionosphere: "Class",
-  pima: "diabetes",
-};
-
-const shared = path.resolve(process.env.SHARED ?? path.join(process.cwd(), "..", "shared"));
+const shared = sharedDir;
 const repeats = Number(process.env.REPEATS ?? 3);
 const seeds = Number(process.env.SEEDS ?? 5);
 const only = process.env.DATASETS?.split(",");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BadInputError } from "../errors.js";
 import { CsvParser, parseCsvText, type CsvRecordInfo } from "./csv.js";
+import { assertBad } from "./test-support.js";
 
 const file = "t.csv";
 const parse = (text: string, delimiter?: string) =>
@@ -18,20 +18,6 @@ function collect(chunks: string[], delimiter?: string): { fields: string[]; info
   return out;
 }
 
-function assertBad(fn: () => unknown, ...parts: (string | RegExp)[]): BadInputError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  assert.ok(err instanceof BadInputError, `expected BadInputError, got ${String(err)}`);
-  for (const p of parts) {
-    if (typeof p === "string") assert.ok(err.message.includes(p), `"${err.message}" lacks "${p}"`);
-    else assert.match(err.message, p);
-  }
-  return err;
-}
 
 void test("plain records, header separated, row and line numbers", () => {
   const t = parse("a,b,c\n1,2,3\n4,5,6\n");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BadInputError } from "../errors.js";
 import { JsonlParser, type Cell } from "./jsonl.js";
+import { assertBad } from "./test-support.js";
 
 const file = "t.jsonl";
 
@@ -22,17 +22,6 @@ function collect(chunks: string[]): { out: Out[]; header: readonly string[] } {
   return { out, header: p.header };
 }
 
-function assertBad(fn: () => unknown, ...parts: string[]): BadInputError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  assert.ok(err instanceof BadInputError, `expected BadInputError, got ${String(err)}`);
-  for (const p of parts) assert.ok(err.message.includes(p), `"${err.message}" lacks "${p}"`);
-  return err;
-}
 
 void test("objects become cells aligned with the union of keys", () => {
   const { out, header } = collect(['{"a":1,"b":"x"}\n{"c":true,"a":null}\n{"b":"y"}\n']);

@@ -1,36 +1,13 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BadInputError } from "../errors.js";
 import { loadDataset, toDataset, type LoadOptions } from "./load.js";
 import type { Column, NumericColumn, StringColumn } from "./types.js";
+import { assertBad, tempFiles } from "./test-support.js";
 
 const repoData = (name: string): string => fileURLToPath(new URL(`../../../data/${name}`, import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "activelearn-load-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const { temp } = tempFiles("load");
 
-let fileNo = 0;
-/** Writes a temp file (text or raw bytes) and returns its path. */
-function temp(ext: string, content: string | Uint8Array): string {
-  const path = join(dir, `f${++fileNo}.${ext}`);
-  writeFileSync(path, content);
-  return path;
-}
-
-function assertBad(fn: () => unknown, ...parts: string[]): BadInputError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  assert.ok(err instanceof BadInputError, `expected BadInputError, got ${String(err)}`);
-  for (const p of parts) assert.ok(err.message.includes(p), `"${err.message}" lacks "${p}"`);
-  return err;
-}
 
 const col = (cols: readonly Column[], name: string): Column => {
   const c = cols.find((x) => x.name === name);

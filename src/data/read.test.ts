@@ -1,33 +1,11 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BadInputError } from "../errors.js";
 import { loadDataset, readTable } from "./load.js";
+import { assertBad, tempFiles } from "./test-support.js";
 
-const dir = mkdtempSync(join(tmpdir(), "activelearn-read-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, temp } = tempFiles("read");
 
-let fileNo = 0;
-/** Writes a temp file (text or raw bytes) and returns its path. */
-function temp(ext: string, content: string | Uint8Array): string {
-  const path = join(dir, `r${++fileNo}.${ext}`);
-  writeFileSync(path, content);
-  return path;
-}
-
-function assertBad(fn: () => unknown, ...parts: string[]): BadInputError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  assert.ok(err instanceof BadInputError, `expected BadInputError, got ${String(err)}`);
-  for (const p of parts) assert.ok(err.message.includes(p), `"${err.message}" lacks "${p}"`);
-  return err;
-}
 
 void test("readTable returns header, string cells and data row numbers", () => {
   const t = readTable(temp("csv", 'a,b\n1,"x"\n\n2,\n'));

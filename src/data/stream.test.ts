@@ -1,20 +1,12 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BadInputError } from "../errors.js";
 import type { Cell } from "./jsonl.js";
 import { readTable, streamTable, type ReadOptions } from "./load.js";
+import { tempFiles } from "./test-support.js";
 
-const dir = mkdtempSync(join(tmpdir(), "activelearn-stream-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let fileNo = 0;
-function temp(ext: string, content: string | Uint8Array): string {
-  const path = join(dir, `s${++fileNo}.${ext}`);
-  writeFileSync(path, content);
-  return path;
-}
+const { dir, temp } = tempFiles("stream");
 
 /** Streams a file and returns what readTable would: header, padded cells, row numbers. */
 async function streamAll(path: string, options: ReadOptions & { chunkSize?: number } = {}) {

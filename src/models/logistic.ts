@@ -13,6 +13,7 @@ import { accumulateGradient, linearScores, softmaxRows } from "../linalg/kernels
 import { lbfgs, type Objective } from "../linalg/lbfgs.js";
 import type { Matrix } from "../linalg/matrix.js";
 import type { Classifier, FitOptions, SavedModel } from "./types.js";
+import { checkFitInput } from "./validate.js";
 
 export interface LogisticOptions {
   /** Inverse regularisation strength (default 1). */
@@ -62,17 +63,8 @@ export class LogisticRegression implements Classifier {
   }
 
   fit(X: Matrix, y: ArrayLike<number>, options: FitOptions = {}): this {
-    const rows = options.rows ?? null;
-    const n = rows === null ? X.rows : rows.length;
-    if (y.length !== n) throw new ShapeMismatchError(`fit: ${n} rows but ${y.length} labels`);
-    if (n === 0) throw new ShapeMismatchError("fit: no training rows");
+    const { rows, n, classCounts: counts } = checkFitInput(X, y, options.rows, this.nClasses);
     const K = this.nClasses;
-    const counts = new Int32Array(K);
-    for (let r = 0; r < n; r++) {
-      const c = y[r];
-      if (!(c >= 0 && c < K && Number.isInteger(c))) throw new ShapeMismatchError(`fit: label ${c} at position ${r} is not a class index in 0..${K - 1}`);
-      counts[c]++;
-    }
     const presentList: number[] = [];
     for (let c = 0; c < K; c++) if (counts[c] > 0) presentList.push(c);
     const present = Int32Array.from(presentList);

@@ -11,6 +11,7 @@ import { BadInputError, NotFittedError, ShapeMismatchError } from "../errors.js"
 import { linearScores, softmaxRows } from "../linalg/kernels.js";
 import type { Matrix } from "../linalg/matrix.js";
 import type { Classifier, FitOptions, SavedModel } from "./types.js";
+import { checkFitInput } from "./validate.js";
 
 export class MultinomialNB implements Classifier {
   readonly kind = "nb";
@@ -33,10 +34,7 @@ export class MultinomialNB implements Classifier {
   }
 
   fit(X: Matrix, y: ArrayLike<number>, options: FitOptions = {}): this {
-    const rows = options.rows ?? null;
-    const n = rows === null ? X.rows : rows.length;
-    if (y.length !== n) throw new ShapeMismatchError(`fit: ${n} rows but ${y.length} labels`);
-    if (n === 0) throw new ShapeMismatchError("fit: no training rows");
+    const { rows, n } = checkFitInput(X, y, options.rows, this.nClasses);
     const K = this.nClasses;
     const d = X.cols;
     const counts = new Float64Array(K * d);

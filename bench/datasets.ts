@@ -1,0 +1,17 @@
+/** The shared datasets the benchmarks read, and where they are. */
+import path from "node:path";
+
+/** Ground-truth column of each shared dataset. */
+export const labelColumns: Readonly<Record<string, string>> = {
+  digits: "digit",
+  vehicle: "Class",
+  mlc_churn: "churn",
+  credit_data: "Status",
+  attrition: "Attrition",
+  wa_churn: "churn",
+  ionosphere: "Class",
+  pima: "diabetes",
+};
+
+/** The shared folder: $SHARED, else ../shared from the working directory. */
+export const sharedDir = path.resolve(process.env.SHARED ?? path.join(process.cwd(), "..", "shared"));
