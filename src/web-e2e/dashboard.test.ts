@@ -53,9 +53,14 @@ void test("the dashboard draws the learning curve, the label bars and the annota
 
       const bars = page.locator("svg.bars rect.bar");
       assert.equal(await bars.count(), labels.length);
-      assert.deepEqual(await bars.evaluateAll((rects) => rects.map((r) => r.getAttribute("data-label"))), labels);
+      const names: (string | null)[] = [];
+      const widths: number[] = [];
+      for (let i = 0; i < labels.length; i++) {
+        names.push(await bars.nth(i).getAttribute("data-label"));
+        widths.push(Number(await bars.nth(i).getAttribute("width")));
+      }
+      assert.deepEqual(names, labels);
       // Bar lengths follow the counts.
-      const widths = await bars.evaluateAll((rects) => rects.map((r) => Number(r.getAttribute("width"))));
       const counts = labels.map((l) => dash.byLabel[l] ?? 0);
       for (let i = 0; i < labels.length; i++) {
         for (let j = 0; j < labels.length; j++) if (counts[i] > counts[j]) assert.ok(widths[i] > widths[j], `bar ${labels[i]} longer than ${labels[j]}`);
