@@ -97,8 +97,10 @@ function renderProgress(): void {
   ui.progressBar.style.width = `${(share * 100).toFixed(2)}%`;
   ui.progressBar.parentElement?.setAttribute("aria-valuenow", String(Math.round(share * 100)));
   ui.progressText.textContent = `${formatInt(labeled)} / ${formatInt(total)} labeled`;
-  const pace = pacePerMinute(state.events.slice(-20));
-  ui.sessionText.textContent = `this session ${formatInt(state.sessionCount)}${pace === null ? "" : ` · ${pace.toFixed(1)}/min`}`;
+  // The pace only once a few labels make it mean something.
+  const pace = state.events.length >= 3 ? pacePerMinute(state.events.slice(-20)) : null;
+  const paceText = pace === null ? "" : ` · ${pace < 10 ? pace.toFixed(1) : Math.round(pace)} labels/min`;
+  ui.sessionText.textContent = `this session ${formatInt(state.sessionCount)}${paceText}`;
   const s = state.stats;
   if (s !== null) {
     const at = toMillis(s.lastRetrainAt);
@@ -131,7 +133,7 @@ function renderSuggestion(item: Item): void {
     const on = s !== null && b.dataset.label === s.label;
     b.classList.toggle("suggested", on);
     const hint = b.querySelector(".label-hint");
-    if (hint) hint.textContent = on && s ? `suggested · ${formatPercent(s.confidence)} · Enter ↵` : "";
+    if (hint) hint.textContent = on && s ? `suggested ${formatPercent(s.confidence)}` : "";
   }
   clear(ui.suggestion);
   if (s === null) {
