@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, openPage, skipBrowser } from "./browser.js";
-import type { FakeItem } from "./fake-server.js";
+import { type FakeItem, startFakeServer } from "./fake-server.js";
 import { type TestProject, type TestServer, startTestServer } from "./test-server.js";
 
 let browser: Browser | null = null;
@@ -266,6 +266,35 @@ void test("tabular and image items: fields in a table (large when there is no te
     assert.equal(await page.locator("#item-fields tr").count(), 4);
     assert.equal(await page.locator("#item-fields td.num").first().textContent(), "95");
     assert.match((await page.locator("#suggestion").textContent()) ?? "", /No suggestion/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+    await server.close();
+  }
+});
+
+void test("with a server that hands out the next item while one is held, the page fetches it ahead and shows each item once", { skip: skipBrowser }, async () => {
+  const items: FakeItem[] = ["a", "b", "c", "d", "e"].map((r) => ({ id: r, data: { ref: r, text: `Item ${r}` } }));
+  const server = await startFakeServer({ labels: ["yes", "no"], textColumn: "text", items, holdOne: false });
+  const { page, errors, close } = await openPage(theBrowser(), `${server.url}/`, { annotator: "ada" });
+  try {
+    const shown: string[] = [];
+    await waitForItem(page);
+    for (let n = 0; n < items.length; n++) {
+      const id = await shownId(page);
+      shown.push(id);
+      await page.keyboard.press(n % 2 === 0 ? "1" : "2");
+      await waitForNext(page, id);
+    }
+    await page.waitForSelector("#done:not([hidden])");
+    assert.deepEqual(shown, ["a", "b", "c", "d", "e"]);
+    assert.deepEqual(
+      [...server.labels()].map(([id, l]) => [id, l.label]),
+      [["a", "yes"], ["b", "no"], ["c", "yes"], ["d", "no"], ["e", "yes"]],
+    );
+    // The second item was asked for before the first label was sent.
+    const firstPost = server.requests.findIndex((r) => r.startsWith("POST "));
+    assert.ok(server.requests.slice(0, firstPost).filter((r) => r.startsWith("GET /api/next")).length >= 2, server.requests.join("\n"));
     assert.deepEqual(errors, []);
   } finally {
     await close();
