@@ -15,4 +15,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Browser code: its own tsconfig (DOM lib, no Node types), so the two never mix.
+    files: ["src/web/**/*.ts"],
+    languageOptions: {
+      parserOptions: { projectService: false, project: ["./tsconfig.web.json"], tsconfigRootDir: import.meta.dirname },
+    },
+  },
 );

@@ -1,0 +1,140 @@
+/**
+ * Screenshots of the pages against the fake server with realistic data, to look at the design
+ * and for the README.
+ *
+ *   npm run build && node dist/src/web-e2e/screenshots.js [OUT_DIR]     (default /tmp/activelearn-shots)
+ *   node dist/src/web-e2e/screenshots.js --docs                         (docs/img/labeling.png, docs/img/dashboard.png)
+ */
+import { readFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { launchBrowser, openPage } from "./browser.js";
+import { type FakeItem, REPO_ROOT, startFakeServer } from "./fake-server.js";
+
+const TICKETS: { text: string; from: string; subject: string }[] = [
+  {
+    from: "maria.keller@northwind.example",
+    subject: "Charged twice for March",
+    text:
+      "Hi team,\n\nI was charged twice for the March invoice (INV-20931): once on the 1st and again on the 3rd. " +
+      "Both payments show as completed on my card statement. Could you refund the duplicate?\n\n" +
+      "Also, when I open Billing > Invoices the page says <b>No invoices</b>, which is odd since I clearly paid.\n\nThanks,\nMaria",
+  },
+  { from: "ops@contoso.example", subject: "Export to CSV times out", text: "Exporting more than 10k rows to CSV fails with a timeout after 30 s. Smaller exports work." },
+  { from: "j.tanaka@fabrikam.example", subject: "Dark mode?", text: "Would love a dark mode for the reports page. We use it on night shifts." },
+];
+
+async function shot(page: Page, file: string): Promise<void> {
+  await page.screenshot({ path: file, fullPage: false });
+  console.log(`wrote ${file}`);
+}
+
+async function main(): Promise<void> {
+  const docs = process.argv.includes("--docs");
+  const out = docs ? path.join(REPO_ROOT, "docs/img") : (process.argv[2] ?? "/tmp/activelearn-shots");
+  await mkdir(out, { recursive: true });
+  const browser = await launchBrowser();
+  try {
+    // A text project: support tickets.
+    const labels = ["billing", "bug", "feature request", "account", "other"];
+    const items: FakeItem[] = TICKETS.map((t, i) => ({
+      id: String(4812 + i),
+      data: { text: t.text, from: t.from, subject: t.subject, received: `2024-03-0${i + 4} 09:1${i}` },
+      suggestion: { label: i === 0 ? "billing" : "bug", confidence: i === 0 ? 0.58 : 0.51 },
+      score: 0.93 - i * 0.02,
+    }));
+    // Past tickets, some labeled already, so the progress reads like a project under way.
+    const earlier: FakeItem[] = Array.from({ length: 3117 }, (_, i) => ({ id: String(i + 1), data: { text: `Ticket ${i + 1}`, from: "", subject: "", received: "" } }));
+    const text = await startFakeServer({ name: "support-tickets", labels, textColumn: "text", items: [...items, ...earlier], strategy: "margin" });
+    for (let i = 0; i < 247; i++) {
+      await fetch(`${text.url}/api/items/${i + 1}/label`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ label: labels[i % labels.length], annotator: "Ada" }),
+      });
+    }
+    const t = await openPage(browser, `${text.url}/`, { annotator: "Maria K.", width: 1280, height: 860 });
+    await t.page.waitForSelector("#workspace:not([hidden]) #item[data-item-id]");
+    await shot(t.page, path.join(out, docs ? "labeling.png" : "labeling-text.png"));
+    await t.close();
+    if (!docs) {
+      // A refused label (error toast), a phone-sized screen, and the all-done state.
+      const e = await openPage(browser, `${text.url}/`, { annotator: "Ada", width: 1280, height: 860 });
+      await e.page.waitForSelector("#workspace:not([hidden]) #item[data-item-id]");
+      text.fail({ method: "POST", path: /\/label$/, status: 500 });
+      await e.page.keyboard.press("2");
+      await e.page.waitForSelector(".toast-error");
+      await shot(e.page, path.join(out, "labeling-error.png"));
+      await e.close();
+      const m = await openPage(browser, `${text.url}/`, { annotator: "Tom", width: 390, height: 844 });
+      await m.page.waitForSelector("#workspace:not([hidden]) #item[data-item-id]");
+      await shot(m.page, path.join(out, "labeling-phone.png"));
+      await m.close();
+      const small = await startFakeServer({ name: "tiny", labels, textColumn: "text", items: items.slice(0, 1) });
+      const s = await openPage(browser, `${small.url}/`, { annotator: "Ada", width: 1280, height: 700 });
+      await s.page.waitForSelector("#workspace:not([hidden]) #item[data-item-id]");
+      await s.page.keyboard.press("Enter");
+      await s.page.waitForSelector("#done:not([hidden])");
+      await shot(s.page, path.join(out, "labeling-done.png"));
+      await s.close();
+      await small.close();
+    }
+
+    // A tabular project: vehicle silhouettes.
+    const csv = (await readFile(path.join(REPO_ROOT, "data/vehicle.csv"), "utf8")).trim().split("\n");
+    const header = csv[0].split(",").map((h) => h.replace(/"/g, ""));
+    const rows: FakeItem[] = csv.slice(1, 6).map((line, i) => {
+      const cells = line.split(",");
+      const data: Record<string, string | number | null> = {};
+      header.forEach((h, j) => {
+        if (h !== "Class") data[h] = Number(cells[j]);
+      });
+      return { id: `v${i}`, data, suggestion: { label: "saab", confidence: 0.41 }, score: 0.12 };
+    });
+    const table = await startFakeServer({ name: "vehicles", labels: ["bus", "opel", "saab", "van"], textColumn: null, items: rows, strategy: "entropy" });
+    if (!docs) {
+      const v = await openPage(browser, `${table.url}/`, { annotator: "Ada", width: 1280, height: 900 });
+      await v.page.waitForSelector("#workspace:not([hidden]) #item[data-item-id]");
+      await shot(v.page, path.join(out, "labeling-table.png"));
+      await v.close();
+    }
+    await table.close();
+
+    // The dashboard of a project some way in.
+    const now = Date.now();
+    const curve = [20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 220, 240].map((n, i) => ({
+      labels: n,
+      accuracy: Number((0.52 + 0.36 * (1 - Math.exp(-n / 70)) + (i % 3 === 1 ? -0.012 : 0.006)).toFixed(3)),
+    }));
+    const dash = await startFakeServer({
+      name: "support-tickets",
+      labels,
+      textColumn: "text",
+      items,
+      dashboard: {
+        curve,
+        byLabel: { billing: 71, bug: 88, "feature request": 43, account: 29, other: 16 },
+        labelsSavedEstimate: 410,
+        labeled: 247,
+        total: 3120,
+        annotators: [
+          { name: "Maria K.", labels: 131, perHour: 212, medianMs: 9400 },
+          { name: "Ada", labels: 84, perHour: 176, medianMs: 12_100 },
+          { name: "Tom", labels: 32, perHour: 95, medianMs: 21_800 },
+        ],
+        iterations: 24,
+        lastRetrainAt: now - 40_000,
+      },
+    });
+    const d = await openPage(browser, `${dash.url}/dashboard`, { width: 1280, height: 900 });
+    await d.page.waitForSelector("body[data-loaded] svg.curve circle.point");
+    await shot(d.page, path.join(out, "dashboard.png"));
+    await d.close();
+    await dash.close();
+    await text.close();
+  } finally {
+    await browser.close();
+  }
+}
+
+await main();
