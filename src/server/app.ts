@@ -88,6 +88,7 @@ function routes(project: LabelingProject): Route[] {
           const p = new Problems();
           p.onlyKnown(body, ["label", "annotator", "durationMs"]);
           const label = p.name(body, "label");
+          if (label !== "" && !project.meta.labels.includes(label)) p.list.push(`body: unknown label "${label}"; the project's labels are ${project.meta.labels.map((l) => `"${l}"`).join(", ")}`);
           const annotator = p.name(body, "annotator");
           const durationMs = p.optionalDuration(body, "durationMs");
           check(p);

@@ -77,12 +77,12 @@ export async function readJson(req: IncomingMessage, limit = BODY_LIMIT): Promis
   const ct = req.headers["content-type"];
   const raw = await readBody(req, limit);
   if (raw.length === 0) return {};
-  if (ct !== undefined && !/^application\/(.+\+)?json\b/i.test(ct)) throw new ActiveLearnError("BAD_INPUT", `expected a JSON body (content-type application/json), got content-type "${ct}"`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString("utf8"));
   } catch (e) {
-    throw new ActiveLearnError("BAD_INPUT", `malformed JSON body: ${e instanceof Error ? e.message : String(e)}`);
+    const hint = ct !== undefined && !/json/i.test(ct) ? ` (content-type was "${ct}"; send application/json)` : "";
+    throw new ActiveLearnError("BAD_INPUT", `malformed JSON body: ${e instanceof Error ? e.message : String(e)}${hint}`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ActiveLearnError("BAD_INPUT", "the JSON body must be an object");
   return parsed as Record<string, unknown>;
