@@ -8,13 +8,15 @@ export const serveSpec: Record<string, FlagSpec> = {
   host: { type: "string", help: "address to listen on (default 127.0.0.1)" },
   "retrain-every": { type: "int", help: "retrain after every N new labels (default: the project's setting)" },
   quiet: { type: "boolean", help: "no log lines" },
+  sync: { type: "string", help: "normal (default: labels survive a crash of the server) or full (also a power loss; slower)" },
   help: { type: "boolean", help: "show this help" },
 };
 
 /** Serves until SIGINT/SIGTERM. */
-export async function serveUntilSignal(projectDir: string, port: number | undefined, host: string | undefined, retrainEvery: number | undefined, quiet: boolean): Promise<number> {
+export async function serveUntilSignal(projectDir: string, port: number | undefined, host: string | undefined, retrainEvery: number | undefined, quiet: boolean, synchronous?: "normal" | "full"): Promise<number> {
   const srv = await startServer({
     projectDir,
+    ...(synchronous !== undefined ? { synchronous } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(retrainEvery !== undefined ? { retrainEvery } : {}),
@@ -46,6 +48,8 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   if (port !== undefined && (port < 0 || port > 65535)) problems.push(`option --port must be in 0..65535, got ${port}`);
   const every = num(flags, "retrain-every");
   if (every !== undefined && every < 1) problems.push(`option --retrain-every must be >= 1, got ${every}`);
+  const sync = str(flags, "sync");
+  if (sync !== undefined && sync !== "normal" && sync !== "full") problems.push(`option --sync must be normal or full, got "${sync}"`);
   if (problems.length > 0) throw new BadOptionError(problems);
-  return serveUntilSignal(positional[0], port, str(flags, "host"), every, flags.quiet === true);
+  return serveUntilSignal(positional[0], port, str(flags, "host"), every, flags.quiet === true, sync as "normal" | "full" | undefined);
 }

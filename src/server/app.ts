@@ -31,6 +31,8 @@ export interface ServerOptions {
   readonly leaseMs?: number;
   /** Every N-th served item is a random audit pick (default 10; 0 = none). */
   readonly auditEvery?: number;
+  /** SQLite durability: "normal" (default; acknowledged labels survive kill -9) or "full" (also power loss). */
+  readonly synchronous?: "normal" | "full";
 }
 
 export interface RunningServer {
@@ -183,6 +185,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.retrainEvery !== undefined ? { retrainEvery: options.retrainEvery } : {}),
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.auditEvery !== undefined ? { auditEvery: options.auditEvery } : {}),
+    ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
     log,
   });
   const table = routes(project);

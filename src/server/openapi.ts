@@ -12,7 +12,7 @@ export function openApiDocument(version: string): unknown {
       title: "activelearn labeling API",
       version,
       description: [
-        "Labels are committed to the project's SQLite database (WAL, synchronous=FULL) before the reply, so every acknowledged label survives a crash of the server.",
+        "Labels are committed to the project's SQLite database (WAL) before the reply, so every acknowledged label survives a crash or `kill -9` of the server (`serve --sync full` also fsyncs each commit against power loss).",
         "Errors are `{error: {code, message}}`: 400 bad input (every problem named), 404 unknown item, 405 wrong method, 409 conflict (item held by another annotator, no model yet), 413 body over 1 MiB.",
         "",
         "**Accuracy estimates.** Test-then-train (progressive validation): when a label arrives it is compared with the prediction of the model current at that moment, which was never trained on that item. `curve` has one point per retrain: the accuracy of the model trained on `labels` labels, measured on the labels that arrived while it was current. Those items were chosen by the strategy (the ones the model is least sure of), so the curve is pessimistic. Every 10th item served is a uniformly random *audit* pick; `metrics.auditAccuracy` is the same test-then-train accuracy on the last 50 audit picks only: unbiased for the whole pool, but noisy (`auditN` tells on how many).",

@@ -35,6 +35,8 @@ export interface ProjectOptions {
   /** Every N-th served item is a uniformly random audit pick (default 10; 0 = none). */
   readonly auditEvery?: number;
   readonly seed?: number;
+  /** SQLite durability: "normal" (default; survives a crash of the server) or "full" (also power loss). */
+  readonly synchronous?: "normal" | "full";
   /** Log lines (retrains, failures). */
   readonly log?: (line: string) => void;
 }
@@ -47,6 +49,9 @@ export interface ItemView {
   readonly strategy: string;
   readonly reason: string;
 }
+
+/** Least time between two stored model snapshots. */
+const SNAPSHOT_EVERY_MS = 60_000;
 
 /** Audit labels in the sliding window behind the unbiased accuracy estimate. */
 const AUDIT_WINDOW = 50;
@@ -85,9 +90,10 @@ export class LabelingProject {
   private lastRetrainAt: number | null = null;
   private closed = false;
   private running: Promise<void> | null = null;
+  private lastSnapshotAt = -Infinity;
 
   constructor(options: ProjectOptions) {
-    this.store = SqliteStore.open(options.dbPath);
+    this.store = SqliteStore.open(options.dbPath, options.synchronous !== undefined ? { synchronous: options.synchronous } : {});
     try {
       this.meta = this.store.meta();
     } catch (e) {
@@ -300,7 +306,12 @@ export class LabelingProject {
       const it: Iteration = { iteration: (prev?.iteration ?? 0) + 1, createdAt: now, labeled: labeled.length, accuracy: null, accuracyN: 0, trainMs: reply.trainMs };
       this.iterationList.push(it);
       this.store.addIteration(it);
-      this.store.saveModel(labeled.length, reply.model, now);
+      // Snapshots are for restarts and /api/predict after one; at most one a minute keeps big
+      // models (a wide TF-IDF vocabulary) from costing the request path a write per retrain.
+      if (now - this.lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
+        this.store.saveModel(labeled.length, reply.model, now);
+        this.lastSnapshotAt = now;
+      }
       this.lastRetrainAt = now;
       this.log(`retrain ${it.iteration}: ${labeled.length} labels, fit ${reply.trainMs.toFixed(0)} ms, scored ${this.total} items in ${reply.scoreMs.toFixed(0)} ms (${now - started} ms in all)`);
     }).finally(() => {
@@ -453,6 +464,10 @@ export class LabelingProject {
     this.closed = true;
     await this.retrainer.close();
     await this.running;
+    const last = this.iterationList.at(-1);
+    if (this.model !== null && last !== undefined && last.createdAt > this.lastSnapshotAt && this.store.latestModel()?.createdAt !== last.createdAt) {
+      this.store.saveModel(last.labeled, this.model.toJSON(), last.createdAt);
+    }
     this.store.close();
   }
 }

@@ -3,6 +3,8 @@
  * for each job fits a fresh model on the labeled rows, scores the whole pool with the project's
  * strategy and posts back the ranking of the unlabeled items and every item's prediction.
  */
+import fs from "node:fs";
+import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { argmaxRows } from "../eval/metrics.js";
 import { Rng } from "../linalg/rng.js";
@@ -14,6 +16,20 @@ import { fitRandomCurve } from "./learning-curve.js";
 import type { RetrainInit, RetrainJob, RetrainReply } from "./retrain-jobs.js";
 
 const init = workerData as RetrainInit;
+
+/**
+ * Retraining is background work: on Linux, where niceness is per thread, this thread lowers its
+ * own priority so request handling on the main thread wins the CPU (elsewhere: a no-op).
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(/task\/(\d+)$/.exec(fs.readlinkSync("/proc/thread-self"))?.[1]);
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, 19);
+  } catch {
+    // not Linux, or not allowed: run at normal priority
+  }
+}
+lowerPriority();
 const store = SqliteStore.open(init.dbPath, { readonly: true });
 const X = loadPoolMatrix(store, init.rows, init.cols, init.kind);
 store.close();
