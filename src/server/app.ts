@@ -197,7 +197,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       for (const r of table) {
         const m = r.pattern.exec(url.pathname);
         if (m === null) continue;
-        const h = r.methods[method] ?? (method === "HEAD" ? r.methods.GET : undefined);
+        // HEAD is answered like GET for pages and files only: a HEAD on /api/next must not lease an item.
+        const h = r.methods[method] ?? (method === "HEAD" && !url.pathname.startsWith("/api/") ? r.methods.GET : undefined);
         if (h === undefined) {
           const allow = Object.keys(r.methods).join(", ");
           throw Object.assign(new ActiveLearnError("NOT_ALLOWED", `${method} is not allowed on ${url.pathname}; allowed: ${allow}`), { allow });
