@@ -12,7 +12,9 @@ export type ErrorCode =
   | "NOT_FITTED"
   | "SHAPE_MISMATCH"
   | "NOT_FOUND"
-  | "CONFLICT";
+  | "CONFLICT"
+  | "TOO_LARGE"
+  | "NOT_ALLOWED";
 
 /** Where in an input a problem sits; every field optional, filled as far as it is known. */
 export interface InputLocation {
@@ -86,5 +88,21 @@ export class EmptyPoolError extends ActiveLearnError {
   constructor(message = "the unlabeled pool is empty") {
     super("EMPTY_POOL", message);
     this.name = "EmptyPoolError";
+  }
+}
+
+/** Something named (an item, a project, an annotation) does not exist. */
+export class NotFoundError extends ActiveLearnError {
+  constructor(message: string) {
+    super("NOT_FOUND", message);
+    this.name = "NotFoundError";
+  }
+}
+
+/** The request clashes with the current state (an item leased to someone else). */
+export class ConflictError extends ActiveLearnError {
+  constructor(message: string) {
+    super("CONFLICT", message);
+    this.name = "ConflictError";
   }
 }

@@ -5,11 +5,23 @@
  */
 import { ActiveLearnError } from "../errors.js";
 import { runDemo } from "./demo.js";
+import { runExport } from "./export.js";
+import { runInit } from "./init.js";
+import { runPredict } from "./predict.js";
+import { runServe } from "./serve.js";
 import { runSimulate } from "./simulate.js";
+import { runStatus } from "./status.js";
+import { runTrain } from "./train.js";
 
 const commands: Record<string, { run: (argv: readonly string[]) => Promise<number>; help: string }> = {
+  init: { run: runInit, help: "create a labeling project (SQLite) from a CSV or JSONL file" },
+  serve: { run: runServe, help: "serve a project's labeling app and REST API" },
+  status: { run: runStatus, help: "counts, per-label counts and current metrics of a project" },
+  export: { run: runExport, help: "export a project's labels as JSON Lines or CSV" },
+  train: { run: runTrain, help: "train the project's model on every label and save it" },
+  predict: { run: runPredict, help: "score a CSV or JSONL file with a saved model" },
   simulate: { run: runSimulate, help: "replay active learning on labeled data and compare strategies" },
-  demo: { run: runDemo, help: "simulate on the bundled digits data and write the report (npm start)" },
+  demo: { run: runDemo, help: "label the SpamAssassin corpus in the web app (npm start); --simulate: the digits simulation" },
 };
 
 function help(): string {

@@ -1,0 +1,37 @@
+/** `activelearn export DIR --format jsonl|csv [--out FILE]`: the labeled items, to a file or stdout. */
+import fs from "node:fs";
+import { BadOptionError } from "../errors.js";
+import { exportLabels } from "../project/export.js";
+import { projectDbPath } from "../project/init.js";
+import { SqliteStore } from "../store/sqlite.js";
+import { parseArgs, str, usage, type FlagSpec } from "./args.js";
+
+const spec: Record<string, FlagSpec> = {
+  format: { type: "string", help: "jsonl or csv (default jsonl)" },
+  out: { type: "string", help: "output file (default: stdout)" },
+  help: { type: "boolean", help: "show this help" },
+};
+
+export function runExport(argv: readonly string[]): Promise<number> {
+  const { flags, positional } = parseArgs(argv, spec, "export");
+  if (flags.help === true) {
+    process.stdout.write(usage("export", "DIR [--format jsonl|csv] [--out FILE]", spec) + "\n");
+    return Promise.resolve(0);
+  }
+  const problems: string[] = [];
+  if (positional.length !== 1) problems.push(`export needs exactly one project folder, got ${positional.length === 0 ? "none" : positional.join(" ")}`);
+  const format = str(flags, "format") ?? "jsonl";
+  if (format !== "jsonl" && format !== "csv") problems.push(`option --format must be jsonl or csv, got "${format}"`);
+  if (problems.length > 0) throw new BadOptionError(problems);
+  const store = SqliteStore.open(projectDbPath(positional[0]), { readonly: true });
+  const out = str(flags, "out");
+  const fd = out === undefined ? 1 : fs.openSync(out, "w");
+  try {
+    for (const chunk of exportLabels(store, format as "jsonl" | "csv")) fs.writeSync(fd, chunk);
+  } finally {
+    if (out !== undefined) fs.closeSync(fd);
+    store.close();
+  }
+  if (out !== undefined) process.stderr.write(`wrote ${out}\n`);
+  return Promise.resolve(0);
+}

@@ -1,0 +1,57 @@
+/**
+ * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
+ *  [--strategy NAME] [--model NAME] [--retrain-every N]`: creates a labeling project in DIR.
+ */
+import { BadOptionError } from "../errors.js";
+import { initProject } from "../project/init.js";
+import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
+
+export const initSpec: Record<string, FlagSpec> = {
+  data: { type: "string", required: true, help: "CSV or JSONL file of items" },
+  labels: { type: "string", required: true, help: "comma-separated label names, e.g. spam,ham" },
+  text: { type: "string", help: "free-text column (TF-IDF features)" },
+  label: { type: "string", help: "column with existing labels, imported as seed labels (blank = unlabeled)" },
+  id: { type: "string", help: "id column (default: the row number)" },
+  strategy: { type: "string", help: "query strategy (default least-confidence)" },
+  model: { type: "string", help: "logreg or nb (default logreg)" },
+  "retrain-every": { type: "int", help: "retrain after every N new labels (default 10)" },
+  name: { type: "string", help: "project name (default: the folder name)" },
+  help: { type: "boolean", help: "show this help" },
+};
+
+export async function runInit(argv: readonly string[]): Promise<number> {
+  const { flags, positional } = parseArgs(argv, initSpec, "init");
+  if (flags.help === true) {
+    process.stdout.write(usage("init", "DIR --data FILE --labels a,b,c [options]", initSpec) + "\n");
+    return 0;
+  }
+  if (positional.length !== 1) throw new BadOptionError([`init needs exactly one project folder, got ${positional.length === 0 ? "none" : positional.join(" ")}`]);
+  const dir = positional[0];
+  const retrainEvery = num(flags, "retrain-every");
+  const opt = (k: string): string | undefined => str(flags, k);
+  let lastPhase = "";
+  const summary = await initProject({
+    dir,
+    data: str(flags, "data") ?? "",
+    labels: (str(flags, "labels") ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""),
+    ...(opt("text") !== undefined ? { text: opt("text") } : {}),
+    ...(opt("label") !== undefined ? { label: opt("label") } : {}),
+    ...(opt("id") !== undefined ? { id: opt("id") } : {}),
+    ...(opt("strategy") !== undefined ? { strategy: opt("strategy") } : {}),
+    ...(opt("model") !== undefined ? { model: opt("model") } : {}),
+    ...(opt("name") !== undefined ? { name: opt("name") } : {}),
+    ...(retrainEvery !== undefined ? { retrainEvery } : {}),
+    onProgress: (phase, done, total) => {
+      if (!process.stderr.isTTY) {
+        if (phase !== lastPhase) process.stderr.write(`${phase === "import" ? "importing items" : "computing features"}...\n`);
+      } else process.stderr.write(`\r${phase === "import" ? "imported" : "features"} ${done}${total > 0 ? `/${total}` : ""}   `);
+      lastPhase = phase;
+    },
+  });
+  if (process.stderr.isTTY) process.stderr.write("\n");
+  process.stdout.write(
+    `created project ${dir}: ${summary.items} items, ${summary.seedLabels} seed labels, ${summary.fields.length} fields (${summary.fields.map((f) => `${f.name}:${f.kind}`).join(", ")}), ${summary.featureWidth} features\n` +
+      `next: activelearn serve ${dir}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,55 @@
+/** `activelearn serve DIR [--port 8080] [--host 127.0.0.1] [--retrain-every N]`: serves the labeling app. */
+import { BadOptionError } from "../errors.js";
+import { startServer } from "../server/app.js";
+import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
+
+export const serveSpec: Record<string, FlagSpec> = {
+  port: { type: "int", help: "port (default 8080; 0 = any free port)" },
+  host: { type: "string", help: "address to listen on (default 127.0.0.1)" },
+  "retrain-every": { type: "int", help: "retrain after every N new labels (default: the project's setting)" },
+  quiet: { type: "boolean", help: "no log lines" },
+  sync: { type: "string", help: "normal (default: labels survive a crash of the server) or full (also a power loss; slower)" },
+  help: { type: "boolean", help: "show this help" },
+};
+
+/** Serves until SIGINT/SIGTERM. */
+export async function serveUntilSignal(projectDir: string, port: number | undefined, host: string | undefined, retrainEvery: number | undefined, quiet: boolean, synchronous?: "normal" | "full"): Promise<number> {
+  const srv = await startServer({
+    projectDir,
+    ...(synchronous !== undefined ? { synchronous } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(host !== undefined ? { host } : {}),
+    ...(retrainEvery !== undefined ? { retrainEvery } : {}),
+    quiet,
+  });
+  process.stdout.write(`activelearn: serving ${projectDir} at ${srv.url} (dashboard: ${srv.url}dashboard) — Ctrl-C to stop\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await srv.close();
+  return 0;
+}
+
+export async function runServe(argv: readonly string[]): Promise<number> {
+  const { flags, positional } = parseArgs(argv, serveSpec, "serve");
+  if (flags.help === true) {
+    process.stdout.write(usage("serve", "DIR [options]", serveSpec) + "\n");
+    return 0;
+  }
+  const problems: string[] = [];
+  if (positional.length !== 1) problems.push(`serve needs exactly one project folder, got ${positional.length === 0 ? "none" : positional.join(" ")}`);
+  const port = num(flags, "port");
+  if (port !== undefined && (port < 0 || port > 65535)) problems.push(`option --port must be in 0..65535, got ${port}`);
+  const every = num(flags, "retrain-every");
+  if (every !== undefined && every < 1) problems.push(`option --retrain-every must be >= 1, got ${every}`);
+  const sync = str(flags, "sync");
+  if (sync !== undefined && sync !== "normal" && sync !== "full") problems.push(`option --sync must be normal or full, got "${sync}"`);
+  if (problems.length > 0) throw new BadOptionError(problems);
+  return serveUntilSignal(positional[0], port, str(flags, "host"), every, flags.quiet === true, sync as "normal" | "full" | undefined);
+}

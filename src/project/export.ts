@@ -1,0 +1,50 @@
+/**
+ * Exporting a project's labels: one row per labeled item (its current label), with the item's
+ * fields, the annotator and the time of the label. JSON Lines or CSV (RFC 4180 quoting).
+ *
+ * @example
+ * for (const chunk of exportLabels(store, "csv")) process.stdout.write(chunk);
+ */
+import type { Cell } from "../data/jsonl.js";
+import type { Annotation, Store } from "../store/types.js";
+
+export type ExportFormat = "jsonl" | "csv";
+
+/** Quotes a CSV field when it needs it. */
+export function csvField(v: Cell): string {
+  if (v === null) return "";
+  const s = String(v);
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The export as text chunks (a few hundred rows each), in pool order. */
+export function* exportLabels(store: Store, format: ExportFormat): Generator<string> {
+  const meta = store.meta();
+  const latest = new Map<number, Annotation>();
+  for (const a of store.annotations()) latest.set(a.itemIdx, a);
+  const order = [...latest.keys()].sort((a, b) => a - b);
+  const fields = meta.fields.map((f) => f.name);
+  const idName = meta.idColumn ?? "id";
+  let out = "";
+  if (format === "csv") {
+    const uniq = (name: string): string => (fields.includes(name) ? `_${name}` : name);
+    out += [idName, ...fields, uniq("label"), uniq("annotator"), uniq("labeled_at")].map(csvField).join(",") + "\r\n";
+  }
+  let rows = 0;
+  for (const idx of order) {
+    const item = store.item(idx);
+    const a = latest.get(idx);
+    if (item === undefined || a === undefined) continue;
+    const at = new Date(a.createdAt).toISOString();
+    if (format === "jsonl") {
+      out += JSON.stringify({ id: item.id, data: item.data, label: a.label, annotator: a.annotator, labeledAt: at }) + "\n";
+    } else {
+      out += [item.id, ...fields.map((f) => item.data[f] ?? null), a.label, a.annotator, at].map(csvField).join(",") + "\r\n";
+    }
+    if (++rows % 500 === 0) {
+      yield out;
+      out = "";
+    }
+  }
+  if (out !== "") yield out;
+}

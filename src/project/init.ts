@@ -1,0 +1,242 @@
+/**
+ * Creating a labeling project: items streamed from a CSV/JSONL file into the project database in
+ * batches (the file is never held in memory whole), field kinds inferred on the way, seed labels
+ * from an optional label column, then the featurizer fitted on the whole pool and every item's
+ * feature row stored.
+ *
+ * @example
+ * await initProject({ dir: "proj", data: "tickets.csv", labels: ["bug", "question"], text: "body" });
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Cell } from "../data/jsonl.js";
+import { isMissing, parseNumber } from "../data/dataset.js";
+import { streamTable, type TableFormat } from "../data/read.js";
+import { BadInputError, BadOptionError } from "../errors.js";
+import { TableFeaturizer } from "../features/featurizer.js";
+import { modelFactory, modelNeedsNonNegative } from "../models/registry.js";
+import { getStrategy, normalizeStrategyName } from "../strategies/registry.js";
+import { SqliteStore } from "../store/sqlite.js";
+import type { FieldKind, Item, NewAnnotation, ProjectMeta } from "../store/types.js";
+import { encodeRow } from "./features.js";
+import { recordsToDataset } from "./records.js";
+
+/** The database file inside a project folder. */
+export const PROJECT_DB = "project.db";
+
+/** Annotator name of labels imported at init. */
+export const IMPORT_ANNOTATOR = "import";
+
+export interface InitOptions {
+  readonly dir: string;
+  readonly data: string;
+  readonly labels: readonly string[];
+  readonly text?: string;
+  readonly label?: string;
+  readonly id?: string;
+  readonly strategy?: string;
+  readonly model?: string;
+  readonly retrainEvery?: number;
+  readonly format?: TableFormat;
+  readonly name?: string;
+  /** Called now and then with the rows imported so far and the phase. */
+  readonly onProgress?: (phase: "import" | "features", done: number, total: number) => void;
+  /** Rows per insert transaction and per featurization chunk (default 5000). */
+  readonly batchSize?: number;
+}
+
+export interface InitSummary {
+  readonly dbPath: string;
+  readonly items: number;
+  readonly seedLabels: number;
+  readonly fields: readonly { name: string; kind: FieldKind }[];
+  readonly featureWidth: number;
+}
+
+/** Path of a project's database; the folder may also be given as the .db file itself. */
+export function projectDbPath(dir: string): string {
+  return dir.endsWith(".db") ? dir : path.join(dir, PROJECT_DB);
+}
+
+function checkOptions(o: InitOptions): void {
+  const problems: string[] = [];
+  const labels = o.labels.map((l) => l.trim());
+  if (labels.length < 2) problems.push(`--labels needs at least two labels, got ${labels.length === 0 ? "none" : labels.map((l) => `"${l}"`).join(", ")}`);
+  if (labels.some((l) => l === "")) problems.push("--labels has an empty label");
+  const dup = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (dup !== undefined) problems.push(`--labels names "${dup}" twice`);
+  for (const check of [() => getStrategy(o.strategy ?? "least_confidence"), () => modelFactory(o.model ?? "logreg")]) {
+    try {
+      check();
+    } catch (e) {
+      if (e instanceof BadOptionError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (o.retrainEvery !== undefined && !(Number.isInteger(o.retrainEvery) && o.retrainEvery >= 1)) problems.push(`--retrain-every must be a whole number >= 1, got ${o.retrainEvery}`);
+  const named = [["text", o.text], ["label", o.label], ["id", o.id]].filter((p): p is [string, string] => p[1] !== undefined);
+  for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) if (named[i][1] === named[j][1]) problems.push(`--${named[i][0]} and --${named[j][0]} both name column "${named[i][1]}"`);
+  if (problems.length > 0) throw new BadOptionError(problems);
+}
+
+function removeDb(dbPath: string): void {
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbPath + suffix, { force: true });
+}
+
+function cellText(v: Cell): string {
+  return typeof v === "string" ? v.trim() : String(v);
+}
+
+/**
+ * Creates the project. On any error nothing is left behind (the half-written database is removed).
+ * @throws BadOptionError for bad options (all problems at once), BadInputError naming file, row
+ *   and column for bad data (unknown label, missing or duplicate id, unknown column)
+ */
+export async function initProject(o: InitOptions): Promise<InitSummary> {
+  checkOptions(o);
+  const labels = o.labels.map((l) => l.trim());
+  fs.mkdirSync(o.dir, { recursive: true });
+  const dbPath = projectDbPath(o.dir);
+  if (fs.existsSync(dbPath)) throw new BadOptionError([`${dbPath} already exists: ${o.dir} is already a project (remove it to start over)`]);
+  const store = SqliteStore.open(dbPath, { create: true });
+  try {
+    const summary = await importInto(store, o, labels);
+    store.close();
+    return { ...summary, dbPath };
+  } catch (e) {
+    store.close();
+    removeDb(dbPath);
+    throw e;
+  }
+}
+
+interface FieldStats {
+  numeric: boolean;
+  order: number;
+}
+
+async function importInto(store: SqliteStore, o: InitOptions, labels: readonly string[]): Promise<Omit<InitSummary, "dbPath">> {
+  const file = o.data;
+  const batchSize = o.batchSize ?? 5000;
+  const labelSet = new Set(labels);
+  const stats = new Map<string, FieldStats>();
+  const seeds: NewAnnotation[] = [];
+  const now = Date.now();
+  let batch: Item[] = [];
+  let n = 0;
+  let checkedHeader = false;
+  const rowOf = new Map<number, number>(); // pool index -> file row, for the current batch
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    try {
+      store.insertItems(batch);
+    } catch (e) {
+      const dupId = e instanceof BadInputError ? /duplicate item id "(.*)"$/.exec(e.message)?.[1] : undefined;
+      if (dupId === undefined) throw e;
+      let row: number | undefined;
+      for (const b of batch) if (b.id === dupId) row = rowOf.get(b.idx); // the later occurrence
+      throw new BadInputError(`duplicate id "${dupId}" (an earlier row has the same id)`, { file, row, column: o.id });
+    }
+    batch = [];
+    rowOf.clear();
+    o.onProgress?.("import", n, 0);
+  };
+  const known = (header: readonly string[], option: "label" | "text" | "id", name: string | undefined): void => {
+    if (name !== undefined && !header.includes(name)) {
+      const shown = header.slice(0, 30).map((h) => JSON.stringify(h)).join(", ");
+      throw new BadInputError(`no column named "${name}"; available columns: ${shown}${header.length > 30 ? ` and ${header.length - 30} more` : ""}`, { file, option });
+    }
+  };
+
+  const summary = await streamTable(file, o.format !== undefined ? { format: o.format } : {}, (cells, info, header) => {
+    if (!checkedHeader && info.row >= 1) {
+      // CSV headers are complete at the first record; JSONL keys are checked at the end.
+      if (!file.endsWith(".jsonl") && !file.endsWith(".ndjson") && o.format !== "jsonl") {
+        known(header, "label", o.label);
+        known(header, "text", o.text);
+        known(header, "id", o.id);
+      }
+      checkedHeader = true;
+    }
+    const data: Record<string, Cell> = {};
+    let id = String(info.row);
+    for (let j = 0; j < header.length; j++) {
+      const name = header[j];
+      const v = j < cells.length ? cells[j] : null;
+      if (name === o.label) {
+        if (!isMissing(v)) {
+          const l = cellText(v);
+          if (!labelSet.has(l)) throw new BadInputError(`label "${l}" is not one of the project's labels (${labels.join(", ")})`, { file, row: info.row, column: name });
+          seeds.push({ itemIdx: n, annotator: IMPORT_ANNOTATOR, label: l, createdAt: now, durationMs: null, predicted: null, audit: false });
+        }
+        continue;
+      }
+      if (name === o.id) {
+        if (isMissing(v)) throw new BadInputError("missing id", { file, row: info.row, column: name });
+        id = cellText(v);
+        continue;
+      }
+      data[name] = typeof v === "boolean" ? String(v) : v;
+      let s = stats.get(name);
+      if (s === undefined) {
+        s = { numeric: true, order: stats.size };
+        stats.set(name, s);
+      }
+      if (s.numeric && name !== o.text && !isMissing(v) && Number.isNaN(parseNumber(v))) s.numeric = false;
+    }
+    rowOf.set(n, info.row);
+    batch.push({ idx: n, id, data });
+    n++;
+    if (batch.length >= batchSize) flush();
+  });
+  flush();
+  known(summary.header, "label", o.label);
+  known(summary.header, "text", o.text);
+  known(summary.header, "id", o.id);
+
+  const fields = [...stats.entries()]
+    .sort((a, b) => a[1].order - b[1].order)
+    .map(([name, s]): { name: string; kind: FieldKind } => ({ name, kind: name === o.text ? "text" : s.numeric ? "numeric" : "categorical" }));
+  if (fields.length === 0) throw new BadInputError("no feature columns left (only the label and id columns)", { file });
+
+  // Features: fit on the whole pool, then transform and store in chunks.
+  const model = o.model ?? "logreg";
+  const records: Record<string, Cell>[] = [];
+  for (const it of store.items()) {
+    const slim: Record<string, Cell> = {};
+    for (const f of fields) slim[f.name] = it.data[f.name] ?? null;
+    records.push(slim);
+  }
+  const ds = recordsToDataset(file, records, fields, o.text ?? null);
+  records.length = 0;
+  const featurizer = new TableFeaturizer({ numeric: modelNeedsNonNegative(model) ? "minmax" : "standardize" }).fit(ds);
+  const width = featurizer.width;
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    const rows = Int32Array.from({ length: end - start }, (_, t) => start + t);
+    const X = featurizer.transform(ds, rows);
+    const out: { idx: number; row: Uint8Array }[] = [];
+    for (let r = 0; r < rows.length; r++) out.push({ idx: rows[r], row: encodeRow(X, r) });
+    store.putFeatures(out);
+    o.onProgress?.("features", end, n);
+  }
+  store.addAnnotations(seeds);
+  const meta: ProjectMeta = {
+    name: o.name ?? path.basename(path.resolve(o.dir)),
+    labels,
+    fields,
+    textColumn: o.text ?? null,
+    labelColumn: o.label ?? null,
+    idColumn: o.id ?? null,
+    strategy: normalizeStrategyName(o.strategy ?? "least_confidence"),
+    model,
+    retrainEvery: o.retrainEvery ?? 10,
+    source: file,
+    createdAt: now,
+    featurizer: featurizer.toJSON(),
+    featureKind: fields.some((f) => f.kind === "text") ? "csr" : "dense",
+    featureWidth: width,
+  };
+  store.setMeta(meta);
+  return { items: n, seedLabels: seeds.length, fields, featureWidth: width };
+}

@@ -1,0 +1,262 @@
+/**
+ * `activelearn serve`: the REST API and the web app's files over node:http, for one project.
+ *
+ * @example
+ * const srv = await startServer({ projectDir: "proj", port: 0 });
+ * console.log(srv.url); // http://127.0.0.1:40123/
+ * await srv.close();
+ */
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ActiveLearnError, BadOptionError } from "../errors.js";
+import { exportLabels } from "../project/export.js";
+import { projectDbPath } from "../project/init.js";
+import { errorReply, readJson, sendJson, sendText } from "./http.js";
+import { openApiDocument } from "./openapi.js";
+import { LabelingProject } from "./project.js";
+import { page, SECURITY_HEADERS, staticFile } from "./static.js";
+import { check, Problems } from "./validate.js";
+
+export interface ServerOptions {
+  readonly projectDir: string;
+  /** 0 = an ephemeral port (default 8080). */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Labels between retrains (default: the project's setting). */
+  readonly retrainEvery?: number;
+  /** No log lines on stderr. */
+  readonly quiet?: boolean;
+  /** Lease length in ms (default 5 minutes). */
+  readonly leaseMs?: number;
+  /** Every N-th served item is a random audit pick (default 10; 0 = none). */
+  readonly auditEvery?: number;
+  /** SQLite durability: "normal" (default; acknowledged labels survive kill -9) or "full" (also power loss). */
+  readonly synchronous?: "normal" | "full";
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** The served project (tests, benchmarks). */
+  readonly project: LabelingProject;
+  close(): Promise<void>;
+}
+
+const VERSION = "0.1.0";
+const MAX_PREDICT = 1000;
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void> | void;
+
+interface Route {
+  readonly pattern: RegExp;
+  readonly methods: Partial<Record<string, Handler>>;
+}
+
+function decodeParam(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new ActiveLearnError("BAD_INPUT", `malformed percent-encoding in the path: "${s}"`);
+  }
+}
+
+function annotatorOf(url: URL): string {
+  const p = new Problems();
+  const a = p.name({ annotator: url.searchParams.get("annotator") ?? undefined }, "annotator", "query");
+  check(p);
+  return a;
+}
+
+function routes(project: LabelingProject): Route[] {
+  const api: Route[] = [
+    {
+      pattern: /^\/api\/next$/,
+      methods: {
+        GET: (_req, res, url) => {
+          const item = project.next(annotatorOf(url));
+          if (item === null) {
+            res.writeHead(204, { "cache-control": "no-store" });
+            res.end();
+          } else sendJson(res, 200, { item });
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/items\/([^/]+)\/label$/,
+      methods: {
+        POST: async (req, res, _url, [id]) => {
+          const body = await readJson(req);
+          const p = new Problems();
+          p.onlyKnown(body, ["label", "annotator", "durationMs"]);
+          const label = p.name(body, "label");
+          if (label !== "" && !project.meta.labels.includes(label)) p.list.push(`body: unknown label "${label}"; the project's labels are ${project.meta.labels.map((l) => `"${l}"`).join(", ")}`);
+          const annotator = p.name(body, "annotator");
+          const durationMs = p.optionalDuration(body, "durationMs");
+          check(p);
+          const labeled = project.label(decodeParam(id), label, annotator, durationMs);
+          sendJson(res, 201, { ok: true, labeled });
+        },
+        DELETE: (_req, res, url, [id]) => {
+          const labeled = project.undo(decodeParam(id), annotatorOf(url));
+          sendJson(res, 200, { ok: true, labeled });
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/items\/([^/]+)\/skip$/,
+      methods: {
+        POST: async (req, res, url, [id]) => {
+          const body = await readJson(req);
+          const p = new Problems();
+          p.onlyKnown(body, ["annotator"]);
+          // The annotator may come in the body or, for convenience, the query.
+          const annotator = body.annotator === undefined && url.searchParams.has("annotator") ? annotatorOf(url) : p.name(body, "annotator");
+          check(p);
+          project.skip(decodeParam(id), annotator);
+          sendJson(res, 200, { ok: true });
+        },
+      },
+    },
+    { pattern: /^\/api\/stats$/, methods: { GET: (_req, res) => sendJson(res, 200, project.stats()) } },
+    { pattern: /^\/api\/project$/, methods: { GET: (_req, res) => sendJson(res, 200, project.info()) } },
+    { pattern: /^\/api\/dashboard$/, methods: { GET: (_req, res) => sendJson(res, 200, project.dashboard()) } },
+    { pattern: /^\/api\/openapi\.json$/, methods: { GET: (_req, res) => sendJson(res, 200, openApiDocument(VERSION)) } },
+    {
+      pattern: /^\/api\/export$/,
+      methods: {
+        GET: (_req, res, url) => {
+          const format = url.searchParams.get("format") ?? "jsonl";
+          if (format !== "jsonl" && format !== "csv") throw new BadOptionError([`query: format must be jsonl or csv, got "${format}"`]);
+          const chunks = [...exportLabels(project.store, format)];
+          const type = format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
+          sendText(res, 200, chunks.join(""), type, { "content-disposition": `attachment; filename="${project.meta.name.replace(/[^\w.-]/g, "_")}-labels.${format}"`, "cache-control": "no-store" });
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/predict$/,
+      methods: {
+        POST: async (req, res) => {
+          const body = await readJson(req);
+          const p = new Problems();
+          p.onlyKnown(body, ["items"]);
+          const items = p.records(body, "items", MAX_PREDICT);
+          check(p);
+          sendJson(res, 200, { predictions: project.predict(items) });
+        },
+      },
+    },
+  ];
+  const html = (name: "index.html" | "dashboard.html"): Handler => (_req, res) => {
+    const f = page(name, project.meta.name);
+    res.writeHead(200, { "content-type": f.contentType, "content-length": f.body.length, "cache-control": "no-cache", ...SECURITY_HEADERS });
+    res.end(f.body);
+  };
+  const pages: Route[] = [
+    { pattern: /^\/$/, methods: { GET: html("index.html") } },
+    { pattern: /^\/dashboard\/?$/, methods: { GET: html("dashboard.html") } },
+    {
+      pattern: /^\/static\/(.+)$/,
+      methods: {
+        GET: (_req, res, _url, [rel]) => {
+          const f = staticFile(decodeParam(rel));
+          if (f === null) throw new ActiveLearnError("NOT_FOUND", `no static file "${rel}"`);
+          res.writeHead(200, { "content-type": f.contentType, "content-length": f.body.length, "cache-control": "no-cache", ...SECURITY_HEADERS });
+          res.end(f.body);
+        },
+      },
+    },
+  ];
+  return [...api, ...pages];
+}
+
+/**
+ * Opens the project in `projectDir` and serves it.
+ * @throws BadInputError when the folder holds no project database
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const quiet = options.quiet === true;
+  const log = (line: string): void => {
+    if (!quiet) process.stderr.write(`activelearn serve: ${line}\n`);
+  };
+  const project = new LabelingProject({
+    dbPath: projectDbPath(options.projectDir),
+    ...(options.retrainEvery !== undefined ? { retrainEvery: options.retrainEvery } : {}),
+    ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+    ...(options.auditEvery !== undefined ? { auditEvery: options.auditEvery } : {}),
+    ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
+    log,
+  });
+  const table = routes(project);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const method = req.method ?? "GET";
+    try {
+      for (const r of table) {
+        const m = r.pattern.exec(url.pathname);
+        if (m === null) continue;
+        // HEAD is answered like GET for pages and files only: a HEAD on /api/next must not lease an item.
+        const h = r.methods[method] ?? (method === "HEAD" && !url.pathname.startsWith("/api/") ? r.methods.GET : undefined);
+        if (h === undefined) {
+          const allow = Object.keys(r.methods).join(", ");
+          throw Object.assign(new ActiveLearnError("NOT_ALLOWED", `${method} is not allowed on ${url.pathname}; allowed: ${allow}`), { allow });
+        }
+        await h(req, res, url, m.slice(1));
+        return;
+      }
+      throw new ActiveLearnError("NOT_FOUND", `nothing at ${url.pathname}`);
+    } catch (e) {
+      const { status, body } = errorReply(e);
+      if (status >= 500) log(`internal error on ${method} ${url.pathname}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const headers: Record<string, string> = {};
+      if (status === 413) headers.connection = "close";
+      const allow = (e as { allow?: unknown }).allow;
+      if (typeof allow === "string") headers.allow = allow;
+      sendJson(res, status, body, headers);
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 30_000;
+  const host = options.host ?? "127.0.0.1";
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 8080, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    await project.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new BadOptionError([`port ${options.port ?? 8080} on ${host} is already in use (try --port 0 for any free port)`], "port");
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost}:${port}/`,
+    port,
+    project,
+    close(): Promise<void> {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await project.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * HTTP plumbing: the one place error codes become statuses, JSON replies, and bodies read with a
+ * size limit and parsed with messages that say what is wrong.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ActiveLearnError, type ErrorCode } from "../errors.js";
+
+/** HTTP status of each error code. Anything not an ActiveLearnError is a 500. */
+export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
+  BAD_INPUT: 400,
+  BAD_OPTION: 400,
+  SHAPE_MISMATCH: 400,
+  NOT_FOUND: 404,
+  NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  NOT_FITTED: 409,
+  EMPTY_POOL: 409,
+  TOO_LARGE: 413,
+};
+
+/** Default body limit: 1 MiB. */
+export const BODY_LIMIT = 1 << 20;
+
+/** The JSON error body and status of any thrown value. */
+export function errorReply(e: unknown): { status: number; body: { error: { code: string; message: string } } } {
+  if (e instanceof ActiveLearnError) return { status: STATUS_OF[e.code], body: { error: { code: e.code, message: e.message } } };
+  return { status: 500, body: { error: { code: "INTERNAL", message: "internal error (see the server log)" } } };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store", ...headers });
+  res.end(text);
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/**
+ * Reads the whole body; past `limit` bytes stops reading and throws TOO_LARGE (the connection is
+ * closed after the reply, so the rest is never read).
+ */
+export function readBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume(); // discard; the reply closes the connection
+    return Promise.reject(new ActiveLearnError("TOO_LARGE", `request body of ${declared} bytes is over the limit of ${limit} bytes`));
+  }
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on("data", (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        reject(new ActiveLearnError("TOO_LARGE", `request body is over the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.on("error", (e) => {
+      if (!over) reject(e);
+    });
+  });
+}
+
+/** Reads and parses a JSON object body. Empty bodies are `{}`. */
+export async function readJson(req: IncomingMessage, limit = BODY_LIMIT): Promise<Record<string, unknown>> {
+  const ct = req.headers["content-type"];
+  const raw = await readBody(req, limit);
+  if (raw.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString("utf8"));
+  } catch (e) {
+    const hint = ct !== undefined && !/json/i.test(ct) ? ` (content-type was "${ct}"; send application/json)` : "";
+    throw new ActiveLearnError("BAD_INPUT", `malformed JSON body: ${e instanceof Error ? e.message : String(e)}${hint}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ActiveLearnError("BAD_INPUT", "the JSON body must be an object");
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,186 @@
+/** The OpenAPI 3.1 document served at /api/openapi.json. */
+
+const error = { $ref: "#/components/responses/Error" };
+const json = (schema: unknown): unknown => ({ "application/json": { schema } });
+const annotatorParam = { name: "annotator", in: "query", required: true, schema: { type: "string", maxLength: 200 }, description: "who is labeling" };
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "item id (the --id column, else the 1-based row number of the imported file)" };
+
+export function openApiDocument(version: string): unknown {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "activelearn labeling API",
+      version,
+      description: [
+        "Labels are committed to the project's SQLite database (WAL) before the reply, so every acknowledged label survives a crash or `kill -9` of the server (`serve --sync full` also fsyncs each commit against power loss).",
+        "Errors are `{error: {code, message}}`: 400 bad input (every problem named), 404 unknown item, 405 wrong method, 409 conflict (item held by another annotator, no model yet), 413 body over 1 MiB.",
+        "",
+        "**Accuracy estimates.** Test-then-train (progressive validation): when a label arrives it is compared with the prediction of the model current at that moment, which was never trained on that item. `curve` has one point per retrain: the accuracy of the model trained on `labels` labels, measured on the labels that arrived while it was current. Those items were chosen by the strategy (the ones the model is least sure of), so the curve is pessimistic. Every 10th item served is a uniformly random *audit* pick; `metrics.auditAccuracy` is the same test-then-train accuracy on the last 50 audit picks only: unbiased for the whole pool, but noisy (`auditN` tells on how many).",
+        "",
+        "**labelsSavedEstimate.** Only audit picks are a random sample of the pool, so only they show how random sampling would do. At each retrain, models are trained on random subsets of m audit items and tested on the other audit items, for m from 20% to 80% of them, and the power law err(m) = b·m^-c is fitted (least squares on log err against log m). The estimate is the number of labels random sampling would need to reach the current audit accuracy, (err/b)^(-1/c), minus the labels spent (positive = labels saved; capped at the pool size). It is null until 30 audit labels exist (about 300 labels) or when the fitted curve does not fall.",
+      ].join("\n"),
+    },
+    paths: {
+      "/api/next": {
+        get: {
+          summary: "The next item to label, leased to the annotator (5 minutes, renewed on each call). Asking again before labeling returns the same item.",
+          parameters: [annotatorParam],
+          responses: {
+            "200": { description: "an item", content: json({ type: "object", properties: { item: { $ref: "#/components/schemas/Item" } }, required: ["item"] }) },
+            "204": { description: "nothing is left for this annotator (all labeled, skipped by them, or held by others)" },
+            "400": error,
+          },
+        },
+      },
+      "/api/items/{id}/label": {
+        post: {
+          summary: "Label an item. The same label from the same annotator on the same item again stores nothing (201 either way).",
+          parameters: [idParam],
+          requestBody: { required: true, content: json({ type: "object", properties: { label: { type: "string" }, annotator: { type: "string" }, durationMs: { type: "number", minimum: 0 } }, required: ["label", "annotator"], additionalProperties: false }) },
+          responses: { "201": { description: "stored", content: json({ type: "object", properties: { ok: { const: true }, labeled: { type: "integer" } } }) }, "400": error, "404": error, "409": error, "413": error },
+        },
+        delete: {
+          summary: "Undo this annotator's last label on the item; if the item is left unlabeled it is served to them next.",
+          parameters: [idParam, annotatorParam],
+          responses: { "200": { description: "undone", content: json({ type: "object", properties: { ok: { const: true }, labeled: { type: "integer" } } }) }, "400": error, "404": error, "409": error },
+        },
+      },
+      "/api/items/{id}/skip": {
+        post: {
+          summary: "Pass on an item: its lease ends and it is not offered to this annotator again.",
+          parameters: [idParam],
+          requestBody: { required: true, content: json({ type: "object", properties: { annotator: { type: "string" } }, required: ["annotator"] }) },
+          responses: { "200": { description: "skipped", content: json({ type: "object", properties: { ok: { const: true } } }) }, "400": error, "404": error, "409": error },
+        },
+      },
+      "/api/stats": {
+        get: {
+          summary: "Counts and current metrics",
+          responses: {
+            "200": {
+              description: "stats",
+              content: json({
+                type: "object",
+                properties: {
+                  total: { type: "integer" },
+                  labeled: { type: "integer" },
+                  byLabel: { type: "object", additionalProperties: { type: "integer" } },
+                  iterations: { type: "integer", description: "retrains so far" },
+                  lastRetrainAt: { type: ["string", "null"], format: "date-time" },
+                  metrics: { $ref: "#/components/schemas/Metrics" },
+                },
+              }),
+            },
+          },
+        },
+      },
+      "/api/project": {
+        get: {
+          summary: "Project settings",
+          responses: {
+            "200": {
+              description: "settings",
+              content: json({
+                type: "object",
+                properties: {
+                  name: { type: "string" },
+                  labels: { type: "array", items: { type: "string" } },
+                  textColumn: { type: ["string", "null"] },
+                  fields: { type: "array", items: { type: "string" } },
+                  strategy: { type: "string" },
+                  model: { type: "string" },
+                  total: { type: "integer" },
+                  retrainEvery: { type: "integer" },
+                },
+              }),
+            },
+          },
+        },
+      },
+      "/api/dashboard": {
+        get: {
+          summary: "Learning curve, label counts, labels saved against random sampling, annotators",
+          responses: {
+            "200": {
+              description: "dashboard",
+              content: json({
+                type: "object",
+                properties: {
+                  curve: { type: "array", items: { type: "object", properties: { labels: { type: "integer" }, accuracy: { type: "number" } } }, description: "test-then-train accuracy per retrain (see the description above)" },
+                  byLabel: { type: "object", additionalProperties: { type: "integer" } },
+                  labelsSavedEstimate: { type: ["integer", "null"], description: "see the description above" },
+                  labeled: { type: "integer" },
+                  total: { type: "integer" },
+                  annotators: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      properties: {
+                        name: { type: "string" },
+                        labels: { type: "integer" },
+                        perHour: { type: "number", description: "labels per hour of active time (gaps over 5 minutes count as 5 minutes)" },
+                        medianMs: { type: "integer", description: "median durationMs sent with the labels (else the median gap between labels)" },
+                      },
+                    },
+                  },
+                  iterations: { type: "integer" },
+                  lastRetrainAt: { type: ["string", "null"], format: "date-time" },
+                  accuracyMethod: { type: "string" },
+                  labelsSavedMethod: { type: "string" },
+                },
+              }),
+            },
+          },
+        },
+      },
+      "/api/export": {
+        get: {
+          summary: "The labeled items with their current label, annotator and time",
+          parameters: [{ name: "format", in: "query", required: false, schema: { enum: ["jsonl", "csv"], default: "jsonl" } }],
+          responses: { "200": { description: "JSON Lines ({id, data, label, annotator, labeledAt} per line) or CSV (id, fields, label, annotator, labeled_at)" }, "400": error },
+        },
+      },
+      "/api/predict": {
+        post: {
+          summary: "Class probabilities of new items with the latest model (at most 1,000 items per call)",
+          requestBody: { required: true, content: json({ type: "object", properties: { items: { type: "array", items: { type: "object", additionalProperties: { type: ["string", "number", "boolean", "null"] } } } }, required: ["items"] }) },
+          responses: {
+            "200": { description: "one prediction per item, in order", content: json({ type: "object", properties: { predictions: { type: "array", items: { type: "object", properties: { label: { type: "string" }, probabilities: { type: "object", additionalProperties: { type: "number" } } } } } } }) },
+            "400": error,
+            "409": error,
+            "413": error,
+          },
+        },
+      },
+      "/api/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+    },
+    components: {
+      schemas: {
+        Item: {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            data: { type: "object", additionalProperties: { type: ["string", "number", "null"] } },
+            suggestion: { type: ["object", "null"], properties: { label: { type: "string" }, confidence: { type: "number" } }, description: "the current model's prediction; null before the first model" },
+            score: { type: "number", description: "the strategy's score (higher = more informative); 0 for cold-start and audit picks" },
+            strategy: { type: "string", description: "the strategy that picked it (random for cold start and audit picks)" },
+            reason: { type: "string", description: "why this item, in words" },
+          },
+          required: ["id", "data", "suggestion", "score", "strategy", "reason"],
+        },
+        Metrics: {
+          type: "object",
+          properties: {
+            accuracy: { type: ["number", "null"], description: "test-then-train accuracy of the current model (pessimistic: on the items the strategy chose)" },
+            accuracyN: { type: "integer" },
+            auditAccuracy: { type: ["number", "null"], description: "test-then-train accuracy on the last 50 random audit picks (unbiased, noisy)" },
+            auditN: { type: "integer" },
+            estimate: { type: "string" },
+          },
+        },
+        Error: { type: "object", properties: { error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } }, required: ["code", "message"] } } },
+      },
+      responses: { Error: { description: "error", content: json({ $ref: "#/components/schemas/Error" }) } },
+    },
+  };
+}

@@ -1,0 +1,478 @@
+/**
+ * A served labeling project: the store, the in-memory labeling state (current label of every
+ * item, the model's predictions, the ready queue with leases) and background retraining.
+ * Every request is answered from memory plus one indexed SQLite read or one committed write; no
+ * request waits for a model. Retraining starts after every `retrainEvery` new labels (counting
+ * undos) when none is running, fits a fresh model on a worker thread, and installs the new
+ * ranking when it comes back.
+ *
+ * Accuracy is estimated test-then-train (progressive validation): when a label arrives, the
+ * prediction of the model current at that moment (never trained on that item) is compared with
+ * it. See {@link LabelingProject.metrics} for what the numbers mean.
+ */
+import type { Cell } from "../data/jsonl.js";
+import { BadInputError, ConflictError, NotFoundError } from "../errors.js";
+import { TableFeaturizer, type SavedFeaturizer } from "../features/featurizer.js";
+import { argmaxRows, median } from "../eval/metrics.js";
+import { Rng } from "../linalg/rng.js";
+import { modelFromJSON } from "../models/registry.js";
+import type { Classifier } from "../models/types.js";
+import { IMPORT_ANNOTATOR } from "../project/init.js";
+import { recordsToDataset } from "../project/records.js";
+import { SqliteStore } from "../store/sqlite.js";
+import type { Iteration, ProjectMeta } from "../store/types.js";
+import { labelsSaved } from "./learning-curve.js";
+import { ReadyQueue } from "./queue.js";
+import type { PowerLaw } from "./retrain-jobs.js";
+import { Retrainer } from "./retrainer.js";
+
+export interface ProjectOptions {
+  readonly dbPath: string;
+  /** Labels between retrains (default: the project's setting, 10 at init). */
+  readonly retrainEvery?: number;
+  /** How long an item stays with the annotator it was served to (default 5 minutes). */
+  readonly leaseMs?: number;
+  /** Every N-th served item is a uniformly random audit pick (default 10; 0 = none). */
+  readonly auditEvery?: number;
+  readonly seed?: number;
+  /** SQLite durability: "normal" (default; survives a crash of the server) or "full" (also power loss). */
+  readonly synchronous?: "normal" | "full";
+  /** Log lines (retrains, failures). */
+  readonly log?: (line: string) => void;
+}
+
+export interface ItemView {
+  readonly id: string;
+  readonly data: Record<string, Cell>;
+  readonly suggestion: { label: string; confidence: number } | null;
+  readonly score: number;
+  readonly strategy: string;
+  readonly reason: string;
+}
+
+/** Least time between two stored model snapshots. */
+const SNAPSHOT_EVERY_MS = 60_000;
+
+/** Audit labels in the sliding window behind the unbiased accuracy estimate. */
+const AUDIT_WINDOW = 50;
+
+export class LabelingProject {
+  readonly store: SqliteStore;
+  readonly meta: ProjectMeta;
+  readonly total: number;
+  readonly retrainEvery: number;
+  private readonly classIndex: Map<string, number>;
+  /** Class index of each item's current label, -1 = unlabeled. */
+  private readonly labelOf: Int32Array;
+  /** True if the item's current label came from an audit pick. */
+  private readonly auditOf: Uint8Array;
+  private labeled = 0;
+  private readonly byLabel: number[];
+  private readonly queue: ReadyQueue;
+  private readonly rng: Rng;
+  private readonly retrainer: Retrainer;
+  private readonly log: (line: string) => void;
+  private featurizer: TableFeaturizer | null = null;
+
+  // The current model and its predictions.
+  private model: Classifier | null = null;
+  private pred: Int32Array | null = null;
+  private conf: Float32Array | null = null;
+  private score: Float64Array | null = null;
+  private orderStrategy = "random";
+  private randomCurve: PowerLaw | null = null;
+  private iterationList: Iteration[];
+  /** Labels that arrived while the current model was current, and how many it predicted right. */
+  private evalN = 0;
+  private evalCorrect = 0;
+  private readonly auditWindow: boolean[] = [];
+  private sinceRetrain = 0;
+  private lastRetrainAt: number | null = null;
+  private closed = false;
+  private running: Promise<void> | null = null;
+  private lastSnapshotAt = -Infinity;
+
+  constructor(options: ProjectOptions) {
+    this.store = SqliteStore.open(options.dbPath, options.synchronous !== undefined ? { synchronous: options.synchronous } : {});
+    try {
+      this.meta = this.store.meta();
+    } catch (e) {
+      this.store.close();
+      throw e;
+    }
+    this.log = options.log ?? (() => undefined);
+    this.total = this.store.itemCount();
+    this.retrainEvery = options.retrainEvery ?? this.meta.retrainEvery;
+    this.classIndex = new Map(this.meta.labels.map((l, i) => [l, i]));
+    this.labelOf = new Int32Array(this.total).fill(-1);
+    this.auditOf = new Uint8Array(this.total);
+    this.byLabel = new Array<number>(this.meta.labels.length).fill(0);
+    this.rng = new Rng(options.seed ?? 0);
+    this.queue = new ReadyQueue((i) => this.labelOf[i] >= 0, this.total, { leaseMs: options.leaseMs ?? 5 * 60_000, auditEvery: options.auditEvery ?? 10 });
+
+    // Current labels, audit flags and the audit window, replayed from the annotations.
+    const lastAudit = new Map<number, boolean>();
+    for (const a of this.store.annotations()) {
+      lastAudit.set(a.itemIdx, a.audit);
+      if (a.audit && a.predicted !== null) this.pushAudit(a.predicted === a.label);
+    }
+    for (const { itemIdx, label } of this.store.currentLabels()) {
+      const c = this.classIndex.get(label);
+      if (c === undefined || itemIdx >= this.total) continue;
+      this.labelOf[itemIdx] = c;
+      this.byLabel[c]++;
+      this.labeled++;
+      if (lastAudit.get(itemIdx) === true) this.auditOf[itemIdx] = 1;
+    }
+    for (const s of this.store.skips()) this.queue.markSkipped(s.itemIdx, s.annotator);
+    this.iterationList = this.store.iterations();
+    const last = this.iterationList.at(-1);
+    if (last !== undefined) this.lastRetrainAt = last.createdAt;
+    const saved = this.store.latestModel();
+    if (saved !== undefined) this.model = modelFromJSON(saved.model);
+
+    // Cold start: a seeded random order until the first retrain comes back.
+    const unl: number[] = [];
+    for (let i = 0; i < this.total; i++) if (this.labelOf[i] < 0) unl.push(i);
+    this.queue.setOrder(this.rng.shuffle(Int32Array.from(unl)));
+
+    this.retrainer = new Retrainer({ dbPath: options.dbPath, rows: this.total, cols: this.meta.featureWidth, kind: this.meta.featureKind });
+    this.sinceRetrain = this.retrainEvery; // retrain at once if the labels allow
+    this.maybeRetrain();
+  }
+
+  private pushAudit(correct: boolean): void {
+    this.auditWindow.push(correct);
+    if (this.auditWindow.length > AUDIT_WINDOW) this.auditWindow.shift();
+  }
+
+  /** The item index of an id; unknown ids are a NotFoundError. */
+  private idxOf(id: string): number {
+    const idx = this.store.itemIdx(id);
+    if (idx === undefined) throw new NotFoundError(`no item with id "${id}"`);
+    return idx;
+  }
+
+  private view(idx: number, audit: boolean): ItemView {
+    const item = this.store.item(idx);
+    if (item === undefined) throw new NotFoundError(`no item at pool index ${idx}`);
+    const hasModel = this.pred !== null && this.conf !== null;
+    const suggestion = hasModel ? { label: this.meta.labels[this.pred![idx]], confidence: round(this.conf![idx], 4) } : null;
+    const s = this.score?.[idx];
+    const score = s === undefined || Number.isNaN(s) ? 0 : round(s, 6);
+    let strategy = this.orderStrategy;
+    let reason: string;
+    if (audit) {
+      strategy = "random";
+      reason = "random audit pick: labels on items like this measure the model's accuracy without bias";
+    } else if (!hasModel) {
+      reason = "cold start: random order until the first model is trained (it needs labels of at least two classes)";
+    } else if (this.orderStrategy === "random") {
+      reason = "random sampling";
+    } else {
+      reason = `${this.orderStrategy.replace(/_/g, " ")}: the model is unsure (${suggestion!.label} at ${Math.round(suggestion!.confidence * 100)}%)`;
+    }
+    return { id: item.id, data: item.data, suggestion, score, strategy, reason };
+  }
+
+  /** The next item for `annotator`, leased to them; null when nothing is left for them. */
+  next(annotator: string, now = Date.now()): ItemView | null {
+    const pick = this.queue.next(annotator, now, this.rng, this.pred !== null);
+    return pick === null ? null : this.view(pick.idx, pick.audit);
+  }
+
+  private labelIndex(label: string): number {
+    const c = this.classIndex.get(label);
+    if (c === undefined) throw new BadInputError(`unknown label "${label}"; the project's labels are ${this.meta.labels.map((l) => `"${l}"`).join(", ")}`, { field: "label" });
+    return c;
+  }
+
+  /**
+   * Stores a label (committed before returning). The same label from the same annotator on the
+   * same item again stores nothing. A label on an item leased to someone else is a conflict.
+   * @returns the number of labeled items
+   */
+  label(id: string, label: string, annotator: string, durationMs: number | null, now = Date.now()): number {
+    const c = this.labelIndex(label);
+    const idx = this.idxOf(id);
+    const lease = this.queue.leaseOf(idx, now);
+    if (lease !== undefined && lease.annotator !== annotator) throw new ConflictError(`item "${id}" is being labeled by ${lease.annotator}`);
+    if (this.labelOf[idx] === c && this.store.lastAnnotation(idx, annotator)?.label === label) {
+      if (lease !== undefined) this.queue.release(idx);
+      return this.labeled;
+    }
+    const wasUnlabeled = this.labelOf[idx] < 0;
+    const predicted = this.pred !== null && wasUnlabeled ? this.meta.labels[this.pred[idx]] : null;
+    const audit = lease?.audit === true;
+    this.store.addAnnotation({ itemIdx: idx, annotator, label, createdAt: now, durationMs, predicted, audit });
+    // Committed: now the in-memory state.
+    if (wasUnlabeled) this.labeled++;
+    else this.byLabel[this.labelOf[idx]]--;
+    this.byLabel[c]++;
+    this.labelOf[idx] = c;
+    this.auditOf[idx] = audit ? 1 : 0;
+    if (predicted !== null) {
+      this.evalN++;
+      if (predicted === label) this.evalCorrect++;
+      if (audit) this.pushAudit(predicted === label);
+    }
+    if (lease !== undefined) this.queue.release(idx);
+    this.sinceRetrain++;
+    this.maybeRetrain();
+    return this.labeled;
+  }
+
+  /** The annotator passes on an item: it is released and not offered to them again. */
+  skip(id: string, annotator: string, now = Date.now()): void {
+    const idx = this.idxOf(id);
+    const lease = this.queue.leaseOf(idx, now);
+    if (lease !== undefined && lease.annotator !== annotator) throw new ConflictError(`item "${id}" is being labeled by ${lease.annotator}`);
+    this.store.addSkip(idx, annotator, now);
+    this.queue.markSkipped(idx, annotator);
+    if (lease !== undefined) this.queue.release(idx);
+  }
+
+  /**
+   * Undoes `annotator`'s last label on the item. If the item is left unlabeled it goes back to
+   * that annotator, first in line.
+   * @returns the number of labeled items
+   */
+  undo(id: string, annotator: string, now = Date.now()): number {
+    const idx = this.idxOf(id);
+    const last = this.store.lastAnnotation(idx, annotator);
+    if (last === undefined) throw new NotFoundError(`${annotator} has no label on item "${id}" to undo`);
+    const lease = this.queue.leaseOf(idx, now);
+    if (lease !== undefined && lease.annotator !== annotator) throw new ConflictError(`item "${id}" is being labeled by ${lease.annotator}`);
+    this.store.deleteAnnotation(last.id);
+    const current = this.store.currentLabel(idx);
+    const before = this.labelOf[idx];
+    if (before >= 0) this.byLabel[before]--;
+    if (current === null) {
+      this.labelOf[idx] = -1;
+      this.auditOf[idx] = 0;
+      this.labeled--;
+      this.queue.putBack(idx, annotator, now);
+    } else {
+      const c = this.classIndex.get(current) ?? -1;
+      this.labelOf[idx] = c;
+      if (c >= 0) this.byLabel[c]++;
+    }
+    this.sinceRetrain++;
+    this.maybeRetrain();
+    return this.labeled;
+  }
+
+  private maybeRetrain(): void {
+    if (this.closed || this.retrainer.busy || this.sinceRetrain < this.retrainEvery) return;
+    if (this.byLabel.filter((c) => c > 0).length < 2) return;
+    this.sinceRetrain = 0;
+    const labeled = new Int32Array(this.labeled);
+    const y = new Int32Array(this.labeled);
+    const audit = new Uint8Array(this.labeled);
+    for (let i = 0, q = 0; i < this.total; i++) {
+      if (this.labelOf[i] >= 0) {
+        labeled[q] = i;
+        y[q] = this.labelOf[i];
+        audit[q++] = this.auditOf[i];
+      }
+    }
+    const started = Date.now();
+    const job = this.retrainer.run({ labeled, y, audit, nClasses: this.meta.labels.length, model: this.meta.model, strategy: this.meta.strategy, seed: this.rng.nextUint32() });
+    this.running = job.then((reply) => {
+      if (this.closed) return;
+      if (!reply.ok) {
+        this.log(`retrain failed: ${reply.error}`);
+        return;
+      }
+      const now = Date.now();
+      // Close the outgoing model's test-then-train estimate, then install the new one.
+      const prev = this.iterationList.at(-1);
+      if (prev !== undefined && this.evalN > 0) {
+        const acc = this.evalCorrect / this.evalN;
+        this.store.updateIterationAccuracy(prev.iteration, acc, this.evalN);
+        this.iterationList[this.iterationList.length - 1] = { ...prev, accuracy: acc, accuracyN: this.evalN };
+      }
+      this.evalN = 0;
+      this.evalCorrect = 0;
+      this.model = modelFromJSON(reply.model);
+      this.pred = reply.pred;
+      this.conf = reply.conf;
+      const score = new Float64Array(this.total).fill(NaN);
+      for (let t = 0; t < reply.order.length; t++) score[reply.order[t]] = reply.scores[t];
+      this.score = score;
+      this.orderStrategy = this.meta.strategy;
+      this.randomCurve = reply.randomCurve;
+      this.queue.setOrder(reply.order);
+      const it: Iteration = { iteration: (prev?.iteration ?? 0) + 1, createdAt: now, labeled: labeled.length, accuracy: null, accuracyN: 0, trainMs: reply.trainMs };
+      this.iterationList.push(it);
+      this.store.addIteration(it);
+      // Snapshots are for restarts and /api/predict after one; at most one a minute keeps big
+      // models (a wide TF-IDF vocabulary) from costing the request path a write per retrain.
+      if (now - this.lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
+        this.store.saveModel(labeled.length, reply.model, now);
+        this.lastSnapshotAt = now;
+      }
+      this.lastRetrainAt = now;
+      this.log(`retrain ${it.iteration}: ${labeled.length} labels, fit ${reply.trainMs.toFixed(0)} ms, scored ${this.total} items in ${reply.scoreMs.toFixed(0)} ms (${now - started} ms in all)`);
+    }).finally(() => {
+      this.running = null;
+      this.maybeRetrain();
+    });
+  }
+
+  /** Resolves when no retrain is running (tests and the benchmark). */
+  async idle(): Promise<void> {
+    while (this.running !== null) await this.running;
+  }
+
+  /** Counts and metrics. */
+  stats(): { total: number; labeled: number; byLabel: Record<string, number>; iterations: number; lastRetrainAt: string | null; metrics: ReturnType<LabelingProject["metrics"]> } {
+    return {
+      total: this.total,
+      labeled: this.labeled,
+      byLabel: this.byLabelRecord(),
+      iterations: this.iterationList.length,
+      lastRetrainAt: this.lastRetrainAt === null ? null : new Date(this.lastRetrainAt).toISOString(),
+      metrics: this.metrics(),
+    };
+  }
+
+  private byLabelRecord(): Record<string, number> {
+    return Object.fromEntries(this.meta.labels.map((l, i) => [l, this.byLabel[i]]));
+  }
+
+  /**
+   * - `accuracy`: test-then-train accuracy of the latest model on the labels that arrived while it
+   *   was current (or of the previous model while the latest has seen too few). The items are the
+   *   ones the strategy picked, so this is pessimistic: they are harder than the average item.
+   * - `auditAccuracy`: the same on the last 50 random audit picks only: an unbiased estimate of
+   *   accuracy over the whole pool, but noisy (`auditN` says on how many).
+   */
+  metrics(): { accuracy: number | null; accuracyN: number; auditAccuracy: number | null; auditN: number; estimate: string } {
+    let accuracy: number | null = null;
+    let accuracyN = 0;
+    if (this.evalN >= 5) {
+      accuracy = this.evalCorrect / this.evalN;
+      accuracyN = this.evalN;
+    } else {
+      const done = [...this.iterationList].reverse().find((it) => it.accuracy !== null);
+      if (done !== undefined) {
+        accuracy = done.accuracy;
+        accuracyN = done.accuracyN;
+      }
+    }
+    const auditN = this.auditWindow.length;
+    const auditAccuracy = auditN === 0 ? null : this.auditWindow.filter(Boolean).length / auditN;
+    return {
+      accuracy: accuracy === null ? null : round(accuracy, 4),
+      accuracyN,
+      auditAccuracy: auditAccuracy === null ? null : round(auditAccuracy, 4),
+      auditN,
+      estimate: "test-then-train: each label is compared with the prediction of the model current when it arrived, which was never trained on it",
+    };
+  }
+
+  /** Project settings for the UI. */
+  info(): { name: string; labels: string[]; textColumn: string | null; fields: string[]; strategy: string; model: string; total: number; retrainEvery: number } {
+    return {
+      name: this.meta.name,
+      labels: [...this.meta.labels],
+      textColumn: this.meta.textColumn,
+      fields: this.meta.fields.map((f) => f.name),
+      strategy: this.meta.strategy,
+      model: this.meta.model,
+      total: this.total,
+      retrainEvery: this.retrainEvery,
+    };
+  }
+
+  /** The dashboard: learning curve, label counts, labels saved, annotators. */
+  dashboard(now = Date.now()): {
+    curve: { labels: number; accuracy: number }[];
+    byLabel: Record<string, number>;
+    labelsSavedEstimate: number | null;
+    labeled: number;
+    total: number;
+    annotators: { name: string; labels: number; perHour: number; medianMs: number }[];
+    iterations: number;
+    lastRetrainAt: string | null;
+    accuracyMethod: string;
+    labelsSavedMethod: string;
+  } {
+    const curve = this.iterationList.filter((it) => it.accuracy !== null).map((it) => ({ labels: it.labeled, accuracy: round(it.accuracy ?? 0, 4) }));
+    const cur = this.iterationList.at(-1);
+    if (cur !== undefined && cur.accuracy === null && this.evalN >= 5) curve.push({ labels: cur.labeled, accuracy: round(this.evalCorrect / this.evalN, 4) });
+    const m = this.metrics();
+    let saved: number | null = null;
+    if (this.randomCurve !== null && m.auditAccuracy !== null && m.auditN >= 20) saved = labelsSaved(this.randomCurve, m.auditAccuracy, this.labeled, this.total);
+    return {
+      curve,
+      byLabel: this.byLabelRecord(),
+      labelsSavedEstimate: saved,
+      labeled: this.labeled,
+      total: this.total,
+      annotators: this.annotatorStats(now),
+      iterations: this.iterationList.length,
+      lastRetrainAt: this.lastRetrainAt === null ? null : new Date(this.lastRetrainAt).toISOString(),
+      accuracyMethod: "each point: accuracy of the model trained on `labels` labels, measured test-then-train on the labels that arrived while it was current (items the strategy chose, so pessimistic)",
+      labelsSavedMethod: "random sampling's learning curve err(m) = b·m^-c is fitted on random audit picks (train on random subsets of them, test on the rest); labels it needs to reach the current audited accuracy, minus the labels spent; null until 30 audit labels",
+    };
+  }
+
+  private annotatorStats(_now: number): { name: string; labels: number; perHour: number; medianMs: number }[] {
+    const by = new Map<string, { times: number[]; durations: number[] }>();
+    for (const a of this.store.annotations()) {
+      if (a.annotator === IMPORT_ANNOTATOR) continue;
+      let s = by.get(a.annotator);
+      if (s === undefined) {
+        s = { times: [], durations: [] };
+        by.set(a.annotator, s);
+      }
+      s.times.push(a.createdAt);
+      if (a.durationMs !== null) s.durations.push(a.durationMs);
+    }
+    const CAP = 5 * 60_000; // a longer gap is a break, not labeling time
+    return [...by.entries()].map(([name, s]) => {
+      const gaps: number[] = [];
+      for (let i = 1; i < s.times.length; i++) gaps.push(Math.min(CAP, Math.max(0, s.times[i] - s.times[i - 1])));
+      const med = s.durations.length > 0 ? median(s.durations) : gaps.length > 0 ? median(gaps) : 0;
+      const activeMs = gaps.reduce((x, y) => x + y, 0) + (Number.isFinite(med) ? med : 0);
+      const perHour = activeMs > 0 ? (s.times.length * 3_600_000) / activeMs : 0;
+      return { name, labels: s.times.length, perHour: round(perHour, 1), medianMs: Math.round(Number.isFinite(med) ? med : 0) };
+    });
+  }
+
+  /**
+   * Class probabilities of new records with the latest model.
+   * @throws ConflictError when no model has been trained yet
+   */
+  predict(records: readonly Record<string, Cell>[]): { label: string; probabilities: Record<string, number> }[] {
+    if (this.model === null) throw new ConflictError("no model yet: label items of at least two classes first");
+    this.featurizer ??= TableFeaturizer.fromJSON(this.meta.featurizer as SavedFeaturizer);
+    const ds = recordsToDataset("request", records, this.meta.fields, this.meta.textColumn);
+    const X = this.featurizer.transform(ds);
+    const k = this.meta.labels.length;
+    const proba = this.model.predictProba(X);
+    const pred = argmaxRows(proba, records.length, k);
+    return records.map((_, r) => ({
+      label: this.meta.labels[pred[r]],
+      probabilities: Object.fromEntries(this.meta.labels.map((l, c) => [l, round(proba[r * k + c], 6)])),
+    }));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.retrainer.close();
+    await this.running;
+    const last = this.iterationList.at(-1);
+    if (this.model !== null && last !== undefined && last.createdAt > this.lastSnapshotAt && this.store.latestModel()?.createdAt !== last.createdAt) {
+      this.store.saveModel(last.labeled, this.model.toJSON(), last.createdAt);
+    }
+    this.store.close();
+  }
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

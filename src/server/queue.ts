@@ -1,0 +1,158 @@
+/**
+ * The ready queue: the ranked unlabeled items from the last retrain, a cursor over them, and
+ * leases, so `next` is O(1) amortised and never waits for a model. An item is handed to one
+ * annotator at a time: a lease that expires after `leaseMs`. An annotator holds at most one item;
+ * asking again returns the same item (with its lease renewed) until they label or skip it.
+ *
+ * Pool indices throughout (0..n-1).
+ */
+import type { Rng } from "../linalg/rng.js";
+
+export interface Lease {
+  readonly annotator: string;
+  expiresAt: number;
+  /** True if the item was a uniformly random audit pick. */
+  readonly audit: boolean;
+}
+
+export interface Pick {
+  readonly idx: number;
+  readonly audit: boolean;
+  /** Position in the ranking (-1 for audit picks and returned items). */
+  readonly rank: number;
+}
+
+export interface QueueOptions {
+  readonly leaseMs: number;
+  /** Every `auditEvery`-th new pick is uniformly random among available items (0 = never). */
+  readonly auditEvery: number;
+}
+
+export class ReadyQueue {
+  private order: Int32Array = new Int32Array(0);
+  private head = 0;
+  /** Items put back (an undone label): served before the ranking. */
+  private returned: number[] = [];
+  private readonly leases = new Map<number, Lease>();
+  private readonly held = new Map<string, number>();
+  private readonly skipped = new Map<string, Set<number>>();
+  private picks = 0;
+
+  constructor(
+    /** Whether an item is labeled (shared state owned by the project). */
+    private readonly isLabeled: (idx: number) => boolean,
+    private readonly poolSize: number,
+    private readonly options: QueueOptions,
+  ) {}
+
+  /** Installs a new ranking (unlabeled items best first). Leases are kept. */
+  setOrder(order: Int32Array): void {
+    this.order = order;
+    this.head = 0;
+  }
+
+  /** Records that `annotator` skipped `idx` (they will not be offered it again). */
+  markSkipped(idx: number, annotator: string): void {
+    let s = this.skipped.get(annotator);
+    if (s === undefined) {
+      s = new Set();
+      this.skipped.set(annotator, s);
+    }
+    s.add(idx);
+  }
+
+  /** The lease on `idx`, if one is live at `now`. */
+  leaseOf(idx: number, now: number): Lease | undefined {
+    const l = this.leases.get(idx);
+    if (l === undefined) return undefined;
+    if (l.expiresAt <= now) {
+      this.drop(idx);
+      return undefined;
+    }
+    return l;
+  }
+
+  /** Ends the lease on `idx` (labeled, skipped). */
+  release(idx: number): void {
+    this.drop(idx);
+  }
+
+  /** Puts an item back in front of the queue (its label was undone) and leases it to `annotator`. */
+  putBack(idx: number, annotator: string, now: number): void {
+    this.returned.push(idx);
+    this.lease(idx, annotator, now, false);
+  }
+
+  private drop(idx: number): void {
+    const l = this.leases.get(idx);
+    if (l === undefined) return;
+    this.leases.delete(idx);
+    if (this.held.get(l.annotator) === idx) this.held.delete(l.annotator);
+  }
+
+  private lease(idx: number, annotator: string, now: number, audit: boolean): void {
+    const prev = this.held.get(annotator);
+    if (prev !== undefined && prev !== idx) this.drop(prev);
+    this.leases.set(idx, { annotator, expiresAt: now + this.options.leaseMs, audit });
+    this.held.set(annotator, idx);
+  }
+
+  private available(idx: number, annotator: string, now: number): boolean {
+    if (this.isLabeled(idx)) return false;
+    if (this.skipped.get(annotator)?.has(idx) === true) return false;
+    const l = this.leaseOf(idx, now);
+    return l === undefined || l.annotator === annotator;
+  }
+
+  /**
+   * The next item for `annotator` (leased to them), or null when nothing is available to them.
+   * @param rng used only for audit picks
+   */
+  next(annotator: string, now: number, rng: Rng, auditAllowed: boolean): Pick | null {
+    const mine = this.held.get(annotator);
+    if (mine !== undefined) {
+      const l = this.leaseOf(mine, now);
+      if (l !== undefined && !this.isLabeled(mine)) {
+        l.expiresAt = now + this.options.leaseMs;
+        return { idx: mine, audit: l.audit, rank: -1 };
+      }
+      this.drop(mine);
+    }
+    for (let i = this.returned.length - 1; i >= 0; i--) {
+      const idx = this.returned[i];
+      if (this.isLabeled(idx)) this.returned.splice(i, 1);
+      else if (this.available(idx, annotator, now)) {
+        this.returned.splice(i, 1);
+        this.lease(idx, annotator, now, false);
+        return { idx, audit: false, rank: -1 };
+      }
+    }
+    this.picks++;
+    if (auditAllowed && this.options.auditEvery > 0 && this.picks % this.options.auditEvery === 0) {
+      for (let tries = 0; tries < 64; tries++) {
+        const idx = rng.int(this.poolSize);
+        if (this.available(idx, annotator, now)) {
+          this.lease(idx, annotator, now, true);
+          return { idx, audit: true, rank: -1 };
+        }
+      }
+    }
+    // Labeled items at the head are gone for good; leased or skipped ones are stepped over.
+    while (this.head < this.order.length && this.isLabeled(this.order[this.head])) this.head++;
+    for (let p = this.head; p < this.order.length; p++) {
+      const idx = this.order[p];
+      if (this.available(idx, annotator, now)) {
+        this.lease(idx, annotator, now, false);
+        return { idx, audit: false, rank: p };
+      }
+    }
+    return null;
+  }
+
+  /** Live leases (for stats and tests). */
+  leaseCount(now: number): number {
+    let c = 0;
+    for (const l of this.leases.values()) if (l.expiresAt > now) c++;
+    return c;
+  }
+}

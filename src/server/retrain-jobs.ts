@@ -1,0 +1,50 @@
+/** Messages between the server's main thread and its retraining worker. */
+import type { SavedModel } from "../models/types.js";
+
+export interface RetrainInit {
+  readonly dbPath: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly kind: "dense" | "csr";
+}
+
+export interface RetrainJob {
+  readonly id: number;
+  /** Pool indices of the labeled items, in labeling order. */
+  readonly labeled: Int32Array;
+  /** Class index of each labeled item. */
+  readonly y: Int32Array;
+  /** 1 where the labeled item was a random audit pick (used for the random-sampling curve). */
+  readonly audit: Uint8Array;
+  readonly nClasses: number;
+  readonly model: string;
+  readonly strategy: string;
+  readonly seed: number;
+}
+
+/** err(m) ≈ b · m^(-c): random sampling's error after m labels, fitted on the audit items. */
+export interface PowerLaw {
+  readonly b: number;
+  readonly c: number;
+  /** Audit labels the fit used. */
+  readonly n: number;
+}
+
+export type RetrainReply =
+  | {
+      readonly id: number;
+      readonly ok: true;
+      /** Unlabeled pool indices, best first (all of them). */
+      readonly order: Int32Array;
+      /** The strategy's score of each entry of `order`. */
+      readonly scores: Float64Array;
+      /** Predicted class of every pool item. */
+      readonly pred: Int32Array;
+      /** Probability of the predicted class of every pool item. */
+      readonly conf: Float32Array;
+      readonly model: SavedModel;
+      readonly trainMs: number;
+      readonly scoreMs: number;
+      readonly randomCurve: PowerLaw | null;
+    }
+  | { readonly id: number; readonly ok: false; readonly error: string };

@@ -1,0 +1,93 @@
+/**
+ * The retraining worker: loads the pool's feature matrix from the project database once, then
+ * for each job fits a fresh model on the labeled rows, scores the whole pool with the project's
+ * strategy and posts back the ranking of the unlabeled items and every item's prediction.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
+import { argmaxRows } from "../eval/metrics.js";
+import { Rng } from "../linalg/rng.js";
+import { modelFactory } from "../models/registry.js";
+import { loadPoolMatrix } from "../project/features.js";
+import { getStrategy } from "../strategies/registry.js";
+import { SqliteStore } from "../store/sqlite.js";
+import { fitRandomCurve } from "./learning-curve.js";
+import type { RetrainInit, RetrainJob, RetrainReply } from "./retrain-jobs.js";
+
+const init = workerData as RetrainInit;
+
+/**
+ * Retraining is background work: on Linux, where niceness is per thread, this thread lowers its
+ * own priority so request handling on the main thread wins the CPU (elsewhere: a no-op).
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(/task\/(\d+)$/.exec(fs.readlinkSync("/proc/thread-self"))?.[1]);
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, 19);
+  } catch {
+    // not Linux, or not allowed: run at normal priority
+  }
+}
+lowerPriority();
+const store = SqliteStore.open(init.dbPath, { readonly: true });
+const X = loadPoolMatrix(store, init.rows, init.cols, init.kind);
+store.close();
+
+function run(job: RetrainJob): RetrainReply {
+  const n = X.rows;
+  const t0 = performance.now();
+  const newModel = modelFactory(job.model);
+  const model = newModel(job.nClasses).fit(X, job.y, { rows: job.labeled });
+  const t1 = performance.now();
+  const isLabeled = new Uint8Array(n);
+  for (const i of job.labeled) isLabeled[i] = 1;
+  let u = 0;
+  for (let i = 0; i < n; i++) if (isLabeled[i] === 0) u++;
+  const unlabeled = new Int32Array(u);
+  for (let i = 0, q = 0; i < n; i++) if (isLabeled[i] === 0) unlabeled[q++] = i;
+  const rng = new Rng(job.seed);
+  const sel = getStrategy(job.strategy).select(
+    { model, X, unlabeled, labeled: job.labeled, labels: job.y, nClasses: job.nClasses, rng, newModel },
+    unlabeled.length,
+  );
+  const proba = model.predictProba(X);
+  const pred = argmaxRows(proba, n, job.nClasses);
+  const conf = new Float32Array(n);
+  for (let i = 0; i < n; i++) conf[i] = proba[i * job.nClasses + pred[i]];
+  const t2 = performance.now();
+  let na = 0;
+  for (const a of job.audit) na += a;
+  const auditRows = new Int32Array(na);
+  const auditY = new Int32Array(na);
+  for (let t = 0, q = 0; t < job.labeled.length; t++) {
+    if (job.audit[t] === 1) {
+      auditRows[q] = job.labeled[t];
+      auditY[q++] = job.y[t];
+    }
+  }
+  const randomCurve = fitRandomCurve(X, auditRows, auditY, job.nClasses, newModel, rng);
+  return {
+    id: job.id,
+    ok: true,
+    order: sel.indices,
+    scores: sel.scores,
+    pred,
+    conf,
+    model: model.toJSON(),
+    trainMs: t1 - t0,
+    scoreMs: t2 - t1,
+    randomCurve,
+  };
+}
+
+parentPort?.on("message", (job: RetrainJob) => {
+  let reply: RetrainReply;
+  try {
+    reply = run(job);
+  } catch (e) {
+    reply = { id: job.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  }
+  const transfer = reply.ok ? [reply.order.buffer, reply.scores.buffer, reply.pred.buffer, reply.conf.buffer] : [];
+  parentPort?.postMessage(reply, transfer as ArrayBuffer[]);
+});

@@ -1,0 +1,95 @@
+/**
+ * Helpers for the server's tests and benchmark: small synthetic text projects in temp folders,
+ * a JSON client for loopback requests, and a read-only snapshot of a project database.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { Rng } from "../linalg/rng.js";
+import { initProject, projectDbPath } from "../project/init.js";
+
+const SPAM = ["cheap", "pills", "winner", "prize", "click", "offer", "free", "money", "casino", "viagra"];
+const HAM = ["meeting", "kernel", "patch", "review", "lunch", "report", "schedule", "build", "release", "notes"];
+const SHARED = ["the", "and", "today", "please", "about", "this", "your", "team"];
+
+/** A synthetic two-class text row: words mostly from its class, some shared. */
+export function syntheticText(rng: Rng, spam: boolean, words = 8): string {
+  const own = spam ? SPAM : HAM;
+  const out: string[] = [];
+  for (let w = 0; w < words; w++) {
+    const r = rng.next();
+    out.push(r < 0.6 ? own[rng.int(own.length)] : r < 0.8 ? SHARED[rng.int(SHARED.length)] : (spam ? HAM : SPAM)[rng.int(10)]);
+  }
+  return out.join(" ");
+}
+
+/** Writes a CSV of `n` rows (id, text, truth, seed) and returns its path; `seeds` rows carry a seed label. */
+export function writeSyntheticCsv(dir: string, n: number, seeds: number, seed = 1): string {
+  const rng = new Rng(seed);
+  const file = path.join(dir, "items.csv");
+  const fd = fs.openSync(file, "w");
+  fs.writeSync(fd, "id,text,length,seed_label\n");
+  let chunk = "";
+  for (let i = 0; i < n; i++) {
+    const spam = i % 2 === 0;
+    const text = syntheticText(rng, spam);
+    chunk += `item-${i},${text},${text.length},${i < seeds ? (spam ? "spam" : "ham") : ""}\n`;
+    if (chunk.length > 1 << 16) {
+      fs.writeSync(fd, chunk);
+      chunk = "";
+    }
+  }
+  fs.writeSync(fd, chunk);
+  fs.closeSync(fd);
+  return file;
+}
+
+/** Truth of a synthetic item id (even = spam). */
+export const syntheticTruth = (id: string): "spam" | "ham" => (Number(id.slice(id.lastIndexOf("-") + 1)) % 2 === 0 ? "spam" : "ham");
+
+/** A fresh project of `n` synthetic items in a new temp folder. */
+export async function syntheticProject(n: number, seeds: number, options: { retrainEvery?: number } = {}): Promise<{ dir: string; dbPath: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-test-"));
+  const data = writeSyntheticCsv(dir, n, seeds);
+  const proj = path.join(dir, "proj");
+  await initProject({ dir: proj, data, labels: ["spam", "ham"], text: "text", label: "seed_label", id: "id", retrainEvery: options.retrainEvery ?? 5 });
+  return { dir: proj, dbPath: projectDbPath(proj) };
+}
+
+/** Everything a request could change, read through a separate read-only connection. */
+export function dbSnapshot(dbPath: string): string {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const ann = db.prepare("SELECT id, item_idx, annotator, label FROM annotations ORDER BY id").all();
+    const skips = db.prepare("SELECT item_idx, annotator FROM skips ORDER BY item_idx, annotator").all();
+    const items = db.prepare("SELECT count(*) AS n FROM items").get();
+    return JSON.stringify({ ann, skips, items });
+  } finally {
+    db.close();
+  }
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly text: string;
+  readonly headers: Headers;
+}
+
+/** A JSON request to the server (loopback only). */
+export async function call(base: string, method: string, p: string, body?: unknown, raw?: string): Promise<Reply> {
+  const init: RequestInit = { method, headers: { "content-type": "application/json" } };
+  if (raw !== undefined) init.body = raw;
+  else if (body !== undefined) init.body = JSON.stringify(body);
+  const res = await fetch(new URL(p, base), init);
+  const text = await res.text();
+  let parsed: unknown = null;
+  if (text !== "" && (res.headers.get("content-type") ?? "").startsWith("application/json")) parsed = JSON.parse(text);
+  return { status: res.status, body: parsed, text, headers: res.headers };
+}
+
+/** The item of a /api/next reply. */
+export interface ItemReply {
+  item: { id: string; data: Record<string, unknown>; suggestion: { label: string; confidence: number } | null; score: number; strategy: string; reason: string };
+}

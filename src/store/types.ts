@@ -1,0 +1,104 @@
+/**
+ * The persistence interface of a labeling project: its settings, the items (raw fields as JSON,
+ * pool index = `idx`, 0..n-1 in import order), their stored feature rows, annotations (who,
+ * when, how long), skips, model snapshots and iteration metrics. One implementation today:
+ * {@link SqliteStore} (better-sqlite3, WAL); a test double or another database fits behind it.
+ */
+import type { Cell } from "../data/jsonl.js";
+import type { SavedModel } from "../models/types.js";
+
+export type FieldKind = "numeric" | "categorical" | "text";
+
+/** A project's settings, fixed at `init` (retrainEvery may be overridden at serve time). */
+export interface ProjectMeta {
+  readonly name: string;
+  readonly labels: readonly string[];
+  /** Feature fields in file order, with the kind the featurizer gave them. */
+  readonly fields: readonly { readonly name: string; readonly kind: FieldKind }[];
+  readonly textColumn: string | null;
+  readonly labelColumn: string | null;
+  readonly idColumn: string | null;
+  readonly strategy: string;
+  readonly model: string;
+  readonly retrainEvery: number;
+  /** The file the items came from, as given to `init`. */
+  readonly source: string;
+  readonly createdAt: number;
+  /** Saved TableFeaturizer (toJSON). */
+  readonly featurizer: unknown;
+  /** "csr" when a text column makes the features sparse, else "dense". */
+  readonly featureKind: "dense" | "csr";
+  readonly featureWidth: number;
+}
+
+export interface Item {
+  /** Pool index, 0..n-1. */
+  readonly idx: number;
+  readonly id: string;
+  readonly data: Record<string, Cell>;
+}
+
+export interface NewAnnotation {
+  readonly itemIdx: number;
+  readonly annotator: string;
+  readonly label: string;
+  readonly createdAt: number;
+  readonly durationMs: number | null;
+  /** The model's prediction for the item when it was labeled (before training on it), if any. */
+  readonly predicted: string | null;
+  /** True if the item was served as a uniformly random audit pick. */
+  readonly audit: boolean;
+}
+
+export interface Annotation extends NewAnnotation {
+  readonly id: number;
+}
+
+/** One model installed by a retrain, and how it did on the labels that arrived while it was current. */
+export interface Iteration {
+  readonly iteration: number;
+  readonly createdAt: number;
+  /** Labels the model was trained on. */
+  readonly labeled: number;
+  /** Test-then-train accuracy on the labels that arrived while this model was current (null = none yet). */
+  readonly accuracy: number | null;
+  readonly accuracyN: number;
+  readonly trainMs: number;
+}
+
+export interface Store {
+  readonly path: string;
+  meta(): ProjectMeta;
+  setMeta(meta: ProjectMeta): void;
+  itemCount(): number;
+  item(idx: number): Item | undefined;
+  /** Pool index of an item id, or undefined. */
+  itemIdx(id: string): number | undefined;
+  /** Items in pool order, read lazily. */
+  items(): IterableIterator<Item>;
+  /** Inserts items (one transaction); a duplicate id is reported with the offending id. */
+  insertItems(items: readonly Item[]): void;
+  putFeatures(rows: readonly { idx: number; row: Uint8Array }[]): void;
+  /** Stored feature rows in pool order. */
+  featureRows(): IterableIterator<{ idx: number; row: Uint8Array }>;
+  /** Commits one annotation (durably, before returning) and returns its id. */
+  addAnnotation(a: NewAnnotation): number;
+  /** The latest annotation of `annotator` on an item. */
+  lastAnnotation(itemIdx: number, annotator: string): Annotation | undefined;
+  deleteAnnotation(id: number): void;
+  /** The current label of every labeled item (its latest annotation). */
+  currentLabels(): { itemIdx: number; label: string }[];
+  /** Current label of one item, or null. */
+  currentLabel(itemIdx: number): string | null;
+  /** All annotations in the order they were made. */
+  annotations(): IterableIterator<Annotation>;
+  annotationCount(): number;
+  addSkip(itemIdx: number, annotator: string, at: number): void;
+  skips(): { itemIdx: number; annotator: string }[];
+  saveModel(labeled: number, model: SavedModel, at: number): void;
+  latestModel(): { labeled: number; model: SavedModel; createdAt: number } | undefined;
+  addIteration(it: Iteration): void;
+  updateIterationAccuracy(iteration: number, accuracy: number | null, n: number): void;
+  iterations(): Iteration[];
+  close(): void;
+}
