@@ -152,6 +152,22 @@ void test("204 when every item is labeled", async () => {
   });
 });
 
+void test("ahead=1 hands out the item after the current one, for fetching in advance", async () => {
+  await withServer(10, 2, async (srv) => {
+    const u = srv.url;
+    const cur = await next(u, "ana");
+    const ahead = (await call(u, "GET", "/api/next?annotator=ana&ahead=1")).body as ItemReply;
+    assert.notEqual(ahead.item.id, cur.id);
+    assert.equal((await next(u, "ana")).id, cur.id, "a plain ask still returns the current item");
+    assert.ok(![cur.id, ahead.item.id].includes((await next(u, "bob")).id), "held items are not handed to others");
+    assert.equal((await call(u, "POST", `/api/items/${cur.id}/label`, { label: syntheticTruth(cur.id), annotator: "ana" })).status, 201);
+    assert.equal((await next(u, "ana")).id, ahead.item.id, "after the label, the look-ahead is current");
+    const bad = await call(u, "GET", "/api/next?annotator=ana&ahead=2");
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /ahead must be 0 or 1/);
+  });
+});
+
 void test("an expired lease frees the item for another annotator", async () => {
   await withServer(3, 1, async (srv) => {
     const u = srv.url;

@@ -74,7 +74,9 @@ function routes(project: LabelingProject): Route[] {
       pattern: /^\/api\/next$/,
       methods: {
         GET: (_req, res, url) => {
-          const item = project.next(annotatorOf(url));
+          const ahead = url.searchParams.get("ahead");
+          if (ahead !== null && ahead !== "0" && ahead !== "1") throw new BadOptionError([`query: ahead must be 0 or 1, got "${ahead}"`]);
+          const item = project.next(annotatorOf(url), Date.now(), ahead === "1");
           if (item === null) {
             res.writeHead(204, { "cache-control": "no-store" });
             res.end();

@@ -23,8 +23,8 @@ export function openApiDocument(version: string): unknown {
     paths: {
       "/api/next": {
         get: {
-          summary: "The next item to label, leased to the annotator (5 minutes, renewed on each call). Asking again before labeling returns the same item.",
-          parameters: [annotatorParam],
+          summary: "The next item to label, leased to the annotator (5 minutes, renewed on each call). Asking again before labeling returns the same item. With ahead=1, the item after it (an annotator holds at most two: the current one and one fetched ahead, so the page shows the next item without a wait).",
+          parameters: [annotatorParam, { name: "ahead", in: "query", required: false, schema: { type: "string", enum: ["0", "1"] }, description: "1: the item after the current one" }],
           responses: {
             "200": { description: "an item", content: json({ type: "object", properties: { item: { $ref: "#/components/schemas/Item" } }, required: ["item"] }) },
             "204": { description: "nothing is left for this annotator (all labeled, skipped by them, or held by others)" },

@@ -11,6 +11,7 @@
  * it. See {@link LabelingProject.metrics} for what the numbers mean.
  */
 import type { Cell } from "../data/jsonl.js";
+import { isMissing, parseNumber } from "../data/dataset.js";
 import { BadInputError, ConflictError, NotFoundError } from "../errors.js";
 import { TableFeaturizer, type SavedFeaturizer } from "../features/featurizer.js";
 import { argmaxRows, median } from "../eval/metrics.js";
@@ -59,6 +60,8 @@ const AUDIT_WINDOW = 50;
 export class LabelingProject {
   readonly store: SqliteStore;
   readonly meta: ProjectMeta;
+  /** Names of the fields inferred numeric (shown as numbers by the API). */
+  private readonly numericFields: ReadonlySet<string>;
   readonly total: number;
   readonly retrainEvery: number;
   private readonly classIndex: Map<string, number>;
@@ -96,6 +99,7 @@ export class LabelingProject {
     this.store = SqliteStore.open(options.dbPath, options.synchronous !== undefined ? { synchronous: options.synchronous } : {});
     try {
       this.meta = this.store.meta();
+      this.numericFields = new Set(this.meta.fields.filter((f) => f.kind === "numeric").map((f) => f.name));
     } catch (e) {
       this.store.close();
       throw e;
@@ -172,12 +176,28 @@ export class LabelingProject {
     } else {
       reason = `${this.orderStrategy.replace(/_/g, " ")}: the model is unsure (${suggestion!.label} at ${Math.round(suggestion!.confidence * 100)}%)`;
     }
-    return { id: item.id, data: item.data, suggestion, score, strategy, reason };
+    return { id: item.id, data: this.typed(item.data), suggestion, score, strategy, reason };
   }
 
-  /** The next item for `annotator`, leased to them; null when nothing is left for them. */
-  next(annotator: string, now = Date.now()): ItemView | null {
-    const pick = this.queue.next(annotator, now, this.rng, this.pred !== null);
+  /** Raw cells as the API shows them: missing values null, numeric fields numbers. */
+  private typed(data: Record<string, Cell>): Record<string, Cell> {
+    const out: Record<string, Cell> = {};
+    for (const [name, v] of Object.entries(data)) {
+      if (isMissing(v)) out[name] = null;
+      else if (this.numericFields.has(name)) {
+        const x = parseNumber(v);
+        out[name] = Number.isNaN(x) ? v : x;
+      } else out[name] = v;
+    }
+    return out;
+  }
+
+  /**
+   * The next item for `annotator`, leased to them; null when nothing is left for them. With
+   * `ahead`, the item after their current one (so a page can fetch it in advance).
+   */
+  next(annotator: string, now = Date.now(), ahead = false): ItemView | null {
+    const pick = this.queue.next(annotator, now, this.rng, this.pred !== null, ahead);
     return pick === null ? null : this.view(pick.idx, pick.audit);
   }
 

@@ -48,3 +48,24 @@ void test("every auditEvery-th pick is a random available item, flagged as audit
   }
   assert.deepEqual(audits.map((a, i) => [a, i]).filter(([a]) => a).map(([, i]) => i), [3, 7, 11]);
 });
+
+void test("an annotator may hold one item ahead: `ahead` gives a second, distinct item; never more than two", () => {
+  const { q, labeled, rng } = setup(6);
+  assert.equal(q.next("a", 0, rng, false)?.idx, 5);
+  assert.equal(q.next("a", 0, rng, false, true)?.idx, 4, "the item after the current one");
+  assert.equal(q.next("a", 1, rng, false, true)?.idx, 4, "asking ahead again returns the same look-ahead");
+  assert.equal(q.next("a", 1, rng, false)?.idx, 5, "a plain ask (a page reload) still returns the current item");
+  assert.equal(q.next("b", 1, rng, false)?.idx, 3, "both of a's items are leased");
+  // a labels 5: the look-ahead becomes current, and a new look-ahead is leased.
+  labeled.add(5);
+  q.release(5);
+  assert.equal(q.next("a", 2, rng, false)?.idx, 4);
+  assert.equal(q.next("a", 2, rng, false, true)?.idx, 2);
+  assert.equal(q.leaseCount(2), 3);
+  // Undo of 5 by a: 5 becomes current again, 4 stays held, 2 goes back to the pool.
+  labeled.delete(5);
+  q.putBack(5, "a", 3);
+  assert.equal(q.next("a", 3, rng, false)?.idx, 5);
+  assert.equal(q.next("a", 3, rng, false, true)?.idx, 4);
+  assert.equal(q.next("c", 3, rng, false)?.idx, 2, "the look-ahead dropped by the undo is free again");
+});

@@ -1,8 +1,10 @@
 /**
  * The ready queue: the ranked unlabeled items from the last retrain, a cursor over them, and
  * leases, so `next` is O(1) amortised and never waits for a model. An item is handed to one
- * annotator at a time: a lease that expires after `leaseMs`. An annotator holds at most one item;
- * asking again returns the same item (with its lease renewed) until they label or skip it.
+ * annotator at a time: a lease that expires after `leaseMs`. An annotator holds at most two items:
+ * the current one and one fetched ahead (so the page can show the next item without a wait).
+ * Asking again returns the current item (lease renewed) until they label or skip it; asking with
+ * `ahead` returns the second item, leasing one if needed.
  *
  * Pool indices throughout (0..n-1).
  */
@@ -28,13 +30,17 @@ export interface QueueOptions {
   readonly auditEvery: number;
 }
 
+/** Items one annotator may hold at once: the current one and one fetched ahead. */
+export const MAX_HELD = 2;
+
 export class ReadyQueue {
   private order: Int32Array = new Int32Array(0);
   private head = 0;
   /** Items put back (an undone label): served before the ranking. */
   private returned: number[] = [];
   private readonly leases = new Map<number, Lease>();
-  private readonly held = new Map<string, number>();
+  /** Items leased to each annotator, current first (at most MAX_HELD). */
+  private readonly held = new Map<string, number[]>();
   private readonly skipped = new Map<string, Set<number>>();
   private picks = 0;
 
@@ -77,46 +83,74 @@ export class ReadyQueue {
     this.drop(idx);
   }
 
-  /** Puts an item back in front of the queue (its label was undone) and leases it to `annotator`. */
+  /** Puts an item back (its label was undone) and leases it to `annotator` as their current item. */
   putBack(idx: number, annotator: string, now: number): void {
+    // Also first in line for anyone, should this lease expire.
     this.returned.push(idx);
-    this.lease(idx, annotator, now, false);
+    this.lease(idx, annotator, now, false, true);
   }
 
   private drop(idx: number): void {
     const l = this.leases.get(idx);
     if (l === undefined) return;
     this.leases.delete(idx);
-    if (this.held.get(l.annotator) === idx) this.held.delete(l.annotator);
+    const h = this.held.get(l.annotator);
+    if (h !== undefined) {
+      const at = h.indexOf(idx);
+      if (at >= 0) h.splice(at, 1);
+      if (h.length === 0) this.held.delete(l.annotator);
+    }
   }
 
-  private lease(idx: number, annotator: string, now: number, audit: boolean): void {
-    const prev = this.held.get(annotator);
-    if (prev !== undefined && prev !== idx) this.drop(prev);
+  /** Leases idx to annotator: as their current item (`first`), else after what they hold. */
+  private lease(idx: number, annotator: string, now: number, audit: boolean, first = false): void {
+    const cur = this.leases.get(idx);
+    if (cur !== undefined && cur.annotator !== annotator) this.drop(idx);
+    let h = this.held.get(annotator);
+    if (h === undefined) {
+      h = [];
+      this.held.set(annotator, h);
+    }
+    const at = h.indexOf(idx);
+    if (at >= 0) h.splice(at, 1);
+    if (first) h.unshift(idx);
+    else h.push(idx);
     this.leases.set(idx, { annotator, expiresAt: now + this.options.leaseMs, audit });
-    this.held.set(annotator, idx);
+    // Beyond MAX_HELD, the item fetched longest ago goes back to the pool.
+    while (h.length > MAX_HELD) this.drop(h[first ? h.length - 1 : 0]);
+  }
+
+  /** What `annotator` holds that is still leased to them and unlabeled, current first. */
+  private heldBy(annotator: string, now: number): number[] {
+    const h = this.held.get(annotator);
+    if (h === undefined) return [];
+    for (const idx of h.slice()) {
+      const l = this.leaseOf(idx, now);
+      if (l === undefined || this.isLabeled(idx)) this.drop(idx);
+    }
+    return this.held.get(annotator)?.slice() ?? [];
   }
 
   private available(idx: number, annotator: string, now: number): boolean {
     if (this.isLabeled(idx)) return false;
     if (this.skipped.get(annotator)?.has(idx) === true) return false;
-    const l = this.leaseOf(idx, now);
-    return l === undefined || l.annotator === annotator;
+    // Items leased to anyone, this annotator included, are not handed out again.
+    return this.leaseOf(idx, now) === undefined;
   }
 
   /**
    * The next item for `annotator` (leased to them), or null when nothing is available to them.
    * @param rng used only for audit picks
+   * @param ahead the item after the current one (fetched ahead), not the current one
    */
-  next(annotator: string, now: number, rng: Rng, auditAllowed: boolean): Pick | null {
-    const mine = this.held.get(annotator);
-    if (mine !== undefined) {
-      const l = this.leaseOf(mine, now);
-      if (l !== undefined && !this.isLabeled(mine)) {
-        l.expiresAt = now + this.options.leaseMs;
-        return { idx: mine, audit: l.audit, rank: -1 };
-      }
-      this.drop(mine);
+  next(annotator: string, now: number, rng: Rng, auditAllowed: boolean, ahead = false): Pick | null {
+    const mine = this.heldBy(annotator, now);
+    const want = ahead ? 1 : 0;
+    if (mine.length > want) {
+      const idx = mine[want];
+      const l = this.leases.get(idx) as Lease;
+      l.expiresAt = now + this.options.leaseMs;
+      return { idx, audit: l.audit, rank: -1 };
     }
     for (let i = this.returned.length - 1; i >= 0; i--) {
       const idx = this.returned[i];

@@ -30,17 +30,24 @@ void test("the dashboard draws the learning curve, the label bars and the annota
   const items: FakeItem[] = Array.from({ length: 30 }, (_, i) => ({ id: `r${i}`, data: { ref: `r${i}`, text: `Review number ${i}` } }));
   const server = await startTestServer({ name: "reviews", labels, textColumn: "text", items });
   try {
-    // 15 labels through the API, as an annotator's browser would send them.
+    // 15 labels through the API, as an annotator's browser would send them, at a human pace:
+    // after every 5 the test waits for the retrain they trigger, so each model is measured on the
+    // labels that come after it (the learning curve's points).
+    const iterations = async (): Promise<number> => ((await (await fetch(`${server.url}/api/stats`)).json()) as { iterations: number }).iterations;
     for (let n = 0; n < 15; n++) {
       const res = await fetch(`${server.url}/api/next?annotator=bob`);
       assert.equal(res.status, 200);
       const { item } = (await res.json()) as { item: { id: string } };
+      const before = n % 5 === 4 ? await iterations() : 0;
       const post = await fetch(`${server.url}/api/items/${encodeURIComponent(item.id)}/label`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ label: labels[n % 5 === 0 ? 2 : n % 2], annotator: "bob", durationMs: 1500 + n * 100 }),
       });
       assert.equal(post.status, 201);
+      if (n % 5 === 4) {
+        for (let wait = 0; wait < 100 && (await iterations()) <= before; wait++) await new Promise((r) => setTimeout(r, 50));
+      }
     }
 
     const { page, errors, close } = await openPage(browser, `${server.url}/dashboard`);

@@ -89,4 +89,4 @@ export async function startRealTestServer(project: TestProject): Promise<TestSer
 }
 
 // SWITCH: point the browser tests at the real backend with `= startRealTestServer;`.
-export const startTestServer: (project: TestProject) => Promise<TestServer> = startFakeTestServer;
+export const startTestServer: (project: TestProject) => Promise<TestServer> = startRealTestServer;

@@ -150,8 +150,9 @@ export class Api {
   }
 
   /** The next item for `annotator`, or null when nothing is left (204). */
-  async next(annotator: string): Promise<Item | null> {
-    const res = await this.request("GET", `/api/next?annotator=${encodeURIComponent(annotator)}`);
+  /** The annotator's current item; with `ahead`, the item after it (fetched in advance). */
+  async next(annotator: string, ahead = false): Promise<Item | null> {
+    const res = await this.request("GET", `/api/next?annotator=${encodeURIComponent(annotator)}${ahead ? "&ahead=1" : ""}`);
     if (res.status === 204) return null;
     const body = (await res.json()) as unknown;
     if (!isObject(body) || !isObject(body.item) || typeof body.item.id !== "string" || !isObject(body.item.data)) {

@@ -254,7 +254,7 @@ function preloadImages(item: Item): void {
 function startPrefetch(): void {
   const current = state.current;
   if (state.lookahead === false || state.ahead.length > 0 || state.prefetch !== null || current === null) return;
-  state.prefetch = api.next(state.annotator).then(
+  state.prefetch = api.next(state.annotator, true).then(
     (item) => {
       if (item !== null && item.id === current.id) {
         state.lookahead = false; // one item per annotator: ask again after each label
