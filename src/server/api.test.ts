@@ -111,9 +111,16 @@ void test("labels train the model in the background; suggestions, curve, export 
     assert.equal(stats.labeled, 34);
     assert.ok(stats.iterations >= 3, `iterations ${stats.iterations}`);
     assert.notEqual(stats.lastRetrainAt, null);
-    const dash = (await call(u, "GET", "/api/dashboard")).body as { curve: { labels: number; accuracy: number }[]; annotators: { name: string; labels: number; medianMs: number }[] };
-    assert.ok(dash.curve.length >= 1);
-    for (const p of dash.curve) assert.ok(p.accuracy >= 0 && p.accuracy <= 1 && p.labels >= 4);
+    const dash = (await call(u, "GET", "/api/dashboard")).body as {
+      curve: { labels: number; accuracy: number }[];
+      hardCurve: { labels: number; accuracy: number; n: number }[];
+      annotators: { name: string; labels: number; medianMs: number }[];
+    };
+    // One point per retrain: the model's expected accuracy on the unlabeled pool, which for two
+    // classes is the mean top-class probability, so between 0.5 and 1.
+    assert.equal(dash.curve.length, stats.iterations);
+    for (const p of dash.curve) assert.ok(p.accuracy >= 0.5 && p.accuracy <= 1 && p.labels >= 4, JSON.stringify(p));
+    for (const p of dash.hardCurve) assert.ok(p.accuracy >= 0 && p.accuracy <= 1 && p.n > 0);
     assert.deepEqual(dash.annotators.map((a) => [a.name, a.labels]), [["ana", 30]]);
     assert.ok(dash.annotators[0].medianMs >= 500 && dash.annotators[0].medianMs < 600);
 

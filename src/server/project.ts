@@ -174,7 +174,7 @@ export class LabelingProject {
     } else if (this.orderStrategy === "random") {
       reason = "random sampling";
     } else {
-      reason = `${this.orderStrategy.replace(/_/g, " ")}: the model is unsure (${suggestion!.label} at ${Math.round(suggestion!.confidence * 100)}%)`;
+      reason = `the model is unsure (${suggestion!.label} at ${Math.round(suggestion!.confidence * 100)}%)`;
     }
     return { id: item.id, data: this.typed(item.data), suggestion, score, strategy, reason };
   }
@@ -323,7 +323,16 @@ export class LabelingProject {
       this.orderStrategy = this.meta.strategy;
       this.randomCurve = reply.randomCurve;
       this.queue.setOrder(reply.order);
-      const it: Iteration = { iteration: (prev?.iteration ?? 0) + 1, createdAt: now, labeled: labeled.length, accuracy: null, accuracyN: 0, trainMs: reply.trainMs };
+      let confSum = 0;
+      let unlabeled = 0;
+      for (let i = 0; i < this.total; i++) {
+        if (this.labelOf[i] < 0) {
+          confSum += reply.conf[i];
+          unlabeled++;
+        }
+      }
+      const expectedAccuracy = unlabeled > 0 ? confSum / unlabeled : null;
+      const it: Iteration = { iteration: (prev?.iteration ?? 0) + 1, createdAt: now, labeled: labeled.length, accuracy: null, accuracyN: 0, expectedAccuracy, trainMs: reply.trainMs };
       this.iterationList.push(it);
       this.store.addIteration(it);
       // Snapshots are for restarts and /api/predict after one; at most one a minute keeps big
@@ -409,6 +418,9 @@ export class LabelingProject {
   /** The dashboard: learning curve, label counts, labels saved, annotators. */
   dashboard(now = Date.now()): {
     curve: { labels: number; accuracy: number }[];
+    hardCurve: { labels: number; accuracy: number; n: number }[];
+    auditAccuracy: number | null;
+    auditN: number;
     byLabel: Record<string, number>;
     labelsSavedEstimate: number | null;
     labeled: number;
@@ -419,14 +431,18 @@ export class LabelingProject {
     accuracyMethod: string;
     labelsSavedMethod: string;
   } {
-    const curve = this.iterationList.filter((it) => it.accuracy !== null).map((it) => ({ labels: it.labeled, accuracy: round(it.accuracy ?? 0, 4) }));
+    const curve = this.iterationList.filter((it) => it.expectedAccuracy !== null).map((it) => ({ labels: it.labeled, accuracy: round(it.expectedAccuracy ?? 0, 4) }));
+    const hardCurve = this.iterationList.filter((it) => it.accuracy !== null).map((it) => ({ labels: it.labeled, accuracy: round(it.accuracy ?? 0, 4), n: it.accuracyN }));
     const cur = this.iterationList.at(-1);
-    if (cur !== undefined && cur.accuracy === null && this.evalN >= 5) curve.push({ labels: cur.labeled, accuracy: round(this.evalCorrect / this.evalN, 4) });
+    if (cur !== undefined && cur.accuracy === null && this.evalN >= 5) hardCurve.push({ labels: cur.labeled, accuracy: round(this.evalCorrect / this.evalN, 4), n: this.evalN });
     const m = this.metrics();
     let saved: number | null = null;
     if (this.randomCurve !== null && m.auditAccuracy !== null && m.auditN >= 20) saved = labelsSaved(this.randomCurve, m.auditAccuracy, this.labeled, this.total);
     return {
       curve,
+      hardCurve,
+      auditAccuracy: m.auditAccuracy,
+      auditN: m.auditN,
       byLabel: this.byLabelRecord(),
       labelsSavedEstimate: saved,
       labeled: this.labeled,
@@ -434,7 +450,8 @@ export class LabelingProject {
       annotators: this.annotatorStats(now),
       iterations: this.iterationList.length,
       lastRetrainAt: this.lastRetrainAt === null ? null : new Date(this.lastRetrainAt).toISOString(),
-      accuracyMethod: "each point: accuracy of the model trained on `labels` labels, measured test-then-train on the labels that arrived while it was current (items the strategy chose, so pessimistic)",
+      accuracyMethod:
+        "curve: each retrain's expected accuracy on the unlabeled pool, the mean of the model's top-class probability over unlabeled items (right for a calibrated model such as logistic regression); auditAccuracy checks it without bias on the random audit picks (auditN of them); hardCurve: test-then-train accuracy on the labels that arrived while each model was current, items the strategy chose because they were hard, so far below the pool's accuracy",
       labelsSavedMethod: "random sampling's learning curve err(m) = b·m^-c is fitted on random audit picks (train on random subsets of them, test on the rest); labels it needs to reach the current audited accuracy, minus the labels spent; null until 30 audit labels",
     };
   }

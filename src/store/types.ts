@@ -63,6 +63,11 @@ export interface Iteration {
   /** Test-then-train accuracy on the labels that arrived while this model was current (null = none yet). */
   readonly accuracy: number | null;
   readonly accuracyN: number;
+  /**
+   * The model's expected accuracy on the unlabeled pool when it was installed: the mean over
+   * unlabeled items of its top-class probability (a calibrated model's accuracy on them).
+   */
+  readonly expectedAccuracy: number | null;
   readonly trainMs: number;
 }
 

@@ -62,7 +62,11 @@ export interface AnnotatorStats {
 }
 
 export interface Dashboard {
+  /** Expected accuracy of each retrained model on the unlabeled pool. */
   readonly curve: readonly CurvePoint[];
+  /** Accuracy on the random audit picks (unbiased, noisy), and on how many; absent on older servers. */
+  readonly auditAccuracy?: number | null;
+  readonly auditN?: number;
   readonly byLabel: Readonly<Record<string, number>>;
   readonly labelsSavedEstimate: number | null;
   readonly labeled: number;

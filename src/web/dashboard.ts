@@ -56,9 +56,12 @@ function render(d: Dashboard): void {
     ui.curve.appendChild(learningCurve(d.curve));
   }
   const last = d.curve[d.curve.length - 1];
-  ui.curveCaption.textContent = last
-    ? `Accuracy of each model, measured on the labels that came in after it was trained. Latest: ${(last.accuracy * 100).toFixed(1)}% at ${formatInt(last.labels)} labels.`
-    : "Accuracy of each model, measured on the labels that came in after it was trained.";
+  const method = "The model's expected accuracy on the items not yet labeled (its average confidence), after each retrain.";
+  const audit =
+    d.auditAccuracy !== undefined && d.auditAccuracy !== null && (d.auditN ?? 0) > 0
+      ? ` Check on ${formatInt(d.auditN ?? 0)} randomly chosen items labeled so far: ${(d.auditAccuracy * 100).toFixed(0)}% right.`
+      : "";
+  ui.curveCaption.textContent = last ? `${method} Latest: ${(last.accuracy * 100).toFixed(1)}% at ${formatInt(last.labels)} labels.${audit}` : method;
 
   const names = project?.labels ?? Object.keys(d.byLabel);
   const extra = Object.keys(d.byLabel).filter((k) => !names.includes(k));
