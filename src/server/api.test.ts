@@ -112,14 +112,15 @@ void test("labels train the model in the background; suggestions, curve, export 
     assert.ok(stats.iterations >= 3, `iterations ${stats.iterations}`);
     assert.notEqual(stats.lastRetrainAt, null);
     const dash = (await call(u, "GET", "/api/dashboard")).body as {
-      curve: { labels: number; accuracy: number }[];
+      curve: { labels: number; accuracy: number; n: number }[];
       hardCurve: { labels: number; accuracy: number; n: number }[];
       annotators: { name: string; labels: number; medianMs: number }[];
     };
-    // One point per retrain: the model's expected accuracy on the unlabeled pool, which for two
-    // classes is the mean top-class probability, so between 0.5 and 1.
-    assert.equal(dash.curve.length, stats.iterations);
-    for (const p of dash.curve) assert.ok(p.accuracy >= 0.5 && p.accuracy <= 1 && p.labels >= 4, JSON.stringify(p));
+    // Holdout points: accuracy on the random audit picks (every 3rd pick here) of a model fitted
+    // without them; this synthetic spam/ham task is easy, so the last point is well above chance.
+    assert.ok(dash.curve.length >= 2, JSON.stringify(dash.curve));
+    for (const p of dash.curve) assert.ok(p.accuracy >= 0 && p.accuracy <= 1 && p.n > 0 && p.n <= 10, JSON.stringify(p));
+    assert.ok(dash.curve[dash.curve.length - 1].accuracy >= 0.7, JSON.stringify(dash.curve));
     for (const p of dash.hardCurve) assert.ok(p.accuracy >= 0 && p.accuracy <= 1 && p.n > 0);
     assert.deepEqual(dash.annotators.map((a) => [a.name, a.labels]), [["ana", 30]]);
     assert.ok(dash.annotators[0].medianMs >= 500 && dash.annotators[0].medianMs < 600);
@@ -143,7 +144,7 @@ void test("labels train the model in the background; suggestions, curve, export 
     assert.equal(ps.length, 2);
     assert.ok(ps[0].probabilities.spam > ps[1].probabilities.spam, JSON.stringify(ps));
     for (const p of ps) assert.ok(Math.abs(p.probabilities.spam + p.probabilities.ham - 1) < 1e-5);
-  });
+  }, { auditEvery: 3 });
 });
 
 void test("204 when every item is labeled", async () => {

@@ -323,16 +323,16 @@ export class LabelingProject {
       this.orderStrategy = this.meta.strategy;
       this.randomCurve = reply.randomCurve;
       this.queue.setOrder(reply.order);
-      let confSum = 0;
-      let unlabeled = 0;
-      for (let i = 0; i < this.total; i++) {
-        if (this.labelOf[i] < 0) {
-          confSum += reply.conf[i];
-          unlabeled++;
-        }
-      }
-      const expectedAccuracy = unlabeled > 0 ? confSum / unlabeled : null;
-      const it: Iteration = { iteration: (prev?.iteration ?? 0) + 1, createdAt: now, labeled: labeled.length, accuracy: null, accuracyN: 0, expectedAccuracy, trainMs: reply.trainMs };
+      const it: Iteration = {
+        iteration: (prev?.iteration ?? 0) + 1,
+        createdAt: now,
+        labeled: labeled.length,
+        accuracy: null,
+        accuracyN: 0,
+        holdoutAccuracy: reply.holdout?.accuracy ?? null,
+        holdoutN: reply.holdout?.n ?? 0,
+        trainMs: reply.trainMs,
+      };
       this.iterationList.push(it);
       this.store.addIteration(it);
       // Snapshots are for restarts and /api/predict after one; at most one a minute keeps big
@@ -417,7 +417,7 @@ export class LabelingProject {
 
   /** The dashboard: learning curve, label counts, labels saved, annotators. */
   dashboard(now = Date.now()): {
-    curve: { labels: number; accuracy: number }[];
+    curve: { labels: number; accuracy: number; n: number }[];
     hardCurve: { labels: number; accuracy: number; n: number }[];
     auditAccuracy: number | null;
     auditN: number;
@@ -431,7 +431,7 @@ export class LabelingProject {
     accuracyMethod: string;
     labelsSavedMethod: string;
   } {
-    const curve = this.iterationList.filter((it) => it.expectedAccuracy !== null).map((it) => ({ labels: it.labeled, accuracy: round(it.expectedAccuracy ?? 0, 4) }));
+    const curve = this.iterationList.filter((it) => it.holdoutAccuracy !== null).map((it) => ({ labels: it.labeled, accuracy: round(it.holdoutAccuracy ?? 0, 4), n: it.holdoutN }));
     const hardCurve = this.iterationList.filter((it) => it.accuracy !== null).map((it) => ({ labels: it.labeled, accuracy: round(it.accuracy ?? 0, 4), n: it.accuracyN }));
     const cur = this.iterationList.at(-1);
     if (cur !== undefined && cur.accuracy === null && this.evalN >= 5) hardCurve.push({ labels: cur.labeled, accuracy: round(this.evalCorrect / this.evalN, 4), n: this.evalN });
@@ -451,7 +451,7 @@ export class LabelingProject {
       iterations: this.iterationList.length,
       lastRetrainAt: this.lastRetrainAt === null ? null : new Date(this.lastRetrainAt).toISOString(),
       accuracyMethod:
-        "curve: each retrain's expected accuracy on the unlabeled pool, the mean of the model's top-class probability over unlabeled items (right for a calibrated model such as logistic regression); auditAccuracy checks it without bias on the random audit picks (auditN of them); hardCurve: test-then-train accuracy on the labels that arrived while each model was current, items the strategy chose because they were hard, so far below the pool's accuracy",
+        "curve: at each retrain, the accuracy on the random audit picks (every auditEvery-th item served is drawn uniformly from the pool) of a model fitted on all other labels: an unbiased estimate of accuracy over the pool, on n items (noisy while n is small); hardCurve: test-then-train accuracy on the labels that arrived while each model was current, items the strategy chose because they were hard, so far below the pool's accuracy",
       labelsSavedMethod: "random sampling's learning curve err(m) = b·m^-c is fitted on random audit picks (train on random subsets of them, test on the rest); labels it needs to reach the current audited accuracy, minus the labels spent; null until 30 audit labels",
     };
   }

@@ -46,5 +46,11 @@ export type RetrainReply =
       readonly trainMs: number;
       readonly scoreMs: number;
       readonly randomCurve: PowerLaw | null;
+      /**
+       * Accuracy on the random audit picks of a model fitted on every other label (an unbiased
+       * estimate for the pool, of a model trained on slightly fewer labels), and on how many;
+       * null when there are no audit picks or the rest has a single class.
+       */
+      readonly holdout: { readonly accuracy: number; readonly n: number } | null;
     }
   | { readonly id: number; readonly ok: false; readonly error: string };

@@ -67,6 +67,23 @@ function run(job: RetrainJob): RetrainReply {
     }
   }
   const randomCurve = fitRandomCurve(X, auditRows, auditY, job.nClasses, newModel, rng);
+  // Holdout: a model fitted without the audit picks, scored on them.
+  let holdout: { accuracy: number; n: number } | null = null;
+  const restRows = new Int32Array(job.labeled.length - na);
+  const restY = new Int32Array(job.labeled.length - na);
+  for (let t = 0, q = 0; t < job.labeled.length; t++) {
+    if (job.audit[t] === 0) {
+      restRows[q] = job.labeled[t];
+      restY[q++] = job.y[t];
+    }
+  }
+  if (na > 0 && new Set(restY).size >= 2) {
+    const held = newModel(job.nClasses).fit(X, restY, { rows: restRows, warmStart: model });
+    const hp = argmaxRows(held.predictProba(X, auditRows), na, job.nClasses);
+    let right = 0;
+    for (let q = 0; q < na; q++) if (hp[q] === auditY[q]) right++;
+    holdout = { accuracy: right / na, n: na };
+  }
   return {
     id: job.id,
     ok: true,
@@ -78,6 +95,7 @@ function run(job: RetrainJob): RetrainReply {
     trainMs: t1 - t0,
     scoreMs: t2 - t1,
     randomCurve,
+    holdout,
   };
 }
 

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS iterations (
   labeled INTEGER NOT NULL,
   accuracy REAL,
   accuracy_n INTEGER NOT NULL DEFAULT 0,
-  expected_accuracy REAL,
+  holdout_accuracy REAL,
+  holdout_n INTEGER NOT NULL DEFAULT 0,
   train_ms REAL NOT NULL
 );
 `;
@@ -65,7 +66,8 @@ interface IterationRow {
   labeled: number;
   accuracy: number | null;
   accuracy_n: number;
-  expected_accuracy: number | null;
+  holdout_accuracy: number | null;
+  holdout_n: number;
   train_ms: number;
 }
 
@@ -150,8 +152,8 @@ export class SqliteStore implements Store {
       saveModel: db.prepare<[number, number, string]>("INSERT INTO models (created_at, labeled, model) VALUES (?, ?, ?)"),
       pruneModels: db.prepare<[number]>("DELETE FROM models WHERE id NOT IN (SELECT id FROM models ORDER BY id DESC LIMIT ?)"),
       latestModel: db.prepare<[], { labeled: number; model: string; created_at: number }>("SELECT labeled, model, created_at FROM models ORDER BY id DESC LIMIT 1"),
-      addIter: db.prepare<[number, number, number, number | null, number, number | null, number]>(
-        "INSERT OR REPLACE INTO iterations (iteration, created_at, labeled, accuracy, accuracy_n, expected_accuracy, train_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      addIter: db.prepare<[number, number, number, number | null, number, number | null, number, number]>(
+        "INSERT OR REPLACE INTO iterations (iteration, created_at, labeled, accuracy, accuracy_n, holdout_accuracy, holdout_n, train_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       updIter: db.prepare<[number | null, number, number]>("UPDATE iterations SET accuracy = ?, accuracy_n = ? WHERE iteration = ?"),
       iterations: db.prepare<[], IterationRow>("SELECT * FROM iterations ORDER BY iteration"),
@@ -272,7 +274,7 @@ export class SqliteStore implements Store {
   }
 
   addIteration(it: Iteration): void {
-    this.st.addIter.run(it.iteration, it.createdAt, it.labeled, it.accuracy, it.accuracyN, it.expectedAccuracy, it.trainMs);
+    this.st.addIter.run(it.iteration, it.createdAt, it.labeled, it.accuracy, it.accuracyN, it.holdoutAccuracy, it.holdoutN, it.trainMs);
   }
 
   updateIterationAccuracy(iteration: number, accuracy: number | null, n: number): void {
@@ -286,7 +288,8 @@ export class SqliteStore implements Store {
       labeled: r.labeled,
       accuracy: r.accuracy,
       accuracyN: r.accuracy_n,
-      expectedAccuracy: r.expected_accuracy,
+      holdoutAccuracy: r.holdout_accuracy,
+      holdoutN: r.holdout_n,
       trainMs: r.train_ms,
     }));
   }

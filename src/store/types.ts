@@ -64,10 +64,11 @@ export interface Iteration {
   readonly accuracy: number | null;
   readonly accuracyN: number;
   /**
-   * The model's expected accuracy on the unlabeled pool when it was installed: the mean over
-   * unlabeled items of its top-class probability (a calibrated model's accuracy on them).
+   * Holdout accuracy on the random audit picks of a model fitted on every other label: an
+   * unbiased estimate of accuracy over the pool (null = no audit picks yet), on `holdoutN` items.
    */
-  readonly expectedAccuracy: number | null;
+  readonly holdoutAccuracy: number | null;
+  readonly holdoutN: number;
   readonly trainMs: number;
 }
 

@@ -52,6 +52,8 @@ export interface Stats {
 export interface CurvePoint {
   readonly labels: number;
   readonly accuracy: number;
+  /** Items the accuracy was measured on (absent on older servers). */
+  readonly n?: number;
 }
 
 export interface AnnotatorStats {
@@ -62,11 +64,8 @@ export interface AnnotatorStats {
 }
 
 export interface Dashboard {
-  /** Expected accuracy of each retrained model on the unlabeled pool. */
+  /** Accuracy at each retrain on the random audit picks of a model fitted without them; `n` audit picks. */
   readonly curve: readonly CurvePoint[];
-  /** Accuracy on the random audit picks (unbiased, noisy), and on how many; absent on older servers. */
-  readonly auditAccuracy?: number | null;
-  readonly auditN?: number;
   readonly byLabel: Readonly<Record<string, number>>;
   readonly labelsSavedEstimate: number | null;
   readonly labeled: number;

@@ -56,12 +56,10 @@ function render(d: Dashboard): void {
     ui.curve.appendChild(learningCurve(d.curve));
   }
   const last = d.curve[d.curve.length - 1];
-  const method = "The model's expected accuracy on the items not yet labeled (its average confidence), after each retrain.";
-  const audit =
-    d.auditAccuracy !== undefined && d.auditAccuracy !== null && (d.auditN ?? 0) > 0
-      ? ` Check on ${formatInt(d.auditN ?? 0)} randomly chosen items labeled so far: ${(d.auditAccuracy * 100).toFixed(0)}% right.`
-      : "";
-  ui.curveCaption.textContent = last ? `${method} Latest: ${(last.accuracy * 100).toFixed(1)}% at ${formatInt(last.labels)} labels.${audit}` : method;
+  const method = "Accuracy after each retrain, measured on randomly chosen items the annotators labeled (every 10th item served is random), by a model trained without them.";
+  ui.curveCaption.textContent = last
+    ? `${method} Latest: ${(last.accuracy * 100).toFixed(1)}% at ${formatInt(last.labels)} labels${last.n !== undefined ? `, on ${formatInt(last.n)} random items` : ""}.`
+    : `${method} The curve appears once some random items are labeled.`;
 
   const names = project?.labels ?? Object.keys(d.byLabel);
   const extra = Object.keys(d.byLabel).filter((k) => !names.includes(k));
