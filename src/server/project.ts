@@ -451,7 +451,7 @@ export class LabelingProject {
       iterations: this.iterationList.length,
       lastRetrainAt: this.lastRetrainAt === null ? null : new Date(this.lastRetrainAt).toISOString(),
       accuracyMethod:
-        "curve: at each retrain, the accuracy on the random audit picks (every auditEvery-th item served is drawn uniformly from the pool) of a model fitted on all other labels: an unbiased estimate of accuracy over the pool, on n items (noisy while n is small); hardCurve: test-then-train accuracy on the labels that arrived while each model was current, items the strategy chose because they were hard, so far below the pool's accuracy",
+        "curve: at each retrain, 5-fold cross-validated accuracy on the random audit picks (every auditEvery-th item served is drawn uniformly from the pool; each fold scored by a model fitted on every label but that fold's audit picks): an estimate of the model's accuracy over the pool, on n items (noisy while n is small); hardCurve: test-then-train accuracy on the labels that arrived while each model was current, items the strategy chose because they were hard, so far below the pool's accuracy",
       labelsSavedMethod: "random sampling's learning curve err(m) = b·m^-c is fitted on random audit picks (train on random subsets of them, test on the rest); labels it needs to reach the current audited accuracy, minus the labels spent; null until 30 audit labels",
     };
   }

@@ -47,9 +47,9 @@ export type RetrainReply =
       readonly scoreMs: number;
       readonly randomCurve: PowerLaw | null;
       /**
-       * Accuracy on the random audit picks of a model fitted on every other label (an unbiased
-       * estimate for the pool, of a model trained on slightly fewer labels), and on how many;
-       * null when there are no audit picks or the rest has a single class.
+       * Cross-validated accuracy on the random audit picks (each scored by a model fitted on every
+       * label but its fold's audit picks): an estimate of the current model's accuracy over the
+       * pool, and on how many items; null when there are no audit picks yet.
        */
       readonly holdout: { readonly accuracy: number; readonly n: number } | null;
     }

@@ -9,6 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { argmaxRows } from "../eval/metrics.js";
 import { Rng } from "../linalg/rng.js";
 import { modelFactory } from "../models/registry.js";
+import type { Classifier, ClassifierFactory } from "../models/types.js";
 import { loadPoolMatrix } from "../project/features.js";
 import { getStrategy } from "../strategies/registry.js";
 import { SqliteStore } from "../store/sqlite.js";
@@ -67,23 +68,7 @@ function run(job: RetrainJob): RetrainReply {
     }
   }
   const randomCurve = fitRandomCurve(X, auditRows, auditY, job.nClasses, newModel, rng);
-  // Holdout: a model fitted without the audit picks, scored on them.
-  let holdout: { accuracy: number; n: number } | null = null;
-  const restRows = new Int32Array(job.labeled.length - na);
-  const restY = new Int32Array(job.labeled.length - na);
-  for (let t = 0, q = 0; t < job.labeled.length; t++) {
-    if (job.audit[t] === 0) {
-      restRows[q] = job.labeled[t];
-      restY[q++] = job.y[t];
-    }
-  }
-  if (na > 0 && new Set(restY).size >= 2) {
-    const held = newModel(job.nClasses).fit(X, restY, { rows: restRows, warmStart: model });
-    const hp = argmaxRows(held.predictProba(X, auditRows), na, job.nClasses);
-    let right = 0;
-    for (let q = 0; q < na; q++) if (hp[q] === auditY[q]) right++;
-    holdout = { accuracy: right / na, n: na };
-  }
+  const holdout = auditCrossValidation(job, model, newModel);
   return {
     id: job.id,
     ok: true,
@@ -97,6 +82,40 @@ function run(job: RetrainJob): RetrainReply {
     randomCurve,
     holdout,
   };
+}
+
+/**
+ * Accuracy of the current model on the pool, estimated by k-fold cross-validation over the random
+ * audit picks (k = min(5, their number)): each fold's model is fitted on every label except that
+ * fold's audit picks and scored on them. Every fold keeps the strategy's picks and most random
+ * ones, so the estimate is close to unbiased for the current model. (Leaving all random picks out
+ * at once is not: a model fitted on uncertainty-sampled items alone misses the easy regions only
+ * the random items cover, and measured 0.87 where the current model had 0.99 on the demo.)
+ */
+function auditCrossValidation(job: RetrainJob, model: Classifier, newModel: ClassifierFactory): { accuracy: number; n: number } | null {
+  const positions: number[] = [];
+  for (let t = 0; t < job.labeled.length; t++) if (job.audit[t] === 1) positions.push(t);
+  const na = positions.length;
+  if (na === 0) return null;
+  const k = Math.min(5, na);
+  const fold = new Int8Array(job.labeled.length).fill(-1);
+  positions.forEach((t, q) => (fold[t] = q % k));
+  let right = 0;
+  let scored = 0;
+  for (let f = 0; f < k; f++) {
+    const train: number[] = [];
+    const test: number[] = [];
+    for (let t = 0; t < job.labeled.length; t++) (fold[t] === f ? test : train).push(t);
+    const y = Int32Array.from(train, (t) => job.y[t]);
+    if (new Set(y).size < 2) continue;
+    const m = newModel(job.nClasses).fit(X, y, { rows: Int32Array.from(train, (t) => job.labeled[t]), warmStart: model });
+    const pred = argmaxRows(m.predictProba(X, Int32Array.from(test, (t) => job.labeled[t])), test.length, job.nClasses);
+    test.forEach((t, q) => {
+      if (pred[q] === job.y[t]) right++;
+    });
+    scored += test.length;
+  }
+  return scored === 0 ? null : { accuracy: right / scored, n: scored };
 }
 
 parentPort?.on("message", (job: RetrainJob) => {

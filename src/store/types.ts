@@ -64,8 +64,8 @@ export interface Iteration {
   readonly accuracy: number | null;
   readonly accuracyN: number;
   /**
-   * Holdout accuracy on the random audit picks of a model fitted on every other label: an
-   * unbiased estimate of accuracy over the pool (null = no audit picks yet), on `holdoutN` items.
+   * Cross-validated accuracy on the random audit picks (see retrain-jobs.ts): an estimate of the
+   * model's accuracy over the pool (null = no audit picks yet), on `holdoutN` items.
    */
   readonly holdoutAccuracy: number | null;
   readonly holdoutN: number;

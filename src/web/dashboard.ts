@@ -56,7 +56,7 @@ function render(d: Dashboard): void {
     ui.curve.appendChild(learningCurve(d.curve));
   }
   const last = d.curve[d.curve.length - 1];
-  const method = "Accuracy after each retrain, measured on randomly chosen items the annotators labeled (every 10th item served is random), by a model trained without them.";
+  const method = "Accuracy after each retrain, measured on randomly chosen items the annotators labeled (every 10th item served is random), each by a model trained on all other labels (cross-validation).";
   ui.curveCaption.textContent = last
     ? `${method} Latest: ${(last.accuracy * 100).toFixed(1)}% at ${formatInt(last.labels)} labels${last.n !== undefined ? `, on ${formatInt(last.n)} random items` : ""}.`
     : `${method} The curve appears once some random items are labeled.`;
