@@ -57,7 +57,10 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
       else flags[name] = v;
     }
   }
-  for (const [name, s] of Object.entries(spec)) if (s.required === true && flags[name] === undefined) problems.push(`option --${name} is required (${s.help})`);
+  // Asking for help is never an error for want of the required options.
+  if (flags.help !== true) {
+    for (const [name, s] of Object.entries(spec)) if (s.required === true && flags[name] === undefined) problems.push(`option --${name} is required (${s.help})`);
+  }
   if (problems.length > 0) throw new BadOptionError(problems);
   return { flags, positional };
 }

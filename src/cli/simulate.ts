@@ -12,7 +12,7 @@ import { BadInputError } from "../errors.js";
 import { renderReport } from "../eval/report.js";
 import { simulate } from "../eval/simulate.js";
 import type { ReferenceResults, SimulationResults } from "../eval/types.js";
-import { num, parseArgs, str, type FlagSpec } from "./args.js";
+import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
 import { progressBar } from "./progress.js";
 import { formatTable } from "./table.js";
 
@@ -32,6 +32,7 @@ export const simulateSpec: Record<string, FlagSpec> = {
   out: { type: "string", help: "output folder (default out/<dataset name>)" },
   reference: { type: "string", help: "reference results JSON to compare with (shape of shared/reference)" },
   workers: { type: "int", help: "worker threads (default: one per core; 0 = none)" },
+  help: { type: "boolean", help: "show this help" },
 };
 
 /** Reads a reference file, with errors that name it. */
@@ -88,6 +89,10 @@ export function writeOutputs(dir: string, res: SimulationResults, ref?: Referenc
 
 export async function runSimulate(argv: readonly string[]): Promise<number> {
   const { flags } = parseArgs(argv, simulateSpec, "simulate");
+  if (flags.help === true) {
+    process.stdout.write(usage("simulate", "--data FILE --label COL [options]", simulateSpec) + "\n");
+    return 0;
+  }
   const data = str(flags, "data") as string;
   const ref = str(flags, "reference") === undefined ? undefined : readReference(str(flags, "reference") as string);
   const ds = loadDataset(data, { label: str(flags, "label"), text: str(flags, "text"), id: str(flags, "id") });
