@@ -171,6 +171,9 @@ export class LabelingProject {
       reason = "random audit pick: labels on items like this measure the model's accuracy without bias";
     } else if (!hasModel) {
       reason = "cold start: random order until the first model is trained (it needs labels of at least two classes)";
+    } else if (s === undefined || Number.isNaN(s)) {
+      strategy = "least_confidence";
+      reason = `beyond ${this.orderStrategy.replace(/_/g, " ")}'s current batch: least confident first until the next retrain`;
     } else if (this.orderStrategy === "random") {
       reason = "random sampling";
     } else {
@@ -297,7 +300,17 @@ export class LabelingProject {
       }
     }
     const started = Date.now();
-    const job = this.retrainer.run({ labeled, y, audit, nClasses: this.meta.labels.length, model: this.meta.model, strategy: this.meta.strategy, seed: this.rng.nextUint32() });
+    const job = this.retrainer.run({
+      labeled,
+      y,
+      audit,
+      nClasses: this.meta.labels.length,
+      model: this.meta.model,
+      strategy: this.meta.strategy,
+      // The strategy picks what annotators will label before the next retrain, with room to spare.
+      batch: Math.max(50, 5 * this.retrainEvery),
+      seed: this.rng.nextUint32(),
+    });
     this.running = job.then((reply) => {
       if (this.closed) return;
       if (!reply.ok) {

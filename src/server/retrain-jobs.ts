@@ -19,6 +19,8 @@ export interface RetrainJob {
   readonly nClasses: number;
   readonly model: string;
   readonly strategy: string;
+  /** How many items the strategy itself picks; the rest of the pool follows in least-confidence order. */
+  readonly batch: number;
   readonly seed: number;
 }
 

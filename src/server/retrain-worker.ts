@@ -12,8 +12,10 @@ import { modelFactory } from "../models/registry.js";
 import type { Classifier, ClassifierFactory } from "../models/types.js";
 import { loadPoolMatrix } from "../project/features.js";
 import { getStrategy } from "../strategies/registry.js";
+import type { QueryStrategy } from "../strategies/types.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { fitRandomCurve } from "./learning-curve.js";
+import { completeOrder } from "./ranking.js";
 import type { RetrainInit, RetrainJob, RetrainReply } from "./retrain-jobs.js";
 
 const init = workerData as RetrainInit;
@@ -48,14 +50,15 @@ function run(job: RetrainJob): RetrainReply {
   const unlabeled = new Int32Array(u);
   for (let i = 0, q = 0; i < n; i++) if (isLabeled[i] === 0) unlabeled[q++] = i;
   const rng = new Rng(job.seed);
-  const sel = getStrategy(job.strategy).select(
+  const sel = strategyFor(job.strategy).select(
     { model, X, unlabeled, labeled: job.labeled, labels: job.y, nClasses: job.nClasses, rng, newModel },
-    unlabeled.length,
+    Math.min(job.batch, unlabeled.length),
   );
   const proba = model.predictProba(X);
   const pred = argmaxRows(proba, n, job.nClasses);
   const conf = new Float32Array(n);
   for (let i = 0; i < n; i++) conf[i] = proba[i * job.nClasses + pred[i]];
+  const { order, scores } = completeOrder(sel.indices, sel.scores, unlabeled, conf);
   const t2 = performance.now();
   let na = 0;
   for (const a of job.audit) na += a;
@@ -72,8 +75,8 @@ function run(job: RetrainJob): RetrainReply {
   return {
     id: job.id,
     ok: true,
-    order: sel.indices,
-    scores: sel.scores,
+    order,
+    scores,
     pred,
     conf,
     model: model.toJSON(),
@@ -82,6 +85,20 @@ function run(job: RetrainJob): RetrainReply {
     randomCurve,
     holdout,
   };
+}
+
+/**
+ * One strategy instance per worker, kept across retrains, so a stateful strategy (the `auto`
+ * bandit) learns from round to round as it does in simulation.
+ */
+const strategies = new Map<string, QueryStrategy>();
+function strategyFor(name: string): QueryStrategy {
+  let s = strategies.get(name);
+  if (s === undefined) {
+    s = getStrategy(name);
+    strategies.set(name, s);
+  }
+  return s;
 }
 
 /**
