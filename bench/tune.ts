@@ -16,7 +16,7 @@ import { loadDataset } from "../src/data/load.js";
 import { simulate } from "../src/eval/simulate.js";
 import { registerStrategy, strategyNames } from "../src/strategies/registry.js";
 import type { QueryStrategy } from "../src/strategies/types.js";
-import { diverseMargin, kcenterMargin } from "../src/strategies/diverse.js";
+import { believerMargin, diverseMargin, kcenterMargin, knnDensityMargin } from "../src/strategies/diverse.js";
 import { epsilonMargin, powerEntropy, powerMargin, softrankMargin } from "../src/strategies/stochastic.js";
 import type { ReferenceResults } from "../src/eval/types.js";
 
@@ -30,7 +30,7 @@ const strategies = asked.includes("margin") ? asked : ["margin", ...asked];
 
 /**
  * Parameter variants for tuning, by name: "power_margin:4" (beta), "power_entropy:4",
- * "softrank_margin:1", "epsilon_margin:0.1", "kcenter_margin:10" (factor),
+ * "softrank_margin:1", "epsilon_margin:0.1", "kcenter_margin:10" (factor), "knn_density_margin:<factor>:<neighbours>:<beta>", "believer_margin:<candidates>",
  * "diverse_margin:<factor>:<nearest|uncertain>[:<beta of a power prefilter>]". They are
  * registered on this thread only, so a run with variants has no worker threads.
  */
@@ -42,6 +42,8 @@ function variant(name: string): QueryStrategy | undefined {
   if (base === "softrank_margin") return softrankMargin(a, name);
   if (base === "epsilon_margin") return epsilonMargin(a, name);
   if (base === "kcenter_margin") return kcenterMargin(a, name);
+  if (base === "believer_margin") return believerMargin(a, name);
+  if (base === "knn_density_margin") return knnDensityMargin(a, Number(args[1]), Number(args[2]), name);
   if (base === "diverse_margin") {
     const pick = args[1] === "uncertain" ? "uncertain" : "nearest";
     return args[2] === undefined ? diverseMargin({ name, factor: a, pick }) : diverseMargin({ name, factor: a, pick, candidates: "power", beta: Number(args[2]) });
