@@ -30,8 +30,10 @@ export interface SimulateOptions {
    * the baseline; "all" stands for every registered strategy.
    */
   readonly strategies?: readonly string[];
-  /** Number of seeds, run as seeds 0..seeds-1 (default 5). */
+  /** Number of seeds, run as seeds firstSeed..firstSeed+seeds-1 (default 5). */
   readonly seeds?: number;
+  /** The first seed (default 0, the reference protocol); lets tuning run on seeds apart from 0-4. */
+  readonly firstSeed?: number;
   readonly initial?: number;
   readonly batch?: number;
   readonly budget?: number;
@@ -62,6 +64,7 @@ export function resolveSimulateOptions(o: SimulateOptions): Required<Omit<Simula
   const r: Required<Omit<SimulateOptions, "onProgress">> = {
     strategies: [...new Set(strategies)],
     seeds: o.seeds ?? 5,
+    firstSeed: o.firstSeed ?? 0,
     initial: o.initial ?? 10,
     batch: o.batch ?? 10,
     budget: o.budget ?? 300,
@@ -74,6 +77,7 @@ export function resolveSimulateOptions(o: SimulateOptions): Required<Omit<Simula
     if (!Number.isInteger(v) || v < min) problems.push(`--${name} must be a whole number >= ${min}, got ${v}`);
   };
   int("seeds", r.seeds, 1);
+  int("first-seed", r.firstSeed, 0);
   int("initial", r.initial, 1);
   int("batch", r.batch, 1);
   int("budget", r.budget, 1);
@@ -91,7 +95,7 @@ export async function simulate(ds: Dataset, options: SimulateOptions = {}): Prom
   const o = resolveSimulateOptions(options);
   const enc = encodeLabels(ds);
   const protocol: ProtocolOptions = { initial: o.initial, batch: o.batch, budget: o.budget, testFraction: o.testFraction, model: o.model, coldStart: o.coldStart };
-  const seeds = Array.from({ length: o.seeds }, (_, i) => i);
+  const seeds = Array.from({ length: o.seeds }, (_, i) => o.firstSeed + i);
   // Fail fast on the calling thread (bad sizes, a model that cannot take these features).
   const first = prepareSplit(ds, enc, 0, protocol);
   if (o.initial > first.Xpool.rows) throw new BadOptionError([`--initial ${o.initial} is larger than the pool (${first.Xpool.rows} rows)`]);
@@ -129,7 +133,7 @@ export async function simulate(ds: Dataset, options: SimulateOptions = {}): Prom
     dataset: ds.source.split(/[\\/]/).pop() ?? ds.source,
     rows: ds.rows,
     classes: enc.classes.length,
-    protocol: `${Math.round((1 - o.testFraction) * 100)}/${Math.round(o.testFraction * 100)} stratified; ${o.model === "logreg" ? "LR C=1 lbfgs" : "multinomial NB"}; init ${o.initial}; batch ${o.batch}; budget ${o.budget}; seeds 0-${o.seeds - 1}${o.coldStart === "random" ? "" : `; ${o.coldStart} cold start`}`,
+    protocol: `${Math.round((1 - o.testFraction) * 100)}/${Math.round(o.testFraction * 100)} stratified; ${o.model === "logreg" ? "LR C=1 lbfgs" : "multinomial NB"}; init ${o.initial}; batch ${o.batch}; budget ${o.budget}; seeds ${o.firstSeed}-${o.firstSeed + o.seeds - 1}${o.coldStart === "random" ? "" : `; ${o.coldStart} cold start`}`,
     full_pool_accuracy: Math.round(mean(full) * 1e6) / 1e6,
     strategies,
     options: { label: ds.labelColumn ?? "", text: ds.textColumn, seeds, initial: o.initial, batch: o.batch, budget: o.budget, testFraction: o.testFraction, model: o.model, coldStart: o.coldStart },

@@ -1,0 +1,100 @@
+/**
+ * `npm run bench:tune`: chosen strategies on digits, vehicle and mlc_churn under the reference
+ * protocol but on a separate set of seeds, for choosing settings without looking at the protocol
+ * seeds 0-4. Prints each strategy's AULC per dataset, its paired difference from margin (mean over
+ * seeds of the per-seed AULC difference, ± its standard error) and the reference target
+ * (best modAL AULC + 0.005).
+ *
+ * Environment: SHARED (default ../shared), FIRST_SEED (default 5), SEEDS (count, default 20),
+ * STRATEGIES (comma list, default margin,representative), DATASETS (comma list).
+ * Writes out/bench/tune-<first>-<last>.txt.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { formatTable } from "../src/cli/table.js";
+import { loadDataset } from "../src/data/load.js";
+import { simulate } from "../src/eval/simulate.js";
+import { registerStrategy, strategyNames } from "../src/strategies/registry.js";
+import type { QueryStrategy } from "../src/strategies/types.js";
+import { believerMargin, diverseMargin, kcenterMargin, knnDensityMargin } from "../src/strategies/diverse.js";
+import { epsilonMargin, powerEntropy, powerMargin, softrankMargin } from "../src/strategies/stochastic.js";
+import type { ReferenceResults } from "../src/eval/types.js";
+
+const labelColumns: Record<string, string> = { digits: "digit", vehicle: "Class", mlc_churn: "churn" };
+const shared = path.resolve(process.env.SHARED ?? path.join(process.cwd(), "..", "shared"));
+const firstSeed = Number(process.env.FIRST_SEED ?? 5);
+const seeds = Number(process.env.SEEDS ?? 20);
+const only = process.env.DATASETS?.split(",");
+const asked = (process.env.STRATEGIES ?? "margin,representative").split(",");
+const strategies = asked.includes("margin") ? asked : ["margin", ...asked];
+
+/**
+ * Parameter variants for tuning, by name: "power_margin:4" (beta), "power_entropy:4",
+ * "softrank_margin:1", "epsilon_margin:0.1", "kcenter_margin:10" (factor), "knn_density_margin:<factor>:<neighbours>:<beta>", "believer_margin:<candidates>",
+ * "diverse_margin:<factor>:<nearest|uncertain>[:<beta of a power prefilter>]". They are
+ * registered on this thread only, so a run with variants has no worker threads.
+ */
+function variant(name: string): QueryStrategy | undefined {
+  const [base, ...args] = name.split(":");
+  const a = Number(args[0]);
+  if (base === "power_margin") return powerMargin(a, name);
+  if (base === "power_entropy") return powerEntropy(a, name);
+  if (base === "softrank_margin") return softrankMargin(a, name);
+  if (base === "epsilon_margin") return epsilonMargin(a, name);
+  if (base === "kcenter_margin") return kcenterMargin(a, name);
+  if (base === "believer_margin") return believerMargin(a, name);
+  if (base === "knn_density_margin") return knnDensityMargin(a, Number(args[1]), Number(args[2]), name);
+  if (base === "diverse_margin") {
+    const pick = args[1] === "uncertain" ? "uncertain" : "nearest";
+    return args[2] === undefined ? diverseMargin({ name, factor: a, pick }) : diverseMargin({ name, factor: a, pick, candidates: "power", beta: Number(args[2]) });
+  }
+  return undefined;
+}
+const known = new Set(strategyNames());
+const variants = strategies.filter((s) => !known.has(s));
+for (const v of variants) {
+  const s = variant(v);
+  if (s === undefined) throw new Error(`unknown strategy or variant "${v}"`);
+  registerStrategy(v, () => s);
+}
+
+function referenceTarget(name: string): number {
+  const file = path.join(shared, "reference", `modal-${name}.json`);
+  if (!fs.existsSync(file)) return NaN;
+  const ref = JSON.parse(fs.readFileSync(file, "utf8")) as ReferenceResults;
+  return Math.max(...Object.values(ref.strategies).map((s) => s.aulc)) + 0.005;
+}
+
+async function main(): Promise<void> {
+  const names = Object.keys(labelColumns).filter((n) => only === undefined || only.includes(n));
+  const rows: string[][] = [];
+  const t0 = performance.now();
+  for (const name of names) {
+    process.stderr.write(`${name}...\n`);
+    const ds = loadDataset(path.join(shared, "datasets", `${name}.csv`), { label: labelColumns[name] });
+    const res = await simulate(ds, { strategies, seeds, firstSeed, ...(variants.length > 0 ? { workers: 0 } : {}) });
+    const base = res.strategies.margin.per_seed.map((s) => s.aulc);
+    const target = referenceTarget(name);
+    for (const s of strategies) {
+      const r = res.strategies[s];
+      const diff = r.per_seed.map((p, i) => p.aulc - base[i]);
+      const m = diff.reduce((a, b) => a + b, 0) / diff.length;
+      const se = Math.sqrt(diff.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, diff.length - 1) / diff.length);
+      const wins = diff.filter((d) => d > 0).length;
+      rows.push([name, s, r.aulc.toFixed(4), `${m >= 0 ? "+" : ""}${m.toFixed(4)} ± ${se.toFixed(4)}`, `${wins}/${diff.length}`, Number.isFinite(target) ? target.toFixed(4) : "—", r.mean_rank?.toFixed(2) ?? "—"]);
+    }
+  }
+  const out = [
+    `activelearn bench:tune: seeds ${firstSeed}-${firstSeed + seeds - 1} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+    "",
+    formatTable(["dataset", "strategy", "AULC", "− margin (paired, ± se)", "seeds above margin", "ref target", "mean rank"], rows),
+  ].join("\n");
+  process.stdout.write(out + "\n");
+  fs.mkdirSync(path.join("out", "bench"), { recursive: true });
+  fs.writeFileSync(path.join("out", "bench", `tune-${firstSeed}-${firstSeed + seeds - 1}.txt`), out + "\n");
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
