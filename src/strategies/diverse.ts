@@ -17,6 +17,14 @@ import { topK } from "./topk.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
 import { marginScores } from "./uncertainty.js";
 
+/** The selection of nothing (k = 0 or an empty pool). */
+const EMPTY_SELECTION: Selection = { indices: new Int32Array(0), scores: new Float64Array(0) };
+
+/** Margin uncertainty of every unlabeled item (in ctx.unlabeled order). */
+function poolMargins(ctx: QueryContext): Float64Array {
+  return marginScores(ctx.model.predictProba(ctx.X, ctx.unlabeled), ctx.unlabeled.length, ctx.nClasses);
+}
+
 export interface DiverseMarginOptions {
   readonly name: string;
   /** Candidates = factor x k items. */
@@ -32,10 +40,9 @@ export function diverseMargin(o: DiverseMarginOptions): QueryStrategy {
     name: o.name,
     description: `k-means over ${o.factor}k margin candidates; the ${o.pick === "nearest" ? "item nearest each centroid" : "most uncertain item of each cluster"}`,
     select(ctx: QueryContext, k: number): Selection {
-      const n = ctx.unlabeled.length;
-      const m = Math.min(k, n);
-      if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
-      const u = marginScores(ctx.model.predictProba(ctx.X, ctx.unlabeled), n, ctx.nClasses);
+      const m = Math.min(k, ctx.unlabeled.length);
+      if (m <= 0) return EMPTY_SELECTION;
+      const u = poolMargins(ctx);
       const pre = o.candidates === "power" ? gumbelTopK(stochasticLogits(u, "power", o.beta ?? 1), o.factor * m, ctx.rng) : topK(u, o.factor * m);
       const rows = Int32Array.from(pre, (p) => ctx.unlabeled[p]);
       const km = kmeans(ctx.X, m, ctx.rng, { rows, maxIter: 20 });
@@ -70,10 +77,9 @@ export function kcenterMargin(factor: number, name = "kcenter_margin"): QueryStr
     name,
     description: `k-center greedy over the ${factor}k most uncertain items (margin), labeled items as centers`,
     select(ctx: QueryContext, k: number): Selection {
-      const n = ctx.unlabeled.length;
-      const m = Math.min(k, n);
-      if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
-      const u = marginScores(ctx.model.predictProba(ctx.X, ctx.unlabeled), n, ctx.nClasses);
+      const m = Math.min(k, ctx.unlabeled.length);
+      if (m <= 0) return EMPTY_SELECTION;
+      const u = poolMargins(ctx);
       const pre = topK(u, factor * m);
       const rows = Int32Array.from(pre, (p) => ctx.unlabeled[p]);
       const near = new NearestCenter(ctx.X, rows);
@@ -107,10 +113,9 @@ export function knnDensityMargin(factor: number, neighbours: number, beta: numbe
     name,
     description: `margin x kNN density among the ${factor}k most uncertain items`,
     select(ctx: QueryContext, k: number): Selection {
-      const n = ctx.unlabeled.length;
-      const m = Math.min(k, n);
-      if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
-      const u = marginScores(ctx.model.predictProba(ctx.X, ctx.unlabeled), n, ctx.nClasses);
+      const m = Math.min(k, ctx.unlabeled.length);
+      if (m <= 0) return EMPTY_SELECTION;
+      const u = poolMargins(ctx);
       const pre = topK(u, factor * m);
       const ref = subsample(ctx.unlabeled, 2000, ctx.rng);
       const refNorms = rowNorms2(ctx.X, ref);
@@ -152,11 +157,10 @@ export function believerMargin(candidates: number, name = "believer_margin"): Qu
     name,
     description: "margin picks one by one, each refit on the labels so far plus the predicted labels of the picks",
     select(ctx: QueryContext, k: number): Selection {
-      const n = ctx.unlabeled.length;
-      const m = Math.min(k, n);
-      if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
+      const m = Math.min(k, ctx.unlabeled.length);
+      if (m <= 0) return EMPTY_SELECTION;
       const K = ctx.nClasses;
-      const u0 = marginScores(ctx.model.predictProba(ctx.X, ctx.unlabeled), n, K);
+      const u0 = poolMargins(ctx);
       const cand = topK(u0, Math.max(candidates, 10 * m));
       const rows = Int32Array.from(cand, (p) => ctx.unlabeled[p]);
       const taken = new Uint8Array(cand.length);
