@@ -1,13 +1,14 @@
 /**
  * One simulated active-learning run (one dataset, one seed, one strategy) under the comparison
- * protocol: stratified pool/test split, featurizer fitted on the pool only, `initial` random pool
- * items labeled (the same items for every strategy of a seed), then batches queried and answered
+ * protocol: stratified pool/test split (scikit-learn's, see split.ts), featurizer fitted on the
+ * pool only, `initial` random pool items labeled (the same items for every strategy of a seed), then batches queried and answered
  * from ground truth until the budget, test accuracy after every batch.
  */
 import { BadOptionError } from "../errors.js";
 import type { Dataset } from "../data/types.js";
 import { TableFeaturizer } from "../features/featurizer.js";
 import type { Matrix } from "../linalg/matrix.js";
+import { Pcg64 } from "../linalg/pcg64.js";
 import { Rng } from "../linalg/rng.js";
 import { coldStart, type ColdStart } from "../loop/cold-start.js";
 import { ActiveLearner } from "../loop/learner.js";
@@ -44,7 +45,7 @@ export interface PreparedSplit {
 
 /** Splits by seed and featurizes (fitted on the pool only). */
 export function prepareSplit(ds: Dataset, enc: EncodedLabels, seed: number, opts: ProtocolOptions): PreparedSplit {
-  const split = stratifiedSplit(enc.y, enc.classes.length, opts.testFraction, seed);
+  const split = stratifiedSplit(enc.y, enc.classes.length, opts.testFraction, seed, enc.classes);
   const f = new TableFeaturizer({ numeric: modelNeedsNonNegative(opts.model) ? "minmax" : "standardize" }).fit(ds, split.pool);
   return {
     Xpool: f.transform(ds, split.pool),
@@ -77,7 +78,10 @@ export function simulateRun(prep: PreparedSplit, nClasses: number, strategy: Que
   const nPool = prep.Xpool.rows;
   if (opts.initial > nPool) throw new BadOptionError([`--initial ${opts.initial} is larger than the pool (${nPool} rows)`], "initial");
   const budget = Math.min(opts.budget, nPool);
-  const initial = coldStart(prep.Xpool, opts.initial, opts.coldStart ?? "random", new Rng(seed * 7919 + 17));
+  // A random start is drawn as NumPy's `default_rng(seed).choice(pool, initial, replace=False)`,
+  // so that with the scikit-learn split it starts from the reference protocol's very items.
+  const method = opts.coldStart ?? "random";
+  const initial = method === "random" ? new Pcg64(seed).choice(nPool, opts.initial) : coldStart(prep.Xpool, opts.initial, method, new Rng(seed * 7919 + 17));
   const learner = new ActiveLearner({ X: prep.Xpool, nClasses, model: modelFactory(opts.model), strategy, seed: seed * 104729 + 3 });
   // The same stop set for every strategy of a seed.
   const monitor = new StopMonitor({ X: prep.Xpool, nClasses, criteria: defaultStoppingCriteria(budget), seed: seed * 31337 + 5 });
