@@ -11,6 +11,7 @@
 import { BadOptionError, NotFittedError, ShapeMismatchError } from "../errors.js";
 import { accumulateGradient, linearScores, softmaxRows } from "../linalg/kernels.js";
 import { lbfgs, type Objective } from "../linalg/lbfgs.js";
+import { wasmLogisticObjective } from "../linalg/wasm.js";
 import type { Matrix } from "../linalg/matrix.js";
 import type { Classifier, FitOptions, SavedModel } from "./types.js";
 import { checkFitInput } from "./validate.js";
@@ -160,6 +161,15 @@ export class LogisticRegression implements Classifier {
  * Writes the gradient into its second argument and returns the value.
  */
 export function logisticObjective(X: Matrix, rows: Int32Array | null, y: Int32Array, m: number, C: number): Objective {
+  if (X.kind === "dense") {
+    const fast = wasmLogisticObjective(X, rows, y, m, C);
+    if (fast !== null) return fast;
+  }
+  return jsLogisticObjective(X, rows, y, m, C);
+}
+
+/** logisticObjective in plain JS: sparse input, or where the WebAssembly kernels are off. */
+export function jsLogisticObjective(X: Matrix, rows: Int32Array | null, y: Int32Array, m: number, C: number): Objective {
   const n = y.length;
   const nw = X.cols * m;
   const scores = new Float64Array(n * m);

@@ -1,0 +1,223 @@
+// AssemblyScript, compiled by `npm run build` to dist/wasm/logistic.wasm (SIMD, f64x2).
+// The hot loop of logistic regression: the objective of src/models/logistic.ts (summed log loss
+// + ||W||^2 / (2C)) and its gradient, on rows copied into this module's memory. The caller
+// (src/linalg/wasm.ts) owns the layout: every pointer is a byte offset, matrices are row-major
+// with dp (even) doubles per row, weights class-major m x dp, zero in the padding column.
+
+/** s[r * m + c] = x_r . w_c + b_c for r < n: blocks of four rows by two classes, f64x2 lanes. */
+export function scores(n: i32, dp: i32, m: i32, x: usize, w: usize, b: usize, s: usize): void {
+  const rowBytes = (<usize>dp) << 3;
+  const outRow = (<usize>m) << 3;
+  let r = 0;
+  for (; r + 3 < n; r += 4) {
+    const xa = x + <usize>r * rowBytes;
+    const xb = xa + rowBytes;
+    const xc = xb + rowBytes;
+    const xd = xc + rowBytes;
+    const oa = s + <usize>r * outRow;
+    let c = 0;
+    for (; c + 1 < m; c += 2) {
+      const w0 = w + <usize>c * rowBytes;
+      const w1 = w0 + rowBytes;
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let b0 = f64x2.splat(0);
+      let b1 = f64x2.splat(0);
+      let c0 = f64x2.splat(0);
+      let c1 = f64x2.splat(0);
+      let d0 = f64x2.splat(0);
+      let d1 = f64x2.splat(0);
+      for (let j: usize = 0; j < rowBytes; j += 16) {
+        const p = v128.load(w0 + j);
+        const q = v128.load(w1 + j);
+        let v = v128.load(xa + j);
+        a0 = f64x2.add(a0, f64x2.mul(v, p));
+        a1 = f64x2.add(a1, f64x2.mul(v, q));
+        v = v128.load(xb + j);
+        b0 = f64x2.add(b0, f64x2.mul(v, p));
+        b1 = f64x2.add(b1, f64x2.mul(v, q));
+        v = v128.load(xc + j);
+        c0 = f64x2.add(c0, f64x2.mul(v, p));
+        c1 = f64x2.add(c1, f64x2.mul(v, q));
+        v = v128.load(xd + j);
+        d0 = f64x2.add(d0, f64x2.mul(v, p));
+        d1 = f64x2.add(d1, f64x2.mul(v, q));
+      }
+      const bc0 = load<f64>(b + ((<usize>c) << 3));
+      const bc1 = load<f64>(b + ((<usize>c + 1) << 3));
+      const o = (<usize>c) << 3;
+      store<f64>(oa + o, hsum(a0) + bc0);
+      store<f64>(oa + o + 8, hsum(a1) + bc1);
+      store<f64>(oa + outRow + o, hsum(b0) + bc0);
+      store<f64>(oa + outRow + o + 8, hsum(b1) + bc1);
+      store<f64>(oa + 2 * outRow + o, hsum(c0) + bc0);
+      store<f64>(oa + 2 * outRow + o + 8, hsum(c1) + bc1);
+      store<f64>(oa + 3 * outRow + o, hsum(d0) + bc0);
+      store<f64>(oa + 3 * outRow + o + 8, hsum(d1) + bc1);
+    }
+    for (; c < m; c++) {
+      const w0 = w + <usize>c * rowBytes;
+      let a0 = f64x2.splat(0);
+      let b0 = f64x2.splat(0);
+      let c0 = f64x2.splat(0);
+      let d0 = f64x2.splat(0);
+      for (let j: usize = 0; j < rowBytes; j += 16) {
+        const p = v128.load(w0 + j);
+        a0 = f64x2.add(a0, f64x2.mul(v128.load(xa + j), p));
+        b0 = f64x2.add(b0, f64x2.mul(v128.load(xb + j), p));
+        c0 = f64x2.add(c0, f64x2.mul(v128.load(xc + j), p));
+        d0 = f64x2.add(d0, f64x2.mul(v128.load(xd + j), p));
+      }
+      const bc = load<f64>(b + ((<usize>c) << 3));
+      const o = (<usize>c) << 3;
+      store<f64>(oa + o, hsum(a0) + bc);
+      store<f64>(oa + outRow + o, hsum(b0) + bc);
+      store<f64>(oa + 2 * outRow + o, hsum(c0) + bc);
+      store<f64>(oa + 3 * outRow + o, hsum(d0) + bc);
+    }
+  }
+  for (; r < n; r++) {
+    const xa = x + <usize>r * rowBytes;
+    const oa = s + <usize>r * outRow;
+    for (let c = 0; c < m; c++) {
+      const w0 = w + <usize>c * rowBytes;
+      let a0 = f64x2.splat(0);
+      for (let j: usize = 0; j < rowBytes; j += 16) a0 = f64x2.add(a0, f64x2.mul(v128.load(xa + j), v128.load(w0 + j)));
+      store<f64>(oa + ((<usize>c) << 3), hsum(a0) + load<f64>(b + ((<usize>c) << 3)));
+    }
+  }
+}
+
+/** gw[c, :] += sum_r g[r * m + c] * x_r; gb[c] += sum_r g[r * m + c]. */
+export function gradient(n: i32, dp: i32, m: i32, x: usize, g: usize, gw: usize, gb: usize): void {
+  const rowBytes = (<usize>dp) << 3;
+  const gRow = (<usize>m) << 3;
+  for (let r = 0; r < n; r++) {
+    const o = g + <usize>r * gRow;
+    for (let c = 0; c < m; c++) {
+      const p = gb + ((<usize>c) << 3);
+      store<f64>(p, load<f64>(p) + load<f64>(o + ((<usize>c) << 3)));
+    }
+  }
+  let r = 0;
+  for (; r + 3 < n; r += 4) {
+    const xa = x + <usize>r * rowBytes;
+    const xb = xa + rowBytes;
+    const xc = xb + rowBytes;
+    const xd = xc + rowBytes;
+    const oa = g + <usize>r * gRow;
+    let c = 0;
+    for (; c + 1 < m; c += 2) {
+      const o = (<usize>c) << 3;
+      const a0 = f64x2.splat(load<f64>(oa + o));
+      const a1 = f64x2.splat(load<f64>(oa + o + 8));
+      const b0 = f64x2.splat(load<f64>(oa + gRow + o));
+      const b1 = f64x2.splat(load<f64>(oa + gRow + o + 8));
+      const c0 = f64x2.splat(load<f64>(oa + 2 * gRow + o));
+      const c1 = f64x2.splat(load<f64>(oa + 2 * gRow + o + 8));
+      const d0 = f64x2.splat(load<f64>(oa + 3 * gRow + o));
+      const d1 = f64x2.splat(load<f64>(oa + 3 * gRow + o + 8));
+      const w0 = gw + <usize>c * rowBytes;
+      const w1 = w0 + rowBytes;
+      for (let j: usize = 0; j < rowBytes; j += 16) {
+        const va = v128.load(xa + j);
+        const vb = v128.load(xb + j);
+        const vc = v128.load(xc + j);
+        const vd = v128.load(xd + j);
+        let t = f64x2.add(f64x2.add(f64x2.mul(a0, va), f64x2.mul(b0, vb)), f64x2.add(f64x2.mul(c0, vc), f64x2.mul(d0, vd)));
+        v128.store(w0 + j, f64x2.add(v128.load(w0 + j), t));
+        t = f64x2.add(f64x2.add(f64x2.mul(a1, va), f64x2.mul(b1, vb)), f64x2.add(f64x2.mul(c1, vc), f64x2.mul(d1, vd)));
+        v128.store(w1 + j, f64x2.add(v128.load(w1 + j), t));
+      }
+    }
+    for (; c < m; c++) {
+      const o = (<usize>c) << 3;
+      const a0 = f64x2.splat(load<f64>(oa + o));
+      const b0 = f64x2.splat(load<f64>(oa + gRow + o));
+      const c0 = f64x2.splat(load<f64>(oa + 2 * gRow + o));
+      const d0 = f64x2.splat(load<f64>(oa + 3 * gRow + o));
+      const w0 = gw + <usize>c * rowBytes;
+      for (let j: usize = 0; j < rowBytes; j += 16) {
+        const t = f64x2.add(f64x2.add(f64x2.mul(a0, v128.load(xa + j)), f64x2.mul(b0, v128.load(xb + j))), f64x2.add(f64x2.mul(c0, v128.load(xc + j)), f64x2.mul(d0, v128.load(xd + j))));
+        v128.store(w0 + j, f64x2.add(v128.load(w0 + j), t));
+      }
+    }
+  }
+  for (; r < n; r++) {
+    const xa = x + <usize>r * rowBytes;
+    const oa = g + <usize>r * gRow;
+    for (let c = 0; c < m; c++) {
+      const a0 = f64x2.splat(load<f64>(oa + ((<usize>c) << 3)));
+      const w0 = gw + <usize>c * rowBytes;
+      for (let j: usize = 0; j < rowBytes; j += 16) v128.store(w0 + j, f64x2.add(v128.load(w0 + j), f64x2.mul(a0, v128.load(xa + j))));
+    }
+  }
+}
+
+/**
+ * The objective at (w, b): returns summed log loss + ||w||^2 * invC / 2 and writes its gradient
+ * to (gw, gb). m = 1: binomial, y[r] in {0, 1}; m >= 3: softmax, y[r] in 0..m-1 (i32). s is
+ * n x m scratch.
+ */
+export function objective(n: i32, dp: i32, m: i32, x: usize, y: usize, w: usize, b: usize, s: usize, gw: usize, gb: usize, invC: f64): f64 {
+  scores(n, dp, m, x, w, b, s);
+  let loss: f64 = 0;
+  if (m == 1) {
+    for (let r = 0; r < n; r++) {
+      const p = s + ((<usize>r) << 3);
+      const z = load<f64>(p);
+      const e = Math.exp(-Math.abs(z));
+      const pos = load<i32>(y + ((<usize>r) << 2)) == 1;
+      const t = pos ? z : -z;
+      loss += (t < 0 ? -t : 0) + Math.log1p(e);
+      const sig = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+      store<f64>(p, pos ? sig - 1 : sig);
+    }
+  } else {
+    const row = (<usize>m) << 3;
+    for (let r = 0; r < n; r++) {
+      const o = s + <usize>r * row;
+      let mx = load<f64>(o);
+      for (let c = 1; c < m; c++) mx = Math.max(mx, load<f64>(o + ((<usize>c) << 3)));
+      const yr = load<i32>(y + ((<usize>r) << 2));
+      const sy = load<f64>(o + ((<usize>yr) << 3)) - mx;
+      let z: f64 = 0;
+      for (let c = 0; c < m; c++) {
+        const p = o + ((<usize>c) << 3);
+        const e = Math.exp(load<f64>(p) - mx);
+        store<f64>(p, e);
+        z += e;
+      }
+      loss += Math.log(z) - sy;
+      const inv = 1 / z;
+      for (let c = 0; c < m; c++) {
+        const p = o + ((<usize>c) << 3);
+        store<f64>(p, load<f64>(p) * inv);
+      }
+      const py = o + ((<usize>yr) << 3);
+      store<f64>(py, load<f64>(py) - 1);
+    }
+  }
+  // Regularisation: gw = w * invC, gb = 0, then the data term.
+  const nw = (<usize>m * <usize>dp) << 3;
+  const ic = f64x2.splat(invC);
+  let reg = f64x2.splat(0);
+  for (let j: usize = 0; j < nw; j += 16) {
+    const v = v128.load(w + j);
+    reg = f64x2.add(reg, f64x2.mul(v, v));
+    v128.store(gw + j, f64x2.mul(v, ic));
+  }
+  for (let c = 0; c < m; c++) store<f64>(gb + ((<usize>c) << 3), 0);
+  gradient(n, dp, m, x, s, gw, gb);
+  return loss + 0.5 * invC * hsum(reg);
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** First byte after the module's static data: the caller's buffers start here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
