@@ -221,3 +221,53 @@ export function objective(n: i32, dp: i32, m: i32, x: usize, y: usize, w: usize,
 export function heapBase(): usize {
   return __heap_base;
 }
+
+/**
+ * L-BFGS two-loop recursion: d = -H g from the stored (s, y) pairs (rows of S and Y, np doubles
+ * each, np even, zero padding), newest at slot head - 1. Returns g . d.
+ */
+export function lbfgsDirection(np: i32, m: i32, stored: i32, head: i32, S: usize, Y: usize, rho: usize, alpha: usize, g: usize, d: usize): f64 {
+  const bytes = (<usize>np) << 3;
+  for (let j: usize = 0; j < bytes; j += 16) v128.store(d + j, f64x2.neg(v128.load(g + j)));
+  for (let t = 0; t < stored; t++) {
+    const slot = (head - 1 - t + m) % m;
+    const sp = S + <usize>slot * bytes;
+    const yp = Y + <usize>slot * bytes;
+    const a = load<f64>(rho + ((<usize>slot) << 3)) * dot(sp, d, bytes);
+    store<f64>(alpha + ((<usize>slot) << 3), a);
+    axpy(-a, yp, d, bytes);
+  }
+  if (stored > 0) {
+    const last = (head - 1 + m) % m;
+    const yp = Y + <usize>last * bytes;
+    const gamma = f64x2.splat(1 / (load<f64>(rho + ((<usize>last) << 3)) * dot(yp, yp, bytes)));
+    for (let j: usize = 0; j < bytes; j += 16) v128.store(d + j, f64x2.mul(v128.load(d + j), gamma));
+  }
+  for (let t = stored - 1; t >= 0; t--) {
+    const slot = (head - 1 - t + m) % m;
+    const sp = S + <usize>slot * bytes;
+    const yp = Y + <usize>slot * bytes;
+    const b = load<f64>(rho + ((<usize>slot) << 3)) * dot(yp, d, bytes);
+    axpy(load<f64>(alpha + ((<usize>slot) << 3)) - b, sp, d, bytes);
+  }
+  return dot(g, d, bytes);
+}
+
+// @ts-ignore: decorator
+@inline function dot(a: usize, b: usize, bytes: usize): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let j: usize = 0;
+  for (; j + 16 < bytes; j += 32) {
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(a + j), v128.load(b + j)));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(a + j + 16), v128.load(b + j + 16)));
+  }
+  if (j < bytes) s0 = f64x2.add(s0, f64x2.mul(v128.load(a + j), v128.load(b + j)));
+  return hsum(f64x2.add(s0, s1));
+}
+
+// @ts-ignore: decorator
+@inline function axpy(alpha: f64, x: usize, y: usize, bytes: usize): void {
+  const a = f64x2.splat(alpha);
+  for (let j: usize = 0; j < bytes; j += 16) v128.store(y + j, f64x2.add(v128.load(y + j), f64x2.mul(a, v128.load(x + j))));
+}

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import { lbfgs } from "./lbfgs.js";
+import { wasmLbfgsWorkspace } from "./wasm.js";
 
 void test("L-BFGS finds the minimum of the Rosenbrock function", () => {
   const fg = (x: Float64Array, g: Float64Array): number => {
@@ -15,3 +16,34 @@ void test("L-BFGS finds the minimum of the Rosenbrock function", () => {
   assert.ok(Math.abs(x[0] - 1) < 1e-5 && Math.abs(x[1] - 1) < 1e-5, `x = ${x[0]}, ${x[1]}`);
 });
 
+
+void test("the WebAssembly two-loop recursion and the JS one take the same steps (odd size; a nested run falls back to JS)", () => {
+  // A badly scaled convex quadratic plus a quartic term, 7 variables.
+  const scale = [1, 10, 100, 3, 0.5, 30, 7];
+  const fg = (x: Float64Array, g: Float64Array): number => {
+    let f = 0;
+    for (let i = 0; i < x.length; i++) {
+      const t = x[i] - i;
+      f += scale[i] * t * t + t ** 4;
+      g[i] = 2 * scale[i] * t + 4 * t ** 3;
+    }
+    return f;
+  };
+  const start = (): Float64Array => Float64Array.from(scale, (s, i) => (i % 2 === 0 ? 3 : -2) + s / 100);
+  const xa = start();
+  const a = lbfgs(fg, xa, { gtol: 1e-10, maxIter: 200 });
+  const held = wasmLbfgsWorkspace(7, 10);
+  const xb = start();
+  let b;
+  try {
+    b = lbfgs(fg, xb, { gtol: 1e-10, maxIter: 200 });
+  } finally {
+    held?.release();
+  }
+  assert.ok(a.converged && b.converged);
+  assert.equal(a.iterations, b.iterations);
+  for (let i = 0; i < 7; i++) {
+    assert.ok(Math.abs(xa[i] - i) < 1e-6, `x[${i}] = ${xa[i]}`);
+    assert.ok(Math.abs(xa[i] - xb[i]) < 1e-9);
+  }
+});

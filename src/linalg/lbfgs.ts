@@ -1,7 +1,9 @@
 /**
  * Limited-memory BFGS for smooth unconstrained minimisation, with a backtracking line search
- * (Armijo condition, safeguarded cubic interpolation). Buffers are allocated once per call.
+ * (Armijo condition, safeguarded quadratic interpolation). Buffers are allocated once per call;
+ * the two-loop recursion runs in the WebAssembly kernels where they are available.
  */
+import { wasmLbfgsWorkspace, type LbfgsWorkspace } from "./wasm.js";
 
 /** Objective: writes the gradient at x into g and returns f(x). */
 export type Objective = (x: Float64Array, g: Float64Array) => number;
@@ -33,13 +35,25 @@ export function lbfgs(fg: Objective, x: Float64Array, options: LbfgsOptions = {}
   const gtol = (options.gtol ?? 1e-4) * (options.gradScale ?? 1);
   const m = options.memory ?? 10;
   const ftol = options.ftol ?? 64 * Number.EPSILON;
-  const S = new Float64Array(m * n);
-  const Y = new Float64Array(m * n);
-  const rho = new Float64Array(m);
+  // The pairs, the gradient and the direction live in WebAssembly memory where the kernels are
+  // available (the two-loop recursion then runs there with two lanes), else in JS arrays.
+  const ws = wasmLbfgsWorkspace(n, m);
+  try {
+    return run(fg, x, n, m, gtol, ftol, maxIter, ws);
+  } finally {
+    ws?.release();
+  }
+}
+
+function run(fg: Objective, x: Float64Array, n: number, m: number, gtol: number, ftol: number, maxIter: number, ws: LbfgsWorkspace | null): LbfgsResult {
+  const stride = ws?.stride ?? n;
+  const S = ws?.S ?? new Float64Array(m * n);
+  const Y = ws?.Y ?? new Float64Array(m * n);
+  const rho = ws?.rho ?? new Float64Array(m);
   const alpha = new Float64Array(m);
-  const g = new Float64Array(n);
+  const g = ws?.g ?? new Float64Array(n);
+  const d = ws?.d ?? new Float64Array(n);
   const gNew = new Float64Array(n);
-  const d = new Float64Array(n);
   const xNew = new Float64Array(n);
   let f = fg(x, g);
   let evals = 1;
@@ -49,26 +63,29 @@ export function lbfgs(fg: Objective, x: Float64Array, options: LbfgsOptions = {}
   if (maxAbs(g) <= gtol) return done(0, true);
   for (let iter = 1; iter <= maxIter; iter++) {
     // Two-loop recursion: d = -H g.
-    for (let i = 0; i < n; i++) d[i] = -g[i];
-    for (let t = 0; t < stored; t++) {
-      const slot = (head - 1 - t + m) % m;
-      const a = rho[slot] * dotAt(S, slot * n, d, n);
-      alpha[slot] = a;
-      axpyAt(-a, Y, slot * n, d, n);
-    }
-    if (stored > 0) {
-      const last = (head - 1 + m) % m;
-      const yy = dotAt(Y, last * n, Y.subarray(last * n, last * n + n), n);
-      const gamma = 1 / (rho[last] * yy);
-      for (let i = 0; i < n; i++) d[i] *= gamma;
-    }
-    for (let t = stored - 1; t >= 0; t--) {
-      const slot = (head - 1 - t + m) % m;
-      const b = rho[slot] * dotAt(Y, slot * n, d, n);
-      axpyAt(alpha[slot] - b, S, slot * n, d, n);
-    }
     let gd = 0;
-    for (let i = 0; i < n; i++) gd += g[i] * d[i];
+    if (ws !== null) gd = ws.direction(stored, head);
+    else {
+      for (let i = 0; i < n; i++) d[i] = -g[i];
+      for (let t = 0; t < stored; t++) {
+        const slot = (head - 1 - t + m) % m;
+        const a = rho[slot] * dotAt(S, slot * n, d, n);
+        alpha[slot] = a;
+        axpyAt(-a, Y, slot * n, d, n);
+      }
+      if (stored > 0) {
+        const last = (head - 1 + m) % m;
+        const yy = dotAt(Y, last * n, Y.subarray(last * n, last * n + n), n);
+        const gamma = 1 / (rho[last] * yy);
+        for (let i = 0; i < n; i++) d[i] *= gamma;
+      }
+      for (let t = stored - 1; t >= 0; t--) {
+        const slot = (head - 1 - t + m) % m;
+        const b = rho[slot] * dotAt(Y, slot * n, d, n);
+        axpyAt(alpha[slot] - b, S, slot * n, d, n);
+      }
+      for (let i = 0; i < n; i++) gd += g[i] * d[i];
+    }
     if (!(gd < 0)) {
       // Not a descent direction: restart from steepest descent.
       stored = 0;
@@ -97,7 +114,7 @@ export function lbfgs(fg: Objective, x: Float64Array, options: LbfgsOptions = {}
     // Update history with s = xNew - x, y = gNew - g.
     const slot = head;
     let sy = 0;
-    const so = slot * n;
+    const so = slot * stride;
     for (let i = 0; i < n; i++) {
       const s = xNew[i] - x[i];
       const y = gNew[i] - g[i];
@@ -130,11 +147,29 @@ function maxAbs(a: Float64Array): number {
 }
 
 function dotAt(a: Float64Array, off: number, b: Float64Array, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a[off + i] * b[i];
-  return s;
+  // Four partial sums: independent chains the CPU can overlap.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[off + i] * b[i];
+    s1 += a[off + i + 1] * b[i + 1];
+    s2 += a[off + i + 2] * b[i + 2];
+    s3 += a[off + i + 3] * b[i + 3];
+  }
+  for (; i < n; i++) s0 += a[off + i] * b[i];
+  return s0 + s1 + (s2 + s3);
 }
 
 function axpyAt(alpha: number, a: Float64Array, off: number, y: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) y[i] += alpha * a[off + i];
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    y[i] += alpha * a[off + i];
+    y[i + 1] += alpha * a[off + i + 1];
+    y[i + 2] += alpha * a[off + i + 2];
+    y[i + 3] += alpha * a[off + i + 3];
+  }
+  for (; i < n; i++) y[i] += alpha * a[off + i];
 }

@@ -32,6 +32,7 @@ interface Exports {
   readonly memory: WasmMemory;
   objective(n: number, dp: number, m: number, x: number, y: number, w: number, b: number, s: number, gw: number, gb: number, invC: number): number;
   scores(n: number, dp: number, m: number, x: number, w: number, b: number, s: number): void;
+  lbfgsDirection(np: number, m: number, stored: number, head: number, S: number, Y: number, rho: number, alpha: number, g: number, d: number): number;
   /** First byte after the module's static data (math tables). */
   heapBase(): number;
 }
@@ -175,6 +176,70 @@ export function wasmScores(X: DenseMatrix, rows: Int32Array | null, nRows: numbe
   e.scores(X.rows, dp, k, x, wOff, bOff, sOff);
   const s = sOff >> 3;
   if (rows === null) out.set(f64.subarray(s, s + nRows * k));
-  else for (let r = 0; r < nRows; r++) out.set(f64.subarray(s + rows[r] * k, s + rows[r] * k + k), r * k);
+  else {
+    for (let r = 0; r < nRows; r++) {
+      const from = s + rows[r] * k;
+      const to = r * k;
+      for (let c = 0; c < k; c++) out[to + c] = f64[from + c];
+    }
+  }
   return true;
+}
+
+/** L-BFGS buffers in a module's memory, with the two-loop recursion run there. */
+export interface LbfgsWorkspace {
+  /** Stride of the rows of S and Y (n rounded up to even; the padding stays zero). */
+  readonly stride: number;
+  readonly S: Float64Array;
+  readonly Y: Float64Array;
+  readonly rho: Float64Array;
+  /** Gradient at the current point (length n). */
+  readonly g: Float64Array;
+  /** Search direction (length n). */
+  readonly d: Float64Array;
+  /** d = -H g from the stored pairs; returns g . d. */
+  direction(stored: number, head: number): number;
+  /** Hands the instance back (its buffers may then be reused). */
+  release(): void;
+}
+
+let lbfgsInstance: Exports | null | undefined;
+let lbfgsBusy = false;
+
+/**
+ * Buffers for one L-BFGS run of n variables with m pairs, in a module instance of their own; null
+ * when the kernels are unavailable or another run holds them (a nested run then uses JS arrays).
+ */
+export function wasmLbfgsWorkspace(n: number, m: number): LbfgsWorkspace | null {
+  if (lbfgsBusy) return null;
+  if (lbfgsInstance === undefined) lbfgsInstance = instantiate();
+  const e = lbfgsInstance;
+  if (e === null) return null;
+  const np = n + (n & 1);
+  const base = align16(e.heapBase());
+  const doubles = 2 * m * np + 2 * m + 2 * np;
+  const have = e.memory.buffer.byteLength;
+  if (base + doubles * 8 > have) e.memory.grow(Math.ceil((base + doubles * 8 - have) / 65536));
+  const all = new Float64Array(e.memory.buffer, base, doubles);
+  all.fill(0);
+  const sOff = base;
+  const yOff = sOff + m * np * 8;
+  const rhoOff = yOff + m * np * 8;
+  const alphaOff = rhoOff + m * 8;
+  const gOff = alphaOff + m * 8;
+  const dOff = gOff + np * 8;
+  const view = (off: number, len: number): Float64Array => all.subarray((off - base) >> 3, ((off - base) >> 3) + len);
+  lbfgsBusy = true;
+  return {
+    stride: np,
+    S: view(sOff, m * np),
+    Y: view(yOff, m * np),
+    rho: view(rhoOff, m),
+    g: view(gOff, n),
+    d: view(dOff, n),
+    direction: (stored, head) => e.lbfgsDirection(np, m, stored, head, sOff, yOff, rhoOff, alphaOff, gOff, dOff),
+    release: () => {
+      lbfgsBusy = false;
+    },
+  };
 }
