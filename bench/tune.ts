@@ -19,6 +19,7 @@ import type { QueryStrategy } from "../src/strategies/types.js";
 import { believerMargin, diverseMargin, kcenterMargin, knnDensityMargin } from "../src/strategies/diverse.js";
 import { epsilonMargin, powerEntropy, powerMargin, softrankMargin } from "../src/strategies/stochastic.js";
 import type { ReferenceResults } from "../src/eval/types.js";
+import { typicalMargin } from "../src/strategies/typical.js";
 
 const labelColumns: Record<string, string> = { digits: "digit", vehicle: "Class", mlc_churn: "churn" };
 const shared = path.resolve(process.env.SHARED ?? path.join(process.cwd(), "..", "shared"));
@@ -44,6 +45,8 @@ function variant(name: string): QueryStrategy | undefined {
   if (base === "kcenter_margin") return kcenterMargin(a, name);
   if (base === "believer_margin") return believerMargin(a, name);
   if (base === "knn_density_margin") return knnDensityMargin(a, Number(args[1]), Number(args[2]), name);
+  if (base === "typical_margin") return typicalMargin(a, name);
+  if (base === "typical_diverse") return typicalMargin(a, name, diverseMargin({ name: "diverse_margin", factor: 20, pick: "nearest" }));
   if (base === "diverse_margin") {
     const pick = args[1] === "uncertain" ? "uncertain" : "nearest";
     return args[2] === undefined ? diverseMargin({ name, factor: a, pick }) : diverseMargin({ name, factor: a, pick, candidates: "power", beta: Number(args[2]) });

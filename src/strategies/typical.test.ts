@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+import { fixedModel, makeContext } from "./testing.js";
+import { typicalMargin, typiclust } from "./typical.js";
+import { margin } from "./uncertainty.js";
+
+/** Three blobs: A (rows 0-11, labeled rows 0-1), B (12-31, the largest) and C (32-39), plus an outlier (40). */
+function blobs(): { rows: number[][]; proba: number[][] } {
+  const rows: number[][] = [];
+  const ring = (cx: number, cy: number, n: number): void => {
+    rows.push([cx, cy]);
+    for (let i = 1; i < n; i++) rows.push([cx + Math.cos(i) * (0.2 + 0.05 * (i % 5)), cy + Math.sin(i) * (0.2 + 0.05 * (i % 5))]);
+  };
+  ring(0, 0, 12);
+  ring(10, 0, 20);
+  ring(0, 10, 8);
+  rows.push([30, 30]);
+  // The model is most unsure about blob A and the outlier: typiclust must not care.
+  const proba = rows.map((_, i) => (i < 12 || i === 40 ? [0.5, 0.5] : [0.9, 0.1]));
+  return { rows, proba };
+}
+
+void test("typiclust takes the most typical item of the largest uncovered cluster first, then of the next; never the outlier", () => {
+  const { rows, proba } = blobs();
+  const sel = typiclust.select(makeContext(rows, [0, 1], [0, 1], { model: fixedModel(proba), seed: 3 }), 2);
+  assert.equal(sel.indices.length, 2);
+  const blob = (i: number): string => (i < 12 ? "A" : i < 32 ? "B" : i < 40 ? "C" : "outlier");
+  assert.deepEqual(Array.from(sel.indices, blob), ["B", "C"]);
+  // The ring centres are the densest points of their blobs.
+  assert.deepEqual(Array.from(sel.indices), [12, 32]);
+  assert.ok(sel.scores.every((s) => s > 0));
+  // Same seed, same batch.
+  assert.deepEqual(typiclust.select(makeContext(rows, [0, 1], [0, 1], { model: fixedModel(proba), seed: 3 }), 2), sel);
+});
+
+void test("typical_margin is typiclust below perClass labels per class and margin from there on", () => {
+  const { rows, proba } = blobs();
+  const few = makeContext(rows, [0, 1], [0, 1], { model: fixedModel(proba), seed: 3 });
+  const s = typicalMargin(2);
+  assert.deepEqual(s.select(few, 2).indices, typiclust.select(makeContext(rows, [0, 1], [0, 1], { model: fixedModel(proba), seed: 3 }), 2).indices);
+  const many = () => makeContext(rows, [0, 1, 12, 32], [0, 1, 0, 1], { model: fixedModel(proba), seed: 3 });
+  assert.deepEqual(s.select(many(), 3).indices, margin.select(many(), 3).indices);
+  assert.equal(s.name, "typical_margin");
+});
+
+void test("typiclust on a sparse pool and on a pool smaller than the batch", () => {
+  const { rows } = blobs();
+  const indptr = new Int32Array(rows.length + 1);
+  const indices: number[] = [];
+  const values: number[] = [];
+  rows.forEach((r, i) => {
+    r.forEach((v, j) => {
+      if (v !== 0) {
+        indices.push(j);
+        values.push(v);
+      }
+    });
+    indptr[i + 1] = indices.length;
+  });
+  const X = { kind: "csr" as const, rows: rows.length, cols: 2, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
+  const sel = typiclust.select(makeContext(rows, [0, 1], [0, 1], { X, model: fixedModel(rows.map(() => [0.5, 0.5])) }), 2);
+  assert.equal(new Set(sel.indices).size, 2);
+  assert.ok(Array.from(sel.indices).every((i) => i >= 12 && i < 40), `picked ${Array.from(sel.indices).join(", ")}`);
+  const tiny = typiclust.select(makeContext([[0], [1], [2]], [0], [0], { nClasses: 2, model: fixedModel([[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]) }), 5);
+  assert.deepEqual(Array.from(tiny.indices).sort(), [1, 2]);
+});
