@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   if (names.length === 0) throw new Error(`no shared datasets found under ${shared} (set SHARED)`);
   const summary: (string | number)[][] = [];
   const stopLines: string[] = [];
+  const aulcs = new Map<string, Map<string, number>>();
   let autoMet = 0;
   let bestMet = 0;
   let withRef = 0;
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${name}...\n`);
     const ds = loadDataset(path.join(shared, "datasets", `${name}.csv`), { label: labelColumns[name] });
     const res = await simulate(ds, { strategies, seeds, coldStart });
+    aulcs.set(name, new Map(Object.entries(res.strategies).map(([k, v]) => [k, v.aulc])));
     const ranked = Object.keys(res.strategies).sort((a, b) => res.strategies[b].aulc - res.strategies[a].aulc);
     const best = ranked[0];
     const ref = readReference(name);
@@ -93,6 +95,16 @@ async function main(): Promise<void> {
     "",
     "Stopping criteria: fired in seeds @ mean labels at stop (test accuracy lost against the full budget); seeds where one never fired count as the budget:",
     ...stopLines.map((l) => `  ${l}`),
+    "",
+    "AULC of every strategy (rows by mean AULC over the datasets):",
+    "",
+    formatTable(
+      ["strategy", ...names],
+      [...(aulcs.get(names[0])?.keys() ?? [])]
+        .map((st) => ({ st, values: names.map((n) => aulcs.get(n)?.get(st) ?? NaN) }))
+        .sort((a, b) => b.values.reduce((x, y) => x + y, 0) - a.values.reduce((x, y) => x + y, 0))
+        .map(({ st, values }) => [st, ...values.map((v) => v.toFixed(4))]),
+    ),
     "",
     `auto >= random - 0.005: ${autoMet}/${names.length}; best >= best reference + 0.005: ${bestMet}/${withRef}`,
   ].join("\n");
