@@ -69,10 +69,15 @@ export function wasmKernels(): Exports | null {
   return loaded;
 }
 
+/** Grows an instance's memory to at least `bytes` (whole 64 KiB pages). */
+function reserve(e: Exports, bytes: number): void {
+  const have = e.memory.buffer.byteLength;
+  if (bytes > have) e.memory.grow(Math.ceil((bytes - have) / 65536));
+}
+
 /** Makes the module's memory at least `bytes` long and hands it to a new user. */
 function claim(k: Exports, bytes: number): number {
-  const have = k.memory.buffer.byteLength;
-  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  reserve(k, bytes);
   return ++generation;
 }
 
@@ -156,8 +161,7 @@ export function wasmScores(X: DenseMatrix, rows: Int32Array | null, nRows: numbe
   const bOff = align16(wOff + k * dp * 8);
   const sOff = align16(bOff + k * 8);
   const total = align16(sOff + X.rows * k * 8);
-  const have = e.memory.buffer.byteLength;
-  if (total > have) e.memory.grow(Math.ceil((total - have) / 65536));
+  reserve(e, total);
   let f64 = new Float64Array(e.memory.buffer);
   if (held === null || held.data !== X.data || held.dp !== dp) {
     for (let r = 0; r < X.rows; r++) {
@@ -218,8 +222,7 @@ export function wasmLbfgsWorkspace(n: number, m: number): LbfgsWorkspace | null 
   const np = n + (n & 1);
   const base = align16(e.heapBase());
   const doubles = 2 * m * np + 2 * m + 2 * np;
-  const have = e.memory.buffer.byteLength;
-  if (base + doubles * 8 > have) e.memory.grow(Math.ceil((base + doubles * 8 - have) / 65536));
+  reserve(e, base + doubles * 8);
   const all = new Float64Array(e.memory.buffer, base, doubles);
   all.fill(0);
   const sOff = base;
