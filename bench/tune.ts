@@ -20,6 +20,7 @@ import { believerMargin, diverseMargin, kcenterMargin, knnDensityMargin } from "
 import { epsilonMargin, powerEntropy, powerMargin, softrankMargin } from "../src/strategies/stochastic.js";
 import type { ReferenceResults } from "../src/eval/types.js";
 import { typicalMargin } from "../src/strategies/typical.js";
+import { expectedErrorReduction } from "../src/strategies/error-reduction.js";
 
 const labelColumns: Record<string, string> = { digits: "digit", vehicle: "Class", mlc_churn: "churn" };
 const shared = path.resolve(process.env.SHARED ?? path.join(process.cwd(), "..", "shared"));
@@ -46,6 +47,7 @@ function variant(name: string): QueryStrategy | undefined {
   if (base === "believer_margin") return believerMargin(a, name);
   if (base === "knn_density_margin") return knnDensityMargin(a, Number(args[1]), Number(args[2]), name);
   if (base === "typical_margin") return typicalMargin(a, name);
+  if (base === "eer01") return expectedErrorReduction("zero_one", name);
   if (base === "typical_diverse") return typicalMargin(a, name, diverseMargin({ name: "diverse_margin", factor: 20, pick: "nearest" }));
   if (base === "diverse_margin") {
     const pick = args[1] === "uncertain" ? "uncertain" : "nearest";

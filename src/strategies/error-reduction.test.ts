@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { eer, errorPrediction, outOfFoldProba } from "./error-reduction.js";
+import { eer, errorPrediction, expectedErrorReduction, outOfFoldProba } from "./error-reduction.js";
 import { fixedModel, makeContext } from "./testing.js";
-import { entropyScores, margin } from "./uncertainty.js";
+import { entropyScores, leastConfidenceScores, margin } from "./uncertainty.js";
 
 // 1-D, two classes split at 0; unlabeled items far out and near the boundary.
 const rows = [[-3], [-2], [-1.5], [2], [1.5], [3], [-9], [0.2], [9], [-0.3], [5]];
@@ -63,4 +63,20 @@ void test("eer ignores labels the model deems nearly impossible", () => {
   const sel = eer.select(makeContext(rows, labeled, labels, { model }), 2);
   assert.equal(sel.indices.length, 2);
   for (const s of sel.scores) assert.ok(Number.isFinite(s));
+});
+
+void test("eer's 0/1-loss form scores the expected drop in mistakes, 1 - max p, after refitting", () => {
+  const ctx = makeContext(rows, labeled, labels, { seed: 2 });
+  const sel = expectedErrorReduction("zero_one", "eer01").select(ctx, 5);
+  const U = ctx.unlabeled;
+  const meanErr = (p: Float64Array): number => leastConfidenceScores(p, U.length, 2).reduce((a, b) => a + b, 0) / U.length;
+  const x = sel.indices[0];
+  const px = ctx.model.predictProba(ctx.X, Int32Array.of(x));
+  let expected = 0;
+  for (const y of [0, 1]) {
+    const m = ctx.newModel(2).fit(ctx.X, [...labels, y], { rows: Int32Array.from([...labeled, x]), warmStart: ctx.model as never });
+    expected += px[y] * meanErr(m.predictProba(ctx.X, U));
+  }
+  assert.ok(Math.abs(sel.scores[0] - (meanErr(ctx.model.predictProba(ctx.X, U)) - expected)) < 1e-9);
+  assert.equal(new Set(sel.indices).size, 5);
 });

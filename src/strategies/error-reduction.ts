@@ -23,56 +23,68 @@
 import { classCounts, fitFresh, range, selectionFrom, subsample, withExtraColumn } from "./helpers.js";
 import { topK } from "./topk.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
-import { entropyScores, marginScores, selectByScores } from "./uncertainty.js";
+import { entropyScores, leastConfidenceScores, marginScores, selectByScores } from "./uncertainty.js";
 
 const EER_CANDIDATES = 50;
 const EER_EVAL = 500;
 const EER_MIN_P = 0.01;
 
-function meanEntropy(proba: Float64Array, n: number, K: number): number {
-  const h = entropyScores(proba, n, K);
+/** Mean over rows of a per-row loss estimate: entropy (log loss) or 1 - max p (0/1 loss). */
+function meanLoss(proba: Float64Array, n: number, K: number, loss: EerLoss): number {
+  const h = (loss === "log" ? entropyScores : leastConfidenceScores)(proba, n, K);
   let s = 0;
   for (let r = 0; r < n; r++) s += h[r];
   return s / Math.max(1, n);
 }
 
-export const eer: QueryStrategy = {
-  name: "eer",
-  description: "expected error reduction (log loss) over the 50 most uncertain items",
-  select(ctx: QueryContext, k: number): Selection {
-    const n = ctx.unlabeled.length;
-    const K = ctx.nClasses;
-    const m = Math.min(k, n);
-    if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
-    const proba = ctx.model.predictProba(ctx.X, ctx.unlabeled);
-    const cand = topK(marginScores(proba, n, K), Math.max(m, EER_CANDIDATES));
-    const evalRows = subsample(ctx.unlabeled, EER_EVAL, ctx.rng);
-    const h0 = meanEntropy(ctx.model.predictProba(ctx.X, evalRows), evalRows.length, K);
-    const L = ctx.labeled.length;
-    const rows = new Int32Array(L + 1);
-    rows.set(ctx.labeled);
-    const y = new Int32Array(L + 1);
-    y.set(ctx.labels);
-    const reduction = new Float64Array(cand.length);
-    for (let t = 0; t < cand.length; t++) {
-      const p = cand[t];
-      rows[L] = ctx.unlabeled[p];
-      let expected = 0;
-      let mass = 0;
-      for (let c = 0; c < K; c++) {
-        const pc = proba[p * K + c];
-        if (pc < EER_MIN_P) continue;
-        y[L] = c;
-        const refit = fitFresh(ctx, rows, y);
-        expected += pc * meanEntropy(refit.predictProba(ctx.X, evalRows), evalRows.length, K);
-        mass += pc;
+/** The loss whose expected reduction `eer` scores. */
+export type EerLoss = "log" | "zero_one";
+
+/**
+ * Expected error reduction with the given loss; "log" is the registered `eer`, "zero_one" (Roy &
+ * McCallum's 0/1 form, the expected number of mistakes sum_u 1 - max_y p'(y|u)) a variant.
+ */
+export function expectedErrorReduction(loss: EerLoss = "log", name = "eer"): QueryStrategy {
+  return {
+    name,
+    description: `expected error reduction (${loss === "log" ? "log" : "0/1"} loss) over the 50 most uncertain items`,
+    select(ctx: QueryContext, k: number): Selection {
+      const n = ctx.unlabeled.length;
+      const K = ctx.nClasses;
+      const m = Math.min(k, n);
+      if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
+      const proba = ctx.model.predictProba(ctx.X, ctx.unlabeled);
+      const cand = topK(marginScores(proba, n, K), Math.max(m, EER_CANDIDATES));
+      const evalRows = subsample(ctx.unlabeled, EER_EVAL, ctx.rng);
+      const h0 = meanLoss(ctx.model.predictProba(ctx.X, evalRows), evalRows.length, K, loss);
+      const L = ctx.labeled.length;
+      const rows = new Int32Array(L + 1);
+      rows.set(ctx.labeled);
+      const y = new Int32Array(L + 1);
+      y.set(ctx.labels);
+      const reduction = new Float64Array(cand.length);
+      for (let t = 0; t < cand.length; t++) {
+        const p = cand[t];
+        rows[L] = ctx.unlabeled[p];
+        let expected = 0;
+        let mass = 0;
+        for (let c = 0; c < K; c++) {
+          const pc = proba[p * K + c];
+          if (pc < EER_MIN_P) continue;
+          y[L] = c;
+          const refit = fitFresh(ctx, rows, y);
+          expected += pc * meanLoss(refit.predictProba(ctx.X, evalRows), evalRows.length, K, loss);
+          mass += pc;
+        }
+        reduction[t] = h0 - expected / mass;
       }
-      reduction[t] = h0 - expected / mass;
-    }
-    const order = topK(reduction, m);
-    return selectionFrom(ctx, Array.from(order, (o) => cand[o]), Array.from(order, (o) => reduction[o]));
-  },
-};
+      const order = topK(reduction, m);
+      return selectionFrom(ctx, Array.from(order, (o) => cand[o]), Array.from(order, (o) => reduction[o]));
+    },
+  };
+}
+
+export const eer: QueryStrategy = expectedErrorReduction("log", "eer");
 
 const FOLDS = 5;
 const MIN_LABELS = 10;
