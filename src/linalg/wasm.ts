@@ -146,7 +146,8 @@ const MAX_HELD_BYTES = 64 * 1024 * 1024;
  * out[r * k + c] = X[rows[r]] . w_c + b_c through the kernels; false (nothing written) when they
  * are unavailable or the call is better left to JS (a few rows of a large matrix, a matrix too
  * large to copy). The matrix stays in the module until another one is scored, so scoring the
- * same pool after every retrain copies it once.
+ * same pool after every retrain copies it once. It is recognised by the identity of its data
+ * array: matrices are never changed once built, here as everywhere in the engine.
  */
 export function wasmScores(X: DenseMatrix, rows: Int32Array | null, nRows: number, w: Float64Array, b: Float64Array, k: number, out: Float64Array): boolean {
   if (rows !== null && nRows * 2 < X.rows) return false;
