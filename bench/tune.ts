@@ -21,6 +21,7 @@ import { epsilonMargin, powerEntropy, powerMargin, softrankMargin } from "../src
 import type { ReferenceResults } from "../src/eval/types.js";
 import { typicalMargin } from "../src/strategies/typical.js";
 import { expectedErrorReduction } from "../src/strategies/error-reduction.js";
+import { baggedMargin } from "../src/strategies/committee.js";
 
 const labelColumns: Record<string, string> = { digits: "digit", vehicle: "Class", mlc_churn: "churn" };
 const shared = path.resolve(process.env.SHARED ?? path.join(process.cwd(), "..", "shared"));
@@ -48,6 +49,7 @@ function variant(name: string): QueryStrategy | undefined {
   if (base === "knn_density_margin") return knnDensityMargin(a, Number(args[1]), Number(args[2]), name);
   if (base === "typical_margin") return typicalMargin(a, name);
   if (base === "eer01") return expectedErrorReduction("zero_one", name);
+  if (base === "bagged_margin") return baggedMargin;
   if (base === "typical_diverse") return typicalMargin(a, name, diverseMargin({ name: "diverse_margin", factor: 20, pick: "nearest" }));
   if (base === "diverse_margin") {
     const pick = args[1] === "uncertain" ? "uncertain" : "nearest";

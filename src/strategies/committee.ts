@@ -19,7 +19,7 @@
  * @example
  * const s = getStrategy("qbc_kl"); s.select(ctx, 10); // { indices, scores } best first
  */
-import { entropyScores, selectByScores } from "./uncertainty.js";
+import { entropyScores, marginScores, selectByScores } from "./uncertainty.js";
 import { classCounts, fitFresh } from "./helpers.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
 
@@ -119,3 +119,9 @@ function committeeStrategy(name: string, description: string, score: (members: F
 export const qbcVoteEntropy = committeeStrategy("qbc_vote_entropy", "bagged committee of 5: entropy of the members' votes", voteEntropyScores);
 export const qbcKl = committeeStrategy("qbc_kl", "bagged committee of 5: mean KL divergence of members to the consensus", (m, n, k) => klScores(m, n, k, "mean"));
 export const qbcMaxDisagreement = committeeStrategy("qbc_max_disagreement", "bagged committee of 5: largest KL divergence of any member to the consensus", (m, n, k) => klScores(m, n, k, "max"));
+
+/**
+ * Margin of the committee's consensus (the bagged average of the members' probabilities) instead of
+ * the single model's: a tuning variant (`bench:tune`, "bagged_margin"), not registered.
+ */
+export const baggedMargin: QueryStrategy = committeeStrategy("bagged_margin", "bagged committee of 5: margin of the consensus", (m, n, k) => marginScores(consensus(m), n, k));
