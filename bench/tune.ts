@@ -16,7 +16,7 @@ import { loadDataset } from "../src/data/load.js";
 import { simulate } from "../src/eval/simulate.js";
 import { registerStrategy, strategyNames } from "../src/strategies/registry.js";
 import type { QueryStrategy } from "../src/strategies/types.js";
-import { believerMargin, diverseMargin, kcenterMargin, knnDensityMargin } from "../src/strategies/diverse.js";
+import { balancedMargin, believerMargin, diverseMargin, kcenterMargin, knnDensityMargin } from "../src/strategies/diverse.js";
 import { epsilonMargin, powerEntropy, powerMargin, softrankMargin } from "../src/strategies/stochastic.js";
 import type { ReferenceResults } from "../src/eval/types.js";
 import { typicalMargin } from "../src/strategies/typical.js";
@@ -50,6 +50,7 @@ function variant(name: string): QueryStrategy | undefined {
   if (base === "typical_margin") return typicalMargin(a, name);
   if (base === "eer01") return expectedErrorReduction("zero_one", name);
   if (base === "bagged_margin") return baggedMargin;
+  if (base === "balanced_margin") return balancedMargin(a, name);
   if (base === "typical_diverse") return typicalMargin(a, name, diverseMargin({ name: "diverse_margin", factor: 20, pick: "nearest" }));
   if (base === "diverse_margin") {
     const pick = args[1] === "uncertain" ? "uncertain" : "nearest";

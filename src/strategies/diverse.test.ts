@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { believerMargin, diverseMargin, kcenterMargin, knnDensityMargin } from "./diverse.js";
+import { balancedMargin, believerMargin, diverseMargin, kcenterMargin, knnDensityMargin } from "./diverse.js";
 import { getStrategy } from "./registry.js";
 import { fixedModel, makeContext } from "./testing.js";
 import { margin } from "./uncertainty.js";
@@ -56,4 +56,22 @@ void test("tuning variants (k-center, kNN density, believer margin) return k dis
     for (const i of sel.indices) assert.ok(i < 40, s.name);
     assert.ok(sel.scores.every(Number.isFinite), s.name);
   }
+});
+
+void test("balanced_margin caps a batch's items per confused class pair, then fills up in margin order", () => {
+  // Rows 0-5: confused between classes 0 and 1 (most uncertain); rows 6-7: between 1 and 2; row 8 labeled.
+  const proba = [
+    ...Array.from({ length: 6 }, (_, i) => [0.5 - 0.01 * i, 0.5 + 0.01 * i - 0.001, 0.001]),
+    [0.001, 0.6, 0.399],
+    [0.001, 0.65, 0.349],
+    [1, 0, 0],
+  ];
+  const rows = proba.map((_, i) => [i]);
+  const ctx = () => makeContext(rows, [8], [0], { nClasses: 3, model: fixedModel(proba) });
+  // k = 4, share 1: at most ceil(4 / 3) = 2 per pair.
+  const sel = balancedMargin(1).select(ctx(), 4);
+  assert.deepEqual(Array.from(sel.indices), [0, 1, 6, 7]);
+  assert.deepEqual(Array.from(margin.select(ctx(), 4).indices), [0, 1, 2, 3]);
+  // k = 6: still 2 per pair; when no other pair is left the skipped items fill up, in margin order.
+  assert.deepEqual(Array.from(balancedMargin(1).select(ctx(), 6).indices), [0, 1, 6, 7, 2, 3]);
 });

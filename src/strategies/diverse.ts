@@ -189,3 +189,48 @@ export function believerMargin(candidates: number, name = "believer_margin"): Qu
     },
   };
 }
+
+/**
+ * Class-balanced margin (a tuning variant): items in margin order, but at most
+ * ceil(share * k / K) of a batch per predicted pair of top-two classes, so a batch does not spend
+ * itself on one confused pair; the rest of the batch fills up in margin order.
+ */
+export function balancedMargin(share: number, name = "balanced_margin"): QueryStrategy {
+  return {
+    name,
+    description: `margin order, at most ${share} x k / K items per confused class pair`,
+    select(ctx: QueryContext, k: number): Selection {
+      const n = ctx.unlabeled.length;
+      const K = ctx.nClasses;
+      const m = Math.min(k, n);
+      if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
+      const proba = ctx.model.predictProba(ctx.X, ctx.unlabeled);
+      const u = marginScores(proba, n, K);
+      const order = topK(u, Math.min(n, 50 * m));
+      const cap = Math.max(1, Math.ceil((share * m) / K));
+      const used = new Map<number, number>();
+      const chosen: number[] = [];
+      const skipped: number[] = [];
+      for (const p of order) {
+        if (chosen.length === m) break;
+        let a = 0;
+        let b = -1;
+        for (let c = 1; c < K; c++) {
+          const v = proba[p * K + c];
+          if (v > proba[p * K + a]) {
+            b = a;
+            a = c;
+          } else if (b < 0 || v > proba[p * K + b]) b = c;
+        }
+        const pair = Math.min(a, b) * K + Math.max(a, b);
+        const have = used.get(pair) ?? 0;
+        if (have < cap) {
+          used.set(pair, have + 1);
+          chosen.push(p);
+        } else skipped.push(p);
+      }
+      for (const p of skipped) if (chosen.length < m) chosen.push(p);
+      return selectionFrom(ctx, chosen, chosen.map((p) => u[p]));
+    },
+  };
+}
