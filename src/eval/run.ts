@@ -4,7 +4,7 @@
  * pool only, `initial` random pool items labeled (the same items for every strategy of a seed), then batches queried and answered
  * from ground truth until the budget, test accuracy after every batch.
  */
-import { BadOptionError } from "../errors.js";
+import { BadInputError, BadOptionError } from "../errors.js";
 import type { Dataset } from "../data/types.js";
 import { TableFeaturizer } from "../features/featurizer.js";
 import type { Matrix } from "../linalg/matrix.js";
@@ -45,6 +45,13 @@ export interface PreparedSplit {
 
 /** Splits by seed and featurizes (fitted on the pool only). */
 export function prepareSplit(ds: Dataset, enc: EncodedLabels, seed: number, opts: ProtocolOptions): PreparedSplit {
+  const counts = new Int32Array(enc.classes.length);
+  for (const c of enc.y) counts[c]++;
+  const thin = enc.classes.filter((_, c) => counts[c] === 1);
+  if (thin.length > 0) {
+    const rows = thin.map((name) => ds.rowNumbers[enc.y.findIndex((c) => enc.classes[c] === name)]);
+    throw new BadInputError(`${thin.map((t) => `class "${t}"`).join(", ")} ${thin.length === 1 ? "has" : "have"} only one row (row ${rows.join(", ")}); a stratified pool/test split needs at least two rows per class`, { file: ds.source, column: ds.labelColumn ?? undefined });
+  }
   const split = stratifiedSplit(enc.y, enc.classes.length, opts.testFraction, seed, enc.classes);
   const f = new TableFeaturizer({ numeric: modelNeedsNonNegative(opts.model) ? "minmax" : "standardize" }).fit(ds, split.pool);
   return {

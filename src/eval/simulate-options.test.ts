@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import { strategyNames } from "../strategies/registry.js";
+import path from "node:path";
 import { loadDataset } from "../data/load.js";
+import { tempFiles } from "../data/test-support.js";
 import { resolveSimulateOptions, simulate } from "./simulate.js";
 
 void test("--strategies all runs every registered strategy, auto included; cold start defaults to random", () => {
@@ -29,4 +31,16 @@ void test("firstSeed runs seeds firstSeed..firstSeed+seeds-1, each the same run 
   assert.deepEqual(shifted.options.seeds, [2, 3]);
   assert.match(shifted.protocol, /seeds 2-3/);
   assert.deepEqual(shifted.strategies.margin.per_seed, fromZero.strategies.margin.per_seed.slice(2));
+});
+
+void test("a class with a single row is refused before any run, naming the file, the label column, the class and its row", async () => {
+  const { temp } = tempFiles("al-thin-");
+  const file = temp(".csv", "a,b,y\n1,2,x\n2,3,x\n3,4,x\n4,5,z\n5,6,z\n6,7,w\n");
+  const ds = loadDataset(file, { label: "y" });
+  await assert.rejects(simulate(ds, { strategies: ["margin"], workers: 0 }), (e: Error & { code?: string }) => {
+    assert.equal(e.code, "BAD_INPUT");
+    assert.match(e.message, /column "y": class "w" has only one row \(row 6\)/);
+    assert.ok(e.message.includes(path.basename(file)));
+    return true;
+  });
 });
