@@ -14,7 +14,8 @@ import path from "node:path";
 import { formatTable } from "../src/cli/table.js";
 import { loadDataset } from "../src/data/load.js";
 import { simulate } from "../src/eval/simulate.js";
-import { registerStrategy, strategyNames } from "../src/strategies/registry.js";
+import { getStrategy, registerStrategy, strategyNames } from "../src/strategies/registry.js";
+import { createAuto } from "../src/strategies/auto.js";
 import type { QueryStrategy } from "../src/strategies/types.js";
 import { balancedMargin, believerMargin, diverseMargin, kcenterMargin, knnDensityMargin } from "../src/strategies/diverse.js";
 import { epsilonMargin, powerEntropy, powerMargin, softrankMargin } from "../src/strategies/stochastic.js";
@@ -51,6 +52,11 @@ function variant(name: string): QueryStrategy | undefined {
   if (base === "eer01") return expectedErrorReduction("zero_one", name);
   if (base === "bagged_margin") return baggedMargin;
   if (base === "balanced_margin") return balancedMargin(a, name);
+  if (base === "auto_typical") {
+    // auto over random, margin and typical_margin; args: uniform share, warm-up.
+    const arms = [getStrategy("random"), getStrategy("margin"), getStrategy("typical_margin")];
+    return { ...createAuto({ arms, uniformShare: Number.isFinite(a) ? a : 0.2, warmup: args[1] === undefined ? 2 : Number(args[1]) }), name };
+  }
   if (base === "typical_diverse") return typicalMargin(a, name, diverseMargin({ name: "diverse_margin", factor: 20, pick: "nearest" }));
   if (base === "diverse_margin") {
     const pick = args[1] === "uncertain" ? "uncertain" : "nearest";
@@ -63,7 +69,8 @@ const variants = strategies.filter((s) => !known.has(s));
 for (const v of variants) {
   const s = variant(v);
   if (s === undefined) throw new Error(`unknown strategy or variant "${v}"`);
-  registerStrategy(v, () => s);
+  // Stateful variants (auto_*) get a fresh instance per learner, as the registry's factories do.
+  registerStrategy(v, v.startsWith("auto_") ? () => variant(v) ?? s : () => s);
 }
 
 function referenceTarget(name: string): number {
