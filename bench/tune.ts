@@ -52,6 +52,12 @@ function variant(name: string): QueryStrategy | undefined {
   if (base === "eer01") return expectedErrorReduction("zero_one", name);
   if (base === "bagged_margin") return baggedMargin;
   if (base === "balanced_margin") return balancedMargin(a, name);
+  if (base === "switch") {
+    // switch:<perClass>:<first>:<then>: strategy <first> below perClass labels per class, then <then>.
+    const first = getStrategy(args[1]);
+    const then = getStrategy(args[2]);
+    return { name, description: "switch", select: (ctx, k) => (ctx.labeled.length < a * ctx.nClasses ? first : then).select(ctx, k) };
+  }
   if (base === "auto_typical") {
     // auto over random, margin and typical_margin; args: uniform share, warm-up.
     const arms = [getStrategy("random"), getStrategy("margin"), getStrategy("typical_margin")];
