@@ -83,7 +83,8 @@ export function typiclustSelect(ctx: QueryContext, k: number): Selection {
   const nU = ctx.unlabeled.length;
   const m = Math.min(k, nU);
   if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
-  // Rows to cluster: every labeled row (so coverage is known) and a subsample of the unlabeled.
+  // Rows to cluster: the labeled rows (so coverage is known; a subsample when they are more than
+  // a third of the rows) and a subsample of the unlabeled ones.
   const labeled = subsample(ctx.labeled, Math.floor(MAX_ROWS / 3), ctx.rng);
   const unl = subsample(ctx.unlabeled, MAX_ROWS - labeled.length, ctx.rng);
   const rows = new Int32Array(labeled.length + unl.length);
