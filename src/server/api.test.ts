@@ -5,8 +5,8 @@ import test from "node:test";
 import { startServer, type RunningServer } from "./app.js";
 import { call, dbSnapshot, syntheticProject, syntheticTruth, type ItemReply } from "./testing.js";
 
-async function withServer(n: number, seeds: number, fn: (srv: RunningServer, dbPath: string) => Promise<void>, opts: { auditEvery?: number; leaseMs?: number } = {}): Promise<void> {
-  const { dir, dbPath } = await syntheticProject(n, seeds);
+async function withServer(n: number, seeds: number, fn: (srv: RunningServer, dbPath: string) => Promise<void>, opts: { auditEvery?: number; leaseMs?: number; strategy?: string } = {}): Promise<void> {
+  const { dir, dbPath } = await syntheticProject(n, seeds, opts.strategy !== undefined ? { strategy: opts.strategy } : {});
   const srv = await startServer({ projectDir: dir, port: 0, host: "127.0.0.1", quiet: true, auditEvery: opts.auditEvery ?? 0, ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}) });
   try {
     await fn(srv, dbPath);
@@ -106,6 +106,7 @@ void test("labels train the model in the background; suggestions, curve, export 
     const it = await next(u, "ana");
     assert.notEqual(it.suggestion, null);
     assert.equal(it.strategy, "least_confidence");
+    assert.match(it.reason, /^the model is unsure \((spam|ham) at \d+%\)$/);
     assert.ok(it.suggestion !== null && it.suggestion.confidence >= 0.5 && it.suggestion.confidence <= 1);
     const stats = (await call(u, "GET", "/api/stats")).body as { labeled: number; iterations: number; lastRetrainAt: string | null; metrics: { accuracy: number | null } };
     assert.equal(stats.labeled, 34);
@@ -250,4 +251,18 @@ void test("web pages: placeholder or UI at / and /dashboard with a CSP forbiddin
     const paths = Object.keys((doc.body as { paths: Record<string, unknown> }).paths);
     for (const p of ["/api/next", "/api/items/{id}/label", "/api/items/{id}/skip", "/api/stats", "/api/project", "/api/dashboard", "/api/export", "/api/predict"]) assert.ok(paths.includes(p), p);
   });
+});
+
+void test("a pick of a non-uncertainty strategy says what that strategy prefers, and what the model says", async () => {
+  await withServer(80, 4, async (srv) => {
+    const u = srv.url;
+    for (let i = 0; i < 10; i++) {
+      const it = await next(u, "ana");
+      assert.equal((await call(u, "POST", `/api/items/${encodeURIComponent(it.id)}/label`, { label: syntheticTruth(it.id), annotator: "ana" })).status, 201);
+    }
+    await srv.project.idle();
+    const it = await next(u, "ana");
+    assert.equal(it.strategy, "representative");
+    assert.match(it.reason, /^representative: k-means over the 10k most uncertain items; the item nearest each centroid \(the model says (spam|ham) at \d+%\)$/);
+  }, { strategy: "representative" });
 });

@@ -17,6 +17,7 @@ import { TableFeaturizer, type SavedFeaturizer } from "../features/featurizer.js
 import { argmaxRows, median } from "../eval/metrics.js";
 import { Rng } from "../linalg/rng.js";
 import { modelFromJSON } from "../models/registry.js";
+import { getStrategy } from "../strategies/registry.js";
 import type { Classifier } from "../models/types.js";
 import { IMPORT_ANNOTATOR } from "../project/init.js";
 import { recordsToDataset } from "../project/records.js";
@@ -56,6 +57,8 @@ const SNAPSHOT_EVERY_MS = 60_000;
 
 /** Audit labels in the sliding window behind the unbiased accuracy estimate. */
 const AUDIT_WINDOW = 50;
+/** Strategies whose picks are, in so many words, the items the model is least sure about. */
+const UNCERTAINTY = new Set(["least_confidence", "margin", "entropy"]);
 
 export class LabelingProject {
   readonly store: SqliteStore;
@@ -83,6 +86,7 @@ export class LabelingProject {
   private conf: Float32Array | null = null;
   private score: Float64Array | null = null;
   private orderStrategy = "random";
+  private described: { name: string; text: string } | null = null;
   private randomCurve: PowerLaw | null = null;
   private iterationList: Iteration[];
   /** Labels that arrived while the current model was current, and how many it predicted right. */
@@ -177,9 +181,24 @@ export class LabelingProject {
     } else if (this.orderStrategy === "random") {
       reason = "random sampling";
     } else {
-      reason = `the model is unsure (${suggestion!.label} at ${Math.round(suggestion!.confidence * 100)}%)`;
+      const says = `${suggestion!.label} at ${Math.round(suggestion!.confidence * 100)}%`;
+      reason = UNCERTAINTY.has(this.orderStrategy) ? `the model is unsure (${says})` : `${this.orderStrategy.replace(/_/g, " ")}: ${this.strategyDescription()} (the model says ${says})`;
     }
     return { id: item.id, data: this.typed(item.data), suggestion, score, strategy, reason };
+  }
+
+  /** What the project's strategy prefers, in its registry's words (cached per strategy). */
+  private strategyDescription(): string {
+    if (this.described?.name !== this.orderStrategy) {
+      let text = "its pick";
+      try {
+        text = getStrategy(this.orderStrategy).description;
+      } catch {
+        // A strategy registered only in another process: its name alone has to do.
+      }
+      this.described = { name: this.orderStrategy, text };
+    }
+    return this.described.text;
   }
 
   /** Raw cells as the API shows them: missing values null, numeric fields numbers. */
