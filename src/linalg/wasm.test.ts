@@ -68,3 +68,25 @@ void test("wasmScores equals the plain dot products, for all rows and for a subs
   // A few rows of a large matrix are left to JS.
   assert.equal(wasmScores(randomDense(100, 3, 0), Int32Array.of(1, 2), 2, new Float64Array(3), new Float64Array(1), 1, new Float64Array(2)), false);
 });
+
+void test("wasmScores keeps two matrices and evicts the least recently used: scores stay right in any order", { skip }, () => {
+  const mats = [randomDense(40, 6, 1), randomDense(30, 6, 2), randomDense(50, 6, 3)];
+  const w = Float64Array.from({ length: 12 }, (_, i) => Math.cos(i));
+  const b = Float64Array.of(0.5, -0.5);
+  const expect = (X: ReturnType<typeof randomDense>): Float64Array => {
+    const out = new Float64Array(X.rows * 2);
+    for (let r = 0; r < X.rows; r++) for (let c = 0; c < 2; c++) {
+      let s = b[c];
+      for (let j = 0; j < 6; j++) s += X.data[r * 6 + j] * w[c * 6 + j];
+      out[r * 2 + c] = s;
+    }
+    return out;
+  };
+  for (const i of [0, 1, 0, 2, 1, 0, 2, 2, 1]) {
+    const X = mats[i];
+    const out = new Float64Array(X.rows * 2);
+    assert.ok(wasmScores(X, null, X.rows, w, b, 2, out));
+    const want = expect(X);
+    for (let t = 0; t < out.length; t++) assert.ok(Math.abs(out[t] - want[t]) < 1e-12, `matrix ${i}, value ${t}`);
+  }
+});

@@ -5,10 +5,11 @@
  * dense pools of the reference datasets; same formulas, same summation per lane pair, results
  * equal to the JS path up to rounding.
  *
- * One module instance per thread, one memory: an objective copies its rows in when it is first
- * called and again whenever another objective has used the memory since (a generation count), so
- * any number of objectives may be alive at once. `ACTIVELEARN_WASM=0` turns the kernels off (the
- * JS loops then run), as does a runtime without WebAssembly SIMD.
+ * Instances per thread, each with its own memory: one shared by the objectives (an objective
+ * copies its rows in when first called and again whenever another objective has used the memory
+ * since: a generation count, so any number of them may be alive at once), two for scoring
+ * matrices (each keeps the last matrix it scored), one for L-BFGS. `ACTIVELEARN_WASM=0` turns the
+ * kernels off (the JS loops then run), as does a runtime without WebAssembly SIMD.
  */
 import fs from "node:fs";
 import type { DenseMatrix } from "./matrix.js";
@@ -136,42 +137,68 @@ export function wasmLogisticObjective(
   };
 }
 
-/** A second instance with its own memory, holding one scored matrix between calls. */
-let scorer: Exports | null | undefined;
-let held: { data: Float64Array; dp: number; x: number } | null = null;
+/** A scoring instance and the matrix its memory holds. */
+interface Scorer {
+  readonly e: Exports;
+  data: Float64Array | null;
+  dp: number;
+  lastUse: number;
+}
+/**
+ * Scoring instances, each with its own memory holding one matrix between calls: two, so that a
+ * loop alternating between its pool and its test set copies neither again.
+ */
+const SCORER_SLOTS = 2;
+const scorers: Scorer[] = [];
+let scorerClock = 0;
 /** Matrices larger than this are scored in JS rather than copied into the module. */
 const MAX_HELD_BYTES = 64 * 1024 * 1024;
+
+/** The instance holding `data`, else a new one, else the least recently used; null without kernels. */
+function scorerFor(data: Float64Array): Scorer | null {
+  let pick = scorers.find((sc) => sc.data === data);
+  if (pick === undefined && scorers.length < SCORER_SLOTS) {
+    const e = instantiate();
+    if (e === null) return null;
+    pick = { e, data: null, dp: 0, lastUse: 0 };
+    scorers.push(pick);
+  }
+  pick ??= scorers.reduce((a, b) => (b.lastUse < a.lastUse ? b : a));
+  pick.lastUse = ++scorerClock;
+  return pick;
+}
 
 /**
  * out[r * k + c] = X[rows[r]] . w_c + b_c through the kernels; false (nothing written) when they
  * are unavailable or the call is better left to JS (a few rows of a large matrix, a matrix too
- * large to copy). The matrix stays in the module until another one is scored, so scoring the
- * same pool after every retrain copies it once. It is recognised by the identity of its data
- * array: matrices are never changed once built, here as everywhere in the engine.
+ * large to copy). A matrix stays in a scoring instance until two others have been scored since,
+ * so scoring the same pool (and test set) after every retrain copies it once. It is recognised by
+ * the identity of its data array: matrices are never changed once built, here as everywhere in
+ * the engine.
  */
 export function wasmScores(X: DenseMatrix, rows: Int32Array | null, nRows: number, w: Float64Array, b: Float64Array, k: number, out: Float64Array): boolean {
   if (rows !== null && nRows * 2 < X.rows) return false;
   const d = X.cols;
   const dp = d + (d & 1);
   if (X.rows * dp * 8 > MAX_HELD_BYTES) return false;
-  if (scorer === undefined) scorer = instantiate();
-  const e = scorer;
-  if (e === null) return false;
+  const sc = scorerFor(X.data);
+  if (sc === null) return false;
+  const e = sc.e;
   const x = align16(e.heapBase());
   const wOff = align16(x + X.rows * dp * 8);
   const bOff = align16(wOff + k * dp * 8);
   const sOff = align16(bOff + k * 8);
   const total = align16(sOff + X.rows * k * 8);
   reserve(e, total);
-  let f64 = new Float64Array(e.memory.buffer);
-  if (held === null || held.data !== X.data || held.dp !== dp) {
+  const f64 = new Float64Array(e.memory.buffer);
+  if (sc.data !== X.data || sc.dp !== dp) {
     for (let r = 0; r < X.rows; r++) {
       f64.set(X.data.subarray(r * d, r * d + d), (x >> 3) + r * dp);
       if (dp !== d) f64[(x >> 3) + r * dp + d] = 0;
     }
-    held = { data: X.data, dp, x };
+    sc.data = X.data;
+    sc.dp = dp;
   }
-  f64 = new Float64Array(e.memory.buffer);
   const wi = wOff >> 3;
   for (let c = 0; c < k; c++) {
     f64.set(w.subarray(c * d, (c + 1) * d), wi + c * dp);
