@@ -85,6 +85,19 @@ function claim(k: Exports, bytes: number): number {
 const align16 = (n: number): number => (n + 15) & ~15;
 
 /**
+ * Writes `count` rows of width d from `src` (row i = rows[i], or i when rows is null) into `dst`
+ * from index `at`, dp doubles apart, the padding column (dp > d) zero.
+ */
+function putRows(dst: Float64Array, at: number, src: Float64Array, rows: Int32Array | null, count: number, d: number, dp: number): void {
+  for (let r = 0; r < count; r++) {
+    const from = (rows === null ? r : rows[r]) * d;
+    const to = at + r * dp;
+    dst.set(src.subarray(from, from + d), to);
+    if (dp !== d) dst[to + d] = 0;
+  }
+}
+
+/**
  * The logistic objective of `logisticObjective` (models/logistic.ts) for dense X, evaluated in
  * WebAssembly; null when the kernels are unavailable.
  */
@@ -114,20 +127,12 @@ export function wasmLogisticObjective(
   const upload = (): void => {
     mine = claim(k, total);
     f64 = new Float64Array(k.memory.buffer);
-    const src = X.data;
-    for (let r = 0; r < n; r++) {
-      const from = (rows === null ? r : rows[r]) * d;
-      const to = (xOff >> 3) + r * dp;
-      f64.set(src.subarray(from, from + d), to);
-      if (dp !== d) f64[to + d] = 0;
-    }
+    putRows(f64, xOff >> 3, X.data, rows, n, d, dp);
     new Int32Array(k.memory.buffer, yOff, n).set(y);
-    f64.fill(0, wOff >> 3, (wOff >> 3) + m * dp);
   };
   return (theta: Float64Array, grad: Float64Array): number => {
     if (mine !== generation || f64.buffer !== k.memory.buffer) upload();
-    const w = wOff >> 3;
-    for (let c = 0; c < m; c++) f64.set(theta.subarray(c * d, (c + 1) * d), w + c * dp);
+    putRows(f64, wOff >> 3, theta, null, m, d, dp);
     f64.set(theta.subarray(m * d, m * d + m), bOff >> 3);
     const f = k.objective(n, dp, m, xOff, yOff, wOff, bOff, sOff, gwOff, gbOff, invC);
     const gw = gwOff >> 3;
@@ -192,18 +197,11 @@ export function wasmScores(X: DenseMatrix, rows: Int32Array | null, nRows: numbe
   reserve(e, total);
   const f64 = new Float64Array(e.memory.buffer);
   if (sc.data !== X.data || sc.dp !== dp) {
-    for (let r = 0; r < X.rows; r++) {
-      f64.set(X.data.subarray(r * d, r * d + d), (x >> 3) + r * dp);
-      if (dp !== d) f64[(x >> 3) + r * dp + d] = 0;
-    }
+    putRows(f64, x >> 3, X.data, null, X.rows, d, dp);
     sc.data = X.data;
     sc.dp = dp;
   }
-  const wi = wOff >> 3;
-  for (let c = 0; c < k; c++) {
-    f64.set(w.subarray(c * d, (c + 1) * d), wi + c * dp);
-    if (dp !== d) f64[wi + c * dp + d] = 0;
-  }
+  putRows(f64, wOff >> 3, w, null, k, d, dp);
   f64.set(b.subarray(0, k), bOff >> 3);
   e.scores(X.rows, dp, k, x, wOff, bOff, sOff);
   const s = sOff >> 3;
