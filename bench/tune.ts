@@ -20,7 +20,7 @@ import type { QueryStrategy } from "../src/strategies/types.js";
 import { balancedMargin, believerMargin, diverseMargin, kcenterMargin, knnDensityMargin } from "../src/strategies/diverse.js";
 import { epsilonMargin, powerEntropy, powerMargin, softrankMargin } from "../src/strategies/stochastic.js";
 import type { ReferenceResults } from "../src/eval/types.js";
-import { typicalMargin } from "../src/strategies/typical.js";
+import { phased, typicalMargin } from "../src/strategies/typical.js";
 import { expectedErrorReduction } from "../src/strategies/error-reduction.js";
 import { baggedMargin } from "../src/strategies/committee.js";
 
@@ -54,9 +54,7 @@ function variant(name: string): QueryStrategy | undefined {
   if (base === "balanced_margin") return balancedMargin(a, name);
   if (base === "switch") {
     // switch:<perClass>:<first>:<then>: strategy <first> below perClass labels per class, then <then>.
-    const first = getStrategy(args[1]);
-    const then = getStrategy(args[2]);
-    return { name, description: "switch", select: (ctx, k) => (ctx.labeled.length < a * ctx.nClasses ? first : then).select(ctx, k) };
+    return phased(a, getStrategy(args[1]), getStrategy(args[2]), name);
   }
   if (base === "auto_typical") {
     // auto over random, margin and typical_margin; args: uniform share, warm-up.

@@ -1,8 +1,9 @@
 /**
  * One simulated active-learning run (one dataset, one seed, one strategy) under the comparison
  * protocol: stratified pool/test split (scikit-learn's, see split.ts), featurizer fitted on the
- * pool only, `initial` random pool items labeled (the same items for every strategy of a seed), then batches queried and answered
- * from ground truth until the budget, test accuracy after every batch.
+ * pool only, `initial` random pool items labeled (the same items for every strategy of a seed),
+ * then batches queried and answered from ground truth until the budget, test accuracy after every
+ * batch.
  */
 import { BadInputError, BadOptionError } from "../errors.js";
 import type { Dataset } from "../data/types.js";

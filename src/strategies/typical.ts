@@ -142,13 +142,18 @@ export const typiclust: QueryStrategy = {
   select: typiclustSelect,
 };
 
-/** typiclust below `perClass` labels per class, `then` (default margin) from there on. */
-export function typicalMargin(perClass = 5, name = "typical_margin", then: QueryStrategy = margin): QueryStrategy {
+/** `first` below `perClass` labels per class, `then` from there on. */
+export function phased(perClass: number, first: QueryStrategy, then: QueryStrategy, name: string): QueryStrategy {
   return {
     name,
-    description: `typiclust until ${perClass} labels per class, then ${then.name}`,
+    description: `${first.name} until ${perClass} labels per class, then ${then.name}`,
     select(ctx: QueryContext, k: number): Selection {
-      return ctx.labeled.length < perClass * ctx.nClasses ? typiclustSelect(ctx, k) : then.select(ctx, k);
+      return (ctx.labeled.length < perClass * ctx.nClasses ? first : then).select(ctx, k);
     },
   };
+}
+
+/** typiclust below `perClass` labels per class, `then` (default margin) from there on. */
+export function typicalMargin(perClass = 5, name = "typical_margin", then: QueryStrategy = margin): QueryStrategy {
+  return phased(perClass, typiclust, then, name);
 }
