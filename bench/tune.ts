@@ -23,6 +23,7 @@ import type { ReferenceResults } from "../src/eval/types.js";
 import { phased, typicalMargin } from "../src/strategies/typical.js";
 import { expectedErrorReduction } from "../src/strategies/error-reduction.js";
 import { baggedMargin } from "../src/strategies/committee.js";
+import { varianceReduction } from "../src/strategies/variance.js";
 
 const labelColumns: Record<string, string> = { digits: "digit", vehicle: "Class", mlc_churn: "churn" };
 const shared = path.resolve(process.env.SHARED ?? path.join(process.cwd(), "..", "shared"));
@@ -51,6 +52,7 @@ function variant(name: string): QueryStrategy | undefined {
   if (base === "typical_margin") return typicalMargin(a, name);
   if (base === "eer01") return expectedErrorReduction("zero_one", name);
   if (base === "bagged_margin") return baggedMargin;
+  if (base === "variance") return varianceReduction({ name, greedy: args[0] !== "top", maxCandidates: args[1] === undefined ? undefined : Number(args[1]) });
   if (base === "balanced_margin") return balancedMargin(a, name);
   if (base === "switch") {
     // switch:<perClass>:<first>:<then>: strategy <first> below perClass labels per class, then <then>.
