@@ -52,7 +52,7 @@ function variant(name: string): QueryStrategy | undefined {
   if (base === "typical_margin") return typicalMargin(a, name);
   if (base === "eer01") return expectedErrorReduction("zero_one", name);
   if (base === "bagged_margin") return baggedMargin;
-  if (base === "variance") return varianceReduction({ name, greedy: args[0] !== "top", maxCandidates: args[1] === undefined ? undefined : Number(args[1]) });
+  if (base === "variance") return varianceReduction({ name, maxCandidates: args[0] === undefined ? undefined : a });
   if (base === "balanced_margin") return balancedMargin(a, name);
   if (base === "switch") {
     // switch:<perClass>:<first>:<then>: strategy <first> below perClass labels per class, then <then>.

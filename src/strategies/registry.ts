@@ -18,6 +18,7 @@ import { typicalMargin, typiclust } from "./typical.js";
 import { coreset, rankedBatch, representative } from "./representative.js";
 import type { QueryStrategy } from "./types.js";
 import { entropy, leastConfidence, margin } from "./uncertainty.js";
+import { varianceReductionStrategy } from "./variance.js";
 
 /** Makes a strategy instance. */
 export type StrategyFactory = () => QueryStrategy;
@@ -47,6 +48,7 @@ stateless(badge);
 stateful(clusterMargin);
 stateless(egl);
 stateless(eer);
+stateless(varianceReductionStrategy);
 stateless(errorPrediction);
 stateless(rareClass());
 stateful(createAuto);
