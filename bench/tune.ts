@@ -6,7 +6,8 @@
  * (best modAL AULC + 0.005).
  *
  * Environment: SHARED (default ../shared), FIRST_SEED (default 5), SEEDS (count, default 20),
- * STRATEGIES (comma list, default margin,representative), DATASETS (comma list).
+ * STRATEGIES (comma list, default margin,representative), DATASETS (comma list), CURVES=1 to also
+ * print each strategy's mean accuracy at every third point of the curve, PER_SEED=1 its AULC per seed.
  * Writes out/bench/tune-<first>-<last>.txt.
  */
 import fs from "node:fs";
@@ -52,11 +53,22 @@ function variant(name: string): QueryStrategy | undefined {
   if (base === "typical_margin") return typicalMargin(a, name);
   if (base === "eer01") return expectedErrorReduction("zero_one", name);
   if (base === "bagged_margin") return baggedMargin;
-  if (base === "variance") return varianceReduction({ name, maxCandidates: args[0] === undefined ? undefined : a });
+  if (base === "variance") // variance:<candidates>:<probability|logit>:<focus>:<maxParams>
+    return varianceReduction({
+      name,
+      maxCandidates: args[0] === undefined || args[0] === "" ? undefined : a,
+      target: args[1] === "logit" ? "logit" : "probability",
+      focus: args[2] === undefined ? 0 : Number(args[2]),
+      maxParams: args[3] === undefined ? undefined : Number(args[3]),
+    });
   if (base === "balanced_margin") return balancedMargin(a, name);
   if (base === "switch") {
     // switch:<perClass>:<first>:<then>: strategy <first> below perClass labels per class, then <then>.
     return phased(a, getStrategy(args[1]), getStrategy(args[2]), name);
+  }
+  if (base === "switch3") {
+    // switch3:<a>:<first>:<b>:<second>:<then>: <first> below a labels per class, <second> below b, then <then>.
+    return phased(a, getStrategy(args[1]), phased(Number(args[2]), getStrategy(args[3]), getStrategy(args[4]), name), name);
   }
   if (base === "auto_typical") {
     // auto over random, margin and typical_margin; args: uniform share, warm-up.
@@ -102,6 +114,11 @@ async function main(): Promise<void> {
       const m = diff.reduce((a, b) => a + b, 0) / diff.length;
       const se = Math.sqrt(diff.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, diff.length - 1) / diff.length);
       const wins = diff.filter((d) => d > 0).length;
+      if (process.env.PER_SEED === "1") process.stderr.write(`${name} ${s.padEnd(40)} ${r.per_seed.map((p) => p.aulc.toFixed(4)).join(" ")}\n`);
+      if (process.env.CURVES === "1") {
+        const c = r.mean_accuracy.filter((_, i) => i % 3 === 0).map((a) => a.toFixed(3));
+        process.stderr.write(`${name} ${s.padEnd(40)} ${c.join(" ")}\n`);
+      }
       rows.push([name, s, r.aulc.toFixed(4), `${m >= 0 ? "+" : ""}${m.toFixed(4)} ± ${se.toFixed(4)}`, `${wins}/${diff.length}`, Number.isFinite(target) ? target.toFixed(4) : "—", r.mean_rank?.toFixed(2) ?? "—"]);
     }
   }

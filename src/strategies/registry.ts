@@ -14,7 +14,7 @@ import { egl } from "./model-change.js";
 import { random } from "./random.js";
 import { rareClass } from "./rare-class.js";
 import { powerMargin } from "./stochastic.js";
-import { typicalMargin, typiclust } from "./typical.js";
+import { typicalMargin, typicalVariance, typiclust } from "./typical.js";
 import { coreset, rankedBatch, representative } from "./representative.js";
 import type { QueryStrategy } from "./types.js";
 import { entropy, leastConfidence, margin } from "./uncertainty.js";
@@ -44,6 +44,7 @@ stateless(diverseMargin({ name: "diverse_margin", factor: 20, pick: "nearest" })
 stateless(powerMargin(4));
 stateless(typiclust);
 stateless(typicalMargin(5));
+stateless(typicalVariance);
 stateless(badge);
 stateful(clusterMargin);
 stateless(egl);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import { fixedModel, makeContext } from "./testing.js";
-import { typicalMargin, typiclust } from "./typical.js";
+import { typicalMargin, typicalVariance, typiclust } from "./typical.js";
+import { varianceReductionStrategy } from "./variance.js";
 import { margin } from "./uncertainty.js";
 
 /** Three blobs: A (rows 0-11, labeled rows 0-1), B (12-31, the largest) and C (32-39), plus an outlier (40). */
@@ -41,6 +42,21 @@ void test("typical_margin is typiclust below perClass labels per class and margi
   const many = () => makeContext(rows, [0, 1, 12, 32], [0, 1, 0, 1], { model: fixedModel(proba), seed: 3 });
   assert.deepEqual(s.select(many(), 3).indices, margin.select(many(), 3).indices);
   assert.equal(s.name, "typical_margin");
+});
+
+void test("typical_variance: typiclust below 5 labels a class, variance reduction below 25, then margin", () => {
+  const b = blobs();
+  // 41 blob rows plus 20 on a line, so that 50 labeled rows still leave a pool.
+  const rows = [...b.rows, ...Array.from({ length: 20 }, (_, i) => [20 + 0.3 * i, 20 - 0.2 * i])];
+  const proba = [...b.proba, ...Array.from({ length: 20 }, (_, i) => [0.3 + 0.02 * i, 0.7 - 0.02 * i])];
+  const ctxWith = (n: number) =>
+    makeContext(rows, Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => i % 2), { model: fixedModel(proba), seed: 3 });
+  assert.deepEqual(typicalVariance.select(ctxWith(9), 3), typiclust.select(ctxWith(9), 3));
+  assert.deepEqual(typicalVariance.select(ctxWith(10), 3), varianceReductionStrategy.select(ctxWith(10), 3));
+  assert.deepEqual(typicalVariance.select(ctxWith(49), 3), varianceReductionStrategy.select(ctxWith(49), 3));
+  assert.deepEqual(typicalVariance.select(ctxWith(50), 3), margin.select(ctxWith(50), 3));
+  assert.notDeepEqual(typicalVariance.select(ctxWith(10), 3).indices, margin.select(ctxWith(10), 3).indices);
+  assert.equal(typicalVariance.name, "typical_variance");
 });
 
 void test("typiclust on a sparse pool and on a pool smaller than the batch", () => {

@@ -22,6 +22,7 @@ import type { Matrix } from "../linalg/matrix.js";
 import { rowNorms2, subsample } from "./helpers.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
 import { margin } from "./uncertainty.js";
+import { varianceReductionStrategy } from "./variance.js";
 
 const MAX_ROWS = 2000;
 const MAX_CLUSTERS = 100;
@@ -152,6 +153,16 @@ export function phased(perClass: number, first: QueryStrategy, then: QueryStrate
     },
   };
 }
+
+/**
+ * typiclust below 5 labels per class, variance reduction below 25, margin from there on: the
+ * low-budget phase, then the Fisher-information phase while the model's parameters are still
+ * loose, then plain uncertainty. Thresholds chosen on seeds 5-24 (bench:tune).
+ */
+export const typicalVariance: QueryStrategy = {
+  ...phased(5, typiclust, phased(25, varianceReductionStrategy, margin, "variance_margin"), "typical_variance"),
+  description: "typiclust until 5 labels per class, variance reduction until 25, then margin",
+};
 
 /** typiclust below `perClass` labels per class, `then` (default margin) from there on. */
 export function typicalMargin(perClass = 5, name = "typical_margin", then: QueryStrategy = margin): QueryStrategy {

@@ -47,6 +47,10 @@ export interface VarianceOptions {
   readonly maxParams?: number;
   /** Work budget in multiply-adds (default 2e8). */
   readonly budget?: number;
+  /** Variance of the probabilities (default) or of the centred logits. */
+  readonly target?: "probability" | "logit";
+  /** Evaluation rows weighted by (margin uncertainty)^focus (default 0: unweighted). */
+  readonly focus?: number;
 }
 
 /** Ridge on the unpenalised intercepts, so the softmax's redundant direction stays invertible. */
@@ -175,7 +179,18 @@ export class FisherState {
    * F from the labeled rows `lab` (probabilities `pl`, n x K, each row weighted `labWeight`), S from
    * the evaluation rows `ev` (probabilities `pe`).
    */
-  constructor(X: Matrix, K: number, C: number, lab: Int32Array, pl: Float64Array, labWeight: number, ev: Int32Array, pe: Float64Array) {
+  constructor(
+    X: Matrix,
+    K: number,
+    C: number,
+    lab: Int32Array,
+    pl: Float64Array,
+    labWeight: number,
+    ev: Int32Array,
+    pe: Float64Array,
+    evScale?: Float64Array,
+    target: "probability" | "logit" = "probability",
+  ) {
     const m = K === 2 ? 1 : K;
     const dp = X.cols + 1;
     const P = m * dp;
@@ -197,9 +212,10 @@ export class FisherState {
     this.A = spdInverse(F, P);
     const S = new Float64Array(P * P);
     for (let r = 0; r < ev.length; r++) {
-      rowMatrices(pe.subarray(r * K, (r + 1) * K), m, fisherW, varW, root);
+      if (target === "logit") for (let a = 0; a < m * m; a++) varW[a] = m === 1 ? 1 : (a % (m + 1) === 0 ? 1 : 0) - 1 / m;
+      else rowMatrices(pe.subarray(r * K, (r + 1) * K), m, fisherW, varW, root);
       loadRow(X, ev[r], this.x);
-      addKron(S, dp, m, varW, this.x, 1);
+      addKron(S, dp, m, varW, this.x, evScale === undefined ? 1 : evScale[r]);
     }
     this.T = matMul(matMul(this.A, S, P), this.A, P);
     this.UA = new Float64Array(P * m);
@@ -277,7 +293,7 @@ export function varianceReduction(options: VarianceOptions = {}): QueryStrategy 
   const name = options.name ?? "variance_reduction";
   const maxEval = options.maxEval ?? 1000;
   const maxCandidates = options.maxCandidates ?? 1000;
-  const maxParams = options.maxParams ?? 600;
+  const maxParams = options.maxParams ?? 700;
   const budget = options.budget ?? 2e8;
   return {
     name,
@@ -298,7 +314,9 @@ export function varianceReduction(options: VarianceOptions = {}): QueryStrategy 
       const ev = Int32Array.from(evPos, (p) => ctx.unlabeled[p]);
       const pe = new Float64Array(ev.length * K);
       evPos.forEach((p, r) => pe.set(pu.subarray(p * K, (p + 1) * K), r * K));
-      const state = new FisherState(X, K, C, lab, pl, ctx.labeled.length / lab.length, ev, pe);
+      const focus = options.focus ?? 0;
+      const evScale = focus === 0 ? undefined : marginScores(pe, ev.length, K).map((u) => u ** focus);
+      const state = new FisherState(X, K, C, lab, pl, ctx.labeled.length / lab.length, ev, pe, evScale, options.target);
 
       const want = Math.min(k, n);
       const nc = Math.min(n, Math.max(want, Math.min(maxCandidates, Math.floor(budget / (2 * perRow)))));
