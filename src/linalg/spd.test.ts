@@ -56,3 +56,20 @@ void test("spdSolve: solves several right-hand sides", () => {
   spdSolve(A, n, B, 2);
   for (let i = 0; i < n * 2; i++) assert.ok(Math.abs(B[i] - X[i]) < 1e-9);
 });
+
+void test("matMul: equals the triple loop, also in its symmetric mode for A S A", () => {
+  for (const n of [1, 3, 7, 9]) {
+    const A = spd(n);
+    const S = spd(n).map((v, i) => v + (i % (n + 1) === 0 ? 2 : 0));
+    const B = Float64Array.from({ length: n * n }, (_, i) => Math.cos(i));
+    const naive = (x: Float64Array, y: Float64Array): Float64Array => {
+      const c = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) c[i * n + j] += x[i * n + k] * y[k * n + j];
+      return c;
+    };
+    const close = (x: Float64Array, y: Float64Array): boolean => x.every((v, i) => Math.abs(v - y[i]) < 1e-9 * (1 + Math.abs(y[i])));
+    assert.ok(close(matMul(A, B, n), naive(A, B)), `n=${n}`);
+    const AS = matMul(A, S, n);
+    assert.ok(close(matMul(AS, A, n, true), naive(naive(A, S), A)), `n=${n} symmetric`);
+  }
+});

@@ -57,18 +57,45 @@ export function spdInverse(a: Float64Array, n: number): Float64Array {
   return out;
 }
 
-/** c = a b for n x n row-major matrices (new array). */
-export function matMul(a: Float64Array, b: Float64Array, n: number): Float64Array {
+/**
+ * c = a b for n x n row-major matrices (new array); with `symmetric` the product is known to be
+ * symmetric (as A S A for symmetric A and S) and only its upper triangle is computed, then mirrored.
+ * Four rows of a at a time share each loaded row of b.
+ */
+export function matMul(a: Float64Array, b: Float64Array, n: number, symmetric = false): Float64Array {
   const c = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const r0 = i * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    const from = symmetric ? i : 0;
     for (let k = 0; k < n; k++) {
-      const aik = a[ri + k];
-      if (aik === 0) continue;
+      const a0 = a[r0 + k];
+      const a1 = a[r1 + k];
+      const a2 = a[r2 + k];
+      const a3 = a[r3 + k];
       const rk = k * n;
-      for (let j = 0; j < n; j++) c[ri + j] += aik * b[rk + j];
+      for (let j = from; j < n; j++) {
+        const bkj = b[rk + j];
+        c[r0 + j] += a0 * bkj;
+        c[r1 + j] += a1 * bkj;
+        c[r2 + j] += a2 * bkj;
+        c[r3 + j] += a3 * bkj;
+      }
     }
   }
+  for (; i < n; i++) {
+    const ri = i * n;
+    const from = symmetric ? i : 0;
+    for (let k = 0; k < n; k++) {
+      const aik = a[ri + k];
+      const rk = k * n;
+      for (let j = from; j < n; j++) c[ri + j] += aik * b[rk + j];
+    }
+  }
+  if (symmetric) for (let r = 0; r < n; r++) for (let j = 0; j < r; j++) c[r * n + j] = c[j * n + r];
   return c;
 }
 

@@ -23,12 +23,13 @@
  * stale one, which is exact when the scores only fall as information is added, as they do in
  * practice here.
  *
- * Cost, bounded by a work budget of ~2·10⁸ multiply-adds: building F and S is O(K² d²) per row,
+ * Cost, bounded by a work budget of ~1.2·10⁸ multiply-adds for the rows: building F and S is O(K² d²) per row,
  * A and T are O((K d)³), a candidate's score O(K² d²). Labeled rows beyond the budget are a seeded
  * sample scaled up to the whole (an unbiased estimate of their Fisher information); E is a seeded
  * sample of at most 1,000 unlabeled rows; the candidates are the lowest-margin items the budget
- * allows (all of a small pool with two or four classes; ~25 on a 10-class, 64-feature pool). Pools
- * whose parameter count K·(d + 1) exceeds `maxParams` (600; wide text pools) use margin instead.
+ * allows (all of a small pool with two or four classes). The O((K d)³) part is not budgeted, so
+ * pools whose parameter count K·(d + 1) exceeds `maxParams` (400) use margin instead: wide text
+ * pools, and digits (10 x 65 = 650), where a query would take 1-2 s (measured).
  */
 import type { Matrix } from "../linalg/matrix.js";
 import { matMul, spdInverse, spdSolve } from "../linalg/spd.js";
@@ -43,9 +44,9 @@ export interface VarianceOptions {
   readonly maxEval?: number;
   /** Most candidates, the lowest-margin items (default 1,000; the work budget may allow fewer). */
   readonly maxCandidates?: number;
-  /** Largest parameter count K·(d + 1) handled; wider pools use margin (default 600). */
+  /** Largest parameter count K·(d + 1) handled; wider pools use margin (default 400). */
   readonly maxParams?: number;
-  /** Work budget in multiply-adds (default 2e8). */
+  /** Work budget in multiply-adds for the rows and candidates (default 1.2e8). */
   readonly budget?: number;
   /** Variance of the probabilities (default) or of the centred logits. */
   readonly target?: "probability" | "logit";
@@ -83,11 +84,14 @@ export function rowMatrices(p: ArrayLike<number>, m: number, fisher: Float64Arra
   }
 }
 
-/** out += scale · W ⊗ x xᵀ for an m x m W and x of length dp (out is P x P, P = m·dp). */
+/**
+ * out += scale · W ⊗ x xᵀ for a symmetric m x m W and x of length dp (out is P x P, P = m·dp),
+ * blocks a ≤ b only: call `mirrorBlocks` once after the last row.
+ */
 export function addKron(out: Float64Array, dp: number, m: number, W: Float64Array, x: Float64Array, scale: number): void {
   const P = m * dp;
   for (let a = 0; a < m; a++) {
-    for (let b = 0; b < m; b++) {
+    for (let b = a; b < m; b++) {
       const w = W[a * m + b] * scale;
       if (w === 0) continue;
       for (let j = 0; j < dp; j++) {
@@ -96,6 +100,16 @@ export function addKron(out: Float64Array, dp: number, m: number, W: Float64Arra
         const row = (a * dp + j) * P + b * dp;
         for (let l = 0; l < dp; l++) out[row + l] += wx * x[l];
       }
+    }
+  }
+}
+
+/** Copies the blocks a < b of a P x P block matrix (m blocks of dp) onto the blocks b > a, transposed. */
+export function mirrorBlocks(out: Float64Array, dp: number, m: number): void {
+  const P = m * dp;
+  for (let a = 0; a < m; a++) {
+    for (let b = a + 1; b < m; b++) {
+      for (let j = 0; j < dp; j++) for (let l = 0; l < dp; l++) out[(b * dp + l) * P + a * dp + j] = out[(a * dp + j) * P + b * dp + l];
     }
   }
 }
@@ -209,6 +223,7 @@ export class FisherState {
       loadRow(X, lab[r], this.x);
       addKron(F, dp, m, fisherW, this.x, C * labWeight);
     }
+    mirrorBlocks(F, dp, m);
     this.A = spdInverse(F, P);
     const S = new Float64Array(P * P);
     for (let r = 0; r < ev.length; r++) {
@@ -217,7 +232,8 @@ export class FisherState {
       loadRow(X, ev[r], this.x);
       addKron(S, dp, m, varW, this.x, evScale === undefined ? 1 : evScale[r]);
     }
-    this.T = matMul(matMul(this.A, S, P), this.A, P);
+    mirrorBlocks(S, dp, m);
+    this.T = matMul(matMul(this.A, S, P), this.A, P, true);
     this.UA = new Float64Array(P * m);
     this.UT = new Float64Array(P * m);
     this.QA = new Float64Array(m * m);
@@ -272,9 +288,10 @@ export class FisherState {
     mulSmall(V, P, W, m, VW);
     mulSmall(TB, P, W, m, TW);
     mulSmall(V, P, WHW, m, VH);
+    // Both updates are symmetric: compute j ≥ r, mirror.
     for (let r = 0; r < P; r++) {
       const rr = r * P;
-      for (let j = 0; j < P; j++) {
+      for (let j = r; j < P; j++) {
         let a = 0;
         let t = 0;
         for (let c = 0; c < m; c++) {
@@ -284,6 +301,8 @@ export class FisherState {
         }
         A[rr + j] -= a;
         T[rr + j] -= t;
+        A[j * P + r] = A[rr + j];
+        T[j * P + r] = T[rr + j];
       }
     }
   }
@@ -293,8 +312,8 @@ export function varianceReduction(options: VarianceOptions = {}): QueryStrategy 
   const name = options.name ?? "variance_reduction";
   const maxEval = options.maxEval ?? 1000;
   const maxCandidates = options.maxCandidates ?? 1000;
-  const maxParams = options.maxParams ?? 700;
-  const budget = options.budget ?? 2e8;
+  const maxParams = options.maxParams ?? 400;
+  const budget = options.budget ?? 1.2e8;
   return {
     name,
     description: "largest fall of the pool's predictive variance (Fisher information of logistic regression), greedy batch",
@@ -306,7 +325,9 @@ export function varianceReduction(options: VarianceOptions = {}): QueryStrategy 
       if (n === 0 || k <= 0 || ctx.labeled.length === 0 || K < 2 || m * (ctx.X.cols + 1) > maxParams) return margin.select(ctx, k);
       const C = (ctx.model as { C?: number }).C ?? 1;
       const X = ctx.X;
-      const rows = Math.max(1, Math.floor(budget / perRow));
+      // A quarter of the budget each for F's rows, S's rows and the candidates' first scores
+      // (the blocks a ≤ b cost half a row's m²(d+1)²; a candidate's score two of them).
+      const rows = Math.max(1, Math.floor(budget / 2 / perRow));
       const lab = subsample(ctx.labeled, rows, ctx.rng);
       const pl = ctx.model.predictProba(X, lab);
       const pu = ctx.model.predictProba(X, ctx.unlabeled);
@@ -319,7 +340,7 @@ export function varianceReduction(options: VarianceOptions = {}): QueryStrategy 
       const state = new FisherState(X, K, C, lab, pl, ctx.labeled.length / lab.length, ev, pe, evScale, options.target);
 
       const want = Math.min(k, n);
-      const nc = Math.min(n, Math.max(want, Math.min(maxCandidates, Math.floor(budget / (2 * perRow)))));
+      const nc = Math.min(n, Math.max(want, Math.min(maxCandidates, Math.floor(budget / 4 / (2 * perRow)))));
       const cand = nc >= n ? Int32Array.from({ length: n }, (_, i) => i) : topK(marginScores(pu, n, K), nc);
       const roots = new Float64Array(nc * m * m);
       const scratchF = new Float64Array(m * m);
