@@ -68,7 +68,9 @@ function variant(name: string): QueryStrategy | undefined {
   }
   if (base === "switch3") {
     // switch3:<a>:<first>:<b>:<second>:<then>: <first> below a labels per class, <second> below b, then <then>.
-    return phased(a, getStrategy(args[1]), phased(Number(args[2]), getStrategy(args[3]), getStrategy(args[4]), name), name);
+    // A variant inside is written with "~" for ":" (variance~30) and must be listed before.
+    const get = (n: string): QueryStrategy => getStrategy(n.replace(/~/g, ":"));
+    return phased(a, get(args[1]), phased(Number(args[2]), get(args[3]), get(args[4]), name), name);
   }
   if (base === "auto_typical") {
     // auto over random, margin and typical_margin; args: uniform share, warm-up.

@@ -44,18 +44,27 @@ void test("typical_margin is typiclust below perClass labels per class and margi
   assert.equal(s.name, "typical_margin");
 });
 
-void test("typical_variance: typiclust below 5 labels a class, variance reduction below 25, then margin", () => {
+void test("typical_variance: typiclust below 5 labels a class, variance reduction below 25 (3+ classes), then margin", () => {
   const b = blobs();
-  // 41 blob rows plus 20 on a line, so that 50 labeled rows still leave a pool.
-  const rows = [...b.rows, ...Array.from({ length: 20 }, (_, i) => [20 + 0.3 * i, 20 - 0.2 * i])];
-  const proba = [...b.proba, ...Array.from({ length: 20 }, (_, i) => [0.3 + 0.02 * i, 0.7 - 0.02 * i])];
-  const ctxWith = (n: number) =>
-    makeContext(rows, Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => i % 2), { model: fixedModel(proba), seed: 3 });
-  assert.deepEqual(typicalVariance.select(ctxWith(9), 3), typiclust.select(ctxWith(9), 3));
-  assert.deepEqual(typicalVariance.select(ctxWith(10), 3), varianceReductionStrategy.select(ctxWith(10), 3));
-  assert.deepEqual(typicalVariance.select(ctxWith(49), 3), varianceReductionStrategy.select(ctxWith(49), 3));
-  assert.deepEqual(typicalVariance.select(ctxWith(50), 3), margin.select(ctxWith(50), 3));
-  assert.notDeepEqual(typicalVariance.select(ctxWith(10), 3).indices, margin.select(ctxWith(10), 3).indices);
+  // 41 blob rows plus 100 on a line, so that 75 labeled rows still leave a pool.
+  const rows = [...b.rows, ...Array.from({ length: 100 }, (_, i) => [20 + 0.3 * i, 20 - 0.2 * (i % 17)])];
+  const three = rows.map((_, i) => [0.2 + 0.005 * (i % 40), 0.5 - 0.005 * (i % 40), 0.3]);
+  const ctxWith = (n: number, K: number) =>
+    makeContext(rows, Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => i % K), {
+      model: fixedModel(K === 3 ? three : three.map(([p]) => [p, 1 - p])),
+      seed: 3,
+    });
+  const same = (n: number, K: number, other: { select: typeof typicalVariance.select }): void =>
+    assert.deepEqual(typicalVariance.select(ctxWith(n, K), 3), other.select(ctxWith(n, K), 3), `${n} labels, ${K} classes`);
+  same(14, 3, typiclust);
+  same(15, 3, varianceReductionStrategy);
+  same(74, 3, varianceReductionStrategy);
+  same(75, 3, margin);
+  assert.notDeepEqual(typicalVariance.select(ctxWith(15, 3), 3).indices, margin.select(ctxWith(15, 3), 3).indices);
+  // Two classes: typical_margin.
+  same(9, 2, typiclust);
+  same(10, 2, margin);
+  same(49, 2, margin);
   assert.equal(typicalVariance.name, "typical_variance");
 });
 
