@@ -65,7 +65,7 @@ function checkOptions(o: InitOptions): void {
   if (labels.some((l) => l === "")) problems.push("--labels has an empty label");
   const dup = labels.find((l, i) => labels.indexOf(l) !== i);
   if (dup !== undefined) problems.push(`--labels names "${dup}" twice`);
-  for (const check of [() => getStrategy(o.strategy ?? "least_confidence"), () => modelFactory(o.model ?? "logreg")]) {
+  for (const check of [() => getStrategy(o.strategy ?? "typical_variance"), () => modelFactory(o.model ?? "logreg")]) {
     try {
       check();
     } catch (e) {
@@ -228,7 +228,7 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
     textColumn: o.text ?? null,
     labelColumn: o.label ?? null,
     idColumn: o.id ?? null,
-    strategy: normalizeStrategyName(o.strategy ?? "least_confidence"),
+    strategy: normalizeStrategyName(o.strategy ?? "typical_variance"),
     model,
     retrainEvery: o.retrainEvery ?? 10,
     source: file,

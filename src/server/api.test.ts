@@ -26,7 +26,7 @@ void test("project, next, label, idempotent re-label, leases, skip, undo, stats,
   await withServer(60, 4, async (srv, dbPath) => {
     const u = srv.url;
     const proj = (await call(u, "GET", "/api/project")).body as Record<string, unknown>;
-    assert.deepEqual(proj, { name: "proj", labels: ["spam", "ham"], textColumn: "text", fields: ["text", "length"], strategy: "least_confidence", model: "logreg", total: 60, retrainEvery: 5 });
+    assert.deepEqual(proj, { name: "proj", labels: ["spam", "ham"], textColumn: "text", fields: ["text", "length"], strategy: "typical_variance", model: "logreg", total: 60, retrainEvery: 5 });
 
     const a = await next(u, "ana");
     assert.equal(typeof a.id, "string");
@@ -105,7 +105,8 @@ void test("labels train the model in the background; suggestions, curve, export 
     await srv.project.idle();
     const it = await next(u, "ana");
     assert.notEqual(it.suggestion, null);
-    assert.equal(it.strategy, "least_confidence");
+    // The default strategy, typical_variance, is in its margin phase past 5 labels a class.
+    assert.equal(it.strategy, "margin");
     assert.match(it.reason, /^the model is unsure \((spam|ham) at \d+%\)$/);
     assert.ok(it.suggestion !== null && it.suggestion.confidence >= 0.5 && it.suggestion.confidence <= 1);
     const stats = (await call(u, "GET", "/api/stats")).body as { labeled: number; iterations: number; lastRetrainAt: string | null; metrics: { accuracy: number | null } };
@@ -250,6 +251,20 @@ void test("web pages: placeholder or UI at / and /dashboard with a CSP forbiddin
     assert.equal(doc.status, 200);
     const paths = Object.keys((doc.body as { paths: Record<string, unknown> }).paths);
     for (const p of ["/api/next", "/api/items/{id}/label", "/api/items/{id}/skip", "/api/stats", "/api/project", "/api/dashboard", "/api/export", "/api/predict"]) assert.ok(paths.includes(p), p);
+  });
+});
+
+void test("the default strategy's picks name the phase that chose them: typiclust first, margin later", async () => {
+  await withServer(80, 4, async (srv) => {
+    const u = srv.url;
+    for (let i = 0; i < 5; i++) {
+      const it = await next(u, "ana");
+      assert.equal((await call(u, "POST", `/api/items/${encodeURIComponent(it.id)}/label`, { label: syntheticTruth(it.id), annotator: "ana" })).status, 201);
+    }
+    await srv.project.idle();
+    const early = await next(u, "ana");
+    assert.equal(early.strategy, "typiclust");
+    assert.match(early.reason, /^typiclust: the most typical item of the largest clusters not yet covered by labels \(low budgets\) \(the model says (spam|ham) at \d+%\)$/);
   });
 });
 

@@ -352,7 +352,7 @@ export class LabelingProject {
       const score = new Float64Array(this.total).fill(NaN);
       for (let t = 0; t < reply.order.length; t++) score[reply.order[t]] = reply.scores[t];
       this.score = score;
-      this.orderStrategy = this.meta.strategy;
+      this.orderStrategy = reply.by;
       this.randomCurve = reply.randomCurve;
       this.queue.setOrder(reply.order);
       const it: Iteration = {

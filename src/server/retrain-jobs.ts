@@ -40,6 +40,8 @@ export type RetrainReply =
       readonly order: Int32Array;
       /** The strategy's score of each entry of `order`. */
       readonly scores: Float64Array;
+      /** The registered strategy that chose the batch (a phase of the project's strategy, or itself). */
+      readonly by: string;
       /** Predicted class of every pool item. */
       readonly pred: Int32Array;
       /** Probability of the predicted class of every pool item. */

@@ -77,6 +77,7 @@ function run(job: RetrainJob): RetrainReply {
     ok: true,
     order,
     scores,
+    by: sel.by ?? job.strategy,
     pred,
     conf,
     model: model.toJSON(),

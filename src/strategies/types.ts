@@ -32,6 +32,11 @@ export interface Selection {
   readonly indices: Int32Array;
   /** The strategy's score of each selected index (higher = more wanted). */
   readonly scores: Float64Array;
+  /**
+   * When a strategy hands the query to another (a phase of `typical_variance`, say), the registry
+   * name of the one that chose, so that "why this item" can name it; absent = the strategy itself.
+   */
+  readonly by?: string;
 }
 
 export interface QueryStrategy {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { fixedModel, makeContext } from "./testing.js";
 import { typicalMargin, typicalVariance, typiclust } from "./typical.js";
+import type { QueryStrategy } from "./types.js";
 import { varianceReductionStrategy } from "./variance.js";
 import { margin } from "./uncertainty.js";
 
@@ -54,8 +55,12 @@ void test("typical_variance: typiclust below 5 labels a class, variance reductio
       model: fixedModel(K === 3 ? three : three.map(([p]) => [p, 1 - p])),
       seed: 3,
     });
-  const same = (n: number, K: number, other: { select: typeof typicalVariance.select }): void =>
-    assert.deepEqual(typicalVariance.select(ctxWith(n, K), 3), other.select(ctxWith(n, K), 3), `${n} labels, ${K} classes`);
+  const same = (n: number, K: number, other: QueryStrategy): void => {
+    const got = typicalVariance.select(ctxWith(n, K), 3);
+    assert.deepEqual({ ...got, by: undefined }, { ...other.select(ctxWith(n, K), 3), by: undefined }, `${n} labels, ${K} classes`);
+    // The phase that chose is named, for "why this item".
+    assert.equal(got.by, other.name);
+  };
   same(14, 3, typiclust);
   same(15, 3, varianceReductionStrategy);
   same(74, 3, varianceReductionStrategy);

@@ -149,7 +149,9 @@ export function phased(perClass: number, first: QueryStrategy, then: QueryStrate
     name,
     description: `${first.name} until ${perClass} labels per class, then ${then.name}`,
     select(ctx: QueryContext, k: number): Selection {
-      return (ctx.labeled.length < perClass * ctx.nClasses ? first : then).select(ctx, k);
+      const chosen = ctx.labeled.length < perClass * ctx.nClasses ? first : then;
+      const sel = chosen.select(ctx, k);
+      return { ...sel, by: sel.by ?? chosen.name };
     },
   };
 }
