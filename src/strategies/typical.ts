@@ -164,7 +164,7 @@ export function phased(perClass: number, first: QueryStrategy, then: QueryStrate
  * `typical_margin`): on mlc_churn it cost 0.006 AULC against margin on the tuning seeds.
  */
 const manyClassPhases = phased(5, typiclust, phased(25, varianceReductionStrategy, margin, "variance_margin"), "typical_variance");
-const twoClassPhases = phased(5, typiclust, margin, "typical_variance");
+const twoClassPhases = typicalMargin(5, "typical_variance");
 export const typicalVariance: QueryStrategy = {
   name: "typical_variance",
   description: "typiclust until 5 labels per class, variance reduction until 25 (three or more classes), then margin",
