@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import test from "node:test";
+import { Rng } from "../linalg/rng.js";
+import { initProject, projectDbPath } from "../project/init.js";
 import { startServer, type RunningServer } from "./app.js";
 import { call, dbSnapshot, syntheticProject, syntheticTruth, type ItemReply } from "./testing.js";
 
@@ -280,4 +283,42 @@ void test("a pick of a non-uncertainty strategy says what that strategy prefers,
     assert.equal(it.strategy, "representative");
     assert.match(it.reason, /^representative: k-means over the 10k most uncertain items; the item nearest each centroid \(the model says (spam|ham) at \d+%\)$/);
   }, { strategy: "representative" });
+});
+
+void test("a three-class tabular project walks through typical_variance's phases: typiclust, variance reduction, margin", async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-test-"));
+  // Three Gaussian blobs in four features, 120 rows; the class is kept out of the file.
+  const rng = new Rng(7);
+  const names = ["red", "green", "blue"];
+  const truth = new Map<string, string>();
+  const lines = ["id,a,b,c,d"];
+  for (let i = 0; i < 120; i++) {
+    const c = i % 3;
+    const x = [0, 1, 2, 3].map((j) => ((j === c ? 2 : 0) + rng.next() * 3 - 1.5).toFixed(3));
+    lines.push([`r${i}`, ...x].join(","));
+    truth.set(`r${i}`, names[c]);
+  }
+  const data = path.join(tmp, "blobs.csv");
+  fs.writeFileSync(data, lines.join("\n") + "\n");
+  const dir = path.join(tmp, "proj");
+  await initProject({ dir, data, labels: names, id: "id", retrainEvery: 5 });
+  assert.ok(fs.existsSync(projectDbPath(dir)));
+  const srv = await startServer({ projectDir: dir, port: 0, host: "127.0.0.1", quiet: true, auditEvery: 0 });
+  try {
+    const seen: string[] = [];
+    for (let i = 0; i < 90; i++) {
+      const it = await next(srv.url, "ana");
+      if (i > 0 && i % 5 === 0 && it.suggestion !== null && seen.at(-1) !== it.strategy) {
+        seen.push(it.strategy);
+        if (it.strategy === "variance_reduction") assert.match(it.reason, /^variance reduction: largest fall of the pool's predictive variance .*\(the model says (red|green|blue) at \d+%\)$/);
+        if (it.strategy === "margin") assert.match(it.reason, /^the model is unsure \((red|green|blue) at \d+%\)$/);
+      }
+      assert.equal((await call(srv.url, "POST", `/api/items/${encodeURIComponent(it.id)}/label`, { label: truth.get(it.id), annotator: "ana" })).status, 201);
+      if (i % 5 === 4) await srv.project.idle();
+    }
+    assert.deepEqual(seen, ["typiclust", "variance_reduction", "margin"]);
+  } finally {
+    await srv.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });
