@@ -72,9 +72,9 @@ function variant(name: string): QueryStrategy | undefined {
     const get = (n: string): QueryStrategy => getStrategy(n.replace(/~/g, ":"));
     return phased(a, get(args[1]), phased(Number(args[2]), get(args[3]), get(args[4]), name), name);
   }
-  if (base === "auto_typical") {
-    // auto over random, margin and typical_margin; args: uniform share, warm-up.
-    const arms = [getStrategy("random"), getStrategy("margin"), getStrategy("typical_margin")];
+  if (base === "auto_typical" || base === "auto_tv") {
+    // auto over random, margin and typical_margin (auto_tv: typical_variance); args: uniform share, warm-up.
+    const arms = [getStrategy("random"), getStrategy("margin"), getStrategy(base === "auto_tv" ? "typical_variance" : "typical_margin")];
     return { ...createAuto({ arms, uniformShare: Number.isFinite(a) ? a : 0.2, warmup: args[1] === undefined ? 2 : Number(args[1]) }), name };
   }
   if (base === "typical_diverse") return typicalMargin(a, name, diverseMargin({ name: "diverse_margin", factor: 20, pick: "nearest" }));
