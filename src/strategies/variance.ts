@@ -33,7 +33,7 @@
  */
 import type { Matrix } from "../linalg/matrix.js";
 import { matMul, spdInverse, spdSolve } from "../linalg/spd.js";
-import { subsample } from "./helpers.js";
+import { addRow, range, subsample } from "./helpers.js";
 import { topK } from "./topk.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
 import { margin, marginScores } from "./uncertainty.js";
@@ -163,13 +163,9 @@ function mulSmall(a: Float64Array, r: number, b: Float64Array, m: number, out: F
 
 /** Writes [row i of X, 1] into x (length X.cols + 1). */
 function loadRow(X: Matrix, i: number, x: Float64Array): void {
-  const d = X.cols;
-  if (X.kind === "dense") x.set(X.data.subarray(i * d, (i + 1) * d));
-  else {
-    x.fill(0, 0, d);
-    for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) x[X.indices[q]] = X.values[q];
-  }
-  x[d] = 1;
+  x.fill(0);
+  addRow(X, i, 1, x);
+  x[X.cols] = 1;
 }
 
 /** The Fisher state of one query: A = F⁻¹ and T = A S A, updated in place by `add`. */
@@ -331,7 +327,7 @@ export function varianceReduction(options: VarianceOptions = {}): QueryStrategy 
       const lab = subsample(ctx.labeled, rows, ctx.rng);
       const pl = ctx.model.predictProba(X, lab);
       const pu = ctx.model.predictProba(X, ctx.unlabeled);
-      const evPos = subsample(Int32Array.from({ length: n }, (_, i) => i), Math.min(maxEval, Math.max(100, rows)), ctx.rng);
+      const evPos = subsample(range(n), Math.min(maxEval, Math.max(100, rows)), ctx.rng);
       const ev = Int32Array.from(evPos, (p) => ctx.unlabeled[p]);
       const pe = new Float64Array(ev.length * K);
       evPos.forEach((p, r) => pe.set(pu.subarray(p * K, (p + 1) * K), r * K));
@@ -341,7 +337,7 @@ export function varianceReduction(options: VarianceOptions = {}): QueryStrategy 
 
       const want = Math.min(k, n);
       const nc = Math.min(n, Math.max(want, Math.min(maxCandidates, Math.floor(budget / 4 / (2 * perRow)))));
-      const cand = nc >= n ? Int32Array.from({ length: n }, (_, i) => i) : topK(marginScores(pu, n, K), nc);
+      const cand = nc >= n ? range(n) : topK(marginScores(pu, n, K), nc);
       const roots = new Float64Array(nc * m * m);
       const scratchF = new Float64Array(m * m);
       const scratchV = new Float64Array(m * m);
