@@ -15,6 +15,7 @@ import path from "node:path";
 import { formatTable } from "../src/cli/table.js";
 import { loadDataset } from "../src/data/load.js";
 import { simulate } from "../src/eval/simulate.js";
+import { pairedDifference } from "../src/eval/aggregate.js";
 import { getStrategy, registerStrategy, strategyNames } from "../src/strategies/registry.js";
 import { createAuto } from "../src/strategies/auto.js";
 import type { QueryStrategy } from "../src/strategies/types.js";
@@ -112,16 +113,13 @@ async function main(): Promise<void> {
     const target = referenceTarget(name);
     for (const s of strategies) {
       const r = res.strategies[s];
-      const diff = r.per_seed.map((p, i) => p.aulc - base[i]);
-      const m = diff.reduce((a, b) => a + b, 0) / diff.length;
-      const se = Math.sqrt(diff.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, diff.length - 1) / diff.length);
-      const wins = diff.filter((d) => d > 0).length;
+      const { mean: m, se, above: wins, seeds: count } = pairedDifference(r.per_seed.map((p) => p.aulc), base);
       if (process.env.PER_SEED === "1") process.stderr.write(`${name} ${s.padEnd(40)} ${r.per_seed.map((p) => p.aulc.toFixed(4)).join(" ")}\n`);
       if (process.env.CURVES === "1") {
         const c = r.mean_accuracy.filter((_, i) => i % 3 === 0).map((a) => a.toFixed(3));
         process.stderr.write(`${name} ${s.padEnd(40)} ${c.join(" ")}\n`);
       }
-      rows.push([name, s, r.aulc.toFixed(4), `${m >= 0 ? "+" : ""}${m.toFixed(4)} ± ${se.toFixed(4)}`, `${wins}/${diff.length}`, Number.isFinite(target) ? target.toFixed(4) : "—", r.mean_rank?.toFixed(2) ?? "—"]);
+      rows.push([name, s, r.aulc.toFixed(4), `${m >= 0 ? "+" : ""}${m.toFixed(4)} ± ${se.toFixed(4)}`, `${wins}/${count}`, Number.isFinite(target) ? target.toFixed(4) : "—", r.mean_rank?.toFixed(2) ?? "—"]);
     }
   }
   const out = [

@@ -40,6 +40,17 @@ void test("simulate on digits writes results.json in the reference shape and a r
   assert.ok(res.strategies.margin.aulc > res.strategies.random.aulc + 0.01, `margin ${res.strategies.margin.aulc} vs random ${res.strategies.random.aulc}`);
   const m = res.strategies.margin.labels_to_match_random;
   assert.ok(m !== null && m < 150, `margin needed ${m} labels to match random`);
+  // The paired comparison with random: per-seed differences of the AULCs written beside it.
+  assert.equal(res.strategies.random.vs_random, undefined);
+  const d = res.strategies.margin.per_seed.map((p, i) => p.aulc - res.strategies.random.per_seed[i].aulc);
+  const vs = res.strategies.margin.vs_random;
+  assert.ok(vs !== undefined);
+  assert.ok(Math.abs(vs.mean - d.reduce((a, b) => a + b, 0) / 3) < 2e-4, `${vs.mean} vs ${String(d)}`);
+  assert.equal(vs.above, d.filter((x) => x > 0).length);
+  assert.equal(vs.seeds, 3);
+  assert.ok(vs.se > 0);
+  assert.match(r.stdout, /− random \(paired\)/);
+  assert.match(r.stdout, /margin .* \+0\.\d{4} ± 0\.\d{4} \([0-3]\/3\)/);
   const html = fs.readFileSync(path.join(out, "report.html"), "utf8");
   assert.match(html, /<svg/);
   assert.match(html, /labels saved/i);

@@ -9,9 +9,10 @@ import path from "node:path";
 import { loadDataset } from "../data/load.js";
 import type { ColdStart } from "../loop/cold-start.js";
 import { BadInputError } from "../errors.js";
+import { sd } from "../eval/metrics.js";
 import { renderReport } from "../eval/report.js";
 import { simulate } from "../eval/simulate.js";
-import type { ReferenceResults, SimulationResults } from "../eval/types.js";
+import type { PairedDifference, ReferenceResults, SimulationResults } from "../eval/types.js";
 import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
 import { progressBar } from "./progress.js";
 import { formatTable } from "./table.js";
@@ -48,24 +49,28 @@ export function readReference(file: string): ReferenceResults {
   return r as ReferenceResults;
 }
 
+/** "+0.0123 ± 0.0040 (5/5)": mean paired difference, its standard error, seeds above. */
+export function pairedText(d: PairedDifference): string {
+  return `${d.mean >= 0 ? "+" : "−"}${Math.abs(d.mean).toFixed(4)} ± ${d.se.toFixed(4)} (${d.above}/${d.seeds})`;
+}
+
 /** The summary table printed at the end. */
 export function summaryTable(res: SimulationResults, ref?: ReferenceResults): string {
   const budget = res.options.budget;
   const names = Object.keys(res.strategies).sort((a, b) => res.strategies[b].aulc - res.strategies[a].aulc);
-  const header = ["strategy", "AULC", "±sd", ...Object.keys(res.strategies[names[0]].acc_at).map((k) => `acc@${k}`), "labels→random", "saved", "iter ms"];
+  const header = ["strategy", "AULC", "±sd", ...Object.keys(res.strategies[names[0]].acc_at).map((k) => `acc@${k}`), "labels→random", "saved", "− random (paired)", "iter ms"];
   if (ref !== undefined) header.push("ref AULC", "Δ");
   const rows = names.map((n) => {
     const s = res.strategies[n];
-    const aulcs = s.per_seed.map((p) => p.aulc);
-    const m = aulcs.reduce((a, b) => a + b, 0) / aulcs.length;
-    const sd = Math.sqrt(aulcs.reduce((a, b) => a + (b - m) ** 2, 0) / aulcs.length);
+    const spread = sd(s.per_seed.map((p) => p.aulc));
     const row: (string | number)[] = [
       n,
       s.aulc.toFixed(4),
-      sd.toFixed(4),
+      spread.toFixed(4),
       ...Object.values(s.acc_at).map((v) => v.toFixed(4)),
       n === "random" ? "baseline" : s.labels_to_match_random === null ? "—" : String(s.labels_to_match_random),
       n === "random" || s.labels_to_match_random === null ? "—" : String(budget - s.labels_to_match_random),
+      s.vs_random === undefined ? "—" : pairedText(s.vs_random),
       (s.median_iteration_s * 1000).toFixed(2),
     ];
     if (ref !== undefined) {
@@ -114,7 +119,10 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   const files = writeOutputs(out, res, ref);
   process.stdout.write(`${res.dataset}: ${res.rows} rows, ${res.classes} classes; ${res.protocol}\n`);
   process.stdout.write(`full-pool accuracy ${res.full_pool_accuracy.toFixed(4)}${ref ? ` (reference ${ref.full_pool_accuracy.toFixed(4)})` : ""}\n\n`);
-  process.stdout.write(summaryTable(res, ref) + "\n\n");
+  process.stdout.write(summaryTable(res, ref) + "\n");
+  if (res.strategies.random !== undefined && res.options.seeds.length > 1)
+    process.stdout.write("− random (paired): mean over seeds of the AULC difference on the same split and start, ± its standard error (seeds above random); a gap under about two standard errors is not evidence.\n");
+  process.stdout.write("\n");
   process.stdout.write(`wrote ${files.json}\nwrote ${files.html}\n`);
   return 0;
 }

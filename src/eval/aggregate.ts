@@ -1,7 +1,7 @@
 /** Turns per-seed runs into the results.json summary. */
 import { mean, median, sd } from "./metrics.js";
 import type { RunResult } from "./run.js";
-import type { StrategyResult } from "./types.js";
+import type { PairedDifference, StrategyResult } from "./types.js";
 
 const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -40,4 +40,17 @@ export function summarizeStrategy(seeds: readonly number[], runs: readonly RunRe
 export function labelsToReach(labels: readonly number[], curve: readonly number[], target: number): number | null {
   for (let t = 0; t < curve.length; t++) if (curve[t] >= target) return labels[t];
   return null;
+}
+
+/**
+ * Paired difference of per-seed AULCs `a` − `b` (same seeds, in the same order). Both strategies ran
+ * on the same split and start set in each seed, so the split's luck cancels and the spread of the
+ * differences, not of the AULCs, says whether a gap is more than noise.
+ */
+export function pairedDifference(a: readonly number[], b: readonly number[]): PairedDifference {
+  if (a.length !== b.length) throw new Error(`paired difference of ${a.length} and ${b.length} seeds`);
+  const d = a.map((x, i) => x - b[i]);
+  const m = mean(d);
+  const se = d.length > 1 ? Math.sqrt(d.reduce((s, x) => s + (x - m) ** 2, 0) / (d.length - 1) / d.length) : 0;
+  return { mean: round(m), se: round(se), above: d.filter((x) => x > 0).length, seeds: d.length };
 }

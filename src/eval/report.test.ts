@@ -172,3 +172,17 @@ void test("with many strategies the chart shows the best six and random, in dist
   assert.equal(strokes.length, 7);
   assert.equal(new Set(strokes).size, 7);
 });
+
+void test("the paired comparison with random: a column only when random ran, its mean ± se and seeds above", () => {
+  const r = results();
+  const withPaired: SimulationResults = {
+    ...r,
+    strategies: { ...r.strategies, margin: { ...r.strategies.margin, vs_random: { mean: 0.0312, se: 0.0041, above: 5, seeds: 5 } } },
+  };
+  const html = renderReport(withPaired);
+  assert.match(html, /AULC − random, paired/);
+  assert.match(html, /\+0\.031 <span class="sd">± 0\.004<br>5 of 5 seeds above<\/span>/);
+  assert.match(html, /more than the luck of the split/);
+  const noRandom = renderReport({ ...r, strategies: Object.fromEntries(Object.entries(r.strategies).filter(([n]) => n !== "random")) });
+  assert.doesNotMatch(noRandom, /AULC − random, paired/);
+});

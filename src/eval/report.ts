@@ -243,6 +243,7 @@ function summaryTable(results: SimulationResults, reference: ReferenceResults | 
     ...(points.length > 0 ? [`<th scope="colgroup" colspan="${points.length}" class="group">Accuracy at … labels</th>`] : []),
     single("Labels to match random"),
     single("Labels saved"),
+    ...(results.strategies[BASELINE] !== undefined ? [single("AULC − random, paired")] : []),
     single("Median ms per iteration"),
     ...(reference ? [single("modAL AULC"), single("Δ vs modAL")] : []),
   ];
@@ -265,6 +266,13 @@ function summaryTable(results: SimulationResults, reference: ReferenceResults | 
       ...points.map((p) => `<td>${p in s.acc_at ? formatNumber(s.acc_at[p], 3) : "—"}</td>`),
       `<td>${match}</td>`,
       `<td>${saved}</td>`,
+      ...(results.strategies[BASELINE] === undefined
+        ? []
+        : [
+            s.vs_random === undefined
+              ? '<td><span class="muted">—</span></td>'
+              : `<td>${signed(s.vs_random.mean, 3)} <span class="sd">± ${formatNumber(s.vs_random.se, 3)}<br>${s.vs_random.above} of ${s.vs_random.seeds} seeds above</span></td>`,
+          ]),
       `<td>${milliseconds(s.median_iteration_s)}</td>`,
       ...(reference ? [`<td>${ref ? formatNumber(ref.aulc, 3) : "—"}</td>`, `<td>${ref ? signed(s.aulc - ref.aulc, 3) : "—"}</td>`] : []),
     ];
@@ -383,7 +391,12 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
       (reference ? ` Thin dashed lines: modAL reference curves (${escapeXml(reference.dataset)}), in the same colour as the matching strategy.` : "") +
       `</figcaption></figure></section>`,
     `<section><h2>Summary</h2><div class="table-wrap">${summaryTable(results, reference, colour)}</div>`,
-    `<p class="muted" style="font-size:13px">Ranked by AULC, best first. ± is the standard deviation of the per-seed AULC.</p></section>`,
+    `<p class="muted" style="font-size:13px">Ranked by AULC, best first. ± is the standard deviation of the per-seed AULC.` +
+      (results.strategies[BASELINE] === undefined
+        ? ""
+        : ` AULC − random, paired: in each seed every strategy starts from the same split and initial labels, so the mean of the per-seed differences, ± its standard error, ` +
+          `says whether a strategy beats random sampling by more than the luck of the split (a gap under about two standard errors is not evidence).`) +
+      `</p></section>`,
     nonRandom.length > 0 && random
       ? `<section><h2>Labels saved versus random sampling</h2><figure>${savingsChart(results, colour)}` +
         `<figcaption>Labels a strategy did not need, out of the ${formatInteger(results.options.budget)}-label budget, to reach random sampling's final accuracy.</figcaption></figure></section>`

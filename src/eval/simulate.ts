@@ -16,7 +16,7 @@ import { modelNames } from "../models/registry.js";
 import { coldStartMethods, type ColdStart } from "../loop/cold-start.js";
 import { defaultStoppingCriteria } from "../loop/stopping.js";
 import { getStrategy, normalizeStrategyName, strategyNames } from "../strategies/registry.js";
-import { labelsToReach, summarizeStrategy } from "./aggregate.js";
+import { labelsToReach, pairedDifference, summarizeStrategy } from "./aggregate.js";
 import { meanRanks, summarizeStopping } from "./aggregate-stopping.js";
 import type { Job, JobReply, WorkerInit } from "./jobs.js";
 import { encodeLabels } from "./labels.js";
@@ -125,6 +125,9 @@ export async function simulate(ds: Dataset, options: SimulateOptions = {}): Prom
     strategies[name] = {
       ...p,
       labels_to_match_random: labelsToReach(p.labels, p.mean_accuracy, target),
+      ...(randomCurve === undefined || name === "random"
+        ? {}
+        : { vs_random: pairedDifference(p.per_seed.map((x) => x.aulc), randomCurve.per_seed.map((x) => x.aulc)) }),
       mean_rank: ranks[name],
       stopping: summarizeStopping(criteria, runs.get(name) ?? []),
     };

@@ -22,10 +22,26 @@ export interface StrategyResult {
   readonly labels_to_match_random: number | null;
   /** Per-seed curves. */
   readonly per_seed: { readonly seed: number; readonly accuracy: number[]; readonly aulc: number }[];
+  /**
+   * AULC minus random sampling's, paired by seed (same split and start set): mean, standard error,
+   * seeds above. Absent for random itself and when random did not run.
+   */
+  readonly vs_random?: PairedDifference;
   /** Mean over seeds of the strategy's rank by that seed's AULC (1 = best). */
   readonly mean_rank?: number;
   /** Where each stopping criterion would have stopped, keyed by criterion name. */
   readonly stopping?: Record<string, StoppingSummary>;
+}
+
+/** A paired comparison of two strategies' per-seed AULC over the same splits and start sets. */
+export interface PairedDifference {
+  /** Mean over seeds of (this AULC − the other's AULC). */
+  readonly mean: number;
+  /** Its standard error (sample sd of the differences / √seeds); 0 with one seed. */
+  readonly se: number;
+  /** Seeds where this strategy's AULC is above the other's. */
+  readonly above: number;
+  readonly seeds: number;
 }
 
 /** One stopping criterion over the seeds of one strategy (see eval/aggregate-stopping.ts). */
