@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Cell } from "../data/jsonl.js";
-import { isMissing, parseNumber } from "../data/dataset.js";
+import { isMissing, parseNumber, unknownColumn } from "../data/dataset.js";
 import { streamTable, type TableFormat } from "../data/read.js";
 import { BadInputError, BadOptionError } from "../errors.js";
 import { TableFeaturizer } from "../features/featurizer.js";
@@ -142,10 +142,7 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
     o.onProgress?.("import", n, 0);
   };
   const known = (header: readonly string[], option: "label" | "text" | "id", name: string | undefined): void => {
-    if (name !== undefined && !header.includes(name)) {
-      const shown = header.slice(0, 30).map((h) => JSON.stringify(h)).join(", ");
-      throw new BadInputError(`no column named "${name}"; available columns: ${shown}${header.length > 30 ? ` and ${header.length - 30} more` : ""}`, { file, option });
-    }
+    if (name !== undefined && !header.includes(name)) throw unknownColumn(file, option, name, header);
   };
 
   const summary = await streamTable(file, o.format !== undefined ? { format: o.format } : {}, (cells, info, header) => {
