@@ -73,7 +73,7 @@ export function unknownColumn(file: string, option: ColumnOption, name: string, 
   const shown = header.slice(0, 30).map((h) => JSON.stringify(h));
   const more = header.length > 30 ? ` and ${header.length - 30} more` : "";
   const guess = closestColumn(name, header);
-  return new BadInputError(`no column named "${name}"${guess === undefined ? "" : `; did you mean "${guess}"?`}; available columns: ${shown.join(", ")}${more}`, {
+  return new BadInputError(`no column named "${name}"${guess === undefined ? "" : ` (did you mean "${guess}"?)`}; available columns: ${shown.join(", ")}${more}`, {
     file,
     option,
   });

@@ -175,7 +175,7 @@ void test("a misspelt, re-cased or quoted column name gets a suggestion; ties an
   assert.equal(closestColumn("chrn", header), "churn");
   assert.equal(closestColumn("label", header), undefined);
   const path = temp("csv", "customer_id,Class,churn\n1,a,yes\n");
-  assertBad(() => loadDataset(path, { label: "class" }), path, "option --label", 'no column named "class"; did you mean "Class"?', '"customer_id", "Class"');
+  assertBad(() => loadDataset(path, { label: "class" }), path, "option --label", 'no column named "class" (did you mean "Class"?)', '"customer_id", "Class"');
 });
 
 void test("label and id value errors", () => {
