@@ -106,3 +106,39 @@ export class ConflictError extends ActiveLearnError {
     this.name = "ConflictError";
   }
 }
+
+/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The name (column, strategy, option) the user probably meant by `name`: the same up to case,
+ * quotes, spaces, "-" and "_", else (names of 3 or more characters) the one nearest by edit
+ * distance if that is at most 2 (1 for names of up to 4); undefined when nothing is close or two
+ * names are equally close.
+ */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  const norm = (s: string): string => s.toLowerCase().replace(/["'`\s_-]+/g, "");
+  const same = known.filter((h) => norm(h) === norm(name));
+  if (same.length > 0) return same.length === 1 ? same[0] : undefined;
+  if (norm(name).length < 3) return undefined;
+  const limit = norm(name).length <= 4 ? 1 : 2;
+  const scored = known.map((h) => ({ h, d: editDistance(norm(name), norm(h)) })).filter((c) => c.d <= limit);
+  if (scored.length === 0) return undefined;
+  const best = Math.min(...scored.map((c) => c.d));
+  const at = scored.filter((c) => c.d === best);
+  return at.length === 1 ? at[0].h : undefined;
+}
+
+/** " (did you mean \"x\"?)" when a known name is close to `name`, else "". */
+export function didYouMean(name: string, known: readonly string[]): string {
+  const guess = closestName(name, known);
+  return guess === undefined ? "" : ` (did you mean "${guess}"?)`;
+}

@@ -3,7 +3,7 @@
  * kebab-case names. Every problem (unknown flag, missing value, bad number, missing required
  * flag) is collected and reported at once.
  */
-import { BadOptionError } from "../errors.js";
+import { BadOptionError, didYouMean } from "../errors.js";
 
 export type FlagType = "string" | "number" | "int" | "boolean";
 
@@ -35,7 +35,7 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
     const s = spec[name];
     if (s === undefined) {
-      problems.push(`unknown option --${name} for "${command}"; known: ${Object.keys(spec).map((k) => `--${k}`).join(", ")}`);
+      problems.push(`unknown option --${name} for "${command}"${didYouMean(`--${name}`, Object.keys(spec).map((k) => `--${k}`))}; known: ${Object.keys(spec).map((k) => `--${k}`).join(", ")}`);
       if (eq < 0 && i + 1 < argv.length && !argv[i + 1].startsWith("--")) i++;
       continue;
     }

@@ -81,6 +81,15 @@ void test("bad options are all reported at once, naming each option", () => {
   assert.match(s.stderr, /unknown strategy "nope"/);
   assert.match(s.stderr, /--model must be one of logreg, nb/);
   assert.match(s.stderr, /--budget \(5\) must be at least --initial \(10\)/);
+  assert.doesNotMatch(s.stderr, /did you mean/);
+  // A near miss gets the name it was probably meant to be.
+  const t = cli(["simulate", "--data", digits, "--label", "Digit ", "--strategies", "margn", "--seedz", "2"]);
+  assert.equal(t.status, 2);
+  assert.match(t.stderr, /unknown option --seedz for "simulate" \(did you mean "--seeds"\?\)/);
+  const u = cli(["simulate", "--data", digits, "--label", "digti", "--strategies", "margn"]);
+  assert.match(u.stderr, /no column named "digti" \(did you mean "digit"\?\)/);
+  const v = cli(["simulate", "--data", digits, "--label", "digit", "--strategies", "typical-varaince"]);
+  assert.match(v.stderr, /unknown strategy "typical_varaince" \(did you mean "typical_variance"\?\)/);
 });
 
 void test("bad data is an error naming the file, row and column, and nothing is written", () => {

@@ -2,7 +2,7 @@
  * Turning a raw table into a typed {@link Dataset}: checks, missing values, column kinds,
  * labels and ids.
  */
-import { BadInputError } from "../errors.js";
+import { BadInputError, didYouMean } from "../errors.js";
 import { checkHasRows, checkHeader, checkWidth } from "./checks.js";
 import type { Cell } from "./jsonl.js";
 import type { RawTable } from "./read.js";
@@ -38,42 +38,11 @@ function cellText(v: Cell): string {
 
 type ColumnOption = "label" | "text" | "id" | "ignore";
 
-/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
-/**
- * The column the user probably meant by `name`: the same name up to case, quotes, spaces, "-" and
- * "_", else (names of 3 or more characters) the one nearest by edit distance if that is at most 2
- * (1 for names of up to 4); undefined
- * when nothing is close or two columns are equally close.
- */
-export function closestColumn(name: string, header: readonly string[]): string | undefined {
-  const norm = (s: string): string => s.toLowerCase().replace(/["'`\s_-]+/g, "");
-  const same = header.filter((h) => norm(h) === norm(name));
-  if (same.length > 0) return same.length === 1 ? same[0] : undefined;
-  if (norm(name).length < 3) return undefined;
-  const limit = norm(name).length <= 4 ? 1 : 2;
-  const scored = header.map((h) => ({ h, d: editDistance(norm(name), norm(h)) })).filter((c) => c.d <= limit);
-  if (scored.length === 0) return undefined;
-  const best = Math.min(...scored.map((c) => c.d));
-  const at = scored.filter((c) => c.d === best);
-  return at.length === 1 ? at[0].h : undefined;
-}
-
 /** The error for an option naming a column the file does not have, with a suggestion when one is close. */
 export function unknownColumn(file: string, option: ColumnOption, name: string, header: readonly string[]): BadInputError {
   const shown = header.slice(0, 30).map((h) => JSON.stringify(h));
   const more = header.length > 30 ? ` and ${header.length - 30} more` : "";
-  const guess = closestColumn(name, header);
-  return new BadInputError(`no column named "${name}"${guess === undefined ? "" : ` (did you mean "${guess}"?)`}; available columns: ${shown.join(", ")}${more}`, {
+  return new BadInputError(`no column named "${name}"${didYouMean(name, header)}; available columns: ${shown.join(", ")}${more}`, {
     file,
     option,
   });

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { loadDataset, toDataset, type LoadOptions } from "./load.js";
-import { closestColumn } from "./dataset.js";
+import { closestName } from "../errors.js";
 import type { Column, NumericColumn, StringColumn } from "./types.js";
 import { assertBad, tempFiles } from "./test-support.js";
 
@@ -164,16 +164,16 @@ void test("option errors name the option and list the columns", () => {
 
 void test("a misspelt, re-cased or quoted column name gets a suggestion; ties and far names get none", () => {
   const header = ["customer_id", "Class", "monthly charges", "Total-Charges", "churn", "chum"];
-  assert.equal(closestColumn("class", header), "Class");
-  assert.equal(closestColumn('"Class"', header), "Class");
-  assert.equal(closestColumn("Customer ID", header), "customer_id");
-  assert.equal(closestColumn("MonthlyCharges", header), "monthly charges");
-  assert.equal(closestColumn("total_charges", header), "Total-Charges");
-  assert.equal(closestColumn("Clas", header), "Class");
-  assert.equal(closestColumn("monthly chargs", header), "monthly charges");
-  assert.equal(closestColumn("chun", header), undefined); // churn and chum are both one edit away
-  assert.equal(closestColumn("chrn", header), "churn");
-  assert.equal(closestColumn("label", header), undefined);
+  assert.equal(closestName("class", header), "Class");
+  assert.equal(closestName('"Class"', header), "Class");
+  assert.equal(closestName("Customer ID", header), "customer_id");
+  assert.equal(closestName("MonthlyCharges", header), "monthly charges");
+  assert.equal(closestName("total_charges", header), "Total-Charges");
+  assert.equal(closestName("Clas", header), "Class");
+  assert.equal(closestName("monthly chargs", header), "monthly charges");
+  assert.equal(closestName("chun", header), undefined); // churn and chum are both one edit away
+  assert.equal(closestName("chrn", header), "churn");
+  assert.equal(closestName("label", header), undefined);
   const path = temp("csv", "customer_id,Class,churn\n1,a,yes\n");
   assertBad(() => loadDataset(path, { label: "class" }), path, "option --label", 'no column named "class" (did you mean "Class"?)', '"customer_id", "Class"');
 });

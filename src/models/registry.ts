@@ -1,5 +1,5 @@
 /** Model names for the CLI and saved files: "logreg" and "nb". */
-import { BadOptionError } from "../errors.js";
+import { BadOptionError, didYouMean } from "../errors.js";
 import { LogisticRegression } from "./logistic.js";
 import { MultinomialNB } from "./naive-bayes.js";
 import type { Classifier, ClassifierFactory, SavedModel } from "./types.js";
@@ -11,7 +11,7 @@ export type ModelName = (typeof modelNames)[number];
 export function modelFactory(name: string, options: { C?: number } = {}): ClassifierFactory {
   if (name === "logreg") return (k) => new LogisticRegression(k, { C: options.C ?? 1 });
   if (name === "nb") return (k) => new MultinomialNB(k);
-  throw new BadOptionError([`unknown model "${name}"; known: ${modelNames.join(", ")}`], "model");
+  throw new BadOptionError([`unknown model "${name}"${didYouMean(name, modelNames)}; known: ${modelNames.join(", ")}`], "model");
 }
 
 /** True if the named model needs non-negative features. */

@@ -3,7 +3,7 @@
  * factories, so a stateful strategy (a bandit over strategies, say) gets a fresh instance per
  * learner. Names are snake_case; the CLI also accepts kebab-case ("least-confidence").
  */
-import { BadOptionError } from "../errors.js";
+import { BadOptionError, didYouMean } from "../errors.js";
 import { createAuto } from "./auto.js";
 import { qbcKl, qbcMaxDisagreement, qbcVoteEntropy } from "./committee.js";
 import { densityWeighted } from "./density.js";
@@ -74,7 +74,7 @@ export function normalizeStrategyName(name: string): string {
 export function getStrategy(name: string): QueryStrategy {
   const make = registry.get(normalizeStrategyName(name));
   if (make === undefined) {
-    throw new BadOptionError([`unknown strategy "${name}"; known: ${strategyNames().join(", ")}`], "strategies");
+    throw new BadOptionError([`unknown strategy "${name}"${didYouMean(name, strategyNames())}; known: ${strategyNames().join(", ")}`], "strategies");
   }
   return make();
 }
