@@ -51,6 +51,8 @@ void test("simulate on digits writes results.json in the reference shape and a r
   assert.ok(vs.se > 0);
   assert.match(r.stdout, /− random \(paired\)/);
   assert.match(r.stdout, /margin .* \+0\.\d{4} ± 0\.\d{4} \([0-3]\/3\)/);
+  assert.equal(typeof vs.significant, "boolean");
+  assert.match(r.stdout, /Best AULC: (margin|least_confidence); .*\(paired t-test, 5%\)\./);
   const html = fs.readFileSync(path.join(out, "report.html"), "utf8");
   assert.match(html, /<svg/);
   assert.match(html, /labels saved/i);

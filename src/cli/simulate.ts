@@ -11,6 +11,7 @@ import type { ColdStart } from "../loop/cold-start.js";
 import { BadInputError } from "../errors.js";
 import { sd } from "../eval/metrics.js";
 import { renderReport } from "../eval/report.js";
+import { tiedWithBest } from "../eval/aggregate.js";
 import { simulate } from "../eval/simulate.js";
 import type { PairedDifference, ReferenceResults, SimulationResults } from "../eval/types.js";
 import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
@@ -49,9 +50,17 @@ export function readReference(file: string): ReferenceResults {
   return r as ReferenceResults;
 }
 
-/** "+0.0123 ± 0.0040 (5/5)": mean paired difference, its standard error, seeds above. */
+/** "+0.0123 ± 0.0040 (5/5) *": mean paired difference, its standard error, seeds above, * if significant. */
 export function pairedText(d: PairedDifference): string {
-  return `${d.mean >= 0 ? "+" : "−"}${Math.abs(d.mean).toFixed(4)} ± ${d.se.toFixed(4)} (${d.above}/${d.seeds})`;
+  return `${d.mean >= 0 ? "+" : "−"}${Math.abs(d.mean).toFixed(4)} ± ${d.se.toFixed(4)} (${d.above}/${d.seeds})${d.significant ? " *" : ""}`;
+}
+
+/** "Best: margin; not distinguishable from it on these seeds: ..." (plain text), or "" with one seed. */
+export function bestText(res: SimulationResults): string {
+  const t = tiedWithBest(res.strategies);
+  if (t === undefined || res.options.seeds.length < 2 || Object.keys(res.strategies).length < 2) return "";
+  const tied = t.tied.length === 0 ? "every other strategy is below it by more than the seeds' noise" : `not distinguishable from it on these seeds: ${t.tied.join(", ")}`;
+  return `Best AULC: ${t.best}; ${tied} (paired t-test, 5%).`;
 }
 
 /** The summary table printed at the end. */
@@ -121,7 +130,9 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   process.stdout.write(`full-pool accuracy ${res.full_pool_accuracy.toFixed(4)}${ref ? ` (reference ${ref.full_pool_accuracy.toFixed(4)})` : ""}\n\n`);
   process.stdout.write(summaryTable(res, ref) + "\n");
   if (res.strategies.random !== undefined && res.options.seeds.length > 1)
-    process.stdout.write("− random (paired): mean over seeds of the AULC difference on the same split and start, ± its standard error (seeds above random); a gap under about two standard errors is not evidence.\n");
+    process.stdout.write("− random (paired): mean over seeds of the AULC difference on the same split and start, ± its standard error (seeds above random); * = more than the split's luck (paired t-test, 5%).\n");
+  const best = bestText(res);
+  if (best !== "") process.stdout.write(best + "\n");
   process.stdout.write("\n");
   process.stdout.write(`wrote ${files.json}\nwrote ${files.html}\n`);
   return 0;

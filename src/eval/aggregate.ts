@@ -52,5 +52,33 @@ export function pairedDifference(a: readonly number[], b: readonly number[]): Pa
   const d = a.map((x, i) => x - b[i]);
   const m = mean(d);
   const se = d.length > 1 ? Math.sqrt(d.reduce((s, x) => s + (x - m) ** 2, 0) / (d.length - 1) / d.length) : 0;
-  return { mean: round(m), se: round(se), above: d.filter((x) => x > 0).length, seeds: d.length };
+  const significant = d.length > 1 && Math.abs(m) > tCritical95(d.length - 1) * se;
+  return { mean: round(m), se: round(se), above: d.filter((x) => x > 0).length, seeds: d.length, significant };
+}
+
+/** Two-sided 95% critical values of Student's t for 1-30 degrees of freedom (then 40, 60, 120). */
+const T95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
+  2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** Student's t two-sided 95% critical value for `df` degrees of freedom (linear in 1/df past 30). */
+export function tCritical95(df: number): number {
+  if (df < 1) return Infinity;
+  if (df <= 30) return T95[Math.floor(df) - 1];
+  // Between 30 and infinity the value is nearly linear in 1/df: 2.042 at 30, 1.960 in the limit.
+  return 1.96 + (2.042 - 1.96) * (30 / df);
+}
+
+/**
+ * The strategy of highest AULC and those a paired t-test (5%, per-seed AULC, same splits and starts)
+ * cannot tell from it on these seeds; with one seed nothing is separated and every strategy is tied.
+ */
+export function tiedWithBest(strategies: Readonly<Record<string, StrategyResult>>): { best: string; tied: string[] } | undefined {
+  const names = Object.keys(strategies).sort((a, b) => strategies[b].aulc - strategies[a].aulc);
+  if (names.length === 0) return undefined;
+  const best = names[0];
+  const base = strategies[best].per_seed.map((p) => p.aulc);
+  const tied = names.slice(1).filter((n) => !pairedDifference(strategies[n].per_seed.map((p) => p.aulc), base).significant);
+  return { best, tied };
 }

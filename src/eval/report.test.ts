@@ -177,12 +177,23 @@ void test("the paired comparison with random: a column only when random ran, its
   const r = results();
   const withPaired: SimulationResults = {
     ...r,
-    strategies: { ...r.strategies, margin: { ...r.strategies.margin, vs_random: { mean: 0.0312, se: 0.0041, above: 5, seeds: 5 } } },
+    strategies: { ...r.strategies, margin: { ...r.strategies.margin, vs_random: { mean: 0.0312, se: 0.0041, above: 5, seeds: 5, significant: true } } },
   };
   const html = renderReport(withPaired);
   assert.match(html, /AULC − random, paired/);
-  assert.match(html, /\+0\.031 <span class="sd">± 0\.004<br>5 of 5 seeds above<\/span>/);
+  assert.match(html, /\+0\.031\* <span class="sd">± 0\.004<br>5 of 5 seeds above<\/span>/);
   assert.match(html, /more than the luck of the split/);
   const noRandom = renderReport({ ...r, strategies: Object.fromEntries(Object.entries(r.strategies).filter(([n]) => n !== "random")) });
   assert.doesNotMatch(noRandom, /AULC − random, paired/);
+});
+
+void test("the sub-headline says which strategies the seeds cannot tell from the best", () => {
+  const r = results();
+  // Identical noise in every strategy: the gaps are constant over seeds, so all are separated.
+  assert.match(renderReport(r), /Every other strategy is below it by more than the seeds' noise \(paired t-test, 5%\)/);
+  const m = r.strategies.margin;
+  const shaky: StrategyResult = { ...m, aulc: m.aulc - 0.001, per_seed: m.per_seed.map((p, i) => ({ ...p, aulc: p.aulc + (i % 2 === 0 ? 0.01 : -0.012) })) };
+  const html = renderReport({ ...r, strategies: { ...r.strategies, least_confidence: shaky } });
+  assert.match(html, /On these 5 seeds it cannot be told apart from least confidence \(paired t-test, 5%\)/);
+  assert.doesNotMatch(renderReport({ ...r, options: { ...r.options, seeds: [0] } }), /paired t-test, 5%\)\./);
 });

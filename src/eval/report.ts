@@ -11,6 +11,7 @@
 import type { ReferenceResults, SimulationResults, StrategyResult } from "./types.js";
 import { type Bar, type LineSeries, renderBarChart, renderLineChart } from "./charts.js";
 import { renderRankingSection, renderStoppingSection } from "./report-stopping.js";
+import { tiedWithBest } from "./aggregate.js";
 import { BASELINE_GREY, PALETTE, escapeXml, formatInteger, formatNumber } from "./svg.js";
 
 export interface ReportOptions {
@@ -46,6 +47,11 @@ export function savings(results: SimulationResults): Saving[] {
     })
     .sort((a, b) => (b.saved ?? -Infinity) - (a.saved ?? -Infinity) || b.aulc - a.aulc)
     .map(({ strategy, labelsToMatch, saved, fraction }) => ({ strategy, labelsToMatch, saved, fraction }));
+}
+
+/** "a", "a and b", "a, b and c". */
+function joinNames(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
 /** "margin" -> "margin sampling", "least_confidence" -> "least confidence sampling". */
@@ -271,7 +277,7 @@ function summaryTable(results: SimulationResults, reference: ReferenceResults | 
         : [
             s.vs_random === undefined
               ? '<td><span class="muted">—</span></td>'
-              : `<td>${signed(s.vs_random.mean, 3)} <span class="sd">± ${formatNumber(s.vs_random.se, 3)}<br>${s.vs_random.above} of ${s.vs_random.seeds} seeds above</span></td>`,
+              : `<td>${signed(s.vs_random.mean, 3)}${s.vs_random.significant ? "*" : ""} <span class="sd">± ${formatNumber(s.vs_random.se, 3)}<br>${s.vs_random.above} of ${s.vs_random.seeds} seeds above</span></td>`,
           ]),
       `<td>${milliseconds(s.median_iteration_s)}</td>`,
       ...(reference ? [`<td>${ref ? formatNumber(ref.aulc, 3) : "—"}</td>`, `<td>${ref ? signed(s.aulc - ref.aulc, 3) : "—"}</td>`] : []),
@@ -365,6 +371,13 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
   if (best !== undefined) {
     const versus = random && best !== BASELINE ? ` against ${formatNumber(random.aulc, 3)} for random sampling` : "";
     sub.push(`Best learning curve overall: ${escapeXml(shortName(best))} (AULC ${formatNumber(results.strategies[best].aulc, 3)}${versus}).`);
+    const tied = tiedWithBest(results.strategies)?.tied ?? [];
+    if (seeds > 1 && order.length > 1)
+      sub.push(
+        tied.length === 0
+          ? "Every other strategy is below it by more than the seeds' noise (paired t-test, 5%)."
+          : `On these ${seeds} seeds it cannot be told apart from ${escapeXml(joinNames(tied.map(shortName)))} (paired t-test, 5%).`,
+      );
   }
   if (Number.isFinite(results.full_pool_accuracy)) {
     sub.push(`With every label in the pool, the model reaches ${formatNumber(results.full_pool_accuracy, 3)}.`);
@@ -395,7 +408,7 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
       (results.strategies[BASELINE] === undefined
         ? ""
         : ` AULC − random, paired: in each seed every strategy starts from the same split and initial labels, so the mean of the per-seed differences, ± its standard error, ` +
-          `says whether a strategy beats random sampling by more than the luck of the split (a gap under about two standard errors is not evidence).`) +
+          `says whether a strategy beats random sampling by more than the luck of the split; * marks a difference a paired t-test (5%) says is more than that luck.`) +
       `</p></section>`,
     nonRandom.length > 0 && random
       ? `<section><h2>Labels saved versus random sampling</h2><figure>${savingsChart(results, colour)}` +

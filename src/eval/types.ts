@@ -42,6 +42,8 @@ export interface PairedDifference {
   /** Seeds where this strategy's AULC is above the other's. */
   readonly above: number;
   readonly seeds: number;
+  /** A two-sided paired t-test at 5% rejects "no difference" (never with fewer than 2 seeds). */
+  readonly significant: boolean;
 }
 
 /** One stopping criterion over the seeds of one strategy (see eval/aggregate-stopping.ts). */
