@@ -15,3 +15,10 @@ export const labelColumns: Readonly<Record<string, string>> = {
 
 /** The shared folder: $SHARED, else ../shared from the working directory. */
 export const sharedDir = path.resolve(process.env.SHARED ?? path.join(process.cwd(), "..", "shared"));
+
+/** The label column of shared dataset `name`; an error naming the known ones if there is none. */
+export function labelOf(name: string): string {
+  const label = labelColumns[name];
+  if (label === undefined) throw new Error(`DATASETS: no shared dataset "${name}"; known: ${Object.keys(labelColumns).join(", ")}`);
+  return label;
+}

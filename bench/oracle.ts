@@ -12,6 +12,7 @@
 import path from "node:path";
 import { formatTable } from "../src/cli/table.js";
 import { loadDataset } from "../src/data/load.js";
+import { labelOf, sharedDir } from "./datasets.js";
 import { encodeLabels } from "../src/eval/labels.js";
 import { accuracy, argmaxRows } from "../src/eval/metrics.js";
 import { prepareSplit, simulateRun, type PreparedSplit, type ProtocolOptions } from "../src/eval/run.js";
@@ -21,8 +22,7 @@ import { topK } from "../src/strategies/topk.js";
 import type { QueryContext, QueryStrategy, Selection } from "../src/strategies/types.js";
 import { marginScores } from "../src/strategies/uncertainty.js";
 
-const labelColumns: Record<string, string> = { digits: "digit", vehicle: "Class", mlc_churn: "churn" };
-const shared = path.resolve(process.env.SHARED ?? path.join(process.cwd(), "..", "shared"));
+const shared = sharedDir;
 const names = (process.env.DATASETS ?? "vehicle").split(",");
 const firstSeed = Number(process.env.FIRST_SEED ?? 0);
 const seeds = Number(process.env.SEEDS ?? 5);
@@ -64,7 +64,7 @@ function oracle(prep: PreparedSplit): QueryStrategy {
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const rows: string[][] = [];
 for (const name of names) {
-  const ds = loadDataset(path.join(shared, "datasets", `${name}.csv`), { label: labelColumns[name] });
+  const ds = loadDataset(path.join(shared, "datasets", `${name}.csv`), { label: labelOf(name) });
   const enc = encodeLabels(ds);
   const per: { oracle: number; margin: number; best: number }[] = [];
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {

@@ -16,6 +16,7 @@ import { loadDataset } from "../src/data/load.js";
 import { labelColumns, sharedDir } from "./datasets.js";
 import type { ColdStart } from "../src/loop/cold-start.js";
 import { simulate } from "../src/eval/simulate.js";
+import { tiedWithBest } from "../src/eval/aggregate.js";
 import type { ReferenceResults, SimulationResults } from "../src/eval/types.js";
 
 const shared = sharedDir;
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   const aulcs = new Map<string, Map<string, number>>();
   let autoMet = 0;
   let bestMet = 0;
+  const tiedLines: string[] = [];
   let withRef = 0;
   const t0 = performance.now();
   for (const name of names) {
@@ -82,6 +84,8 @@ async function main(): Promise<void> {
       autoOk ? "yes" : "NO",
       `${ranked.indexOf("auto") + 1}/${ranked.length}`,
     ]);
+    const tied = tiedWithBest(res.strategies);
+    tiedLines.push(`${name}: ${best} ${bestAulc.toFixed(4)}; ${tied === undefined || tied.tied.length === 0 ? "no other" : tied.tied.join(", ")}`);
     stopLines.push(`${name}, auto: ${stopsLine(res, "auto")}`);
     if (best !== "auto") stopLines.push(`${name}, ${best}: ${stopsLine(res, best)}`);
   }
@@ -92,6 +96,9 @@ async function main(): Promise<void> {
       ["dataset", "classes", "best", "AULC", "best reference", "Δ", "≥ ref+0.005", "auto", "random", "auto−random", "≥ −0.005", "auto rank"],
       summary,
     ),
+    "",
+    "Strategies the seeds cannot tell from the best (paired t-test on per-seed AULC, 5%):",
+    ...tiedLines.map((l) => `  ${l}`),
     "",
     "Stopping criteria: fired in seeds @ mean labels at stop (test accuracy lost against the full budget); seeds where one never fired count as the budget:",
     ...stopLines.map((l) => `  ${l}`),

@@ -14,6 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { formatTable } from "../src/cli/table.js";
 import { loadDataset } from "../src/data/load.js";
+import { labelOf, sharedDir } from "./datasets.js";
 import { simulate } from "../src/eval/simulate.js";
 import { pairedDifference } from "../src/eval/aggregate.js";
 import { getStrategy, registerStrategy, strategyNames } from "../src/strategies/registry.js";
@@ -27,8 +28,7 @@ import { expectedErrorReduction } from "../src/strategies/error-reduction.js";
 import { baggedMargin } from "../src/strategies/committee.js";
 import { varianceReduction } from "../src/strategies/variance.js";
 
-const labelColumns: Record<string, string> = { digits: "digit", vehicle: "Class", mlc_churn: "churn" };
-const shared = path.resolve(process.env.SHARED ?? path.join(process.cwd(), "..", "shared"));
+const shared = sharedDir;
 const firstSeed = Number(process.env.FIRST_SEED ?? 5);
 const seeds = Number(process.env.SEEDS ?? 20);
 const only = process.env.DATASETS?.split(",");
@@ -102,12 +102,13 @@ function referenceTarget(name: string): number {
 }
 
 async function main(): Promise<void> {
-  const names = Object.keys(labelColumns).filter((n) => only === undefined || only.includes(n));
+  // The datasets with reference curves unless DATASETS names others.
+  const names = only ?? ["digits", "vehicle", "mlc_churn"];
   const rows: string[][] = [];
   const t0 = performance.now();
   for (const name of names) {
     process.stderr.write(`${name}...\n`);
-    const ds = loadDataset(path.join(shared, "datasets", `${name}.csv`), { label: labelColumns[name] });
+    const ds = loadDataset(path.join(shared, "datasets", `${name}.csv`), { label: labelOf(name) });
     const res = await simulate(ds, { strategies, seeds, firstSeed, ...(variants.length > 0 ? { workers: 0 } : {}) });
     const base = res.strategies.margin.per_seed.map((s) => s.aulc);
     const target = referenceTarget(name);
