@@ -6,6 +6,9 @@ import path from "node:path";
 import test from "node:test";
 import { fileURLToPath } from "node:url";
 import { writeSyntheticCsv } from "../server/testing.js";
+import { projectDbPath } from "../project/init.js";
+import { SqliteStore } from "../store/sqlite.js";
+import type { SimulationResults } from "../eval/types.js";
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "main.js");
 const run = (...args: string[]): { code: number | null; out: string; err: string } => {
@@ -62,6 +65,49 @@ void test("init, status, export, train and predict from the command line", () =>
     r = run("init", path.join(base, "p2"), "--data", data, "--labels", "spam", "--bogus", "1");
     assert.equal(r.code, 2);
     assert.match(r.err, /unknown option --bogus/);
+  } finally {
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+});
+
+void test("simulate --project replays strategies on the items labeled so far, with the project's columns and model", () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-cli-"));
+  try {
+    const data = writeSyntheticCsv(base, 200, 60);
+    const dir = path.join(base, "proj");
+    assert.equal(run("init", dir, "--data", data, "--labels", "spam,ham", "--text", "text", "--label", "seed_label", "--id", "id").code, 0);
+    // Labels from the app: one audit pick, one relabel of a seed item, two ordinary picks.
+    const store = SqliteStore.open(projectDbPath(dir));
+    const at = Date.now();
+    const label = (itemIdx: number, l: string, audit = false): void => {
+      store.addAnnotation({ itemIdx, annotator: "ann", label: l, createdAt: at, durationMs: 900, predicted: null, audit });
+    };
+    label(150, "spam", true);
+    label(0, "spam");
+    label(101, "ham");
+    label(103, "ham");
+    store.close();
+    const out = path.join(base, "sim");
+    const r = run("simulate", "--project", dir, "--strategies", "margin", "--seeds", "2", "--budget", "30", "--workers", "0", "--out", out);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /proj: 63 labeled of 200 items \(59 imported, 1 random audit picks, 3 chosen by the strategy\)/);
+    assert.match(r.err, /not to predict accuracy/);
+    const res = JSON.parse(fs.readFileSync(path.join(out, "results.json"), "utf8")) as SimulationResults;
+    assert.equal(res.rows, 63);
+    assert.equal(res.classes, 2);
+    assert.equal(res.options.text, "text"); // the project's text column, TF-IDF as in the app
+    assert.deepEqual(Object.keys(res.strategies), ["random", "margin"]);
+    assert.match(res.protocol, /LR C=1 lbfgs/);
+
+    const both = run("simulate", "--project", dir, "--data", data, "--label", "seed_label");
+    assert.equal(both.code, 2);
+    assert.match(both.err, /give either --data FILE \(with --label\) or --project DIR/);
+    assert.match(both.err, /option --label does not apply to --project/);
+    const none = run("simulate", "--data", data);
+    assert.match(none.err, /option --label is required with --data/);
+    const missing = run("simulate", "--project", path.join(base, "nope"));
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.err, /nope/);
   } finally {
     fs.rmSync(base, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 /**
- * `activelearn simulate --data FILE --label COL [--text COL] [--strategies a,b] [--seeds 5]
+ * `activelearn simulate (--data FILE --label COL [--text COL] [--id COL] [--ignore a,b] | --project DIR) [--strategies a,b] [--seeds 5]
  *  [--initial 10] [--batch 10] [--budget 300] [--test-fraction 0.3] [--model logreg|nb] [--out DIR]
  *  [--reference FILE] [--workers N] [--cold-start random|cluster]`
  * Writes DIR/results.json and DIR/report.html, a progress bar on stderr, a summary on stdout.
@@ -8,7 +8,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadDataset } from "../data/load.js";
 import type { ColdStart } from "../loop/cold-start.js";
-import { BadInputError } from "../errors.js";
+import { BadInputError, BadOptionError } from "../errors.js";
+import type { Dataset } from "../data/types.js";
+import { labeledDataset } from "../project/labeled.js";
+import { projectDbPath } from "../project/init.js";
+import { SqliteStore } from "../store/sqlite.js";
 import { sd } from "../eval/metrics.js";
 import { renderReport } from "../eval/report.js";
 import { tiedWithBest } from "../eval/aggregate.js";
@@ -19,10 +23,12 @@ import { progressBar } from "./progress.js";
 import { formatTable } from "./table.js";
 
 export const simulateSpec: Record<string, FlagSpec> = {
-  data: { type: "string", required: true, help: "CSV or JSONL file with ground-truth labels" },
-  label: { type: "string", required: true, help: "ground-truth label column" },
+  data: { type: "string", help: "CSV or JSONL file with ground-truth labels (or --project)" },
+  label: { type: "string", help: "ground-truth label column (required with --data)" },
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   id: { type: "string", help: "id column (default: row number)" },
+  ignore: { type: "string", help: "comma-separated columns to leave out (with --data)" },
+  project: { type: "string", help: "a labeling project's folder: replay on the items labeled so far (instead of --data)" },
   strategies: { type: "string", help: "comma-separated strategies, \"all\" for every one, \"auto\" for the bandit (default random,least-confidence,margin,entropy)" },
   "cold-start": { type: "string", help: "initial items: random or cluster (default random)" },
   seeds: { type: "int", help: "number of seeds, run as 0..N-1 (default 5)" },
@@ -104,12 +110,42 @@ export function writeOutputs(dir: string, res: SimulationResults, ref?: Referenc
 export async function runSimulate(argv: readonly string[]): Promise<number> {
   const { flags } = parseArgs(argv, simulateSpec, "simulate");
   if (flags.help === true) {
-    process.stdout.write(usage("simulate", "--data FILE --label COL [options]", simulateSpec) + "\n");
+    process.stdout.write(usage("simulate", "(--data FILE --label COL | --project DIR) [options]", simulateSpec) + "\n");
     return 0;
   }
-  const data = str(flags, "data") as string;
+  const data = str(flags, "data");
+  const project = str(flags, "project");
+  const problems: string[] = [];
+  if ((data === undefined) === (project === undefined)) problems.push("give either --data FILE (with --label) or --project DIR");
+  if (data !== undefined && str(flags, "label") === undefined) problems.push(`option --label is required with --data (${simulateSpec.label.help})`);
+  if (project !== undefined)
+    for (const f of ["label", "text", "id", "ignore"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
+  if (problems.length > 0) throw new BadOptionError(problems);
   const ref = str(flags, "reference") === undefined ? undefined : readReference(str(flags, "reference") as string);
-  const ds = loadDataset(data, { label: str(flags, "label"), text: str(flags, "text"), id: str(flags, "id") });
+  let ds: Dataset;
+  let model = str(flags, "model");
+  let name: string;
+  if (project !== undefined) {
+    const store = SqliteStore.open(projectDbPath(project), { readonly: true });
+    try {
+      const p = labeledDataset(store, project);
+      ds = p.dataset;
+      model ??= store.meta().model;
+      name = store.meta().name;
+      const chosen = ds.rows - p.audit - p.imported;
+      process.stderr.write(
+        `${name}: ${ds.rows} labeled of ${p.items} items (${p.imported} imported, ${p.audit} random audit picks, ${chosen} chosen by the strategy).\n` +
+          (chosen > 0
+            ? "The replay treats the labeled items as the pool and holds out part of them as the test set; items the strategy chose are harder than the data at large, so the accuracies are below the model's accuracy on the whole pool, and strategies that pick items like those look better. Use it to compare strategies, not to predict accuracy.\n"
+            : ""),
+      );
+    } finally {
+      store.close();
+    }
+  } else {
+    ds = loadDataset(data as string, { label: str(flags, "label"), text: str(flags, "text"), id: str(flags, "id"), ignore: str(flags, "ignore")?.split(",").map((c) => c.trim()).filter((c) => c !== "") });
+    name = path.basename(data as string).replace(/\.[^.]+$/, "");
+  }
   const bar = progressBar("simulate");
   const res = await simulate(ds, {
     strategies: str(flags, "strategies")?.split(",").filter((s) => s.trim() !== ""),
@@ -118,13 +154,13 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
     batch: num(flags, "batch"),
     budget: num(flags, "budget"),
     testFraction: num(flags, "test-fraction"),
-    model: str(flags, "model"),
+    model,
     coldStart: str(flags, "cold-start") as ColdStart | undefined,
     workers: num(flags, "workers"),
     onProgress: (d, t) => bar.update(d, t),
   });
   bar.finish();
-  const out = str(flags, "out") ?? path.join("out", path.basename(data).replace(/\.[^.]+$/, ""));
+  const out = str(flags, "out") ?? path.join("out", name);
   const files = writeOutputs(out, res, ref);
   process.stdout.write(`${res.dataset}: ${res.rows} rows, ${res.classes} classes; ${res.protocol}\n`);
   process.stdout.write(`full-pool accuracy ${res.full_pool_accuracy.toFixed(4)}${ref ? ` (reference ${ref.full_pool_accuracy.toFixed(4)})` : ""}\n\n`);

@@ -17,11 +17,17 @@ export function csvField(v: Cell): string {
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Each labeled item's latest annotation (its current label), by pool index. */
+export function latestAnnotations(store: Store): Map<number, Annotation> {
+  const latest = new Map<number, Annotation>();
+  for (const a of store.annotations()) latest.set(a.itemIdx, a);
+  return latest;
+}
+
 /** The export as text chunks (a few hundred rows each), in pool order. */
 export function* exportLabels(store: Store, format: ExportFormat): Generator<string> {
   const meta = store.meta();
-  const latest = new Map<number, Annotation>();
-  for (const a of store.annotations()) latest.set(a.itemIdx, a);
+  const latest = latestAnnotations(store);
   const order = [...latest.keys()].sort((a, b) => a - b);
   const fields = meta.fields.map((f) => f.name);
   const idName = meta.idColumn ?? "id";

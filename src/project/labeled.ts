@@ -1,0 +1,50 @@
+/**
+ * A project's labeled items as a Dataset with ground truth, featurized with the field kinds fixed
+ * at `init`: what `activelearn simulate --project DIR` replays strategies on.
+ *
+ * The items are the ones labeled so far, so most were picked by the project's strategy, not at
+ * random; `audit` and `imported` say how many were not (random audit picks served by the app, and
+ * seed labels imported by `init`), for the caveat the CLI prints.
+ */
+import type { Dataset } from "../data/types.js";
+import { BadInputError } from "../errors.js";
+import { IMPORT_ANNOTATOR } from "./init.js";
+import { latestAnnotations } from "./export.js";
+import { recordsToDataset } from "./records.js";
+import type { Store } from "../store/types.js";
+
+export interface LabeledProject {
+  readonly dataset: Dataset;
+  /** Labeled items that were random audit picks. */
+  readonly audit: number;
+  /** Labeled items whose current label was imported at `init`. */
+  readonly imported: number;
+  /** Items in the project, labeled or not. */
+  readonly items: number;
+}
+
+/** The labeled items of the project in `store` (current label = latest annotation), in pool order. */
+export function labeledDataset(store: Store, source: string): LabeledProject {
+  const meta = store.meta();
+  const latest = latestAnnotations(store);
+  const order = [...latest.keys()].sort((a, b) => a - b);
+  const records = [];
+  const ids: string[] = [];
+  const labels: string[] = [];
+  let audit = 0;
+  let imported = 0;
+  for (const idx of order) {
+    const item = store.item(idx);
+    const a = latest.get(idx);
+    if (item === undefined || a === undefined) continue;
+    records.push(item.data);
+    ids.push(item.id);
+    labels.push(a.label);
+    if (a.audit) audit++;
+    if (a.annotator === IMPORT_ANNOTATOR) imported++;
+  }
+  if (records.length === 0) throw new BadInputError("the project has no labels yet: label some items first", { file: source });
+  // Rows in errors are the items' 1-based pool positions.
+  const ds = recordsToDataset(source, records, meta.fields, meta.textColumn, order.map((i) => i + 1));
+  return { dataset: { ...ds, ids, labels, labelColumn: "label" }, audit, imported, items: store.itemCount() };
+}
