@@ -327,7 +327,7 @@ function footer(results: SimulationResults, reference: ReferenceResults | undefi
 const CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:#f6f7f9;color:#1d2433;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
-main{max-width:1000px;margin:0 auto;padding:28px 32px 40px;background:#fff;min-height:100vh}
+main{max-width:1080px;margin:0 auto;padding:28px 32px 40px;background:#fff;min-height:100vh}
 h1{font-size:24px;margin:0 0 4px;font-weight:650}
 h2{font-size:17px;margin:32px 0 8px;font-weight:650}
 .facts{color:#5b6476;margin:0 0 18px;font-size:14px}
@@ -337,8 +337,8 @@ figure{margin:0}
 figcaption{color:#5b6476;font-size:13px;margin-top:4px}
 svg.al-chart{display:block;width:100%;height:auto}
 table.summary{border-collapse:collapse;width:100%;font-size:13.5px;font-variant-numeric:tabular-nums}
-table.summary th,table.summary td{padding:7px 7px;border-bottom:1px solid #e3e6eb;text-align:right;white-space:nowrap}
-table.summary thead th{font-weight:600;color:#3b4354;border-bottom:2px solid #c9ced8;white-space:normal;vertical-align:bottom;min-width:56px}
+table.summary th,table.summary td{padding:7px 5px;border-bottom:1px solid #e3e6eb;text-align:right;white-space:nowrap}
+table.summary thead th{font-weight:600;color:#3b4354;border-bottom:2px solid #c9ced8;white-space:normal;vertical-align:bottom;min-width:50px}
 table.summary thead th.group{text-align:center;border-bottom:1px solid #c9ced8;padding-bottom:3px}
 table.summary th.left,table.summary tbody th{text-align:left}
 table.summary tbody th{font-weight:600}
