@@ -20,8 +20,16 @@ export interface ParsedArgs {
   readonly positional: string[];
 }
 
-/** Parses argv (after the command name) against `spec`. */
-export function parseArgs(argv: readonly string[], spec: Readonly<Record<string, FlagSpec>>, command: string): ParsedArgs {
+/**
+ * Parses argv (after the command name) against `spec`. `check` adds the command's own rules
+ * (options that go together or exclude each other), reported with the rest, all at once.
+ */
+export function parseArgs(
+  argv: readonly string[],
+  spec: Readonly<Record<string, FlagSpec>>,
+  command: string,
+  check?: (flags: FlagValues) => string[],
+): ParsedArgs {
   const problems: string[] = [];
   const flags: FlagValues = {};
   const positional: string[] = [];
@@ -60,6 +68,7 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
   // Asking for help is never an error for want of the required options.
   if (flags.help !== true) {
     for (const [name, s] of Object.entries(spec)) if (s.required === true && flags[name] === undefined) problems.push(`option --${name} is required (${s.help})`);
+    if (check !== undefined) problems.push(...check(flags));
   }
   if (problems.length > 0) throw new BadOptionError(problems);
   return { flags, positional };

@@ -77,7 +77,7 @@ void test("bad options are all reported at once, naming each option", () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /unknown option --bogus/);
   assert.match(r.stderr, /--seeds must be a whole number, got "x"/);
-  assert.match(r.stderr, /option --label is required/);
+  assert.match(r.stderr, /option --label is required with --data/);
   const s = cli(["simulate", "--data", digits, "--label", "digit", "--strategies", "margin,nope", "--model", "svm", "--budget", "5"]);
   assert.equal(s.status, 2);
   assert.match(s.stderr, /unknown strategy "nope"/);

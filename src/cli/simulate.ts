@@ -18,7 +18,7 @@ import { renderReport } from "../eval/report.js";
 import { tiedWithBest } from "../eval/aggregate.js";
 import { simulate } from "../eval/simulate.js";
 import type { PairedDifference, ReferenceResults, SimulationResults } from "../eval/types.js";
-import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
+import { num, parseArgs, str, usage, type FlagSpec, type FlagValues } from "./args.js";
 import { progressBar } from "./progress.js";
 import { formatTable } from "./table.js";
 
@@ -107,20 +107,24 @@ export function writeOutputs(dir: string, res: SimulationResults, ref?: Referenc
   return { json, html };
 }
 
+/** --data (with --label) or --project, not both; the project fixes its columns. */
+function sourceProblems(flags: FlagValues): string[] {
+  const problems: string[] = [];
+  if ((flags.data === undefined) === (flags.project === undefined)) problems.push("give either --data FILE (with --label) or --project DIR");
+  if (flags.data !== undefined && flags.label === undefined) problems.push(`option --label is required with --data (${simulateSpec.label.help})`);
+  if (flags.project !== undefined)
+    for (const f of ["label", "text", "id", "ignore"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
+  return problems;
+}
+
 export async function runSimulate(argv: readonly string[]): Promise<number> {
-  const { flags } = parseArgs(argv, simulateSpec, "simulate");
+  const { flags } = parseArgs(argv, simulateSpec, "simulate", sourceProblems);
   if (flags.help === true) {
     process.stdout.write(usage("simulate", "(--data FILE --label COL | --project DIR) [options]", simulateSpec) + "\n");
     return 0;
   }
   const data = str(flags, "data");
   const project = str(flags, "project");
-  const problems: string[] = [];
-  if ((data === undefined) === (project === undefined)) problems.push("give either --data FILE (with --label) or --project DIR");
-  if (data !== undefined && str(flags, "label") === undefined) problems.push(`option --label is required with --data (${simulateSpec.label.help})`);
-  if (project !== undefined)
-    for (const f of ["label", "text", "id", "ignore"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
-  if (problems.length > 0) throw new BadOptionError(problems);
   const ref = str(flags, "reference") === undefined ? undefined : readReference(str(flags, "reference") as string);
   let ds: Dataset;
   let model = str(flags, "model");
