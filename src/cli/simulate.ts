@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadDataset } from "../data/load.js";
 import type { ColdStart } from "../loop/cold-start.js";
-import { BadInputError, BadOptionError } from "../errors.js";
+import { BadInputError } from "../errors.js";
 import type { Dataset } from "../data/types.js";
 import { labeledDataset } from "../project/labeled.js";
 import { projectDbPath } from "../project/init.js";
