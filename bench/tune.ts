@@ -78,6 +78,11 @@ function variant(name: string): QueryStrategy | undefined {
     const arms = [getStrategy("random"), getStrategy("margin"), getStrategy(base === "auto_tv" ? "typical_variance" : "typical_margin")];
     return { ...createAuto({ arms, uniformShare: Number.isFinite(a) ? a : 0.2, warmup: args[1] === undefined ? 2 : Number(args[1]) }), name };
   }
+  if (base === "auto_arms") {
+    // auto_arms:<arm+arm+...>:<uniform share>:<warm-up>
+    const arms = args[0].split("+").map((n) => getStrategy(n));
+    return { ...createAuto({ arms, uniformShare: Number(args[1] ?? 0.2), warmup: Number(args[2] ?? 2) }), name };
+  }
   if (base === "typical_diverse") return typicalMargin(a, name, diverseMargin({ name: "diverse_margin", factor: 20, pick: "nearest" }));
   if (base === "diverse_margin") {
     const pick = args[1] === "uncertain" ? "uncertain" : "nearest";
