@@ -51,7 +51,8 @@ export function pairedDifference(a: readonly number[], b: readonly number[]): Pa
   if (a.length !== b.length) throw new Error(`paired difference of ${a.length} and ${b.length} seeds`);
   const d = a.map((x, i) => x - b[i]);
   const m = mean(d);
-  const se = d.length > 1 ? Math.sqrt(d.reduce((s, x) => s + (x - m) ** 2, 0) / (d.length - 1) / d.length) : 0;
+  // Standard error of the mean with the sample variance: sd_pop / sqrt(n - 1) = sqrt(SS / (n (n - 1))).
+  const se = d.length > 1 ? sd(d) / Math.sqrt(d.length - 1) : 0;
   const significant = d.length > 1 && Math.abs(m) > tCritical95(d.length - 1) * se;
   return { mean: round(m), se: round(se), above: d.filter((x) => x > 0).length, seeds: d.length, significant };
 }
