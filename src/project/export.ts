@@ -6,7 +6,7 @@
  * for (const chunk of exportLabels(store, "csv")) process.stdout.write(chunk);
  */
 import type { Cell } from "../data/jsonl.js";
-import type { Annotation, Store } from "../store/types.js";
+import type { Annotation, Item, Store } from "../store/types.js";
 
 export type ExportFormat = "jsonl" | "csv";
 
@@ -17,18 +17,19 @@ export function csvField(v: Cell): string {
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Each labeled item's latest annotation (its current label), by pool index. */
-export function latestAnnotations(store: Store): Map<number, Annotation> {
+/** Each labeled item with its latest annotation (its current label), in pool order. */
+export function* labeledItems(store: Store): Generator<{ readonly idx: number; readonly item: Item; readonly annotation: Annotation }> {
   const latest = new Map<number, Annotation>();
   for (const a of store.annotations()) latest.set(a.itemIdx, a);
-  return latest;
+  for (const idx of [...latest.keys()].sort((a, b) => a - b)) {
+    const item = store.item(idx);
+    if (item !== undefined) yield { idx, item, annotation: latest.get(idx) as Annotation };
+  }
 }
 
 /** The export as text chunks (a few hundred rows each), in pool order. */
 export function* exportLabels(store: Store, format: ExportFormat): Generator<string> {
   const meta = store.meta();
-  const latest = latestAnnotations(store);
-  const order = [...latest.keys()].sort((a, b) => a - b);
   const fields = meta.fields.map((f) => f.name);
   const idName = meta.idColumn ?? "id";
   let out = "";
@@ -37,10 +38,7 @@ export function* exportLabels(store: Store, format: ExportFormat): Generator<str
     out += [idName, ...fields, uniq("label"), uniq("annotator"), uniq("labeled_at")].map(csvField).join(",") + "\r\n";
   }
   let rows = 0;
-  for (const idx of order) {
-    const item = store.item(idx);
-    const a = latest.get(idx);
-    if (item === undefined || a === undefined) continue;
+  for (const { item, annotation: a } of labeledItems(store)) {
     const at = new Date(a.createdAt).toISOString();
     if (format === "jsonl") {
       out += JSON.stringify({ id: item.id, data: item.data, label: a.label, annotator: a.annotator, labeledAt: at }) + "\n";

@@ -9,7 +9,7 @@
 import type { Dataset } from "../data/types.js";
 import { BadInputError } from "../errors.js";
 import { IMPORT_ANNOTATOR } from "./init.js";
-import { latestAnnotations } from "./export.js";
+import { labeledItems } from "./export.js";
 import { recordsToDataset } from "./records.js";
 import type { Store } from "../store/types.js";
 
@@ -26,17 +26,14 @@ export interface LabeledProject {
 /** The labeled items of the project in `store` (current label = latest annotation), in pool order. */
 export function labeledDataset(store: Store, source: string): LabeledProject {
   const meta = store.meta();
-  const latest = latestAnnotations(store);
-  const order = [...latest.keys()].sort((a, b) => a - b);
+  const order: number[] = [];
   const records = [];
   const ids: string[] = [];
   const labels: string[] = [];
   let audit = 0;
   let imported = 0;
-  for (const idx of order) {
-    const item = store.item(idx);
-    const a = latest.get(idx);
-    if (item === undefined || a === undefined) continue;
+  for (const { idx, item, annotation: a } of labeledItems(store)) {
+    order.push(idx);
     records.push(item.data);
     ids.push(item.id);
     labels.push(a.label);
