@@ -61,6 +61,21 @@ function decodeParam(s: string): string {
   }
 }
 
+/**
+ * The request target as a URL on this server. Only origin-form targets ("/path?query") are served;
+ * anything else (absolute-form, "*", "//host", bad percent-encoding in the host) is a 400, never a throw
+ * outside the error handling.
+ */
+export function requestUrl(target: string | undefined): URL {
+  const t = target ?? "/";
+  if (!t.startsWith("/") || t.startsWith("//")) throw new ActiveLearnError("BAD_INPUT", `malformed request target ${JSON.stringify(t.slice(0, 200))}: it must be a path starting with a single "/"`);
+  try {
+    return new URL(t, "http://localhost");
+  } catch {
+    throw new ActiveLearnError("BAD_INPUT", `malformed request target ${JSON.stringify(t.slice(0, 200))}`);
+  }
+}
+
 function annotatorOf(url: URL): string {
   const p = new Problems();
   const a = p.name({ annotator: url.searchParams.get("annotator") ?? undefined }, "annotator", "query");
@@ -193,9 +208,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const table = routes(project);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://localhost");
     const method = req.method ?? "GET";
+    let url = new URL("http://localhost/");
     try {
+      url = requestUrl(req.url);
       for (const r of table) {
         const m = r.pattern.exec(url.pathname);
         if (m === null) continue;
@@ -225,7 +241,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   const server = http.createServer((req, res) => {
-    void handle(req, res);
+    // Last resort: whatever a handler or the error path throws, log it, answer if still possible,
+    // and keep serving.
+    handle(req, res).catch((e: unknown) => {
+      log(`unhandled error on ${req.method ?? "?"} ${JSON.stringify(req.url ?? "")}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      try {
+        if (!res.headersSent) sendJson(res, 500, errorReply(e).body);
+        else res.destroy();
+      } catch {
+        res.destroy();
+      }
+    });
+  });
+  // A request that cannot even be parsed as HTTP: a 400 if the socket can still take one.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
   });
   server.keepAliveTimeout = 30_000;
   const host = options.host ?? "127.0.0.1";
