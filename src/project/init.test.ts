@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test, { after } from "node:test";
-import { ActiveLearnError, BadOptionError } from "../errors.js";
+import { ActiveLearnError, BadInputError, BadOptionError } from "../errors.js";
 import { writeSyntheticCsv } from "../server/testing.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { initProject, projectDbPath } from "./init.js";
@@ -39,7 +39,10 @@ void test("init errors name the file, row and column", async () => {
   r = await initError("id,text\n1,a b\n,c d\n", { id: "id" });
   assert.match(r.message, /row 2, column "id": missing id/);
   r = await initError("id,text\na,x y\nb,y z\na,z w\n", { id: "id" });
-  assert.match(r.message, /row 3, column "id": duplicate id "a"/);
+  assert.match(r.message, /row 3, column "id": duplicate id "a" in rows 1 and 3/);
+  // The first repeat is named, with the row it repeats, even when later repeats share its batch.
+  r = await initError("id,text\na,x y\nb,y z\nb,z w\na,w v\nb,v u\n", { id: "id", batchSize: 5 });
+  assert.match(r.message, /row 3, column "id": duplicate id "b" in rows 2 and 3$/);
   r = await initError("id,body\n1,a b\n");
   assert.match(r.message, /option --text: no column named "text"; available columns: "id", "body"/);
   r = await initError('{"text":"a b","truth":"spam"}\n{"text":"c d","truth":"nope"}\n', { label: "truth" }, "jsonl");
@@ -102,4 +105,25 @@ void test("a 200k-row file imports by streaming, with memory well below the file
   // Parsed cells of the whole file as JS arrays would take well over 10x the file; streaming
   // keeps one batch of rows plus the text column for fitting TF-IDF.
   assert.ok(grownMb < Math.max(300, (12 * fileBytes) / 2 ** 20), `memory grew by ${grownMb.toFixed(0)} MB for a ${(fileBytes / 2 ** 20).toFixed(1)} MB file`);
+});
+
+void test("a failed init leaves no folder behind; a file or a path through a file is a located error", async () => {
+  const base = tmp();
+  const data = writeSyntheticCsv(base, 10, 2);
+  const dir = path.join(base, "new", "proj");
+  await assert.rejects(initProject({ dir, data, labels: ["spam", "ham"], text: "nope" }), /no column named "nope"/);
+  assert.equal(fs.existsSync(path.join(base, "new")), false, "no empty folder left");
+  assert.deepEqual(fs.readdirSync(base), ["items.csv"], "no temporary file left");
+  for (const target of [data, path.join(data, "proj")]) {
+    await assert.rejects(
+      initProject({ dir: target, data, labels: ["spam", "ham"], text: "text" }),
+      (e: unknown) => e instanceof BadInputError && e.message.startsWith(`${target}: `) && /is a file, not a folder/.test(e.message),
+    );
+  }
+  assert.equal(fs.readFileSync(data, "utf8").startsWith("id,text"), true, "the file is untouched");
+  // An existing folder (not a project) is fine; the database appears only when complete.
+  fs.mkdirSync(path.join(base, "existing"));
+  const summary = await initProject({ dir: path.join(base, "existing"), data, labels: ["spam", "ham"], text: "text" });
+  assert.equal(summary.items, 10);
+  assert.deepEqual(fs.readdirSync(path.join(base, "existing")), ["project.db"]);
 });

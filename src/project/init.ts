@@ -7,7 +7,6 @@
  * @example
  * await initProject({ dir: "proj", data: "tickets.csv", labels: ["bug", "question"], text: "body" });
  */
-import fs from "node:fs";
 import path from "node:path";
 import type { Cell } from "../data/jsonl.js";
 import { isMissing, parseNumber, unknownColumn } from "../data/dataset.js";
@@ -19,6 +18,7 @@ import { getStrategy, normalizeStrategyName } from "../strategies/registry.js";
 import { SqliteStore } from "../store/sqlite.js";
 import type { FieldKind, Item, NewAnnotation, ProjectMeta } from "../store/types.js";
 import { encodeRow } from "./features.js";
+import { stageDatabase } from "./staging.js";
 import { recordsToDataset } from "./records.js";
 
 /** The database file inside a project folder. */
@@ -79,33 +79,33 @@ function checkOptions(o: InitOptions): void {
   if (problems.length > 0) throw new BadOptionError(problems);
 }
 
-function removeDb(dbPath: string): void {
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbPath + suffix, { force: true });
-}
-
 function cellText(v: Cell): string {
   return typeof v === "string" ? v.trim() : String(v);
 }
 
 /**
- * Creates the project. On any error nothing is left behind (the half-written database is removed).
+ * Creates the project. The database is built in a hidden temporary file and renamed into place
+ * at the end, so a failed or killed init leaves no project behind (and no new folder).
  * @throws BadOptionError for bad options (all problems at once), BadInputError naming file, row
- *   and column for bad data (unknown label, missing or duplicate id, unknown column)
+ *   and column for bad data (unknown label, missing or duplicate id, unknown column), and naming
+ *   the folder when it cannot hold a project (already one, a file, not writable)
  */
 export async function initProject(o: InitOptions): Promise<InitSummary> {
   checkOptions(o);
   const labels = o.labels.map((l) => l.trim());
-  fs.mkdirSync(o.dir, { recursive: true });
   const dbPath = projectDbPath(o.dir);
-  if (fs.existsSync(dbPath)) throw new BadOptionError([`${dbPath} already exists: ${o.dir} is already a project (remove it to start over)`]);
-  const store = SqliteStore.open(dbPath, { create: true });
+  const staged = stageDatabase(dbPath, o.dir);
+  let store: SqliteStore | undefined;
   try {
+    store = SqliteStore.open(staged.tempPath, { create: true });
     const summary = await importInto(store, o, labels);
     store.close();
+    store = undefined;
+    staged.commit();
     return { ...summary, dbPath };
   } catch (e) {
-    store.close();
-    removeDb(dbPath);
+    store?.close();
+    staged.abort();
     throw e;
   }
 }
@@ -125,20 +125,11 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
   let batch: Item[] = [];
   let n = 0;
   let checkedHeader = false;
-  const rowOf = new Map<number, number>(); // pool index -> file row, for the current batch
+  const idRow = new Map<string, number>(); // id -> file row of its first occurrence
   const flush = (): void => {
     if (batch.length === 0) return;
-    try {
-      store.insertItems(batch);
-    } catch (e) {
-      const dupId = e instanceof BadInputError ? /duplicate item id "(.*)"$/.exec(e.message)?.[1] : undefined;
-      if (dupId === undefined) throw e;
-      let row: number | undefined;
-      for (const b of batch) if (b.id === dupId) row = rowOf.get(b.idx); // the later occurrence
-      throw new BadInputError(`duplicate id "${dupId}" (an earlier row has the same id)`, { file, row, column: o.id });
-    }
+    store.insertItems(batch);
     batch = [];
-    rowOf.clear();
     o.onProgress?.("import", n, 0);
   };
   const known = (header: readonly string[], option: "label" | "text" | "id", name: string | undefined): void => {
@@ -171,6 +162,9 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
       if (name === o.id) {
         if (isMissing(v)) throw new BadInputError("missing id", { file, row: info.row, column: name });
         id = cellText(v);
+        const first = idRow.get(id);
+        if (first !== undefined) throw new BadInputError(`duplicate id "${id}" in rows ${first} and ${info.row}`, { file, row: info.row, column: name });
+        idRow.set(id, info.row);
         continue;
       }
       data[name] = typeof v === "boolean" ? String(v) : v;
@@ -181,7 +175,6 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
       }
       if (s.numeric && name !== o.text && !isMissing(v) && Number.isNaN(parseNumber(v))) s.numeric = false;
     }
-    rowOf.set(n, info.row);
     batch.push({ idx: n, id, data });
     n++;
     if (batch.length >= batchSize) flush();
