@@ -71,3 +71,28 @@ void test("init into a file, or below one, is a located error with exit 2 and ch
   }
   assert.deepEqual(fs.readdirSync(base), ["items.csv"]);
 });
+
+void test("init prints every column's role on stdout and the warnings on stderr; --map and --ignore from the command line", () => {
+  const base = tmp();
+  const data = path.join(base, "reviews.csv");
+  let csv = "id,text,verdict,stars\n";
+  for (let i = 0; i < 30; i++) {
+    const stars = [5, 1, 3, 4, 2][i % 5];
+    csv += `r${i},review ${i},${stars >= 3 ? "good" : "bad"},${stars}\n`;
+  }
+  fs.writeFileSync(data, csv);
+  const dir = path.join(base, "proj");
+  const r = run("init", dir, "--data", data, "--labels", "good,bad", "--text", "text", "--id", "id", "--label", "stars", "--map", "4,5=good;1,2=bad;3=-");
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^column\s+role\s+values\s+missing\s+note\n/);
+  assert.match(r.out, /^verdict\s+ignored\s+2\s+0\s+looks like the answer \(--keep to use it\)$/m);
+  assert.match(r.out, /^stars\s+label\s+—\s+—\s+24 seed labels$/m);
+  assert.match(r.out, /30 items, 24 seed labels, 1 fields \(text:text\)/);
+  assert.match(r.err, /warning: column "verdict" looks like the answer: the one-feature rule one label per value of verdict \(leave-one-out\) gets 24 of 24 seed labels right \(100%\), against 50% for always "(good|bad)"; left out of the model and the labeling page \(--keep verdict to use it anyway\)/);
+  const bad = run("init", path.join(base, "p2"), "--data", data, "--labels", "Good,Bad", "--text", "text", "--ignore", "verdict", "--label", "stars", "--map", "4,5=good;1,2=Bad;3=-");
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--map entry 1 \("4,5=good"\) maps to "good", which is not one of --labels \(Good, Bad\) nor "-" \(leave unlabeled\) \(did you mean "Good"\?\)/);
+  assert.equal(fs.existsSync(path.join(base, "p2")), false);
+  const help = run("init", "--help");
+  for (const flag of ["--ignore", "--keep", "--map"]) assert.match(help.out, new RegExp(`^  ${flag} `, "m"));
+});

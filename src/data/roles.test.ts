@@ -17,7 +17,7 @@ void test("a score column equal to the label is the answer: dropped, with the ru
   assert.equal(f.kind, "leak");
   assert.equal(f.dropped, true);
   assert.deepEqual(f.rule, { correct: 20, n: 20, majority: 10 });
-  assert.match(f.message, /^column "score" looks like the answer: the rule score = value → label gets 20 of 20 seed labels right \(100%\), against 50% for always "(spam|ham)"; left out of the model and the labeling page \(--keep score to use it anyway\)$/);
+  assert.match(f.message, /^column "score" looks like the answer: the one-feature rule one label per value of score \(leave-one-out\) gets 20 of 20 seed labels right \(100%\), against 50% for always "(spam|ham)"; left out of the model and the labeling page \(--keep score to use it anyway\)$/);
   // The same column with --keep: still warned, not dropped.
   const [k] = assessColumns([cat("score", y)], opts(seeds, { keep: new Set(["score"]) }));
   assert.equal(k.dropped, false);
@@ -50,7 +50,7 @@ void test("a numeric column that one threshold splits into the labels is the ans
   const x = y.map((l) => (l === "spam" ? 0.6 + 0.4 * rng.next() : 0.5 * rng.next()));
   const [f] = assessColumns([num("risk", x)], opts(y));
   assert.equal(f.kind, "leak");
-  assert.match(f.message, /the rule risk ≤ 0\.5\d* → "ham", else "spam" gets 60 of 60 labeled rows right/);
+  assert.match(f.message, /the one-feature rule risk ≤ 0\.5\d* → "ham", else "spam" gets 60 of 60 labeled rows right/);
   // Pure noise: no finding, on 10 seed labels or on all 60, over many columns.
   const cols = Array.from({ length: 50 }, (_, j) => num(`n${j}`, y.map(() => rng.next())));
   assert.deepEqual(assessColumns(cols, opts(y)), []);

@@ -66,7 +66,7 @@ interface RuleResult {
   /** Rows of the most common label. */
   readonly majority: number;
   readonly majorityLabel: string;
-  /** "score = value → label" or "score ≤ 3.5 → spam, else ham". */
+  /** "one label per value of score" or "score ≤ 3.5 → spam, else ham". */
   readonly rule: string;
 }
 
@@ -158,7 +158,7 @@ function bestRule(col: Column, labels: readonly (string | null)[]): RuleResult |
   const maj = argmax(counts);
   const base = { n: picked.length, majority: counts[maj], majorityLabel: names[maj] };
   const keys = picked.map((r) => keyOf(col, r) ?? "\u0000missing");
-  let result: RuleResult = { ...base, correct: valueRule(keys, y, k), rule: `${col.name} = value → label` };
+  let result: RuleResult = { ...base, correct: valueRule(keys, y, k), rule: `one label per value of ${col.name} (leave-one-out)` };
   if (col.kind === "numeric" && picked.length >= 2 * MIN_RULE_ROWS) {
     const x = Float64Array.from(picked, (r) => col.values[r]);
     const t = thresholdRule(x, y, k);
@@ -209,7 +209,7 @@ export function assessColumns(columns: readonly Column[], o: AssessOptions): Col
         dropped: !kept,
         rule: { correct: rule.correct, n: rule.n, majority: rule.majority },
         message:
-          `column "${name}" looks like the answer: the rule ${rule.rule} gets ${rule.correct} of ${rule.n} ${word} right (${pct(rule.correct, rule.n)}), ` +
+          `column "${name}" looks like the answer: the one-feature rule ${rule.rule} gets ${rule.correct} of ${rule.n} ${word} right (${pct(rule.correct, rule.n)}), ` +
           `against ${pct(rule.majority, rule.n)} for always "${rule.majorityLabel}"; ${leftOut}`,
       });
       continue;
