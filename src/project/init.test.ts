@@ -228,3 +228,8 @@ void test("init --map turns label-column values into labels; uncovered values ar
   assert.equal(fs.existsSync(path.join(base, "q")), false);
   await assert.rejects(initProject({ dir: path.join(base, "q"), data, labels: ["positive", "negative"], text: "text", map: "1=positive" }), /--map needs --label/);
 });
+
+void test("when the only feature looks like the answer, the error names it and --keep", async () => {
+  const r = await initError("id,score\na,spam\nb,ham\nc,spam\n", { id: "id", text: undefined });
+  assert.match(r.message, /no feature columns left \(only the label and id columns; left out as looking like the answer: score \(--keep score to use them\)\)/);
+});

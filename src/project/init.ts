@@ -237,7 +237,8 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
     ds = { ...ds, columns: ds.columns.filter((c) => !dropped.has(c.name)) };
   }
   if (fields.length === 0) {
-    throw new BadInputError(`no feature columns left (only the label and id columns${ignored.size > 0 || dropped.size > 0 ? ", and those ignored or left out" : ""})`, { file });
+    const why = dropped.size > 0 ? `; left out as looking like the answer: ${[...dropped].join(", ")} (--keep ${[...dropped].join(",")} to use them)` : "";
+    throw new BadInputError(`no feature columns left (only the label and id columns${ignored.size > 0 ? ", and those ignored" : ""}${why})`, { file });
   }
   const featurizer = new TableFeaturizer({ numeric: modelNeedsNonNegative(model) ? "minmax" : "standardize" }).fit(ds);
   const width = featurizer.width;
