@@ -84,3 +84,6 @@ export function usage(command: string, synopsis: string, spec: Readonly<Record<s
 /** Typed accessors (the spec guarantees the type). */
 export const str = (f: FlagValues, k: string): string | undefined => f[k] as string | undefined;
 export const num = (f: FlagValues, k: string): number | undefined => f[k] as number | undefined;
+/** A comma-separated list flag (`--ignore a,b`): trimmed names, empty ones dropped; undefined when not given. */
+export const list = (f: FlagValues, k: string): string[] | undefined =>
+  (f[k] as string | undefined)?.split(",").map((c) => c.trim()).filter((c) => c !== "");

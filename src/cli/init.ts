@@ -1,10 +1,13 @@
 /**
  * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
- *  [--strategy NAME] [--model NAME] [--retrain-every N]`: creates a labeling project in DIR.
+ *  [--ignore a,b] [--keep a,b] [--map "4,5=pos;1,2=neg;3=-"] [--strategy NAME] [--model NAME]
+ *  [--retrain-every N]`: creates a labeling project in DIR; prints the role of every column and
+ *  warns about columns that look like the answer (left out unless --keep), an id or free text.
  */
 import { BadOptionError } from "../errors.js";
 import { initProject } from "../project/init.js";
-import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
+import { list, num, parseArgs, str, usage, type FlagSpec } from "./args.js";
+import { findingLines, rolesTable } from "./roles.js";
 
 export const initSpec: Record<string, FlagSpec> = {
   data: { type: "string", required: true, help: "CSV or JSONL file of items" },
@@ -12,6 +15,9 @@ export const initSpec: Record<string, FlagSpec> = {
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   label: { type: "string", help: "column with existing labels, imported as seed labels (blank = unlabeled)" },
   id: { type: "string", help: "id column (default: the row number)" },
+  ignore: { type: "string", help: "comma-separated columns to leave out (not stored, not features)" },
+  keep: { type: "string", help: "comma-separated columns to keep as features although they look like the answer (left out by default)" },
+  map: { type: "string", help: "turn label-column values into labels: \"4,5=positive;1,2=negative;3=-\" (- = leave unlabeled)" },
   strategy: { type: "string", help: "query strategy (default typical-variance)" },
   model: { type: "string", help: "logreg or nb (default logreg)" },
   "retrain-every": { type: "int", help: "retrain after every N new labels (default 10)" },
@@ -40,6 +46,9 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(opt("strategy") !== undefined ? { strategy: opt("strategy") } : {}),
     ...(opt("model") !== undefined ? { model: opt("model") } : {}),
     ...(opt("name") !== undefined ? { name: opt("name") } : {}),
+    ...(opt("map") !== undefined ? { map: opt("map") } : {}),
+    ...(list(flags, "ignore") !== undefined ? { ignore: list(flags, "ignore") } : {}),
+    ...(list(flags, "keep") !== undefined ? { keep: list(flags, "keep") } : {}),
     ...(retrainEvery !== undefined ? { retrainEvery } : {}),
     onProgress: (phase, done, total) => {
       if (!process.stderr.isTTY) {
@@ -49,6 +58,8 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     },
   });
   if (process.stderr.isTTY) process.stderr.write("\n");
+  process.stdout.write(rolesTable(summary.roles) + "\n\n");
+  process.stderr.write(findingLines(summary.findings));
   process.stdout.write(
     `created project ${dir}: ${summary.items} items, ${summary.seedLabels} seed labels, ${summary.fields.length} fields (${summary.fields.map((f) => `${f.name}:${f.kind}`).join(", ")}), ${summary.featureWidth} features\n` +
       `next: activelearn serve ${dir}\n`,

@@ -144,3 +144,41 @@ void test("a free-text column is featurised as sparse TF-IDF; logreg and naive B
     assert.ok(res.strategies.margin.acc_at["60"] > 0.8, `${model}: margin accuracy at 60 labels ${res.strategies.margin.acc_at["60"]}`);
   }
 });
+
+void test("simulate --data prints every column's role on stderr and leaves out a score column equal to the label unless --keep", () => {
+  const dir = tmp();
+  const file = path.join(dir, "leaky.csv");
+  let seed = 5;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const lines = ["row,a,b,score,y"];
+  for (let i = 0; i < 300; i++) {
+    const pos = rnd() < 0.5;
+    // a and b predict y only roughly; score is y itself.
+    lines.push(`${i + 1},${((pos ? 0.6 : 0.4) + rnd()).toFixed(3)},${rnd().toFixed(3)},${pos ? "yes" : "no"},${pos ? "yes" : "no"}`);
+  }
+  fs.writeFileSync(file, lines.join("\n") + "\n");
+  const args = ["simulate", "--data", file, "--label", "y", "--strategies", "random", "--seeds", "1", "--budget", "30", "--workers", "0"];
+  const r = cli([...args, "--out", path.join(dir, "out")]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^column\s+role\s+values\s+missing\s+note$/m);
+  assert.match(r.stderr, /^row\s+numeric\s+300\s+0\s+looks like an id$/m);
+  assert.match(r.stderr, /^score\s+ignored\s+2\s+0\s+looks like the answer \(--keep to use it\)$/m);
+  assert.match(r.stderr, /^y\s+label\s+—\s+—\s+2 classes$/m);
+  assert.match(r.stderr, /warning: column "score" looks like the answer: the one-feature rule one label per value of score \(leave-one-out\) gets 300 of 300 labeled rows right \(100%\), against \d+% for always "(yes|no)"; left out of the model/);
+  assert.match(r.stderr, /warning: column "row" looks like an id .*--id row, or --ignore row/);
+  assert.doesNotMatch(r.stdout, /warning/, "stdout keeps only the summary");
+  const res = JSON.parse(fs.readFileSync(path.join(dir, "out", "results.json"), "utf8")) as SimulationResults;
+  assert.ok(res.full_pool_accuracy < 0.95, `without score the task is hard: ${res.full_pool_accuracy}`);
+  const kept = cli([...args, "--keep", "score", "--ignore", "row", "--out", path.join(dir, "kept")]);
+  assert.equal(kept.status, 0, kept.stderr);
+  assert.match(kept.stderr, /kept because of --keep score/);
+  assert.match(kept.stderr, /^row\s+ignored\s+—\s+—\s+--ignore$/m);
+  const keptRes = JSON.parse(fs.readFileSync(path.join(dir, "kept", "results.json"), "utf8")) as SimulationResults;
+  assert.equal(keptRes.full_pool_accuracy, 1, "with score kept, the model reads the answer");
+  const bad = cli([...args, "--keep", "scor"]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /option --keep: no column named "scor" \(did you mean "score"\?\)/);
+});

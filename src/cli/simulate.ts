@@ -1,12 +1,13 @@
 /**
- * `activelearn simulate (--data FILE --label COL [--text COL] [--id COL] [--ignore a,b] | --project DIR) [--strategies a,b] [--seeds 5]
+ * `activelearn simulate (--data FILE --label COL [--text COL] [--id COL] [--ignore a,b] [--keep a,b] | --project DIR) [--strategies a,b] [--seeds 5]
  *  [--initial 10] [--batch 10] [--budget 300] [--test-fraction 0.3] [--model logreg|nb] [--out DIR]
  *  [--reference FILE] [--workers N] [--cold-start random|cluster]`
  * Writes DIR/results.json and DIR/report.html, a progress bar on stderr, a summary on stdout.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { loadDataset } from "../data/load.js";
+import { readTable, toDataset } from "../data/load.js";
+import { assessColumns, roleRows } from "../data/roles.js";
 import type { ColdStart } from "../loop/cold-start.js";
 import { BadInputError } from "../errors.js";
 import type { Dataset } from "../data/types.js";
@@ -18,7 +19,8 @@ import { renderReport } from "../eval/report.js";
 import { tiedWithBest } from "../eval/aggregate.js";
 import { simulate } from "../eval/simulate.js";
 import type { PairedDifference, ReferenceResults, SimulationResults } from "../eval/types.js";
-import { num, parseArgs, str, usage, type FlagSpec, type FlagValues } from "./args.js";
+import { list, num, parseArgs, str, usage, type FlagSpec, type FlagValues } from "./args.js";
+import { findingLines, rolesTable } from "./roles.js";
 import { progressBar } from "./progress.js";
 import { formatTable } from "./table.js";
 
@@ -28,6 +30,7 @@ export const simulateSpec: Record<string, FlagSpec> = {
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   id: { type: "string", help: "id column (default: row number)" },
   ignore: { type: "string", help: "comma-separated columns to leave out (with --data)" },
+  keep: { type: "string", help: "comma-separated columns to keep as features although they look like the answer (left out by default; with --data)" },
   project: { type: "string", help: "a labeling project's folder: replay on the items labeled so far (instead of --data)" },
   strategies: { type: "string", help: "comma-separated strategies, \"all\" for every one, \"auto\" for the bandit (default random,least-confidence,margin,entropy)" },
   "cold-start": { type: "string", help: "initial items: random or cluster (default random)" },
@@ -113,8 +116,27 @@ function sourceProblems(flags: FlagValues): string[] {
   if ((flags.data === undefined) === (flags.project === undefined)) problems.push("give either --data FILE (with --label) or --project DIR");
   if (flags.data !== undefined && flags.label === undefined) problems.push(`option --label is required with --data (${simulateSpec.label.help})`);
   if (flags.project !== undefined)
-    for (const f of ["label", "text", "id", "ignore"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
+    for (const f of ["label", "text", "id", "ignore", "keep"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
   return problems;
+}
+
+/**
+ * Reads --data, prints the role of every column and the warnings about them on stderr (stdout
+ * carries the summary), and leaves out the columns that look like the answer unless --keep.
+ */
+function loadWithRoles(file: string, flags: FlagValues): Dataset {
+  const table = readTable(file);
+  const columns = { label: str(flags, "label"), text: str(flags, "text"), id: str(flags, "id"), ignore: list(flags, "ignore"), keep: list(flags, "keep") };
+  const full = toDataset(table, columns);
+  const labels = full.labels ?? [];
+  const labelSet = [...new Set(labels.filter((l): l is string => l !== null))];
+  const findings = assessColumns(full.columns, { labels, labelSet, labelsFrom: `the label column "${full.labelColumn ?? ""}"`, keep: new Set(columns.keep ?? []), textTaken: columns.text !== undefined });
+  const roles = roleRows(table.header, full.columns, { label: full.labelColumn, id: columns.id ?? null, ignore: columns.ignore ?? [], notes: { [full.labelColumn ?? ""]: `${labelSet.length} classes` } }, findings);
+  process.stderr.write(rolesTable(roles) + "\n" + findingLines(findings) + "\n");
+  const dropped = new Set(findings.filter((f) => f.dropped).map((f) => f.column));
+  const ds = dropped.size === 0 ? full : { ...full, columns: full.columns.filter((c) => !dropped.has(c.name)) };
+  if (ds.columns.length === 0) throw new BadInputError("no feature columns left (only the label and id columns, and those ignored or left out)", { file });
+  return ds;
 }
 
 export async function runSimulate(argv: readonly string[]): Promise<number> {
@@ -147,7 +169,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
       store.close();
     }
   } else {
-    ds = loadDataset(data as string, { label: str(flags, "label"), text: str(flags, "text"), id: str(flags, "id"), ignore: str(flags, "ignore")?.split(",").map((c) => c.trim()).filter((c) => c !== "") });
+    ds = loadWithRoles(data as string, flags);
     name = path.basename(data as string).replace(/\.[^.]+$/, "");
   }
   const bar = progressBar("simulate");

@@ -36,7 +36,7 @@ function cellText(v: Cell): string {
   return typeof v === "string" ? v.trim() : String(v);
 }
 
-type ColumnOption = "label" | "text" | "id" | "ignore";
+type ColumnOption = "label" | "text" | "id" | "ignore" | "keep";
 
 /** The error for an option naming a column the file does not have, with a suggestion when one is close. */
 export function unknownColumn(file: string, option: ColumnOption, name: string, header: readonly string[]): BadInputError {
@@ -46,6 +46,33 @@ export function unknownColumn(file: string, option: ColumnOption, name: string, 
     file,
     option,
   });
+}
+
+/**
+ * Checks `--ignore` and `--keep` against the header and the other column options: every name is
+ * a column, an ignored column is not also the label, text or id column, and a kept column is
+ * neither ignored nor one of those.
+ * @throws BadInputError naming the file, option and column
+ */
+export function checkIgnoreKeep(
+  file: string,
+  header: readonly string[],
+  named: { readonly label?: string; readonly text?: string; readonly id?: string },
+  ignore: readonly string[],
+  keep: readonly string[],
+): void {
+  const roleOf = (name: string): string | undefined => (["label", "text", "id"] as const).find((o) => named[o] === name);
+  for (const [option, names] of [["ignore", ignore], ["keep", keep]] as const) {
+    for (const name of names) {
+      if (!header.includes(name)) throw unknownColumn(file, option, name, header);
+      const other = roleOf(name);
+      if (other !== undefined) {
+        const message = option === "ignore" ? `column "${name}" is both ignored and the --${other} column` : `column "${name}" is the --${other} column; --keep is for feature columns`;
+        throw new BadInputError(message, { file, option, column: name });
+      }
+      if (option === "keep" && ignore.includes(name)) throw new BadInputError(`column "${name}" is both ignored and kept`, { file, option, column: name });
+    }
+  }
 }
 
 /** Builds a feature column from column `j`. */
@@ -118,20 +145,8 @@ export function toDataset(table: RawTable, options: DatasetOptions = {}): Datase
   const labelJ = resolve("label", options.label);
   const textJ = resolve("text", options.text);
   const idJ = resolve("id", options.id);
-  const ignored = new Set<number>();
-  for (const name of options.ignore ?? []) {
-    const j = index.get(name);
-    if (j === undefined) throw unknownColumn(file, "ignore", name, header);
-    const other = named.get(j);
-    if (other !== undefined) {
-      throw new BadInputError(`column "${name}" is both ignored and the --${other} column`, {
-        file,
-        option: "ignore",
-        column: name,
-      });
-    }
-    ignored.add(j);
-  }
+  checkIgnoreKeep(file, header, options, options.ignore ?? [], options.keep ?? []);
+  const ignored = new Set((options.ignore ?? []).map((name) => index.get(name) as number));
 
   const n = cells.length;
   let labels: (string | null)[] | null = null;

@@ -15,3 +15,7 @@ export type {
   StreamSummary,
   TableFormat,
 } from "./load.js";
+export { assessColumns, isLeakRule, roleRows, MIN_RULE_ROWS } from "./roles.js";
+export type { AssessOptions, ColumnFinding, ColumnRole, RoleRow, RoleSpec } from "./roles.js";
+export { detectWideEncoding } from "./utf8.js";
+export type { WideEncoding } from "./utf8.js";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadDataset, readTable } from "./load.js";
+import { loadDataset, readTable, streamTable } from "./load.js";
 import { assertBad, tempFiles } from "./test-support.js";
 
 const { dir, temp } = tempFiles("read");
@@ -46,4 +46,35 @@ void test("format from the extension or the option; unreadable files", () => {
   assert.equal(readTable(temp("data", '{"a":1}\n'), { format: "jsonl" }).format, "jsonl");
   assert.deepEqual(readTable(temp("data", "a;b\n1;2\n"), { format: "csv" }).cells, [["1", "2"]]);
   assertBad(() => readTable(join(dir, "missing.csv")), "missing.csv", "file not found");
+});
+
+void test("UTF-16 and UTF-32 files are named as such, with or without a byte-order mark, by every reader", async () => {
+  const text = "id,name\n1,Ann\n2,Bob\n";
+  const le16 = Buffer.from(text, "utf16le");
+  const be16 = Buffer.from(le16).swap16();
+  const le32 = Buffer.alloc(text.length * 4);
+  for (let i = 0; i < text.length; i++) le32.writeUInt32LE(text.charCodeAt(i), i * 4);
+  const be32 = Buffer.from(le32).swap32();
+  const bom = (b: number[], body: Buffer): Buffer => Buffer.concat([Buffer.from(b), body]);
+  const cases: [string, Buffer, RegExp][] = [
+    ["UTF-16 LE + BOM", bom([0xff, 0xfe], le16), /UTF-16 \(little-endian, with a byte-order mark\)/],
+    ["UTF-16 BE + BOM", bom([0xfe, 0xff], be16), /UTF-16 \(big-endian, with a byte-order mark\)/],
+    ["UTF-32 LE + BOM", bom([0xff, 0xfe, 0, 0], le32), /UTF-32 \(little-endian, with a byte-order mark\)/],
+    ["UTF-32 BE + BOM", bom([0, 0, 0xfe, 0xff], be32), /UTF-32 \(big-endian, with a byte-order mark\)/],
+    ["UTF-16 LE", le16, /UTF-16 \(little-endian\)/],
+    ["UTF-16 BE", be16, /UTF-16 \(big-endian\)/],
+    ["UTF-32 LE", le32, /UTF-32 \(little-endian\)/],
+    ["UTF-32 BE", be32, /UTF-32 \(big-endian\)/],
+  ];
+  for (const [what, bytes, re] of cases) {
+    for (const ext of ["csv", "jsonl"]) {
+      const path = temp(ext, bytes);
+      assertBad(() => readTable(path), path, re, "save it as UTF-8");
+      await assert.rejects(streamTable(path, {}, () => undefined), (e: unknown) => e instanceof Error && e.message.startsWith(path) && re.test(e.message), what);
+    }
+  }
+  // Non-Latin UTF-16 without a BOM still shows the NULs of its delimiters and digits.
+  assertBad(() => readTable(temp("csv", Buffer.from("id,имя\n1,Анна\n2,Борис\n", "utf16le"))), /UTF-16 \(little-endian\)/);
+  // UTF-8 with a BOM and plain UTF-8 read as before.
+  assert.deepEqual(readTable(temp("csv", "\uFEFFid,имя\n1,Анна\n")).cells, [["1", "Анна"]]);
 });

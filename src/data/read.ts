@@ -8,7 +8,7 @@ import { BadInputError } from "../errors.js";
 import { CsvParser } from "./csv.js";
 import { JsonlParser, type Cell } from "./jsonl.js";
 import { checkHasRows, checkHeader, checkWidth } from "./checks.js";
-import { findInvalidUtf8, hexByte, incompleteUtf8Tail } from "./utf8.js";
+import { detectWideEncoding, findInvalidUtf8, hexByte, incompleteUtf8Tail, wideEncodingMessage } from "./utf8.js";
 
 export type TableFormat = "csv" | "jsonl";
 
@@ -121,6 +121,12 @@ function utf8Error(file: string, format: TableFormat, delimiter: string | undefi
   return badByte(file, format, src, offset, byte);
 }
 
+/** @throws BadInputError naming the encoding when the file is UTF-16 or UTF-32 */
+function checkNotWide(file: string, head: Uint8Array): void {
+  const wide = detectWideEncoding(head);
+  if (wide !== undefined) throw new BadInputError(wideEncodingMessage(wide), { file });
+}
+
 function readBytes(file: string): Buffer {
   try {
     return readFileSync(file);
@@ -134,14 +140,15 @@ function readBytes(file: string): Buffer {
  * Reads a whole CSV or JSONL file into memory.
  *
  * @param path - the file; named as given in every error
- * @throws BadInputError for unreadable files, invalid UTF-8 (naming row, line and byte offset)
- *   and CSV/JSONL syntax errors
+ * @throws BadInputError for unreadable files, UTF-16/UTF-32 files (naming the encoding), invalid
+ *   UTF-8 (naming row, line and byte offset) and CSV/JSONL syntax errors
  * @example
  * const t = readTable("data/digits.csv"); t.header.length; // 65
  */
 export function readTable(path: string, options: ReadOptions = {}): RawTable {
   const { format, delimiter } = resolveOptions(path, options);
   const bytes = readBytes(path);
+  checkNotWide(path, bytes);
   const bad = findInvalidUtf8(bytes);
   if (bad >= 0) throw utf8Error(path, format, delimiter, bytes.toString("utf8", 0, bad), bad, bytes[bad]);
   const cells: Cell[][] = [];
@@ -190,6 +197,7 @@ export async function streamTable(
   let consumed = 0; // bytes before the start of `carry` / the current chunk
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (consumed === 0 && carry === null) checkNotWide(path, chunk);
       const buf: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
       const end = buf.length - incompleteUtf8Tail(buf);
       const bad = findInvalidUtf8(buf, 0, end);

@@ -49,4 +49,9 @@ export interface DatasetOptions {
   readonly id?: string;
   /** Columns to leave out entirely. */
   readonly ignore?: readonly string[];
+  /**
+   * Columns to keep as features even when they look like the answer (see roles.ts); only
+   * checked here (each must be a feature column), applied by the caller of assessColumns.
+   */
+  readonly keep?: readonly string[];
 }

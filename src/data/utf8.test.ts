@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { findInvalidUtf8, incompleteUtf8Tail } from "./utf8.js";
+import { detectWideEncoding, findInvalidUtf8, incompleteUtf8Tail } from "./utf8.js";
 
 const b = (...xs: number[]): Uint8Array => new Uint8Array(xs);
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -82,4 +82,12 @@ void test("splitting valid text at every byte and carrying the tail validates it
     assert.equal(findInvalidUtf8(bytes, 0, cut - tail), -1, `cut ${cut}`);
     assert.equal(findInvalidUtf8(bytes, cut - tail), -1, `cut ${cut}`);
   }
+});
+
+void test("detectWideEncoding leaves UTF-8 alone, even UTF-8 with a BOM or a stray NUL", () => {
+  assert.equal(detectWideEncoding(enc("\uFEFFid,name\n1,Ann\n")), undefined);
+  assert.equal(detectWideEncoding(enc("café ünïcode € 中文 😀\n")), undefined);
+  assert.equal(detectWideEncoding(enc("id,name\n1,A\u0000nn\n2,Bob\n")), undefined);
+  assert.equal(detectWideEncoding(b()), undefined);
+  assert.deepEqual(detectWideEncoding(b(0x61, 0, 0x0a, 0)), { encoding: "UTF-16", byteOrder: "little-endian", bom: false });
 });

@@ -94,3 +94,50 @@ export function incompleteUtf8Tail(bytes: Uint8Array, end = bytes.length): numbe
 export function hexByte(b: number): string {
   return "0x" + b.toString(16).toUpperCase().padStart(2, "0");
 }
+
+/** A wide Unicode encoding that is not UTF-8, as {@link detectWideEncoding} finds it. */
+export interface WideEncoding {
+  /** "UTF-16" or "UTF-32". */
+  readonly encoding: "UTF-16" | "UTF-32";
+  readonly byteOrder: "little-endian" | "big-endian";
+  /** Whether the file starts with a byte-order mark (else it was told by its NUL bytes). */
+  readonly bom: boolean;
+}
+
+/**
+ * Tells a UTF-16 or UTF-32 file by its first bytes: a byte-order mark (FF FE 00 00, 00 00 FE FF,
+ * FF FE, FE FF), or without one the NUL-byte pattern that ASCII characters leave (x 00 in
+ * UTF-16LE, 00 x in UTF-16BE, x 00 00 00 and 00 00 00 x in UTF-32). Looks at most at the first
+ * 4096 bytes; undefined for UTF-8 (and for anything it cannot tell).
+ *
+ * @example
+ * detectWideEncoding(Buffer.from("\uFEFFa,b\n", "utf16le")); // { encoding: "UTF-16", byteOrder: "little-endian", bom: true }
+ */
+export function detectWideEncoding(bytes: Uint8Array): WideEncoding | undefined {
+  const at = (i: number): number => (i < bytes.length ? bytes[i] : -1);
+  if (at(0) === 0xff && at(1) === 0xfe && at(2) === 0 && at(3) === 0) return { encoding: "UTF-32", byteOrder: "little-endian", bom: true };
+  if (at(0) === 0 && at(1) === 0 && at(2) === 0xfe && at(3) === 0xff) return { encoding: "UTF-32", byteOrder: "big-endian", bom: true };
+  if (at(0) === 0xff && at(1) === 0xfe) return { encoding: "UTF-16", byteOrder: "little-endian", bom: true };
+  if (at(0) === 0xfe && at(1) === 0xff) return { encoding: "UTF-16", byteOrder: "big-endian", bom: true };
+  const n = Math.min(bytes.length, 4096) & ~3;
+  if (n < 4) return undefined;
+  // Share of NUL bytes at each position mod 4.
+  const zeros = [0, 0, 0, 0];
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) zeros[i & 3]++;
+  if (zeros[0] + zeros[1] + zeros[2] + zeros[3] === 0) return undefined;
+  const share = zeros.map((z) => z / (n / 4));
+  // ASCII characters (delimiters, digits, line ends) leave NULs in the high bytes; non-Latin text
+  // fills them, so "high" asks only for a quarter.
+  const high = (s: number): boolean => s >= 0.25;
+  const low = (s: number): boolean => s <= 0.05;
+  if (low(share[0]) && high(share[1]) && share[2] >= 0.9 && share[3] >= 0.9) return { encoding: "UTF-32", byteOrder: "little-endian", bom: false };
+  if (share[0] >= 0.9 && share[1] >= 0.9 && high(share[2]) && low(share[3])) return { encoding: "UTF-32", byteOrder: "big-endian", bom: false };
+  if (low(share[0]) && low(share[2]) && high(share[1]) && high(share[3])) return { encoding: "UTF-16", byteOrder: "little-endian", bom: false };
+  if (high(share[0]) && high(share[2]) && low(share[1]) && low(share[3])) return { encoding: "UTF-16", byteOrder: "big-endian", bom: false };
+  return undefined;
+}
+
+/** "is UTF-16 (little-endian); save it as UTF-8": the message for a wide-encoded file. */
+export function wideEncodingMessage(w: WideEncoding): string {
+  return `this file is ${w.encoding} (${w.byteOrder}${w.bom ? ", with a byte-order mark" : ""}), not UTF-8; save it as UTF-8 (e.g. "CSV UTF-8" in Excel's Save As, or iconv -f ${w.encoding}${w.byteOrder === "little-endian" ? "LE" : "BE"} -t UTF-8)`;
+}

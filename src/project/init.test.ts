@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test, { after } from "node:test";
-import { ActiveLearnError, BadOptionError } from "../errors.js";
+import { ActiveLearnError, BadInputError, BadOptionError } from "../errors.js";
 import { writeSyntheticCsv } from "../server/testing.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { initProject, projectDbPath } from "./init.js";
@@ -39,7 +39,10 @@ void test("init errors name the file, row and column", async () => {
   r = await initError("id,text\n1,a b\n,c d\n", { id: "id" });
   assert.match(r.message, /row 2, column "id": missing id/);
   r = await initError("id,text\na,x y\nb,y z\na,z w\n", { id: "id" });
-  assert.match(r.message, /row 3, column "id": duplicate id "a"/);
+  assert.match(r.message, /row 3, column "id": duplicate id "a" in rows 1 and 3/);
+  // The first repeat is named, with the row it repeats, even when later repeats share its batch.
+  r = await initError("id,text\na,x y\nb,y z\nb,z w\na,w v\nb,v u\n", { id: "id", batchSize: 5 });
+  assert.match(r.message, /row 3, column "id": duplicate id "b" in rows 2 and 3$/);
   r = await initError("id,body\n1,a b\n");
   assert.match(r.message, /option --text: no column named "text"; available columns: "id", "body"/);
   r = await initError('{"text":"a b","truth":"spam"}\n{"text":"c d","truth":"nope"}\n', { label: "truth" }, "jsonl");
@@ -102,4 +105,131 @@ void test("a 200k-row file imports by streaming, with memory well below the file
   // Parsed cells of the whole file as JS arrays would take well over 10x the file; streaming
   // keeps one batch of rows plus the text column for fitting TF-IDF.
   assert.ok(grownMb < Math.max(300, (12 * fileBytes) / 2 ** 20), `memory grew by ${grownMb.toFixed(0)} MB for a ${(fileBytes / 2 ** 20).toFixed(1)} MB file`);
+});
+
+void test("a failed init leaves no folder behind; a file or a path through a file is a located error", async () => {
+  const base = tmp();
+  const data = writeSyntheticCsv(base, 10, 2);
+  const dir = path.join(base, "new", "proj");
+  await assert.rejects(initProject({ dir, data, labels: ["spam", "ham"], text: "nope" }), /no column named "nope"/);
+  assert.equal(fs.existsSync(path.join(base, "new")), false, "no empty folder left");
+  assert.deepEqual(fs.readdirSync(base), ["items.csv"], "no temporary file left");
+  for (const target of [data, path.join(data, "proj")]) {
+    await assert.rejects(
+      initProject({ dir: target, data, labels: ["spam", "ham"], text: "text" }),
+      (e: unknown) => e instanceof BadInputError && e.message.startsWith(`${target}: `) && /is a file, not a folder/.test(e.message),
+    );
+  }
+  assert.equal(fs.readFileSync(data, "utf8").startsWith("id,text"), true, "the file is untouched");
+  // An existing folder (not a project) is fine; the database appears only when complete.
+  fs.mkdirSync(path.join(base, "existing"));
+  const summary = await initProject({ dir: path.join(base, "existing"), data, labels: ["spam", "ham"], text: "text" });
+  assert.equal(summary.items, 10);
+  assert.deepEqual(fs.readdirSync(path.join(base, "existing")), ["project.db"]);
+});
+
+/** A CSV of n rows whose "score" column is the label, with a text and a noise column. */
+function leakyCsv(dir: string, n: number, seeds: number): string {
+  const file = path.join(dir, "leaky.csv");
+  let csv = "id,text,score,noise,truth\n";
+  for (let i = 0; i < n; i++) {
+    const l = i % 2 === 0 ? "spam" : "ham";
+    csv += `r${i},${l === "spam" ? "cheap pills now" : "meeting at noon"} ${i % 7},${l},${(i * 37) % 11},${i < seeds ? l : ""}\n`;
+  }
+  fs.writeFileSync(file, csv);
+  return file;
+}
+
+void test("a score column equal to the label is warned about and kept out of the model and the page (unless --keep)", async () => {
+  const base = tmp();
+  const data = leakyCsv(base, 60, 20);
+  for (const [seeds, keep] of [[20, false], [0, false], [20, true]] as const) {
+    const dir = path.join(base, `p${seeds}${keep ? "k" : ""}`);
+    const summary = await initProject({ dir, data, labels: ["spam", "ham"], text: "text", id: "id", ...(seeds > 0 ? { label: "truth" } : {}), ...(keep ? { keep: ["score"] } : {}) });
+    const leak = summary.findings.find((f) => f.column === "score");
+    assert.ok(leak !== undefined && leak.kind === "leak", JSON.stringify(summary.findings));
+    assert.equal(leak.dropped, !keep);
+    assert.match(leak.message, seeds > 0 ? /gets 20 of 20 seed labels right \(100%\)/ : /every value \("spam", "ham"\) is one of --labels/);
+    assert.equal(summary.roles.find((r) => r.column === "score")?.role, keep ? "categorical" : "ignored");
+    const store = SqliteStore.open(projectDbPath(dir), { readonly: true });
+    try {
+      const meta = store.meta();
+      assert.equal(meta.fields.some((f) => f.name === "score"), keep, "the model's fields");
+      assert.equal(JSON.stringify(meta.featurizer).includes('"score"'), keep, "the featurizer");
+      for (const it of store.items()) assert.equal("score" in it.data, keep, "what the labeling page shows");
+      assert.equal(store.item(0)?.data.noise, "0");
+    } finally {
+      store.close();
+    }
+  }
+});
+
+void test("init --ignore leaves columns out; bad --ignore and --keep names are located errors", async () => {
+  const base = tmp();
+  const data = leakyCsv(base, 20, 0);
+  const dir = path.join(base, "p");
+  const summary = await initProject({ dir, data, labels: ["spam", "ham"], text: "text", id: "id", ignore: ["noise", "truth"], keep: ["score"] });
+  assert.deepEqual(summary.fields.map((f) => f.name), ["text", "score"]);
+  assert.deepEqual(summary.roles.map((r) => `${r.column}:${r.role}`), ["id:id", "text:text", "score:categorical", "noise:ignored", "truth:ignored"]);
+  const store = SqliteStore.open(projectDbPath(dir), { readonly: true });
+  try {
+    assert.deepEqual(Object.keys(store.item(0)?.data ?? {}), ["text", "score"]);
+  } finally {
+    store.close();
+  }
+  let r = await initError(fs.readFileSync(data, "utf8"), { id: "id", ignore: ["nosie"] });
+  assert.match(r.message, /option --ignore: no column named "nosie" \(did you mean "noise"\?\)/);
+  r = await initError(fs.readFileSync(data, "utf8"), { id: "id", label: "truth", ignore: ["truth"] });
+  assert.match(r.message, /option --ignore, column "truth"|column "truth", option --ignore/);
+  assert.match(r.message, /is both ignored and the --label column/);
+  r = await initError(fs.readFileSync(data, "utf8"), { id: "id", ignore: ["score"], keep: ["score"] });
+  assert.match(r.message, /column "score" is both ignored and kept/);
+  r = await initError('{"text":"a b","x":1}\n', { ignore: ["y"] }, "jsonl");
+  assert.match(r.message, /option --ignore: no column named "y"/);
+});
+
+void test("init --map turns label-column values into labels; uncovered values are named with their count and first row", async () => {
+  const base = tmp();
+  const data = path.join(base, "reviews.csv");
+  const stars = [5, 4, 1, 3, 2, 5, 1, 3, 4, 2];
+  fs.writeFileSync(data, "text,stars\n" + stars.map((s, i) => `review number ${i},${s}\n`).join(""));
+  const dir = path.join(base, "p");
+  const summary = await initProject({ dir, data, labels: ["positive", "negative"], text: "text", label: "stars", map: "4,5=positive;1,2=negative;3=-" });
+  assert.equal(summary.seedLabels, 8);
+  const store = SqliteStore.open(projectDbPath(dir), { readonly: true });
+  try {
+    const byItem = new Map(store.currentLabels().map((c) => [c.itemIdx, c.label]));
+    stars.forEach((s, i) => assert.equal(byItem.get(i), s >= 4 ? "positive" : s <= 2 ? "negative" : undefined, `row ${i + 1}`));
+  } finally {
+    store.close();
+  }
+  // 3 is not covered: named with its count and first row.
+  let r = await initError(fs.readFileSync(data, "utf8"), { labels: ["positive", "negative"], label: "stars", map: "4,5=positive;1,2=negative" });
+  assert.match(r.message, /row 4, column "stars": label "3" is not one of the project's labels \(positive, negative\) and not covered by --map \(2 rows, first row 4\)/);
+  assert.match(r.message, /"VALUE=-" leaves its rows unlabeled/);
+  // Values that match a label up to case: the --map that fixes them is suggested.
+  r = await initError("text,truth\na b,Spam\nc d,HAM\ne f,spam\ng h,Spam\n", { label: "truth" });
+  assert.match(r.message, /row 1, column "truth": label "Spam" is not one of the project's labels \(spam, ham\) \(2 rows, first row 1\); nor are "HAM" \(1 row, first row 2\); did you mean --map "Spam=spam;HAM=ham"\?/);
+  // Bad --map syntax: every problem, each naming its entry; nothing is created.
+  await assert.rejects(
+    initProject({ dir: path.join(base, "q"), data, labels: ["positive", "negative"], text: "text", label: "stars", map: "4,5=positive;1,2=negatve;3;5=negative;,2=-" }),
+    (e: unknown) => {
+      assert.ok(e instanceof BadOptionError);
+      assert.deepEqual(e.problems, [
+        '--map entry 2 ("1,2=negatve") maps to "negatve", which is not one of --labels (positive, negative) nor "-" (leave unlabeled) (did you mean "negative"?)',
+        '--map entry 3 ("3") has no "=": write VALUES=LABEL, e.g. "4,5=positive", or VALUES=- to leave those rows unlabeled',
+        '--map maps the value "5" twice (entries 1 and 4)',
+        '--map entry 5 (",2=-") has an empty value before "=" (values are separated by ",")',
+        '--map maps the value "2" twice (entries 2 and 5)',
+      ]);
+      return true;
+    },
+  );
+  assert.equal(fs.existsSync(path.join(base, "q")), false);
+  await assert.rejects(initProject({ dir: path.join(base, "q"), data, labels: ["positive", "negative"], text: "text", map: "1=positive" }), /--map needs --label/);
+});
+
+void test("when the only feature looks like the answer, the error names it and --keep", async () => {
+  const r = await initError("id,score\na,spam\nb,ham\nc,spam\n", { id: "id", text: undefined });
+  assert.match(r.message, /no feature columns left \(only the label and id columns; left out as looking like the answer: score \(--keep score to use them\)\)/);
 });

@@ -7,10 +7,10 @@
  * @example
  * await initProject({ dir: "proj", data: "tickets.csv", labels: ["bug", "question"], text: "body" });
  */
-import fs from "node:fs";
 import path from "node:path";
 import type { Cell } from "../data/jsonl.js";
-import { isMissing, parseNumber, unknownColumn } from "../data/dataset.js";
+import { checkIgnoreKeep, isMissing, parseNumber, unknownColumn } from "../data/dataset.js";
+import { assessColumns, roleRows, type ColumnFinding, type RoleRow } from "../data/roles.js";
 import { streamTable, type TableFormat } from "../data/read.js";
 import { BadInputError, BadOptionError } from "../errors.js";
 import { TableFeaturizer } from "../features/featurizer.js";
@@ -19,6 +19,8 @@ import { getStrategy, normalizeStrategyName } from "../strategies/registry.js";
 import { SqliteStore } from "../store/sqlite.js";
 import type { FieldKind, Item, NewAnnotation, ProjectMeta } from "../store/types.js";
 import { encodeRow } from "./features.js";
+import { parseLabelMap, uncoveredMessage, type UncoveredValue } from "./label-map.js";
+import { stageDatabase } from "./staging.js";
 import { recordsToDataset } from "./records.js";
 
 /** The database file inside a project folder. */
@@ -39,6 +41,12 @@ export interface InitOptions {
   readonly retrainEvery?: number;
   readonly format?: TableFormat;
   readonly name?: string;
+  /** Columns to leave out entirely (not stored, not features). */
+  readonly ignore?: readonly string[];
+  /** Columns to keep as features even when they look like the answer. */
+  readonly keep?: readonly string[];
+  /** Label column values to project labels, e.g. "4,5=positive;1,2=negative;3=-" (see label-map.ts). */
+  readonly map?: string;
   /** Called now and then with the rows imported so far and the phase. */
   readonly onProgress?: (phase: "import" | "features", done: number, total: number) => void;
   /** Rows per insert transaction and per featurization chunk (default 5000). */
@@ -51,6 +59,10 @@ export interface InitSummary {
   readonly seedLabels: number;
   readonly fields: readonly { name: string; kind: FieldKind }[];
   readonly featureWidth: number;
+  /** The role of every column of the file, in file order. */
+  readonly roles: readonly RoleRow[];
+  /** Warnings about feature columns (answer-like, id-like, free text); dropped ones are left out. */
+  readonly findings: readonly ColumnFinding[];
 }
 
 /** Path of a project's database; the folder may also be given as the .db file itself. */
@@ -76,11 +88,11 @@ function checkOptions(o: InitOptions): void {
   if (o.retrainEvery !== undefined && !(Number.isInteger(o.retrainEvery) && o.retrainEvery >= 1)) problems.push(`--retrain-every must be a whole number >= 1, got ${o.retrainEvery}`);
   const named = [["text", o.text], ["label", o.label], ["id", o.id]].filter((p): p is [string, string] => p[1] !== undefined);
   for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) if (named[i][1] === named[j][1]) problems.push(`--${named[i][0]} and --${named[j][0]} both name column "${named[i][1]}"`);
+  if (o.map !== undefined) {
+    if (o.label === undefined) problems.push("--map needs --label: the column whose values it turns into labels");
+    problems.push(...parseLabelMap(o.map, labels).problems);
+  }
   if (problems.length > 0) throw new BadOptionError(problems);
-}
-
-function removeDb(dbPath: string): void {
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbPath + suffix, { force: true });
 }
 
 function cellText(v: Cell): string {
@@ -88,24 +100,28 @@ function cellText(v: Cell): string {
 }
 
 /**
- * Creates the project. On any error nothing is left behind (the half-written database is removed).
+ * Creates the project. The database is built in a hidden temporary file and renamed into place
+ * at the end, so a failed or killed init leaves no project behind (and no new folder).
  * @throws BadOptionError for bad options (all problems at once), BadInputError naming file, row
- *   and column for bad data (unknown label, missing or duplicate id, unknown column)
+ *   and column for bad data (unknown label, missing or duplicate id, unknown column), and naming
+ *   the folder when it cannot hold a project (already one, a file, not writable)
  */
 export async function initProject(o: InitOptions): Promise<InitSummary> {
   checkOptions(o);
   const labels = o.labels.map((l) => l.trim());
-  fs.mkdirSync(o.dir, { recursive: true });
   const dbPath = projectDbPath(o.dir);
-  if (fs.existsSync(dbPath)) throw new BadOptionError([`${dbPath} already exists: ${o.dir} is already a project (remove it to start over)`]);
-  const store = SqliteStore.open(dbPath, { create: true });
+  const staged = stageDatabase(dbPath, o.dir);
+  let store: SqliteStore | undefined;
   try {
+    store = SqliteStore.open(staged.tempPath, { create: true });
     const summary = await importInto(store, o, labels);
     store.close();
+    store = undefined;
+    staged.commit();
     return { ...summary, dbPath };
   } catch (e) {
-    store.close();
-    removeDb(dbPath);
+    store?.close();
+    staged.abort();
     throw e;
   }
 }
@@ -119,40 +135,34 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
   const file = o.data;
   const batchSize = o.batchSize ?? 5000;
   const labelSet = new Set(labels);
+  const labelMap = o.map === undefined ? new Map<string, string | null>() : parseLabelMap(o.map, labels).map;
+  const uncovered = new Map<string, UncoveredValue>();
+  const ignored = new Set(o.ignore ?? []);
   const stats = new Map<string, FieldStats>();
   const seeds: NewAnnotation[] = [];
   const now = Date.now();
   let batch: Item[] = [];
   let n = 0;
   let checkedHeader = false;
-  const rowOf = new Map<number, number>(); // pool index -> file row, for the current batch
+  const idRow = new Map<string, number>(); // id -> file row of its first occurrence
   const flush = (): void => {
     if (batch.length === 0) return;
-    try {
-      store.insertItems(batch);
-    } catch (e) {
-      const dupId = e instanceof BadInputError ? /duplicate item id "(.*)"$/.exec(e.message)?.[1] : undefined;
-      if (dupId === undefined) throw e;
-      let row: number | undefined;
-      for (const b of batch) if (b.id === dupId) row = rowOf.get(b.idx); // the later occurrence
-      throw new BadInputError(`duplicate id "${dupId}" (an earlier row has the same id)`, { file, row, column: o.id });
-    }
+    store.insertItems(batch);
     batch = [];
-    rowOf.clear();
     o.onProgress?.("import", n, 0);
   };
-  const known = (header: readonly string[], option: "label" | "text" | "id", name: string | undefined): void => {
-    if (name !== undefined && !header.includes(name)) throw unknownColumn(file, option, name, header);
+  const known = (header: readonly string[]): void => {
+    for (const option of ["label", "text", "id"] as const) {
+      const name = o[option];
+      if (name !== undefined && !header.includes(name)) throw unknownColumn(file, option, name, header);
+    }
+    checkIgnoreKeep(file, header, o, o.ignore ?? [], o.keep ?? []);
   };
 
   const summary = await streamTable(file, o.format !== undefined ? { format: o.format } : {}, (cells, info, header) => {
     if (!checkedHeader && info.row >= 1) {
       // CSV headers are complete at the first record; JSONL keys are checked at the end.
-      if (!file.endsWith(".jsonl") && !file.endsWith(".ndjson") && o.format !== "jsonl") {
-        known(header, "label", o.label);
-        known(header, "text", o.text);
-        known(header, "id", o.id);
-      }
+      if (!file.endsWith(".jsonl") && !file.endsWith(".ndjson") && o.format !== "jsonl") known(header);
       checkedHeader = true;
     }
     const data: Record<string, Cell> = {};
@@ -162,17 +172,25 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
       const v = j < cells.length ? cells[j] : null;
       if (name === o.label) {
         if (!isMissing(v)) {
-          const l = cellText(v);
-          if (!labelSet.has(l)) throw new BadInputError(`label "${l}" is not one of the project's labels (${labels.join(", ")})`, { file, row: info.row, column: name });
-          seeds.push({ itemIdx: n, annotator: IMPORT_ANNOTATOR, label: l, createdAt: now, durationMs: null, predicted: null, audit: false });
+          const raw = cellText(v);
+          const l = labelMap.has(raw) ? labelMap.get(raw) : labelSet.has(raw) ? raw : undefined;
+          if (l === undefined) {
+            const u = uncovered.get(raw);
+            if (u === undefined) uncovered.set(raw, { value: raw, firstRow: info.row, count: 1 });
+            else u.count++;
+          } else if (l !== null) seeds.push({ itemIdx: n, annotator: IMPORT_ANNOTATOR, label: l, createdAt: now, durationMs: null, predicted: null, audit: false });
         }
         continue;
       }
       if (name === o.id) {
         if (isMissing(v)) throw new BadInputError("missing id", { file, row: info.row, column: name });
         id = cellText(v);
+        const first = idRow.get(id);
+        if (first !== undefined) throw new BadInputError(`duplicate id "${id}" in rows ${first} and ${info.row}`, { file, row: info.row, column: name });
+        idRow.set(id, info.row);
         continue;
       }
+      if (ignored.has(name)) continue;
       data[name] = typeof v === "boolean" ? String(v) : v;
       let s = stats.get(name);
       if (s === undefined) {
@@ -181,20 +199,20 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
       }
       if (s.numeric && name !== o.text && !isMissing(v) && Number.isNaN(parseNumber(v))) s.numeric = false;
     }
-    rowOf.set(n, info.row);
     batch.push({ idx: n, id, data });
     n++;
     if (batch.length >= batchSize) flush();
   });
   flush();
-  known(summary.header, "label", o.label);
-  known(summary.header, "text", o.text);
-  known(summary.header, "id", o.id);
+  known(summary.header);
+  if (uncovered.size > 0) {
+    const values = [...uncovered.values()];
+    throw new BadInputError(uncoveredMessage(values, labels, o.map), { file, row: values[0].firstRow, column: o.label });
+  }
 
-  const fields = [...stats.entries()]
+  let fields = [...stats.entries()]
     .sort((a, b) => a[1].order - b[1].order)
     .map(([name, s]): { name: string; kind: FieldKind } => ({ name, kind: name === o.text ? "text" : s.numeric ? "numeric" : "categorical" }));
-  if (fields.length === 0) throw new BadInputError("no feature columns left (only the label and id columns)", { file });
 
   // Features: fit on the whole pool, then transform and store in chunks.
   const model = o.model ?? "logreg";
@@ -204,8 +222,24 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
     for (const f of fields) slim[f.name] = it.data[f.name] ?? null;
     records.push(slim);
   }
-  const ds = recordsToDataset(file, records, fields, o.text ?? null);
+  let ds = recordsToDataset(file, records, fields, o.text ?? null);
   records.length = 0;
+
+  // Column roles: what looks like the answer is left out (unless --keep), the rest is warned about.
+  const knownLabels = new Array<string | null>(n).fill(null);
+  for (const a of seeds) knownLabels[a.itemIdx] = a.label;
+  const findings = assessColumns(ds.columns, { labels: knownLabels, labelSet: labels, labelsFrom: "--labels", keep: new Set(o.keep ?? []), textTaken: o.text !== undefined, labeledWord: "seed labels" });
+  const roles = roleRows(summary.header, ds.columns, { label: o.label ?? null, id: o.id ?? null, ignore: o.ignore ?? [], notes: o.label === undefined ? {} : { [o.label]: `${seeds.length} seed labels` } }, findings);
+  const dropped = new Set(findings.filter((f) => f.dropped).map((f) => f.column));
+  if (dropped.size > 0) {
+    store.dropItemFields([...dropped]);
+    fields = fields.filter((f) => !dropped.has(f.name));
+    ds = { ...ds, columns: ds.columns.filter((c) => !dropped.has(c.name)) };
+  }
+  if (fields.length === 0) {
+    const why = dropped.size > 0 ? `; left out as looking like the answer: ${[...dropped].join(", ")} (--keep ${[...dropped].join(",")} to use them)` : "";
+    throw new BadInputError(`no feature columns left (only the label and id columns${ignored.size > 0 ? ", and those ignored" : ""}${why})`, { file });
+  }
   const featurizer = new TableFeaturizer({ numeric: modelNeedsNonNegative(model) ? "minmax" : "standardize" }).fit(ds);
   const width = featurizer.width;
   for (let start = 0; start < n; start += batchSize) {
@@ -235,5 +269,5 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
     featureWidth: width,
   };
   store.setMeta(meta);
-  return { items: n, seedLabels: seeds.length, fields, featureWidth: width };
+  return { items: n, seedLabels: seeds.length, fields, featureWidth: width, roles, findings };
 }

@@ -203,6 +203,24 @@ export class SqliteStore implements Store {
     run(items);
   }
 
+  /** Removes fields from every item's data (columns that `init` leaves out after the import). */
+  dropItemFields(names: readonly string[]): void {
+    if (names.length === 0) return;
+    const read = this.db.prepare<[number, number], { idx: number; data: string }>("SELECT idx, data FROM items WHERE idx >= ? AND idx < ?");
+    const write = this.db.prepare<[string, number]>("UPDATE items SET data = ? WHERE idx = ?");
+    const n = this.itemCount();
+    for (let start = 0; start < n; start += 5000) {
+      const rows = read.all(start, start + 5000);
+      this.db.transaction(() => {
+        for (const r of rows) {
+          const data = JSON.parse(r.data) as Record<string, Cell>;
+          for (const name of names) delete data[name];
+          write.run(JSON.stringify(data), r.idx);
+        }
+      })();
+    }
+  }
+
   putFeatures(rows: readonly { idx: number; row: Uint8Array }[]): void {
     const run = this.db.transaction((batch: readonly { idx: number; row: Uint8Array }[]) => {
       for (const r of batch) this.st.putFeature.run(r.idx, r.row);
