@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadDataset } from "../data/load.js";
 import type { ColdStart } from "../loop/cold-start.js";
-import { BadInputError } from "../errors.js";
+import { BadInputError, BadOptionError } from "../errors.js";
 import type { Dataset } from "../data/types.js";
 import { labeledDataset } from "../project/labeled.js";
 import { projectDbPath } from "../project/init.js";
@@ -20,11 +20,12 @@ import { tiedWithBest } from "../eval/aggregate.js";
 import { simulate } from "../eval/simulate.js";
 import type { PairedDifference, ReferenceResults, SimulationResults, StrategyResult } from "../eval/types.js";
 import { num, parseArgs, str, usage, type FlagSpec, type FlagValues } from "./args.js";
+import { outputProblem, writingOutput } from "./paths.js";
 import { progressBar } from "./progress.js";
 import { formatTable } from "./table.js";
 
 export const simulateSpec: Record<string, FlagSpec> = {
-  data: { type: "string", help: "CSV or JSONL file with ground-truth labels (or --project)" },
+  data: { type: "string", path: "input", help: "CSV or JSONL file with ground-truth labels (or --project)" },
   label: { type: "string", help: "ground-truth label column (required with --data)" },
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   id: { type: "string", help: "id column (default: row number)" },
@@ -38,8 +39,8 @@ export const simulateSpec: Record<string, FlagSpec> = {
   budget: { type: "int", help: "total labels (default 300)" },
   "test-fraction": { type: "number", help: "held-out test share (default 0.3)" },
   model: { type: "string", help: "logreg or nb (default logreg)" },
-  out: { type: "string", help: "output folder (default out/<dataset name>)" },
-  reference: { type: "string", help: "reference results JSON to compare with (shape of shared/reference)" },
+  out: { type: "string", path: "output-dir", help: "output folder (default out/<dataset name>)" },
+  reference: { type: "string", path: "input", help: "reference results JSON to compare with (shape of shared/reference)" },
   workers: { type: "int", help: "worker threads (default: one per core; 0 = none)" },
   help: { type: "boolean", help: "show this help" },
 };
@@ -163,6 +164,10 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
     ds = loadDataset(data as string, { label: str(flags, "label"), text: str(flags, "text"), id: str(flags, "id"), ignore: str(flags, "ignore")?.split(",").map((c) => c.trim()).filter((c) => c !== "") });
     name = path.basename(data as string).replace(/\.[^.]+$/, "");
   }
+  const out = str(flags, "out") ?? path.join("out", name);
+  // The default folder is checked here, before the work; one given as --out was checked with the options.
+  const outProblem = outputProblem("out", out, "dir");
+  if (outProblem !== undefined) throw new BadOptionError([outProblem], "out");
   const bar = progressBar("simulate");
   const res = await simulate(ds, {
     strategies: str(flags, "strategies")?.split(",").filter((s) => s.trim() !== ""),
@@ -177,8 +182,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
     onProgress: (d, t) => bar.update(d, t),
   });
   bar.finish();
-  const out = str(flags, "out") ?? path.join("out", name);
-  const files = writeOutputs(out, res, ref);
+  const files = writingOutput("out", out, () => writeOutputs(out, res, ref));
   process.stdout.write(`${res.dataset}: ${res.rows} rows, ${res.classes} classes; ${res.protocol}\n`);
   process.stdout.write(`full-pool accuracy ${res.full_pool_accuracy.toFixed(4)}${ref ? ` (reference ${ref.full_pool_accuracy.toFixed(4)})` : ""}\n\n`);
   process.stdout.write(summaryTable(res, ref) + "\n");
