@@ -12,7 +12,7 @@ export const initSpec: Record<string, FlagSpec> = {
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   label: { type: "string", help: "column with existing labels, imported as seed labels (blank = unlabeled)" },
   id: { type: "string", help: "id column (default: the row number)" },
-  strategy: { type: "string", help: "query strategy (default typical-variance)" },
+  strategy: { type: "string", help: "query strategy (default typical_variance)" },
   model: { type: "string", help: "logreg or nb (default logreg)" },
   "retrain-every": { type: "int", help: "retrain after every N new labels (default 10)" },
   name: { type: "string", help: "project name (default: the folder name)" },

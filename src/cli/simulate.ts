@@ -31,7 +31,7 @@ export const simulateSpec: Record<string, FlagSpec> = {
   id: { type: "string", help: "id column (default: row number)" },
   ignore: { type: "string", help: "comma-separated columns to leave out (with --data)" },
   project: { type: "string", help: "a labeling project's folder: replay on the items labeled so far (instead of --data)" },
-  strategies: { type: "string", help: "comma-separated strategies, \"all\" for every one, \"auto\" for the bandit (default random,least-confidence,margin,entropy)" },
+  strategies: { type: "string", help: "comma-separated strategies, \"all\" for every one, \"auto\" for the bandit (default random,least_confidence,margin,entropy)" },
   "cold-start": { type: "string", help: "initial items: random or cluster (default random)" },
   seeds: { type: "int", help: "number of seeds, run as 0..N-1 (default 5)" },
   initial: { type: "int", help: "random labels to start from (default 10)" },

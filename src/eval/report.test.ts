@@ -145,7 +145,7 @@ void test("one line and one band per strategy; full-pool rule; labels-saved bars
   const html = renderReport(results());
   assert.equal(count(html, /<path class="al-line" /g), 4);
   assert.equal(count(html, /<path class="al-band" /g), 4);
-  for (const name of ["random", "margin", "entropy", "least confidence"]) {
+  for (const name of ["random", "margin", "entropy", "least_confidence"]) {
     assert.ok(html.includes(`class="al-line" data-series="${name}"`), name);
   }
   assert.match(html, /class="al-rule"/);
@@ -176,7 +176,7 @@ void test("table rows are ranked by AULC with accuracy at the acc_at points", ()
   const r = results();
   const expected = Object.entries(r.strategies)
     .sort((a, b) => b[1].aulc - a[1].aulc)
-    .map(([n]) => n.replace(/_/g, " "));
+    .map(([n]) => n);
   assert.deepEqual(order, expected);
   assert.match(html, /scope="colgroup"[^>]*>Accuracy at … labels</);
   assert.ok(tbody.includes(`<td>${r.strategies.margin.acc_at["300"].toFixed(3)}</td>`));
@@ -223,7 +223,7 @@ void test("the sub-headline says which strategies the seeds cannot tell from the
   const m = r.strategies.margin;
   const shaky: StrategyResult = { ...m, aulc: m.aulc - 0.001, per_seed: m.per_seed.map((p, i) => ({ ...p, aulc: p.aulc + (i % 2 === 0 ? 0.01 : -0.012) })) };
   const html = renderReport({ ...r, strategies: { ...r.strategies, least_confidence: shaky } });
-  assert.match(html, /On these 5 seeds it cannot be told apart from least confidence \(paired t-test, 5%\)/);
+  assert.match(html, /On these 5 seeds it cannot be told apart from least_confidence \(paired t-test, 5%\)/);
   assert.doesNotMatch(renderReport({ ...r, options: { ...r.options, seeds: [0] } }), /paired t-test, 5%\)\./);
 });
 

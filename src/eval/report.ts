@@ -173,8 +173,12 @@ function ranked(results: SimulationResults): string[] {
   );
 }
 
+/**
+ * A strategy as the tables, charts and lists name it: its registry name (`least_confidence`), the
+ * one a user types after --strategies; only sentences use the display name ("least confidence sampling").
+ */
 function shortName(name: string): string {
-  return name.replace(/[_-]+/g, " ");
+  return name;
 }
 
 /** Most curves drawn on one chart; beyond that the chart shows the best ones and random. */
