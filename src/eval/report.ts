@@ -238,6 +238,12 @@ function learningCurveChart(results: SimulationResults, reference: ReferenceResu
   });
 }
 
+/** The labels-saved interval as a bar's whisker, when there is one. */
+function intervalOf(s: StrategyResult | undefined): { interval?: { low: number; high: number } } {
+  const ls = s?.labels_saved;
+  return ls === undefined || ls.low === null || ls.high === null ? {} : { interval: { low: ls.low, high: ls.high } };
+}
+
 function savingsChart(results: SimulationResults, colour: Map<string, string>): string {
   const budget = results.options.budget;
   const bars: Bar[] = savings(results).map((s) => ({
@@ -247,8 +253,9 @@ function savingsChart(results: SimulationResults, colour: Map<string, string>): 
     valueLabel:
       s.saved === null
         ? "did not reach random's final accuracy"
-        : `${labelsText(s.saved)} saved (${percent(s.fraction ?? 0)})` +
-          [savedIntervalText(results.strategies[s.strategy]), beatsRandom(results.strategies[s.strategy]) ? "" : "not beyond the seeds' noise"].filter((t) => t !== "").map((t) => `, ${t}`).join(""),
+        : `${labelsText(s.saved)} saved (${percent(s.fraction ?? 0)})${beatsRandom(results.strategies[s.strategy]) ? "" : ", not beyond the seeds' noise"}`,
+    ...intervalOf(results.strategies[s.strategy]),
+    faded: !beatsRandom(results.strategies[s.strategy]),
   }));
   return renderBarChart({
     id: "al-labels-saved",
@@ -469,7 +476,7 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
     nonRandom.length > 0 && random
       ? `<section><h2>Labels saved versus random sampling</h2><figure>${savingsChart(results, colour)}` +
         `<figcaption>Labels a strategy did not need, out of the ${formatInteger(results.options.budget)}-label budget, to reach random sampling's final accuracy, ` +
-        `with a 95% bootstrap interval over seeds; "not beyond the seeds' noise" marks a strategy the paired t-test cannot tell from random sampling, whose saving is not claimed.</figcaption></figure></section>`
+        `the whiskers a 95% bootstrap interval over seeds; a pale bar, "not beyond the seeds' noise", marks a strategy the paired t-test cannot tell from random sampling, whose saving is not claimed.</figcaption></figure></section>`
       : "",
     renderRankingSection(results),
     renderStoppingSection(results),
