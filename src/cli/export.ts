@@ -28,9 +28,11 @@ export function runExport(argv: readonly string[]): Promise<number> {
   const out = str(flags, "out");
   const fd = out === undefined ? 1 : writingOutput("out", out, () => fs.openSync(out, "w"));
   try {
-    writingOutput("out", out ?? "stdout", () => {
+    const write = (): void => {
       for (const chunk of exportLabels(store, format as "jsonl" | "csv")) fs.writeSync(fd, chunk);
-    });
+    };
+    if (out === undefined) write();
+    else writingOutput("out", out, write);
   } finally {
     if (out !== undefined) fs.closeSync(fd);
     store.close();

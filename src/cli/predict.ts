@@ -36,7 +36,7 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
   const fd = writingOutput("out", out, () => fs.openSync(out, "w"));
   let rows = 0;
   try {
-    fs.writeSync(fd, ["id", "label", ...bundle.labels.map((l) => `p_${l}`)].map(csvField).join(",") + "\r\n");
+    writingOutput("out", out, () => fs.writeSync(fd, ["id", "label", ...bundle.labels.map((l) => `p_${l}`)].map(csvField).join(",") + "\r\n"));
     let records: Record<string, Cell>[] = [];
     let rowNumbers: number[] = [];
     let ids: string[] = [];
@@ -50,7 +50,7 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
         for (let c = 0; c < k; c++) ps.push(proba[r * k + c].toFixed(6));
         text += [csvField(ids[r]), csvField(labels[r]), ...ps].join(",") + "\r\n";
       }
-      fs.writeSync(fd, text);
+      writingOutput("out", out, () => fs.writeSync(fd, text));
       rows += records.length;
       records = [];
       rowNumbers = [];
