@@ -125,7 +125,7 @@ async function main(): Promise<void> {
         const c = r.mean_accuracy.filter((_, i) => i % 3 === 0).map((a) => a.toFixed(3));
         process.stderr.write(`${name} ${s.padEnd(40)} ${c.join(" ")}\n`);
       }
-      rows.push([name, s, r.aulc.toFixed(4), `${m >= 0 ? "+" : ""}${m.toFixed(4)} ± ${se.toFixed(4)}`, `${wins}/${count}`, Number.isFinite(target) ? target.toFixed(4) : "—", r.mean_rank?.toFixed(2) ?? "—"]);
+      rows.push([name, s, r.aulc.toFixed(4), `${m >= 0 ? "+" : ""}${m.toFixed(4)} ± ${se === null ? "n/a" : se.toFixed(4)}`, `${wins}/${count}`, Number.isFinite(target) ? target.toFixed(4) : "—", r.mean_rank?.toFixed(2) ?? "—"]);
     }
   }
   const out = [

@@ -20,6 +20,8 @@ export { dense, denseFromRows, takeRows, rowToArray } from "./linalg/matrix.js";
 export type { CsrMatrix, DenseMatrix, Matrix } from "./linalg/matrix.js";
 export { Rng } from "./linalg/rng.js";
 export { kmeans } from "./linalg/kmeans.js";
+export { wasmStatus } from "./linalg/wasm.js";
+export type { WasmStatus } from "./linalg/wasm.js";
 export type { KMeansResult } from "./linalg/kmeans.js";
 
 // Models

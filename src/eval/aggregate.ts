@@ -1,6 +1,7 @@
 /** Turns per-seed runs into the results.json summary. */
 import { mean, median, sd } from "./metrics.js";
 import type { RunResult } from "./run.js";
+import { MIN_SEEDS_FOR_SPREAD } from "./bootstrap.js";
 import type { PairedDifference, StrategyResult } from "./types.js";
 
 const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -45,16 +46,18 @@ export function labelsToReach(labels: readonly number[], curve: readonly number[
 /**
  * Paired difference of per-seed AULCs `a` − `b` (same seeds, in the same order). Both strategies ran
  * on the same split and start set in each seed, so the split's luck cancels and the spread of the
- * differences, not of the AULCs, says whether a gap is more than noise.
+ * differences, not of the AULCs, says whether a gap is more than noise. With fewer than
+ * MIN_SEEDS_FOR_SPREAD (3) seeds the standard error is null ("n/a": one or two differences say
+ * nothing about their spread) and nothing is significant.
  */
 export function pairedDifference(a: readonly number[], b: readonly number[]): PairedDifference {
   if (a.length !== b.length) throw new Error(`paired difference of ${a.length} and ${b.length} seeds`);
   const d = a.map((x, i) => x - b[i]);
   const m = mean(d);
   // Standard error of the mean with the sample variance: sd_pop / sqrt(n - 1) = sqrt(SS / (n (n - 1))).
-  const se = d.length > 1 ? sd(d) / Math.sqrt(d.length - 1) : 0;
-  const significant = d.length > 1 && Math.abs(m) > tCritical95(d.length - 1) * se;
-  return { mean: round(m), se: round(se), above: d.filter((x) => x > 0).length, seeds: d.length, significant };
+  const se = d.length >= MIN_SEEDS_FOR_SPREAD ? sd(d) / Math.sqrt(d.length - 1) : null;
+  const significant = se !== null && Math.abs(m) > tCritical95(d.length - 1) * se;
+  return { mean: round(m), se: se === null ? null : round(se), above: d.filter((x) => x > 0).length, seeds: d.length, significant };
 }
 
 /** Two-sided 95% critical values of Student's t for 1-30 degrees of freedom (then 40, 60, 120). */
@@ -73,7 +76,7 @@ export function tCritical95(df: number): number {
 
 /**
  * The strategy of highest AULC and those a paired t-test (5%, per-seed AULC, same splits and starts)
- * cannot tell from it on these seeds; with one seed nothing is separated and every strategy is tied.
+ * cannot tell from it on these seeds; with fewer than 3 seeds nothing is separated and every strategy is tied.
  */
 export function tiedWithBest(strategies: Readonly<Record<string, StrategyResult>>): { best: string; tied: string[] } | undefined {
   const names = Object.keys(strategies).sort((a, b) => strategies[b].aulc - strategies[a].aulc);

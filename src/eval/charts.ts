@@ -273,6 +273,10 @@ export interface Bar {
   readonly color: string;
   /** Text at the bar's end, e.g. "160 (53%)". */
   readonly valueLabel: string;
+  /** An interval drawn as a whisker across the bar's end (e.g. a 95% bootstrap interval). */
+  readonly interval?: { readonly low: number; readonly high: number };
+  /** Drawn pale (a value shown but not claimed). */
+  readonly faded?: boolean;
 }
 
 export interface BarChartSpec {
@@ -335,8 +339,18 @@ export function renderBarChart(spec: BarChartSpec): string {
       const w = Math.max(0, x(Math.min(Math.max(b.value, 0), xMax)) - area.left);
       end = area.left + w;
       parts.push(
-        `<rect class="al-bar" data-series="${escapeXml(b.label)}" x="${area.left}" y="${px(cy - barHeight / 2)}" width="${px(w)}" height="${barHeight}" fill="${escapeXml(b.color)}" rx="2"/>`,
+        `<rect class="al-bar" data-series="${escapeXml(b.label)}" x="${area.left}" y="${px(cy - barHeight / 2)}" width="${px(w)}" height="${barHeight}" fill="${escapeXml(b.color)}" rx="2"${b.faded === true ? ' fill-opacity="0.4"' : ""}/>`,
       );
+    }
+    if (b.interval !== undefined && Number.isFinite(b.interval.low) && Number.isFinite(b.interval.high)) {
+      const clamp = (v: number): number => x(Math.min(Math.max(v, 0), xMax));
+      const lo = clamp(b.interval.low);
+      const hi = clamp(b.interval.high);
+      const cap = barHeight / 2 - 3;
+      parts.push(
+        `<path class="al-bar-interval" d="M${px(lo)} ${px(cy)}H${px(hi)}M${px(lo)} ${px(cy - cap)}V${px(cy + cap)}M${px(hi)} ${px(cy - cap)}V${px(cy + cap)}" stroke="#222" stroke-width="1.5" fill="none"/>`,
+      );
+      end = Math.max(end, hi);
     }
     const muted = b.value === null || !Number.isFinite(b.value);
     parts.push(

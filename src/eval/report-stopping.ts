@@ -10,7 +10,8 @@ import { seedRanks } from "./aggregate-stopping.js";
 import { escapeXml, formatInteger, formatNumber } from "./svg.js";
 import type { SimulationResults } from "./types.js";
 
-const name = (s: string): string => escapeXml(s.replace(/[_-]+/g, " "));
+/** The registry name (`least_confidence`), as the user types it. */
+const name = (s: string): string => escapeXml(s);
 
 /** Labels saved against random (budget - labels to match random); null if never matched. */
 function saved(results: SimulationResults, strategy: string): number | null {

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { chartedStrategies, headlineText, renderReport, savings } from "./report.js";
+import { pairedDifference } from "./aggregate.js";
 import type { ReferenceResults, SimulationResults, StrategyResult } from "./types.js";
 
 const labels = Array.from({ length: 30 }, (_, i) => 10 + 10 * i);
@@ -25,7 +26,35 @@ function strategy(top: number, speed: number, labelsToMatch: number | null): Str
   };
 }
 
+/** The fixture's results with vs_random and labels_saved filled in as simulate does. */
 function results(over: Partial<SimulationResults> = {}, matches: Record<string, number | null> = {}): SimulationResults {
+  const raw = rawResults(over, matches);
+  const random = raw.strategies.random;
+  if (random === undefined) return raw;
+  const budget = raw.options.budget;
+  const strategies = Object.fromEntries(
+    Object.entries(raw.strategies).map(([name, s]) => [
+      name,
+      name === "random"
+        ? s
+        : {
+            ...s,
+            vs_random: pairedDifference(s.per_seed.map((p) => p.aulc), random.per_seed.map((p) => p.aulc)),
+            labels_saved: {
+              value: s.labels_to_match_random === null ? null : budget - s.labels_to_match_random,
+              low: s.labels_to_match_random === null ? 0 : budget - s.labels_to_match_random - 20,
+              high: s.labels_to_match_random === null ? 0 : budget - s.labels_to_match_random + 10,
+              resamples: 2000,
+              never_matched: 0,
+              seeds: s.per_seed.length,
+            },
+          },
+    ]),
+  );
+  return { ...raw, strategies };
+}
+
+function rawResults(over: Partial<SimulationResults> = {}, matches: Record<string, number | null> = {}): SimulationResults {
   return {
     dataset: "digits.csv",
     rows: 1797,
@@ -59,12 +88,12 @@ function count(html: string, re: RegExp): number {
 void test("headline names the strategy that saved the most labels", () => {
   assert.equal(
     headlineText(results()),
-    "Margin sampling reached random sampling's final accuracy (0.931 at 300 labels) with 140 labels: 160 labels saved (53%).",
+    "Margin sampling reached random sampling's final accuracy (0.931 at 300 labels) with 140 labels: 160 labels saved (53%; 95% interval 140–170 over 5 seeds).",
   );
   const html = renderReport(results());
-  assert.ok(html.includes("Margin sampling reached random sampling&#39;s final accuracy (0.931 at 300 labels) with 140 labels: 160 labels saved (53%)."));
+  assert.ok(html.includes("Margin sampling reached random sampling&#39;s final accuracy (0.931 at 300 labels) with 140 labels: 160 labels saved (53%; 95% interval 140–170 over 5 seeds)."));
   // Another strategy saving more wins the headline, whatever the AULC.
-  assert.match(headlineText(results({}, { entropy: 100 })), /^Entropy sampling .* with 100 labels: 200 labels saved \(67%\)\.$/);
+  assert.match(headlineText(results({}, { entropy: 100 })), /^Entropy sampling .* with 100 labels: 200 labels saved \(67%; 95% interval 180–210 over 5 seeds\)\.$/);
   assert.equal(savings(results())[0].strategy, "margin");
 });
 
@@ -116,7 +145,7 @@ void test("one line and one band per strategy; full-pool rule; labels-saved bars
   const html = renderReport(results());
   assert.equal(count(html, /<path class="al-line" /g), 4);
   assert.equal(count(html, /<path class="al-band" /g), 4);
-  for (const name of ["random", "margin", "entropy", "least confidence"]) {
+  for (const name of ["random", "margin", "entropy", "least_confidence"]) {
     assert.ok(html.includes(`class="al-line" data-series="${name}"`), name);
   }
   assert.match(html, /class="al-rule"/);
@@ -147,7 +176,7 @@ void test("table rows are ranked by AULC with accuracy at the acc_at points", ()
   const r = results();
   const expected = Object.entries(r.strategies)
     .sort((a, b) => b[1].aulc - a[1].aulc)
-    .map(([n]) => n.replace(/_/g, " "));
+    .map(([n]) => n);
   assert.deepEqual(order, expected);
   assert.match(html, /scope="colgroup"[^>]*>Accuracy at … labels</);
   assert.ok(tbody.includes(`<td>${r.strategies.margin.acc_at["300"].toFixed(3)}</td>`));
@@ -194,6 +223,67 @@ void test("the sub-headline says which strategies the seeds cannot tell from the
   const m = r.strategies.margin;
   const shaky: StrategyResult = { ...m, aulc: m.aulc - 0.001, per_seed: m.per_seed.map((p, i) => ({ ...p, aulc: p.aulc + (i % 2 === 0 ? 0.01 : -0.012) })) };
   const html = renderReport({ ...r, strategies: { ...r.strategies, least_confidence: shaky } });
-  assert.match(html, /On these 5 seeds it cannot be told apart from least confidence \(paired t-test, 5%\)/);
+  assert.match(html, /On these 5 seeds it cannot be told apart from least_confidence \(paired t-test, 5%\)/);
   assert.doesNotMatch(renderReport({ ...r, options: { ...r.options, seeds: [0] } }), /paired t-test, 5%\)\./);
+});
+
+/** The fixture cut to its first `n` seeds, vs_random recomputed from those. */
+function firstSeeds(n: number, matches: Record<string, number | null> = {}): SimulationResults {
+  const raw = results({}, matches);
+  const strategies = Object.fromEntries(Object.entries(raw.strategies).map(([name, s]) => [name, { ...s, per_seed: s.per_seed.slice(0, n) }]));
+  const random = strategies.random;
+  for (const [name, s] of Object.entries(strategies)) {
+    if (name === "random") continue;
+    const ls = s.labels_saved;
+    strategies[name] = {
+      ...s,
+      vs_random: pairedDifference(s.per_seed.map((p) => p.aulc), random.per_seed.map((p) => p.aulc)),
+      ...(ls === undefined ? {} : { labels_saved: n < 3 ? { ...ls, low: null, high: null, resamples: 0, seeds: n } : ls }),
+    };
+  }
+  return { ...raw, strategies, options: { ...raw.options, seeds: raw.options.seeds.slice(0, n) } };
+}
+
+void test("labels saved are claimed only when the paired test says the strategy beats random (issue 10: 80% saved, indistinguishable from random)", () => {
+  // What simulate --seeds 1 wrote before: margin "saved" 40 of 100 labels on one seed, which says
+  // nothing about whether it beats random. The headline must not claim it.
+  const one = firstSeeds(1);
+  assert.equal(one.strategies.margin.vs_random?.significant, false);
+  const h1 = headlineText(one);
+  assert.doesNotMatch(h1, /saved \(/);
+  assert.equal(h1, "With 1 seed the strategies cannot be told from random sampling (the paired test needs at least 3 seeds), so no labels saved are claimed.");
+  const html1 = renderReport(one);
+  assert.match(html1, /<p class="warning">Warning: only 1 seed: standard errors and intervals need at least 3 seeds, so they are n\/a\.<\/p>/);
+  assert.doesNotMatch(html1, /± 0\.000/);
+  assert.match(html1, /± n\/a<br>0 of 1 seeds above|± n\/a<br>1 of 1 seeds above/);
+  assert.match(html1, /interval n\/a/);
+  assert.match(html1, /not beyond the seeds&#39; noise/);
+  // Five seeds where the strategies' per-seed AULCs straddle random's: not significant, no claim.
+  const r = results();
+  const rnd = r.strategies.random.per_seed;
+  const straddle = (s: StrategyResult): StrategyResult => {
+    const per_seed = s.per_seed.map((p, i) => ({ ...p, aulc: rnd[i].aulc + (i % 2 === 0 ? 0.02 : -0.021) }));
+    return { ...s, per_seed, vs_random: pairedDifference(per_seed.map((p) => p.aulc), rnd.map((p) => p.aulc)) };
+  };
+  const noisy: SimulationResults = {
+    ...r,
+    strategies: { random: r.strategies.random, margin: straddle(r.strategies.margin), entropy: straddle(r.strategies.entropy) },
+  };
+  assert.equal(headlineText(noisy), "On these 5 seeds the strategies cannot be told from random sampling (paired t-test, 5%), so no labels saved are claimed.");
+  // A strategy that beats random wins the headline even if one within the noise "saved" more.
+  const mixed: SimulationResults = { ...r, strategies: { ...r.strategies, entropy: straddle({ ...r.strategies.entropy, labels_to_match_random: 50 }) } };
+  assert.match(headlineText(mixed), /^Margin sampling .* 160 labels saved \(53%; 95% interval 140–170 over 5 seeds\)\.$/);
+  // Significantly worse than random is said so.
+  const worse = { ...r.strategies.entropy, per_seed: rnd.map((p, i) => ({ ...p, aulc: p.aulc - 0.03 - 0.001 * i })) };
+  const bad: SimulationResults = { ...r, strategies: { random: r.strategies.random, entropy: { ...worse, vs_random: pairedDifference(worse.per_seed.map((p) => p.aulc), rnd.map((p) => p.aulc)) } } };
+  assert.equal(headlineText(bad), "On these 5 seeds no strategy beat random sampling (paired t-test, 5%; entropy did worse), so no labels saved are claimed.");
+});
+
+void test("the summary table shows the labels-saved interval and the bootstrap is explained", () => {
+  const html = renderReport(results());
+  assert.match(html, /160 <span class="sd">\(53%\)<br>95%: 140–170<\/span>/);
+  assert.match(html, /percentile bootstrap over seeds \(the seeds are resampled with replacement, 2,000 times/);
+  assert.match(html, />160 labels saved \(53%\)</);
+  assert.equal(count(html, /class="al-bar-interval"/g), 3);
+  assert.doesNotMatch(html, /class="warning"/);
 });

@@ -12,6 +12,7 @@ import type { ReferenceResults, SimulationResults, StrategyResult } from "./type
 import { type Bar, type LineSeries, renderBarChart, renderLineChart } from "./charts.js";
 import { renderRankingSection, renderStoppingSection } from "./report-stopping.js";
 import { tiedWithBest } from "./aggregate.js";
+import { BOOTSTRAP_RESAMPLES, MIN_SEEDS_FOR_SPREAD } from "./bootstrap.js";
 import { BASELINE_GREY, PALETTE, escapeXml, formatInteger, formatNumber } from "./svg.js";
 
 export interface ReportOptions {
@@ -77,22 +78,59 @@ function labelsText(n: number): string {
   return `${formatInteger(n)} ${n === 1 ? "label" : "labels"}`;
 }
 
-/** The headline sentence, as plain (unescaped) text. */
+/** A paired t-test over seeds says the strategy's AULC is above random sampling's. */
+export function beatsRandom(s: StrategyResult | undefined): boolean {
+  return s?.vs_random?.significant === true && s.vs_random.mean > 0;
+}
+
+/** "95% interval 120–190" for labels saved, or "" when there is none (fewer than 3 seeds). */
+export function savedIntervalText(s: StrategyResult | undefined): string {
+  const ls = s?.labels_saved;
+  if (ls === undefined || ls.low === null || ls.high === null) return "";
+  return `95% interval ${formatInteger(ls.low)}–${formatInteger(ls.high)}`;
+}
+
+/** "1 seed", "5 seeds". */
+function seedsCount(n: number): string {
+  return `${formatInteger(n)} ${n === 1 ? "seed" : "seeds"}`;
+}
+
+/**
+ * The headline sentence, as plain (unescaped) text. Labels saved are claimed only for a strategy
+ * the paired t-test says beats random sampling; otherwise the headline says the seeds cannot tell
+ * the strategies from random.
+ */
 export function headlineText(results: SimulationResults): string {
   const random = results.strategies[BASELINE];
   if (!random) {
     return "These results have no random-sampling baseline, so labels saved cannot be measured.";
   }
   const target = `${formatNumber(last(random.mean_accuracy), 3)} at ${labelsText(last(random.labels))}`;
-  const best = savings(results)[0];
-  if (best && best.saved !== null && best.labelsToMatch !== null && best.saved > 0) {
-    return (
-      `${capitalize(strategyDisplayName(best.strategy))} reached random sampling's final accuracy (${target}) ` +
-      `with ${labelsText(best.labelsToMatch)}: ${labelsText(best.saved)} saved (${percent(best.fraction ?? 0)}).`
-    );
-  }
   if (Object.keys(results.strategies).length === 1) {
     return `Only random sampling was run (final accuracy ${target}); there is nothing to compare it with.`;
+  }
+  const seeds = results.options.seeds.length;
+  const winners = savings(results).filter((s) => beatsRandom(results.strategies[s.strategy]));
+  if (winners.length === 0) {
+    if (seeds < MIN_SEEDS_FOR_SPREAD) {
+      return (
+        `With ${seedsCount(seeds)} the strategies cannot be told from random sampling (the paired test needs at least ${MIN_SEEDS_FOR_SPREAD} seeds), ` +
+        `so no labels saved are claimed.`
+      );
+    }
+    const worse = Object.keys(results.strategies).filter((n) => n !== BASELINE && results.strategies[n].vs_random?.significant === true);
+    return worse.length === 0
+      ? `On these ${seedsCount(seeds)} the strategies cannot be told from random sampling (paired t-test, 5%), so no labels saved are claimed.`
+      : `On these ${seedsCount(seeds)} no strategy beat random sampling (paired t-test, 5%; ${joinNames(worse.map(shortName))} did worse), so no labels saved are claimed.`;
+  }
+  const best = winners[0];
+  if (best.saved !== null && best.labelsToMatch !== null && best.saved > 0) {
+    const interval = savedIntervalText(results.strategies[best.strategy]);
+    return (
+      `${capitalize(strategyDisplayName(best.strategy))} reached random sampling's final accuracy (${target}) ` +
+      `with ${labelsText(best.labelsToMatch)}: ${labelsText(best.saved)} saved (${percent(best.fraction ?? 0)}` +
+      `${interval === "" ? "" : `; ${interval} over ${seedsCount(seeds)}`}).`
+    );
   }
   return (
     `No strategy reached random sampling's final accuracy (${target}) with fewer labels than the ` +
@@ -135,8 +173,12 @@ function ranked(results: SimulationResults): string[] {
   );
 }
 
+/**
+ * A strategy as the tables, charts and lists name it: its registry name (`least_confidence`), the
+ * one a user types after --strategies; only sentences use the display name ("least confidence sampling").
+ */
 function shortName(name: string): string {
-  return name.replace(/[_-]+/g, " ");
+  return name;
 }
 
 /** Most curves drawn on one chart; beyond that the chart shows the best ones and random. */
@@ -196,6 +238,12 @@ function learningCurveChart(results: SimulationResults, reference: ReferenceResu
   });
 }
 
+/** The labels-saved interval as a bar's whisker, when there is one. */
+function intervalOf(s: StrategyResult | undefined): { interval?: { low: number; high: number } } {
+  const ls = s?.labels_saved;
+  return ls === undefined || ls.low === null || ls.high === null ? {} : { interval: { low: ls.low, high: ls.high } };
+}
+
 function savingsChart(results: SimulationResults, colour: Map<string, string>): string {
   const budget = results.options.budget;
   const bars: Bar[] = savings(results).map((s) => ({
@@ -205,7 +253,9 @@ function savingsChart(results: SimulationResults, colour: Map<string, string>): 
     valueLabel:
       s.saved === null
         ? "did not reach random's final accuracy"
-        : `${labelsText(s.saved)} saved (${percent(s.fraction ?? 0)})`,
+        : `${labelsText(s.saved)} saved (${percent(s.fraction ?? 0)})${beatsRandom(results.strategies[s.strategy]) ? "" : ", not beyond the seeds' noise"}`,
+    ...intervalOf(results.strategies[s.strategy]),
+    faded: !beatsRandom(results.strategies[s.strategy]),
   }));
   return renderBarChart({
     id: "al-labels-saved",
@@ -261,10 +311,12 @@ function summaryTable(results: SimulationResults, reference: ReferenceResults | 
       seedAulc.length > 1 ? `${formatNumber(s.aulc, 3)} <span class="sd">± ${formatNumber(sd(seedAulc), 3)}</span>` : formatNumber(s.aulc, 3);
     const isBaseline = name === BASELINE;
     const match = isBaseline ? '<span class="muted">baseline</span>' : s.labels_to_match_random === null ? '<span class="muted">not reached</span>' : formatInteger(s.labels_to_match_random);
+    const interval = savedIntervalText(s);
     const saved =
       isBaseline || s.labels_to_match_random === null
         ? "—"
-        : `${formatInteger(budget - s.labels_to_match_random)} <span class="sd">(${percent((budget - s.labels_to_match_random) / budget)})</span>`;
+        : `${formatInteger(budget - s.labels_to_match_random)} <span class="sd">(${percent((budget - s.labels_to_match_random) / budget)})` +
+          `${s.labels_saved === undefined ? "" : `<br>${interval === "" ? "interval n/a" : escapeXml(interval.replace("95% interval ", "95%: "))}`}</span>`;
     const ref = reference?.strategies[name];
     const cells = [
       `<th scope="row"><span class="key" style="background:${escapeXml(colour.get(name) ?? BASELINE_GREY)}"></span>${escapeXml(shortName(name))}</th>`,
@@ -277,7 +329,7 @@ function summaryTable(results: SimulationResults, reference: ReferenceResults | 
         : [
             s.vs_random === undefined
               ? '<td><span class="muted">—</span></td>'
-              : `<td>${signed(s.vs_random.mean, 3)}${s.vs_random.significant ? "*" : ""} <span class="sd">± ${formatNumber(s.vs_random.se, 3)}<br>${s.vs_random.above} of ${s.vs_random.seeds} seeds above</span></td>`,
+              : `<td>${signed(s.vs_random.mean, 3)}${s.vs_random.significant ? "*" : ""} <span class="sd">${s.vs_random.se === null ? "± n/a" : `± ${formatNumber(s.vs_random.se, 3)}`}<br>${s.vs_random.above} of ${s.vs_random.seeds} seeds above</span></td>`,
           ]),
       `<td>${milliseconds(s.median_iteration_s)}</td>`,
       ...(reference ? [`<td>${ref ? formatNumber(ref.aulc, 3) : "—"}</td>`, `<td>${ref ? signed(s.aulc - ref.aulc, 3) : "—"}</td>`] : []),
@@ -333,6 +385,7 @@ h2{font-size:17px;margin:32px 0 8px;font-weight:650}
 .facts{color:#5b6476;margin:0 0 18px;font-size:14px}
 .headline{font-size:21px;line-height:1.4;margin:0 0 8px;padding:14px 18px;border-left:5px solid #0072B2;background:#eef5fb;border-radius:4px}
 .sub{margin:0 0 8px;color:#333}
+.warning{margin:0 0 8px;padding:8px 14px;border-left:5px solid #D55E00;background:#fdf1e9;border-radius:4px}
 figure{margin:0}
 figcaption{color:#5b6476;font-size:13px;margin-top:4px}
 svg.al-chart{display:block;width:100%;height:auto}
@@ -356,6 +409,13 @@ footer dd{margin:0;overflow-wrap:anywhere}
 @media print{body{background:#fff}main{padding:0}}
 `;
 
+/** The results' warnings; for results written before they had any, the few-seeds warning. */
+function fewSeeds(results: SimulationResults): string[] {
+  if (results.warnings !== undefined) return results.warnings;
+  const n = results.options.seeds.length;
+  return n < MIN_SEEDS_FOR_SPREAD ? [`only ${seedsCount(n)}: standard errors and intervals need at least ${MIN_SEEDS_FOR_SPREAD} seeds, so they are n/a`] : [];
+}
+
 /** Renders the whole report page. Every piece of text from the results is HTML-escaped. */
 export function renderReport(results: SimulationResults, options: ReportOptions = {}): string {
   const { reference } = options;
@@ -372,7 +432,7 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
     const versus = random && best !== BASELINE ? ` against ${formatNumber(random.aulc, 3)} for random sampling` : "";
     sub.push(`Best learning curve overall: ${escapeXml(shortName(best))} (AULC ${formatNumber(results.strategies[best].aulc, 3)}${versus}).`);
     const tied = tiedWithBest(results.strategies)?.tied ?? [];
-    if (seeds > 1 && order.length > 1)
+    if (seeds >= MIN_SEEDS_FOR_SPREAD && order.length > 1)
       sub.push(
         tied.length === 0
           ? "Every other strategy is below it by more than the seeds' noise (paired t-test, 5%)."
@@ -394,6 +454,7 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
   const body = [
     `<header><h1>${escapeXml(title)}</h1><p class="facts">${facts}</p>`,
     `<p class="headline">${escapeXml(headlineText(results))}</p>`,
+    ...fewSeeds(results).map((w) => `<p class="warning">Warning: ${escapeXml(w)}.</p>`),
     sub.length ? `<p class="sub">${sub.join(" ")}</p>` : "",
     "</header>",
     `<section><h2>Learning curves</h2><figure>${learningCurveChart(results, reference, colour)}`,
@@ -408,11 +469,14 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
       (results.strategies[BASELINE] === undefined
         ? ""
         : ` AULC − random, paired: in each seed every strategy starts from the same split and initial labels, so the mean of the per-seed differences, ± its standard error, ` +
-          `says whether a strategy beats random sampling by more than the luck of the split; * marks a difference a paired t-test (5%) says is more than that luck.`) +
+          `says whether a strategy beats random sampling by more than the luck of the split; * marks a difference a paired t-test (5%) says is more than that luck ` +
+          `(n/a with fewer than ${MIN_SEEDS_FOR_SPREAD} seeds). Labels saved: the 95% interval is a percentile bootstrap over seeds ` +
+          `(the seeds are resampled with replacement, ${formatInteger(BOOTSTRAP_RESAMPLES)} times, the same seeds for the strategy and random, and the labels saved are measured again in each resample).`) +
       `</p></section>`,
     nonRandom.length > 0 && random
       ? `<section><h2>Labels saved versus random sampling</h2><figure>${savingsChart(results, colour)}` +
-        `<figcaption>Labels a strategy did not need, out of the ${formatInteger(results.options.budget)}-label budget, to reach random sampling's final accuracy.</figcaption></figure></section>`
+        `<figcaption>Labels a strategy did not need, out of the ${formatInteger(results.options.budget)}-label budget, to reach random sampling's final accuracy, ` +
+        `the whiskers a 95% bootstrap interval over seeds; a pale bar, "not beyond the seeds' noise", marks a strategy the paired t-test cannot tell from random sampling, whose saving is not claimed.</figcaption></figure></section>`
       : "",
     renderRankingSection(results),
     renderStoppingSection(results),

@@ -16,6 +16,7 @@ import { modelNames } from "../models/registry.js";
 import { coldStartMethods, type ColdStart } from "../loop/cold-start.js";
 import { defaultStoppingCriteria } from "../loop/stopping.js";
 import { getStrategy, normalizeStrategyName, strategyNames } from "../strategies/registry.js";
+import { MIN_SEEDS_FOR_SPREAD, labelsSavedInterval } from "./bootstrap.js";
 import { labelsToReach, pairedDifference, summarizeStrategy } from "./aggregate.js";
 import { meanRanks, summarizeStopping } from "./aggregate-stopping.js";
 import type { Job, JobReply, WorkerInit } from "./jobs.js";
@@ -119,6 +120,7 @@ export async function simulate(ds: Dataset, options: SimulateOptions = {}): Prom
   const randomCurve = partial.get("random");
   const target = randomCurve === undefined ? NaN : randomCurve.mean_accuracy[randomCurve.mean_accuracy.length - 1];
   const ranks = meanRanks(Object.fromEntries([...partial].map(([name, p]) => [name, p.per_seed.map((x) => x.aulc)])));
+  const spent = Math.min(o.budget, first.Xpool.rows);
   const criteria = defaultStoppingCriteria(Math.min(o.budget, first.Xpool.rows)).map((c) => c.name);
   const strategies: Record<string, StrategyResult> = {};
   for (const [name, p] of partial) {
@@ -127,7 +129,10 @@ export async function simulate(ds: Dataset, options: SimulateOptions = {}): Prom
       labels_to_match_random: labelsToReach(p.labels, p.mean_accuracy, target),
       ...(randomCurve === undefined || name === "random"
         ? {}
-        : { vs_random: pairedDifference(p.per_seed.map((x) => x.aulc), randomCurve.per_seed.map((x) => x.aulc)) }),
+        : {
+            vs_random: pairedDifference(p.per_seed.map((x) => x.aulc), randomCurve.per_seed.map((x) => x.aulc)),
+            labels_saved: labelsSavedInterval(p.per_seed, randomCurve.per_seed, p.labels, spent),
+          }),
       mean_rank: ranks[name],
       stopping: summarizeStopping(criteria, runs.get(name) ?? []),
     };
@@ -139,8 +144,17 @@ export async function simulate(ds: Dataset, options: SimulateOptions = {}): Prom
     protocol: `${Math.round((1 - o.testFraction) * 100)}/${Math.round(o.testFraction * 100)} stratified; ${o.model === "logreg" ? "LR C=1 lbfgs" : "multinomial NB"}; init ${o.initial}; batch ${o.batch}; budget ${o.budget}; seeds ${o.firstSeed}-${o.firstSeed + o.seeds - 1}${o.coldStart === "random" ? "" : `; ${o.coldStart} cold start`}`,
     full_pool_accuracy: Math.round(mean(full) * 1e6) / 1e6,
     strategies,
+    warnings: seeds.length < MIN_SEEDS_FOR_SPREAD ? [fewSeedsWarning(seeds.length)] : [],
     options: { label: ds.labelColumn ?? "", text: ds.textColumn, seeds, initial: o.initial, batch: o.batch, budget: o.budget, testFraction: o.testFraction, model: o.model, coldStart: o.coldStart },
   };
+}
+
+/** The warning of a run with fewer than MIN_SEEDS_FOR_SPREAD seeds. */
+export function fewSeedsWarning(seeds: number): string {
+  return (
+    `only ${seeds} ${seeds === 1 ? "seed" : "seeds"}: standard errors, the paired test against random and the labels-saved interval need at least ` +
+    `${MIN_SEEDS_FOR_SPREAD} seeds, so they are n/a and no strategy is claimed to beat random sampling (run --seeds 5)`
+  );
 }
 
 function runInline(ds: Dataset, enc: ReturnType<typeof encodeLabels>, protocol: ProtocolOptions, jobs: Job[], onProgress?: (d: number, t: number) => void): JobReply[] {

@@ -27,6 +27,11 @@ export interface StrategyResult {
    * seeds above. Absent for random itself and when random did not run.
    */
   readonly vs_random?: PairedDifference;
+  /**
+   * Labels saved against random sampling (budget − labels_to_match_random) with a 95% bootstrap
+   * interval over seeds (eval/bootstrap.ts). Absent for random itself and when random did not run.
+   */
+  readonly labels_saved?: LabelsSaved;
   /** Mean over seeds of the strategy's rank by that seed's AULC (1 = best). */
   readonly mean_rank?: number;
   /** Where each stopping criterion would have stopped, keyed by criterion name. */
@@ -37,13 +42,30 @@ export interface StrategyResult {
 export interface PairedDifference {
   /** Mean over seeds of (this AULC − the other's AULC). */
   readonly mean: number;
-  /** Its standard error (sample sd of the differences / √seeds); 0 with one seed. */
-  readonly se: number;
+  /** Its standard error (sample sd of the differences / √seeds); null ("n/a") with fewer than 3 seeds. */
+  readonly se: number | null;
   /** Seeds where this strategy's AULC is above the other's. */
   readonly above: number;
   readonly seeds: number;
-  /** A two-sided paired t-test at 5% rejects "no difference" (never with fewer than 2 seeds). */
+  /** A two-sided paired t-test at 5% rejects "no difference" (never with fewer than 3 seeds). */
   readonly significant: boolean;
+}
+
+/** Labels saved against random sampling, with its bootstrap interval over seeds. */
+export interface LabelsSaved {
+  /** budget − the fewest labels at which the mean curve reached random's final mean accuracy; null if it never did. */
+  readonly value: number | null;
+  /**
+   * 2.5th and 97.5th percentile of the labels saved over `resamples` resamples of the seeds (with
+   * replacement, the same seeds for the strategy and random); null with fewer than 3 seeds.
+   */
+  readonly low: number | null;
+  readonly high: number | null;
+  /** Resamples drawn (0 when no interval was computed). */
+  readonly resamples: number;
+  /** Resamples in which the strategy never reached random's final accuracy (counted as 0 saved). */
+  readonly never_matched: number;
+  readonly seeds: number;
 }
 
 /** One stopping criterion over the seeds of one strategy (see eval/aggregate-stopping.ts). */
@@ -68,6 +90,8 @@ export interface SimulationResults {
   /** Test accuracy of the model trained on the whole labeled pool, mean over seeds. */
   readonly full_pool_accuracy: number;
   readonly strategies: Record<string, StrategyResult>;
+  /** What the reader must know before trusting the figures (e.g. too few seeds for an interval). */
+  readonly warnings?: string[];
   /** The options the run used. */
   readonly options: {
     readonly label: string;

@@ -9,9 +9,14 @@
  * copies its rows in when first called and again whenever another objective has used the memory
  * since: a generation count, so any number of them may be alive at once), two for scoring
  * matrices (each keeps the last matrix it scored), one for L-BFGS. `ACTIVELEARN_WASM=0` turns the
- * kernels off (the JS loops then run), as does a runtime without WebAssembly SIMD.
+ * kernels off (the JS loops then run), as does a runtime without WebAssembly SIMD; `wasmStatus()`
+ * says which runs and why, `NODE_DEBUG=activelearn` logs it, and a missing .wasm file (a broken
+ * build or package) is a process warning.
  */
 import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import { debuglog } from "node:util";
+import { isMainThread } from "node:worker_threads";
 import type { DenseMatrix } from "./matrix.js";
 
 // The runtime's WebAssembly API, as far as this file uses it (TypeScript's own types for it live
@@ -42,15 +47,47 @@ let module: WasmModule | null | undefined;
 let loaded: Exports | null | undefined;
 let generation = 0;
 
+/** The compiled kernels, beside dist/src: dist/wasm/logistic.wasm (shipped in the npm package). */
+const WASM_FILE = new URL("../../wasm/logistic.wasm", import.meta.url);
+const debug = debuglog("activelearn");
+let status: WasmStatus | undefined;
+
+/** Whether the WebAssembly kernels run, and why not when they do not. */
+export interface WasmStatus {
+  /** True when the kernels loaded; false when the JS loops run instead. */
+  readonly active: boolean;
+  /** The .wasm file looked for. */
+  readonly file: string;
+  /** "loaded", "turned off by ACTIVELEARN_WASM=0", or what failed (a missing file, no SIMD). */
+  readonly reason: string;
+}
+
+/** Records why the kernels are off: a debug line (NODE_DEBUG=activelearn), and a warning if the file is missing. */
+function off(reason: string, missingFile: boolean): null {
+  status = { active: false, file: fileURLToPath(WASM_FILE), reason };
+  debug("WebAssembly kernels off, the JS loops run: %s", reason);
+  // A missing file is a broken build or package, not a choice: say so once, on the main thread.
+  if (missingFile && isMainThread) process.emitWarning(`activelearn: ${reason}; the slower JS loops run instead (npm run build compiles it)`, "ActiveLearnWasmWarning");
+  return null;
+}
+
 function compiled(): WasmModule | null {
   if (module !== undefined) return module;
   module = null;
-  if (process.env.ACTIVELEARN_WASM === "0") return module;
+  if (process.env.ACTIVELEARN_WASM === "0") return off("turned off by ACTIVELEARN_WASM=0", false);
+  let bytes: Buffer;
   try {
-    module = new WebAssemblyApi.Module(fs.readFileSync(new URL("../../wasm/logistic.wasm", import.meta.url)));
-  } catch {
-    module = null;
+    bytes = fs.readFileSync(WASM_FILE);
+  } catch (e) {
+    return off(`cannot read ${fileURLToPath(WASM_FILE)}: ${e instanceof Error ? e.message : String(e)}`, true);
   }
+  try {
+    module = new WebAssemblyApi.Module(bytes);
+  } catch (e) {
+    return off(`this runtime cannot compile the kernels (WebAssembly SIMD needed): ${e instanceof Error ? e.message : String(e)}`, false);
+  }
+  status = { active: true, file: fileURLToPath(WASM_FILE), reason: "loaded" };
+  debug("WebAssembly kernels loaded from %s", status.file);
   return module;
 }
 
@@ -59,9 +96,21 @@ function instantiate(): Exports | null {
   if (m === null) return null;
   try {
     return new WebAssemblyApi.Instance(m, {}).exports as Exports;
-  } catch {
-    return null;
+  } catch (e) {
+    return off(`cannot instantiate the kernels: ${e instanceof Error ? e.message : String(e)}`, false);
   }
+}
+
+/**
+ * Whether dense logistic regression runs on the WebAssembly kernels in this thread (loading them
+ * on first call). `NODE_DEBUG=activelearn` logs the same when they load or fail.
+ *
+ * @example
+ * wasmStatus(); // { active: true, file: ".../dist/wasm/logistic.wasm", reason: "loaded" }
+ */
+export function wasmStatus(): WasmStatus {
+  wasmKernels();
+  return status ?? { active: false, file: fileURLToPath(WASM_FILE), reason: "not loaded" };
 }
 
 /** The kernels (the instance objectives share), or null where they are off or cannot load. */

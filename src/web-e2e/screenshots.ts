@@ -4,9 +4,12 @@
  *
  *   npm run build && node dist/src/web-e2e/screenshots.js [OUT_DIR]     (default /tmp/activelearn-shots)
  *   node dist/src/web-e2e/screenshots.js --docs                         (docs/img/labeling.png, docs/img/dashboard.png)
+ *   node dist/src/cli/main.js demo --simulate && node dist/src/web-e2e/screenshots.js --report out/demo/report.html
+ *                                                                       (docs/img/report.png: the top of the digits report)
  */
 import { readFile, mkdir } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { launchBrowser, openPage } from "./browser.js";
 import { type FakeItem, REPO_ROOT, startFakeServer } from "./fake-server.js";
@@ -29,7 +32,22 @@ async function shot(page: Page, file: string): Promise<void> {
   console.log(`wrote ${file}`);
 }
 
+/** The top 1900 pixels of a simulation report, 1200 wide, into docs/img/report.png. */
+async function reportShot(html: string): Promise<void> {
+  const browser = await launchBrowser();
+  try {
+    const r = await openPage(browser, pathToFileURL(path.resolve(html)).href, { width: 1200, height: 1900 });
+    await r.page.waitForSelector("svg.al-chart");
+    await shot(r.page, path.join(REPO_ROOT, "docs/img/report.png"));
+    await r.close();
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main(): Promise<void> {
+  const report = process.argv.indexOf("--report");
+  if (report >= 0) return reportShot(process.argv[report + 1] ?? "out/demo/report.html");
   const docs = process.argv.includes("--docs");
   const out = docs ? path.join(REPO_ROOT, "docs/img") : (process.argv[2] ?? "/tmp/activelearn-shots");
   await mkdir(out, { recursive: true });
