@@ -8,10 +8,11 @@
  * stops when max_i |dF/dtheta_i| <= tol * n, i.e. when the largest gradient entry of the
  * per-label objective F / n is at most `tol` (default 1e-7), or after `maxIter` iterations
  * (default 1000), or when an iteration lowers F by at most 64 machine epsilons relative. This is
- * scikit-learn's test (scikit-learn >= 1.3 hands `gtol = tol` to L-BFGS-B on the per-sample
+ * scikit-learn's test (scikit-learn >= 1.4 hands `gtol = tol` to L-BFGS-B on the per-sample
  * objective; 1.2 on the summed one) with a tolerance 1000 times tighter than its default 1e-4:
  * at 1e-4 this L-BFGS (Armijo backtracking, not L-BFGS-B's More-Thuente search) left pool
- * probabilities up to 2e-3 from the optimum, enough to reorder the margins that pick a batch.
+ * probabilities up to 1e-2 from the optimum (digits; `npm run bench:optimum`), enough to reorder
+ * the margins that pick a batch; at 1e-7 they are within ~2e-5.
  * `fitInfo` tells how each fit ended; models/conformance.test.ts holds every fit to the optimum.
  *
  * @example
