@@ -12,7 +12,9 @@ void test("L-BFGS finds the minimum of the Rosenbrock function", () => {
   };
   const x = Float64Array.from([-1.2, 1]);
   const r = lbfgs(fg, x, { maxIter: 500, gtol: 1e-9 });
-  assert.ok(r.converged);
+  // f falls to ~1e-18: the run ends on the f test (no progress left) before |g| <= 1e-9.
+  assert.equal(r.stop, "ftol");
+  assert.ok(r.gradMax < 1e-6, `|g| = ${r.gradMax}`);
   assert.ok(Math.abs(x[0] - 1) < 1e-5 && Math.abs(x[1] - 1) < 1e-5, `x = ${x[0]}, ${x[1]}`);
 });
 
@@ -40,10 +42,35 @@ void test("the WebAssembly two-loop recursion and the JS one take the same steps
   } finally {
     held?.release();
   }
-  assert.ok(a.converged && b.converged);
+  assert.equal(a.stop, b.stop);
+  assert.ok(a.stop === "gradient" || a.stop === "ftol", a.stop);
   assert.equal(a.iterations, b.iterations);
   for (let i = 0; i < 7; i++) {
     assert.ok(Math.abs(xa[i] - i) < 1e-6, `x[${i}] = ${xa[i]}`);
     assert.ok(Math.abs(xa[i] - xb[i]) < 1e-9);
   }
+});
+
+void test("the result reports the final gradient and why the run stopped; converged means the gradient test passed", () => {
+  // f = sum_i (i + 1) (x_i - 1)^2 + 5: the gradient test is reached before the f test.
+  const fg = (x: Float64Array, g: Float64Array): number => {
+    let f = 5;
+    for (let i = 0; i < x.length; i++) {
+      f += (i + 1) * (x[i] - 1) ** 2;
+      g[i] = 2 * (i + 1) * (x[i] - 1);
+    }
+    return f;
+  };
+  const x = new Float64Array(6);
+  const r = lbfgs(fg, x, { gtol: 1e-6, gradScale: 10, maxIter: 100 });
+  assert.equal(r.stop, "gradient");
+  assert.ok(r.converged);
+  assert.ok(r.gradMax <= 1e-5, `|g| = ${r.gradMax}`);
+  const g = new Float64Array(6);
+  fg(x, g);
+  assert.equal(r.gradMax, Math.max(...g.map(Math.abs)));
+  const short = lbfgs(fg, new Float64Array(6), { gtol: 1e-12, maxIter: 2 });
+  assert.equal(short.stop, "maxIter");
+  assert.equal(short.converged, false);
+  assert.ok(short.gradMax > 1e-12);
 });

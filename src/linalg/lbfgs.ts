@@ -11,7 +11,10 @@ export type Objective = (x: Float64Array, g: Float64Array) => number;
 export interface LbfgsOptions {
   /** Maximum iterations (default 100). */
   readonly maxIter?: number;
-  /** Stop when max |g_i| <= gtol * gradScale (default 1e-4). */
+  /**
+   * Gradient test: the run has converged when max_i |g_i| <= gtol * gradScale, g the gradient of
+   * `fg` at the current point (the infinity norm, as L-BFGS-B's `pgtol` without bounds; default 1e-4).
+   */
   readonly gtol?: number;
   /** Scale of the gradient test, e.g. the number of samples of a summed loss (default 1). */
   readonly gradScale?: number;
@@ -21,11 +24,22 @@ export interface LbfgsOptions {
   readonly ftol?: number;
 }
 
+/**
+ * Why a run stopped: "gradient" (the gradient test passed), "ftol" (the relative fall of f in one
+ * iteration was at most ftol: no progress left at double precision), "maxIter" (the iteration
+ * limit), "lineSearch" (no step along the search direction lowered f).
+ */
+export type LbfgsStop = "gradient" | "ftol" | "maxIter" | "lineSearch";
+
 export interface LbfgsResult {
   readonly f: number;
   readonly iterations: number;
   readonly evaluations: number;
+  /** True when the gradient test passed at the returned point. */
   readonly converged: boolean;
+  /** max_i |g_i| at the returned point (unscaled). */
+  readonly gradMax: number;
+  readonly stop: LbfgsStop;
 }
 
 /** Minimises `fg` starting from `x` (updated in place). */
@@ -59,8 +73,11 @@ function run(fg: Objective, x: Float64Array, n: number, m: number, gtol: number,
   let evals = 1;
   let stored = 0;
   let head = 0;
-  const done = (iterations: number, converged: boolean): LbfgsResult => ({ f, iterations, evaluations: evals, converged });
-  if (maxAbs(g) <= gtol) return done(0, true);
+  const done = (iterations: number, stop: LbfgsStop): LbfgsResult => {
+    const gradMax = maxAbs(g);
+    return { f, iterations, evaluations: evals, converged: gradMax <= gtol, gradMax, stop };
+  };
+  if (maxAbs(g) <= gtol) return done(0, "gradient");
   for (let iter = 1; iter <= maxIter; iter++) {
     // Two-loop recursion: d = -H g.
     let gd = 0;
@@ -110,7 +127,7 @@ function run(fg: Objective, x: Float64Array, n: number, m: number, gtol: number,
       const q = Number.isFinite(fNew) ? (-gd * step * step) / (2 * (fNew - f - gd * step)) : 0.1 * step;
       step = Math.min(0.5 * step, Math.max(0.1 * step, q));
     }
-    if (!accepted) return done(iter, false);
+    if (!accepted) return done(iter, "lineSearch");
     // Update history with s = xNew - x, y = gNew - g.
     const slot = head;
     let sy = 0;
@@ -131,10 +148,10 @@ function run(fg: Objective, x: Float64Array, n: number, m: number, gtol: number,
     x.set(xNew);
     g.set(gNew);
     f = fNew;
-    if (maxAbs(g) <= gtol) return done(iter, true);
-    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) return done(iter, true);
+    if (maxAbs(g) <= gtol) return done(iter, "gradient");
+    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) return done(iter, "ftol");
   }
-  return done(maxIter, false);
+  return done(maxIter, "maxIter");
 }
 
 function maxAbs(a: Float64Array): number {

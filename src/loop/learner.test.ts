@@ -52,6 +52,11 @@ void test("bad teach input is an error and changes nothing", () => {
   assert.throws(() => al.teach([5000], [0]), /outside/);
   assert.throws(() => al.teach([7], [2]), /not a class index/);
   assert.throws(() => al.teach([7, 8], [0]), { code: "SHAPE_MISMATCH" });
+  // The same index twice in one call: named with both positions (it used to be labeled twice and
+  // the unlabeled set lost an item).
+  assert.throws(() => al.teach([7, 9, 7], [y[7], y[9], y[7]]), { code: "BAD_INPUT", message: /pool index 7 appears twice in one call, at positions 0 and 2/ });
   assert.equal(al.labeledCount, 2);
   assert.equal(al.unlabeled().length, 298);
+  al.teach([7, 9], [y[7], y[9]]);
+  assert.equal(al.labeledCount + al.unlabeled().length, 300);
 });

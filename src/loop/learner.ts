@@ -102,15 +102,22 @@ export class ActiveLearner {
     return sel;
   }
 
-  /** Adds labels (class indices) for pool items and retrains. */
+  /**
+   * Adds labels (class indices) for pool items and retrains. Every index must be a pool row not
+   * labeled yet, and appear once in the call; on any bad entry nothing changes.
+   */
   teach(indices: ArrayLike<number>, labels: ArrayLike<number>): void {
     if (indices.length !== labels.length) throw new ShapeMismatchError(`teach: ${indices.length} indices but ${labels.length} labels`);
+    const firstAt = new Map<number, number>();
     for (let t = 0; t < indices.length; t++) {
       const i = indices[t];
       const y = labels[t];
       if (!(Number.isInteger(i) && i >= 0 && i < this.X.rows)) throw new BadInputError(`teach: pool index ${i} is outside 0..${this.X.rows - 1}`);
       if (!(Number.isInteger(y) && y >= 0 && y < this.nClasses)) throw new BadInputError(`teach: label ${y} for pool index ${i} is not a class index in 0..${this.nClasses - 1}`);
       if (this.isLabeled[i] === 1) throw new BadInputError(`teach: pool index ${i} is already labeled`);
+      const first = firstAt.get(i);
+      if (first !== undefined) throw new BadInputError(`teach: pool index ${i} appears twice in one call, at positions ${first} and ${t}; give each item one label`);
+      firstAt.set(i, t);
     }
     for (let t = 0; t < indices.length; t++) {
       this.isLabeled[indices[t]] = 1;

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { denseFromRows, takeRows, type CsrMatrix, type Matrix } from "../linalg/matrix.js";
 import { Rng } from "../linalg/rng.js";
+import { lbfgs } from "../linalg/lbfgs.js";
 import { LogisticRegression, logisticObjective } from "./logistic.js";
 import { modelFromJSON } from "./registry.js";
+import { gradientAt, logisticProblem, newtonOptimum } from "./testing.js";
 
 function randomProblem(n: number, d: number, k: number, seed: number): { X: Matrix; y: Int32Array } {
   const rng = new Rng(seed);
@@ -123,4 +125,44 @@ void test("unfitted use is a NOT_FITTED error; toJSON round-trips", () => {
   assert.deepEqual(Array.from(back.predictProba(X)), Array.from(m.predictProba(X)));
   assert.throws(() => m.fit(X, y.subarray(0, 10)), { code: "SHAPE_MISMATCH" });
   assert.throws(() => new LogisticRegression(2, { C: 0 }), { code: "BAD_OPTION" });
+});
+
+void test("the WebAssembly and the JS objective lead L-BFGS to the same optimum (dense, binary and multiclass)", () => {
+  for (const k of [2, 4]) {
+    const { X, y } = randomProblem(150, 8, k, 11 + k);
+    const rows = Int32Array.from({ length: 120 }, (_, i) => i);
+    const yr = y.subarray(0, 120);
+    // LogisticRegression.fit takes the WebAssembly objective on dense input where the kernels load.
+    const model = new LogisticRegression(k).fit(X, yr, { rows });
+    assert.ok(model.fitInfo?.converged === true);
+    const prob = logisticProblem(model, X, yr, rows);
+    const js = new Float64Array(prob.theta.length);
+    const res = lbfgs(prob.objective, js, { gtol: 1e-7, gradScale: 120, maxIter: 1000 });
+    assert.ok(res.converged, res.stop);
+    const opt = newtonOptimum(prob.objective, prob.theta);
+    const pOpt = prob.proba(opt.theta);
+    const pWasm = model.predictProba(X);
+    const pJs = prob.proba(js);
+    for (let i = 0; i < pOpt.length; i++) {
+      assert.ok(Math.abs(pWasm[i] - pOpt[i]) <= 1e-5, `k=${k}: WebAssembly path ${pWasm[i]} vs optimum ${pOpt[i]}`);
+      assert.ok(Math.abs(pJs[i] - pOpt[i]) <= 1e-5, `k=${k}: JS path ${pJs[i]} vs optimum ${pOpt[i]}`);
+    }
+    assert.ok(Math.abs(gradientAt(prob.objective, prob.theta).f - res.f) <= 1e-10 * 120, `k=${k}: objectives differ`);
+  }
+});
+
+void test("fitInfo reports the fit: iterations, the final gradient per label within tol, why it stopped", () => {
+  const { X, y } = randomProblem(100, 5, 3, 8);
+  const m = new LogisticRegression(3).fit(X, y);
+  const info = m.fitInfo;
+  assert.ok(info !== null);
+  assert.equal(info.tol, 1e-7);
+  assert.equal(m.maxIter, 1000);
+  assert.ok(info.converged && info.stop === "gradient" && info.iterations > 0 && info.gradNorm <= 1e-7, JSON.stringify(info));
+  const capped = new LogisticRegression(3, { maxIter: 2 }).fit(X, y);
+  assert.equal(capped.fitInfo?.stop, "maxIter");
+  assert.equal(capped.fitInfo?.converged, false);
+  assert.ok((capped.fitInfo?.gradNorm ?? 0) > 1e-7);
+  assert.equal(LogisticRegression.fromJSON(m.toJSON()).fitInfo, null);
+  assert.throws(() => new LogisticRegression(2, { tol: -1 }), { code: "BAD_OPTION" });
 });

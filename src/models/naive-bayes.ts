@@ -10,7 +10,7 @@
 import { BadInputError, NotFittedError, ShapeMismatchError } from "../errors.js";
 import { linearScores, softmaxRows } from "../linalg/kernels.js";
 import type { Matrix } from "../linalg/matrix.js";
-import type { Classifier, FitOptions, SavedModel } from "./types.js";
+import type { Classifier, FitInfo, FitOptions, SavedModel } from "./types.js";
 import { checkFitInput } from "./validate.js";
 
 export class MultinomialNB implements Classifier {
@@ -23,6 +23,8 @@ export class MultinomialNB implements Classifier {
   private logTheta: Float64Array | null = null;
   private logPrior: Float64Array | null = null;
   private d = 0;
+  /** A closed form: always at its optimum (0 iterations, gradient 0). */
+  fitInfo: FitInfo | null = null;
 
   constructor(nClasses: number, options: { alpha?: number } = {}) {
     this.nClasses = nClasses;
@@ -66,6 +68,7 @@ export class MultinomialNB implements Classifier {
     this.logTheta = logTheta;
     this.logPrior = logPrior;
     this.d = d;
+    this.fitInfo = { iterations: 0, evaluations: 0, gradNorm: 0, tol: 0, converged: true, stop: "closed form" };
     return this;
   }
 

@@ -23,12 +23,36 @@ export interface ProbabilisticModel {
   predictProba(X: Matrix, rows?: Int32Array): Float64Array;
 }
 
+/**
+ * How the last fit ended, for the convergence checks every model passes (models/conformance.test.ts).
+ * A closed-form fit reports 0 iterations, gradient 0, converged.
+ */
+export interface FitInfo {
+  /** Optimiser iterations. */
+  readonly iterations: number;
+  /** Objective and gradient evaluations. */
+  readonly evaluations: number;
+  /**
+   * Infinity norm of the gradient of the per-label training objective at the fitted parameters:
+   * max_i |dF/dtheta_i| / n, F the objective summed over the n training labels.
+   */
+  readonly gradNorm: number;
+  /** The bound gradNorm is held to (the model's tolerance). */
+  readonly tol: number;
+  /** gradNorm <= tol. */
+  readonly converged: boolean;
+  /** Why the optimiser stopped ("gradient", "ftol", "maxIter", "lineSearch"; "closed form"). */
+  readonly stop: string;
+}
+
 export interface Classifier extends ProbabilisticModel {
   /** Short name used on the command line and in saved models ("logreg", "nb"). */
   readonly kind: string;
   /** True if the model needs non-negative features (multinomial naive Bayes). */
   readonly requiresNonNegative: boolean;
   readonly fitted: boolean;
+  /** How the last fit ended (null before the first fit and on a model restored from JSON). */
+  readonly fitInfo: FitInfo | null;
   /** Fits on (X[rows], y) and returns this model. */
   fit(X: Matrix, y: ArrayLike<number>, options?: FitOptions): this;
   toJSON(): SavedModel;
