@@ -1,6 +1,6 @@
 /**
  * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
- *  [--strategy NAME] [--model NAME] [--retrain-every N]`: creates a labeling project in DIR.
+ *  [--strategy NAME] [--model NAME] [--retrain-every N] [--budget N] [--target-accuracy P]`: creates a labeling project in DIR.
  */
 import { BadOptionError } from "../errors.js";
 import { initProject } from "../project/init.js";
@@ -15,6 +15,8 @@ export const initSpec: Record<string, FlagSpec> = {
   strategy: { type: "string", help: "query strategy (default typical-variance)" },
   model: { type: "string", help: "logreg or nb (default logreg)" },
   "retrain-every": { type: "int", help: "retrain after every N new labels (default 10)" },
+  budget: { type: "int", help: "labels you can afford; the dashboard and status say when they are spent" },
+  "target-accuracy": { type: "number", help: "accuracy that is good enough, e.g. 0.9; the dashboard and status say when it is reached" },
   name: { type: "string", help: "project name (default: the folder name)" },
   help: { type: "boolean", help: "show this help" },
 };
@@ -41,6 +43,8 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(opt("model") !== undefined ? { model: opt("model") } : {}),
     ...(opt("name") !== undefined ? { name: opt("name") } : {}),
     ...(retrainEvery !== undefined ? { retrainEvery } : {}),
+    ...(num(flags, "budget") !== undefined ? { budget: num(flags, "budget") } : {}),
+    ...(num(flags, "target-accuracy") !== undefined ? { targetAccuracy: num(flags, "target-accuracy") } : {}),
     onProgress: (phase, done, total) => {
       if (!process.stderr.isTTY) {
         if (phase !== lastPhase) process.stderr.write(`${phase === "import" ? "importing items" : "computing features"}...\n`);
