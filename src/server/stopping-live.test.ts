@@ -58,6 +58,12 @@ void test("a served project fed labels through the API says keep labeling, then 
     assert.equal(last.advice.budget, null);
     assert.ok(last.accuracy.others.some((f) => f.kind === "hard_items"));
     assert.ok(last.metrics.accuracyInterval !== null);
+    // The pace comes from the labeling durations (800 ms each), not from the few ms between requests.
+    const dash = (await call(u, "GET", "/api/dashboard")).body as { annotators: { name: string; perHour: number; medianMs: number }[]; advice: Advice; accuracy: { headline: Figure } };
+    assert.equal(dash.annotators[0].perHour, 4500);
+    assert.ok(Math.abs(dash.annotators[0].medianMs - 800) <= 4);
+    assert.deepEqual(dash.advice, last.advice);
+    assert.deepEqual(dash.accuracy.headline, h);
   } finally {
     await srv.close();
   }
