@@ -20,6 +20,8 @@ export interface TestProject {
   readonly textColumn: string | null;
   /** Each item's data must have a unique string `ref`. */
   readonly items: readonly FakeItem[];
+  /** Every N-th item served is a random audit pick (real server only; default 10). */
+  readonly auditEvery?: number;
 }
 
 export interface TestServer {
@@ -38,7 +40,8 @@ export function refOf(data: Readonly<Record<string, Cell>>): string {
 }
 
 export async function startFakeTestServer(project: TestProject): Promise<TestServer> {
-  const server = await startFakeServer({ ...project, holdOne: true });
+  const { auditEvery: _auditEvery, ...rest } = project;
+  const server = await startFakeServer({ ...rest, holdOne: true });
   const refs = new Map(project.items.map((it) => [it.id, refOf(it.data)]));
   return {
     url: server.url,
@@ -58,7 +61,7 @@ interface RealServer {
   url: string;
   close(): Promise<void>;
 }
-type StartServer = (o: { projectDir: string; port?: number; host?: string; retrainEvery?: number; quiet?: boolean }) => Promise<RealServer>;
+type StartServer = (o: { projectDir: string; port?: number; host?: string; retrainEvery?: number; quiet?: boolean; auditEvery?: number }) => Promise<RealServer>;
 
 /** The real backend on a fresh project made from the items (needs src/server/app.ts and `activelearn init`). */
 export async function startRealTestServer(project: TestProject): Promise<TestServer> {
@@ -76,7 +79,7 @@ export async function startRealTestServer(project: TestProject): Promise<TestSer
   const appModule = pathToFileURL(path.join(REPO_ROOT, "dist/src/server/app.js")).href;
   const mod = (await import(appModule)) as { startServer?: unknown };
   if (typeof mod.startServer !== "function") throw new Error("dist/src/server/app.js does not export startServer");
-  const server = await (mod.startServer as StartServer)({ projectDir, port: 0, host: "127.0.0.1", retrainEvery: 5, quiet: true });
+  const server = await (mod.startServer as StartServer)({ projectDir, port: 0, host: "127.0.0.1", retrainEvery: 5, quiet: true, ...(project.auditEvery !== undefined ? { auditEvery: project.auditEvery } : {}) });
   return {
     url: server.url.replace(/\/$/, ""),
     close: async () => {
