@@ -40,8 +40,7 @@ export function refOf(data: Readonly<Record<string, Cell>>): string {
 }
 
 export async function startFakeTestServer(project: TestProject): Promise<TestServer> {
-  const { auditEvery: _auditEvery, ...rest } = project;
-  const server = await startFakeServer({ ...rest, holdOne: true });
+  const server = await startFakeServer({ ...project, holdOne: true });
   const refs = new Map(project.items.map((it) => [it.id, refOf(it.data)]));
   return {
     url: server.url,
