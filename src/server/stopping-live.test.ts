@@ -109,6 +109,21 @@ void test("a budget set at serve time fires as soon as that many labels are give
     assert.equal(s.accuracy.headline.value, null);
     assert.match(s.advice.sentence, /Accuracy: not enough random picks yet \(0 of 10\)\./);
     assert.match(s.accuracy.importedLabels, /4 imported labels train the model but do not count/);
+    // The OpenAPI document describes what the server sends.
+    const doc = (await call(u, "GET", "/api/openapi.json")).body as {
+      paths: Record<string, { get: { responses: { "200": { content: { "application/json": { schema: { properties: Record<string, { items?: { $ref?: string }; $ref?: string }> } } } } } } }>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    const props = (p: string): Record<string, { items?: { $ref?: string }; $ref?: string }> => doc.paths[p].get.responses["200"].content["application/json"].schema.properties;
+    assert.equal(props("/api/dashboard").curve.items?.$ref, "#/components/schemas/CurvePoint");
+    assert.deepEqual(Object.keys(doc.components.schemas.CurvePoint.properties), ["labels", "accuracy", "n", "low", "high"]);
+    for (const p of ["/api/stats", "/api/dashboard"]) {
+      assert.equal(props(p).advice.$ref, "#/components/schemas/Advice");
+      assert.equal(props(p).accuracy.$ref, "#/components/schemas/AccuracyReport");
+    }
+    const dash = (await call(u, "GET", "/api/dashboard")).body as Record<string, unknown>;
+    for (const k of Object.keys(dash)) assert.ok(k in props("/api/dashboard"), `/api/dashboard field ${k} is not described`);
+    for (const k of Object.keys(doc.components.schemas.Advice.properties)) assert.ok(k in s.advice, k);
   } finally {
     await srv.close();
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
