@@ -129,3 +129,30 @@ void test("a budget set at serve time fires as soon as that many labels are give
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   }
 });
+
+void test("a project whose labels were all imported gets an accuracy and a curve, cross-validated on the imported labels and said so", async () => {
+  const { dir } = await syntheticProject(60, 60);
+  const srv = await startServer({ projectDir: dir, port: 0, host: "127.0.0.1", quiet: true });
+  try {
+    await srv.project.idle();
+    const s = (await call(srv.url, "GET", "/api/stats")).body as StatsBody;
+    const h = s.accuracy.headline;
+    assert.equal(h.kind, "imported");
+    assert.equal(h.n, 60);
+    assert.ok(h.value !== null && h.value >= 0.7 && h.low !== null && h.high !== null && h.low <= h.value && h.value <= h.high, JSON.stringify(h));
+    assert.match(h.label, /cross-validated on the imported labels/);
+    assert.match(s.accuracy.importedLabels, /^All 60 labels were imported and nothing is left to label/);
+    assert.ok(s.accuracy.others.some((f) => f.kind === "pool" && f.value === null), "the random-pick estimate is shown as missing");
+    assert.equal(s.advice.stop, true);
+    assert.match(s.advice.sentence, /^You can stop now: every item is labeled\. Estimated accuracy: cross-validated on the imported labels/);
+    const dash = (await call(srv.url, "GET", "/api/dashboard")).body as { curve: { labels: number; accuracy: number; n: number; low: number; high: number }[]; curveSource: string; curveMethod: string };
+    assert.equal(dash.curveSource, "imported");
+    assert.match(dash.curveMethod, /imported labels/);
+    assert.ok(dash.curve.length >= 3, JSON.stringify(dash.curve));
+    for (let i = 1; i < dash.curve.length; i++) assert.ok(dash.curve[i].labels > dash.curve[i - 1].labels);
+    for (const p of dash.curve) assert.ok(p.n > 0 && p.low <= p.accuracy && p.accuracy <= p.high && p.labels + p.n / 2 <= 60, JSON.stringify(p));
+  } finally {
+    await srv.close();
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
+});
