@@ -50,6 +50,7 @@ export function runStatus(argv: readonly string[]): Promise<number> {
       total,
       budget: meta.budget ?? null,
       target: meta.targetAccuracy ?? null,
+      retrains: iterations.length,
     });
     const hardFigure = accuracy.others.find((f) => f.kind === "hard_items");
     const status = {

@@ -247,6 +247,8 @@ export interface AdviceInput {
   readonly total: number;
   readonly budget: number | null;
   readonly target: number | null;
+  /** Retrains so far. */
+  readonly retrains: number;
 }
 
 const list = (names: readonly string[]): string => {
@@ -266,6 +268,7 @@ export function stoppingAdvice(o: AdviceInput): Advice {
   let first: string;
   if (nothingLeft) first = "You can stop now: every item is labeled.";
   else if (stop) first = `You can stop now: ${list(agree)} ${agree.length > 1 ? "agree" : "says so"}.`;
+  else if (o.criteria.length === 0 && o.retrains > 0) first = "Keep labeling: the stopping criteria have not been checked on this model yet (they run after each retrain).";
   else if (o.criteria.length === 0) first = "Keep labeling: the stopping criteria are checked after each retrain, and there is no model yet.";
   else if (agree.length === 0) first = "Keep labeling: no stopping criterion has fired yet.";
   else first = `Keep labeling: only ${list(agree)} fired; stopping needs the budget, the target, or two of the four model-based criteria to agree.`;

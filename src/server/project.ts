@@ -533,6 +533,7 @@ export class LabelingProject {
       total: this.total,
       budget: this.meta.budget ?? null,
       target: this.meta.targetAccuracy ?? null,
+      retrains: this.iterationList.length,
     });
   }
 
