@@ -19,7 +19,7 @@ export function openApiDocument(version: string): unknown {
         "",
         "**Stopping advice.** After every retrain the criteria of `simulate` are checked: budget (labels given in the app, `--budget`), target accuracy (the headline, on at least 50 random picks, `--target-accuracy`), stabilizing predictions (mean Cohen's kappa of successive models on a fixed 1,000-item stop set >= 0.99 over 3 retrains), and from 50 labels on overall uncertainty (mean normalized entropy of unlabeled stop-set items < 0.1), max uncertainty (< 0.5) and classification change (no stop-set prediction changed). `advice.stop` is true (\"you can stop now\") when the budget is spent, the target is reached, every item is labeled, or at least two of the four model-based criteria agree. `advice.next100` is what the next 100 labels are expected to add to the headline accuracy by random sampling's learning curve (below), with a range from the 95% interval of the curve's exponent; null when unknown.",
         "",
-        "**labelsSavedEstimate.** Only audit picks are a random sample of the pool, so only they show how random sampling would do. At each retrain, models are trained on random subsets of m audit items and tested on the other audit items, for m from 20% to 80% of them, and the power law err(m) = b·m^-c is fitted (least squares on log err against log m). The estimate is the number of labels random sampling would need to reach the current audit accuracy, (err/b)^(-1/c), minus the labels spent (positive = labels saved; capped at the pool size). It is null until 30 audit labels exist (about 300 labels) or when the fitted curve does not fall.",
+        "**labelsSavedEstimate.** Only audit picks are a random sample of the pool, so only they show how random sampling would do. At each retrain, models are trained on random subsets of m audit items and tested on the other audit items, for m from 20% to 80% of them, and the power law err(m) = b·m^-c is fitted (least squares on log err against log m). The estimate is the number of labels random sampling would need to reach the headline accuracy (cross-validated on the audit picks; `labelsSavedRange` at either end of its 95% interval), (err/b)^(-1/c), minus the labels spent (positive = labels saved; capped at the pool size). It is null until 30 audit labels exist (about 300 labels) or when the fitted curve does not fall.",
       ].join("\n"),
     },
     paths: {
@@ -123,6 +123,7 @@ export function openApiDocument(version: string): unknown {
                   advice: { $ref: "#/components/schemas/Advice" },
                   byLabel: { type: "object", additionalProperties: { type: "integer" } },
                   labelsSavedEstimate: { type: ["integer", "null"], description: "see the description above" },
+                  labelsSavedRange: { type: ["array", "null"], items: { type: "integer" }, minItems: 2, maxItems: 2, description: "labelsSavedEstimate at either end of the headline accuracy's 95% interval" },
                   labeled: { type: "integer" },
                   total: { type: "integer" },
                   annotators: {

@@ -601,6 +601,7 @@ export class LabelingProject {
     auditInterval: [number, number] | null;
     byLabel: Record<string, number>;
     labelsSavedEstimate: number | null;
+    labelsSavedRange: [number, number] | null;
     labeled: number;
     total: number;
     annotators: AnnotatorRow[];
@@ -630,8 +631,14 @@ export class LabelingProject {
     const cur = this.iterationList.at(-1);
     if (cur !== undefined && cur.accuracy === null && this.evalN >= 5) hardCurve.push(point(cur.labeled, this.evalCorrect / this.evalN, this.evalN));
     const m = this.metrics();
+    // Against the headline accuracy (over the pool); the range follows its 95% interval.
     let saved: number | null = null;
-    if (this.randomCurve !== null && m.auditAccuracy !== null && m.auditN >= 20) saved = labelsSaved(this.randomCurve, m.auditAccuracy, this.labeled, this.total);
+    let savedRange: [number, number] | null = null;
+    const h = accuracy.headline;
+    if (this.randomCurve !== null && h.kind === "pool" && h.value !== null && h.low !== null && h.high !== null && h.n >= 20) {
+      saved = labelsSaved(this.randomCurve, h.value, this.labeled, this.total);
+      savedRange = [labelsSaved(this.randomCurve, h.low, this.labeled, this.total), labelsSaved(this.randomCurve, h.high, this.labeled, this.total)];
+    }
     return {
       curve,
       curveSource,
@@ -642,6 +649,7 @@ export class LabelingProject {
       auditInterval: m.auditInterval,
       byLabel: this.byLabelRecord(),
       labelsSavedEstimate: saved,
+      labelsSavedRange: savedRange,
       labeled: this.labeled,
       total: this.total,
       annotators: this.annotators.list(),
@@ -651,7 +659,7 @@ export class LabelingProject {
       advice: this.advice(accuracy),
       accuracyMethod:
         "curve: at each retrain, 5-fold cross-validated accuracy on the random audit picks (every auditEvery-th item served is drawn uniformly from the pool; each fold scored by a model fitted on every label but that fold's audit picks): an estimate of the model's accuracy over the pool, on n items, with its 95% Wilson interval [low, high]; hardCurve: test-then-train accuracy on the labels that arrived while each model was current, mostly items the strategy chose because they were hard, so below the pool's accuracy",
-      labelsSavedMethod: "random sampling's learning curve err(m) = b·m^-c is fitted on random audit picks (train on random subsets of them, test on the rest); labels it needs to reach the current audited accuracy, minus the labels spent; null until 30 audit labels",
+      labelsSavedMethod: "random sampling's learning curve err(m) = b·m^-c is fitted on random audit picks (train on random subsets of them, test on the rest); labels it needs to reach the headline accuracy (cross-validated on the audit picks), minus the labels spent; labelsSavedRange: the same at either end of the accuracy's 95% interval; null until the curve exists (30 audit labels) and the accuracy rests on 20 picks",
     };
   }
 

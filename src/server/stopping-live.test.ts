@@ -64,6 +64,10 @@ void test("a served project fed labels through the API says keep labeling, then 
     assert.ok(Math.abs(dash.annotators[0].medianMs - 800) <= 4);
     assert.deepEqual(dash.advice, last.advice);
     assert.deepEqual(dash.accuracy.headline, h);
+    const saved = (dash as unknown as { labelsSavedEstimate: number | null; labelsSavedRange: [number, number] | null });
+    if (saved.labelsSavedEstimate !== null) {
+      assert.ok(saved.labelsSavedRange !== null && saved.labelsSavedRange[0] <= saved.labelsSavedEstimate && saved.labelsSavedEstimate <= saved.labelsSavedRange[1], JSON.stringify(saved));
+    } else assert.equal(saved.labelsSavedRange, null);
   } finally {
     await srv.close();
   }

@@ -32,7 +32,8 @@ void test("the dashboard draws the advice, the accuracy with its interval, the l
   const labels = ["positive", "negative", "neutral"];
   const items: FakeItem[] = Array.from({ length: 60 }, (_, i) => ({ id: `r${i}`, data: { ref: `r${i}`, text: `Review number ${i}` } }));
   // Every 2nd item served is a random audit pick, so 35 labels give the 10 a figure needs, with room to spare.
-  const server = await startTestServer({ name: "reviews", labels, textColumn: "text", items, auditEvery: 2 });
+  // A budget of 30 labels: reached before the last of the 35.
+  const server = await startTestServer({ name: "reviews", labels, textColumn: "text", items, auditEvery: 2, budget: 30 });
   try {
     // 35 labels through the API, as an annotator's browser would send them, at a human pace:
     // after every 5 the test waits for the retrain they trigger, so each model is measured on the
@@ -61,6 +62,7 @@ void test("the dashboard draws the advice, the accuracy with its interval, the l
           assert.equal(await early.page.locator("#kpi-accuracy").textContent(), "—");
           assert.match((await early.page.locator("#kpi-accuracy-note").textContent()) ?? "", /^Not enough random picks yet \(\d of 10\)\.$/);
           assert.equal(await early.page.locator("#advice-title").textContent(), "Keep labeling");
+          assert.equal(await early.page.locator("#goal-budget").textContent(), "Budget: 5 of 30 labels");
           assert.equal(await early.page.locator("svg.curve").count(), 0, "no curve from fewer than 10 random picks");
           assert.deepEqual(early.errors, []);
         } finally {
@@ -87,7 +89,10 @@ void test("the dashboard draws the advice, the accuracy with its interval, the l
       assert.ok(h.value !== null && h.low !== null && h.high !== null);
       assert.equal(await page.locator("#kpi-accuracy").textContent(), `${(100 * h.value).toFixed(1)}%`);
       assert.equal(await page.locator("#kpi-accuracy-note").textContent(), `95% interval ${(100 * h.low).toFixed(1)}%–${(100 * h.high).toFixed(1)}%, on ${h.n} random picks`);
-      assert.equal(await page.locator("#advice-title").textContent(), dash.advice.stop ? "You can stop now" : "Keep labeling");
+      assert.equal(await page.locator("#advice-title").textContent(), "You can stop now");
+      assert.equal(await page.locator("#advice").getAttribute("data-stop"), "true");
+      assert.equal(await page.locator("#goal-budget").textContent(), "Budget of 30 labels reached");
+      assert.equal(await page.locator("#goal-target").count(), 0, "no target set");
       const rows = page.locator("#criteria tr");
       assert.equal(await rows.count(), 6);
       for (let i = 0; i < 6; i++) {

@@ -100,6 +100,7 @@ export interface DashboardBody {
   advice: FakeAdvice;
   byLabel: Record<string, number>;
   labelsSavedEstimate: number | null;
+  labelsSavedRange?: [number, number] | null;
   labeled: number;
   total: number;
   annotators: { name: string; labels: number; perHour: number | null; medianMs: number | null }[];

@@ -119,6 +119,8 @@ export interface Dashboard {
   readonly curveMethod?: string;
   readonly byLabel: Readonly<Record<string, number>>;
   readonly labelsSavedEstimate: number | null;
+  /** The estimate at either end of the accuracy's 95% interval (absent on older servers). */
+  readonly labelsSavedRange?: readonly [number, number] | null;
   readonly labeled: number;
   readonly total: number;
   readonly annotators: readonly AnnotatorStats[];

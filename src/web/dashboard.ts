@@ -125,7 +125,10 @@ function render(d: Dashboard): void {
     ui.savedNote.textContent = "Not enough labels yet to compare with random sampling.";
   } else {
     ui.saved.textContent = `≈ ${formatInt(d.labelsSavedEstimate)}`;
-    ui.savedNote.textContent = "fewer labels than random sampling would need to reach today's accuracy (estimate).";
+    const range = d.labelsSavedRange;
+    ui.savedNote.textContent =
+      "fewer labels than random sampling would need to reach today's accuracy (estimate" +
+      (range != null ? `; ${formatInt(range[0])} to ${formatInt(range[1])} across the accuracy's 95% interval).` : ").");
   }
 
   ui.model.textContent = d.iterations > 0 ? `v${formatInt(d.iterations)}` : "—";
