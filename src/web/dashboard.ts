@@ -127,8 +127,8 @@ function render(d: Dashboard): void {
     ui.saved.textContent = `≈ ${formatInt(d.labelsSavedEstimate)}`;
     const range = d.labelsSavedRange;
     ui.savedNote.textContent =
-      "fewer labels than random sampling would need to reach today's accuracy (estimate" +
-      (range != null ? `; ${formatInt(range[0])} to ${formatInt(range[1])} across the accuracy's 95% interval).` : ").");
+      "fewer labels than random sampling would need for today's accuracy (estimate" +
+      (range != null ? `; ${formatInt(range[0])} to ${formatInt(range[1])} within its 95% interval).` : ").");
   }
 
   ui.model.textContent = d.iterations > 0 ? `v${formatInt(d.iterations)}` : "—";
