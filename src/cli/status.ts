@@ -5,7 +5,7 @@
  */
 import { BadOptionError } from "../errors.js";
 import { IMPORT_ANNOTATOR, projectDbPath } from "../project/init.js";
-import { accuracyReport, stoppingAdvice } from "../server/advice.js";
+import { accuracyReport, pooledTestThenTrain, stoppingAdvice } from "../server/advice.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { parseArgs, usage, type FlagSpec } from "./args.js";
 import { formatTable } from "./table.js";
@@ -34,7 +34,7 @@ export function runStatus(argv: readonly string[]): Promise<number> {
     const lastDone = [...iterations].reverse().find((it) => it.accuracy !== null);
     // Test-then-train of the latest model on the labels since it was installed (as the server counts them).
     const since = latest === undefined ? { n: 0, correct: 0 } : store.testThenTrainSince(latest.createdAt);
-    const hard = since.n >= 5 ? since : lastDone === undefined ? null : { correct: Math.round((lastDone.accuracy ?? 0) * lastDone.accuracyN), n: lastDone.accuracyN };
+    const hard = pooledTestThenTrain(since, iterations);
     const byItem = new Map<number, string>();
     for (const a of store.annotations()) byItem.set(a.itemIdx, a.annotator);
     let importedLabels = 0;
@@ -65,7 +65,7 @@ export function runStatus(argv: readonly string[]): Promise<number> {
         accuracy: hard === null || hard.n === 0 ? null : Math.round((hard.correct / hard.n) * 10_000) / 10_000,
         accuracyN: hard?.n ?? 0,
         accuracyInterval: hardFigure?.low != null && hardFigure.high !== null ? [hardFigure.low, hardFigure.high] : null,
-        trainedOn: since.n >= 5 ? (latest?.labeled ?? null) : (lastDone?.labeled ?? null),
+        trainedOn: since.n > 0 ? (latest?.labeled ?? null) : (lastDone?.labeled ?? null),
       },
       accuracy,
       advice,
@@ -84,7 +84,7 @@ export function runStatus(argv: readonly string[]): Promise<number> {
       `project ${meta.name} (${meta.strategy}, ${meta.model}): ${current.length} of ${total} items labeled (${pct(current.length)}), ${iterations.length} retrains\n\n` +
         formatTable(["label", "items"], meta.labels.map((l) => [l, byLabel[l] ?? 0])) +
         "\n\n" +
-        `${advice.stop ? "STOP" : "KEEP LABELING"}: ${advice.sentence}\n` +
+        `${advice.sentence}\n` +
         criteria +
         `\naccuracy (headline): ${accuracy.headline.label}: ${accuracy.headline.text}\n` +
         accuracy.others.map((f) => `  also: ${f.label}: ${f.text}\n`).join("") +

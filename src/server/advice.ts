@@ -109,7 +109,7 @@ export interface AccuracyReport {
 const POOL_METHOD =
   "cross-validated on the random audit picks: every 10th item served is drawn uniformly from the unlabeled pool, so their labels are a random sample of it; each is scored by a model trained on every other label (5 folds). This is the estimate of the model's accuracy over the whole pool.";
 const HARD_METHOD =
-  "test-then-train: each new label is compared with the prediction of the model current when it arrived (never trained on it). Most new labels are the strategy's picks, the items the model was least sure of, so this runs below the pool's accuracy: it is the accuracy on hard items.";
+  "test-then-train: each new label is compared with the prediction of the model current when it arrived (never trained on it), pooled over the latest models until 50 labels. Most new labels are the strategy's picks, the items the model was least sure of, so this runs below the pool's accuracy: it is the accuracy on hard items.";
 const IMPORTED_METHOD =
   "cross-validated on the labels imported at init (5 folds: each scored by a model trained on every other label). Imported labels were not drawn at random from the pool, so this says how the model does on items like them.";
 
@@ -204,6 +204,28 @@ export function checkCriteria(o: CriteriaInput): { criteria: CriterionState[]; k
   out.push(run(notBefore(MODEL_CRITERIA_FLOOR, maxUncertainty(0.5))));
   out.push(run(notBefore(MODEL_CRITERIA_FLOOR, classificationChange())));
   return { criteria: out, kappa, stopPredictions: pred };
+}
+
+/** New labels the test-then-train figure pools (over the latest models) before it stops adding older ones. */
+export const HARD_POOL = 50;
+
+/**
+ * Test-then-train counts pooled over the latest models, as simulate's accuracy estimate pools its
+ * last batches: the current model's labels since it was installed, then each earlier model's, newest
+ * first, until {@link HARD_POOL} labels (one model sees only `retrainEvery` labels, too few alone).
+ */
+export function pooledTestThenTrain(current: { readonly correct: number; readonly n: number }, iterations: readonly Iteration[]): { correct: number; n: number; models: number } | null {
+  let correct = current.correct;
+  let n = current.n;
+  let models = n > 0 ? 1 : 0;
+  for (let i = iterations.length - 1; i >= 0 && n < HARD_POOL; i--) {
+    const it = iterations[i];
+    if (it.accuracy === null || it.accuracyN === 0) continue;
+    correct += Math.round(it.accuracy * it.accuracyN);
+    n += it.accuracyN;
+    models++;
+  }
+  return n === 0 ? null : { correct, n, models };
 }
 
 /** The consecutive kappas before the next retrain, oldest first (a null breaks the run). */

@@ -186,7 +186,7 @@ export function openApiDocument(version: string): unknown {
         Metrics: {
           type: "object",
           properties: {
-            accuracy: { type: ["number", "null"], description: "test-then-train accuracy of the current model (pessimistic: on the items the strategy chose); kept across restarts" },
+            accuracy: { type: ["number", "null"], description: "test-then-train accuracy on the latest new labels, pooled over the latest models until 50 labels (pessimistic: mostly items the strategy chose); kept across restarts" },
             accuracyN: { type: "integer" },
             accuracyInterval: { type: ["array", "null"], items: { type: "number" }, minItems: 2, maxItems: 2, description: "95% Wilson interval" },
             auditAccuracy: { type: ["number", "null"], description: "test-then-train accuracy on the last 50 random audit picks (unbiased, noisy)" },

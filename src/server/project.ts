@@ -23,7 +23,7 @@ import { IMPORT_ANNOTATOR } from "../project/init.js";
 import { recordsToDataset } from "../project/records.js";
 import { SqliteStore } from "../store/sqlite.js";
 import type { Assessment, CriterionState, Iteration, ProjectMeta } from "../store/types.js";
-import { accuracyReport, checkCriteria, kappaHistory, MIN_ESTIMATE_N, stoppingAdvice, type AccuracyReport, type Advice } from "./advice.js";
+import { accuracyReport, checkCriteria, kappaHistory, MIN_ESTIMATE_N, pooledTestThenTrain, stoppingAdvice, type AccuracyReport, type Advice } from "./advice.js";
 import { AnnotatorStats, type AnnotatorRow } from "./annotator-stats.js";
 import { labelsSaved } from "./learning-curve.js";
 import { ReadyQueue } from "./queue.js";
@@ -502,16 +502,9 @@ export class LabelingProject {
     return Object.fromEntries(this.meta.labels.map((l, i) => [l, this.byLabel[i]]));
   }
 
-  /** Test-then-train counts of the current model, or of the last measured one while it has seen fewer than 5. */
+  /** Test-then-train counts pooled over the latest models (see advice.ts). */
   private hardCounts(): { correct: number; n: number } | null {
-    if (this.evalN >= 5) return { correct: this.evalCorrect, n: this.evalN };
-    const done = this.lastMeasured();
-    return done === undefined ? null : { correct: Math.round((done.accuracy ?? 0) * done.accuracyN), n: done.accuracyN };
-  }
-
-  private lastMeasured(): Iteration | undefined {
-    for (let i = this.iterationList.length - 1; i >= 0; i--) if (this.iterationList[i].accuracy !== null) return this.iterationList[i];
-    return undefined;
+    return pooledTestThenTrain({ correct: this.evalCorrect, n: this.evalN }, this.iterationList);
   }
 
   /** The headline accuracy over the pool and the other figures (see advice.ts). */
@@ -538,9 +531,10 @@ export class LabelingProject {
   }
 
   /**
-   * - `accuracy`: test-then-train accuracy of the latest model on the labels that arrived while it
-   *   was current (or of the previous model while the latest has seen too few). The items are the
-   *   ones the strategy picked, so this is pessimistic: they are harder than the average item.
+   * - `accuracy`: test-then-train accuracy on the labels that arrived while the latest models were
+   *   current (each label against the model current when it arrived), pooled newest first until 50
+   *   labels. The items are mostly the ones the strategy picked, so this is pessimistic: they are
+   *   harder than the average item.
    * - `auditAccuracy`: the same on the last 50 random audit picks only: an unbiased estimate of
    *   accuracy over the whole pool, but noisy (`auditN` says on how many).
    * Each with its 95% Wilson interval (null when there is no figure).

@@ -81,7 +81,7 @@ void test("a served project fed labels through the API says keep labeling, then 
     assert.deepEqual(status.accuracy.headline, last.accuracy.headline);
     assert.equal(status.targetAccuracy, 0.8, "the serve-time target is kept in the project");
     const text = spawnSync(process.execPath, [MAIN, "status", dir], { encoding: "utf8" });
-    assert.match(text.stdout, /STOP: You can stop now: /);
+    assert.match(text.stdout, /^You can stop now: /m);
     assert.match(text.stdout, /stabilizing_predictions\s+(fired|waiting)/);
   } finally {
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
