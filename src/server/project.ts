@@ -61,6 +61,8 @@ export interface CurvePoint {
 /** Stop-set size (as simulate's; the whole pool if smaller) and its seed (fixed: the same set after a restart). */
 const STOP_SET_SIZE = 1000;
 const STOP_SET_SEED = 20090601;
+/** Store key of the latest model's stop-set predictions (so a restart keeps the kappa window going). */
+const STOP_KEY = "stop_predictions";
 
 export interface ItemView {
   readonly id: string;
@@ -195,9 +197,28 @@ export class LabelingProject {
 
     const all = Int32Array.from({ length: this.total }, (_, i) => i);
     this.stopSet = Int32Array.from(new Rng(STOP_SET_SEED).sample(all, Math.min(STOP_SET_SIZE, this.total))).sort();
+    this.stopPred = this.loadStopPredictions();
     this.retrainer = new Retrainer({ dbPath: options.dbPath, rows: this.total, cols: this.meta.featureWidth, kind: this.meta.featureKind, stopSet: this.stopSet });
     this.sinceRetrain = this.retrainEvery; // retrain at once if the labels allow
     this.maybeRetrain();
+  }
+
+  /** The latest model's stop-set predictions as stored at its retrain (null if absent or stale). */
+  private loadStopPredictions(): Int32Array | null {
+    const text = this.store.stateValue(STOP_KEY);
+    const last = this.iterationList.at(-1);
+    if (text === undefined || last === undefined) return null;
+    try {
+      const v = JSON.parse(text) as { iteration?: unknown; n?: unknown; pred?: unknown };
+      if (v.iteration !== last.iteration || v.n !== this.stopSet.length || typeof v.pred !== "string") return null;
+      const bytes = Buffer.from(v.pred, "base64");
+      if (bytes.length !== 4 * this.stopSet.length) return null;
+      const pred = new Int32Array(this.stopSet.length);
+      new Uint8Array(pred.buffer).set(bytes);
+      return pred.every((c) => c >= 0 && c < this.meta.labels.length) ? pred : null;
+    } catch {
+      return null;
+    }
   }
 
   private pushAudit(correct: boolean): void {
@@ -449,6 +470,7 @@ export class LabelingProject {
         target: this.meta.targetAccuracy ?? null,
       });
       this.stopPred = checked.stopPredictions;
+      this.store.setStateValue(STOP_KEY, JSON.stringify({ iteration: base.iteration, n: this.stopSet.length, pred: Buffer.from(this.stopPred.buffer, this.stopPred.byteOffset, this.stopPred.byteLength).toString("base64") }));
       const assessment: Assessment = { ...base.assessment!, criteria: checked.criteria, kappa: checked.kappa };
       const it: Iteration = { ...base, assessment };
       this.iterationList.push(it);

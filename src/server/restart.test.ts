@@ -11,7 +11,7 @@ interface Metrics {
   accuracyInterval: [number, number] | null;
 }
 
-void test("the test-then-train accuracy of labels given since the last retrain survives a server restart", async () => {
+void test("the test-then-train accuracy of labels given since the last retrain, and the stop-set predictions, survive a server restart", async () => {
   const { dir } = await syntheticProject(80, 4, { retrainEvery: 20 });
   const open = (): ReturnType<typeof startServer> => startServer({ projectDir: dir, port: 0, host: "127.0.0.1", quiet: true, auditEvery: 0 });
   try {
@@ -39,6 +39,10 @@ void test("the test-then-train accuracy of labels given since the last retrain s
       assert.ok(point !== undefined, JSON.stringify(dash.hardCurve));
       assert.equal(point.n, 8);
       assert.equal(point.accuracy, before.accuracy);
+      // The stop-set predictions of the model before the restart were kept: the new model is compared with them.
+      const advice = ((await call(srv.url, "GET", "/api/stats")).body as { advice: { criteria: { name: string; reason: string }[] } }).advice;
+      const stab = advice.criteria.find((c) => c.name === "stabilizing_predictions");
+      assert.match(stab?.reason ?? "", /^1 of 3 successive-model agreements measured \(mean kappa -?[\d.]+\)\.$/);
     } finally {
       await srv.close();
     }

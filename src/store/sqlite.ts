@@ -190,6 +190,15 @@ export class SqliteStore implements Store {
     this.st.setMeta.run("project", JSON.stringify(meta));
   }
 
+  /** A small piece of server state kept across restarts (key other than "project"), or undefined. */
+  stateValue(key: string): string | undefined {
+    return key === "project" ? undefined : this.st.getMeta.get(`state:${key}`)?.value;
+  }
+
+  setStateValue(key: string, value: string): void {
+    this.st.setMeta.run(`state:${key}`, value);
+  }
+
   itemCount(): number {
     return this.st.count.get()?.n ?? 0;
   }
