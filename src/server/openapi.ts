@@ -112,7 +112,7 @@ export function openApiDocument(version: string): unknown {
               content: json({
                 type: "object",
                 properties: {
-                  curve: { type: "array", items: { $ref: "#/components/schemas/CurvePoint" }, description: "per retrain with at least 10 audit picks: accuracy cross-validated on the random audit picks (an estimate over the whole pool), n picks, 95% Wilson interval; see the description above" },
+                  curve: { type: "array", items: { $ref: "#/components/schemas/CurvePoint" }, description: "per retrain with at least 10 audit picks (at most 300 points, thinned evenly): accuracy cross-validated on the random audit picks (an estimate over the whole pool), n picks, 95% Wilson interval; see the description above" },
                   curveSource: { type: "string", enum: ["audit", "imported"], description: "imported: every item is labeled, all by import; the curve is accuracy against the number of imported labels trained on" },
                   curveMethod: { type: "string" },
                   hardCurve: { type: "array", items: { $ref: "#/components/schemas/CurvePoint" }, description: "test-then-train accuracy of each model on the labels that arrived while it was current (accuracy on hard items)" },

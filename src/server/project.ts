@@ -646,6 +646,7 @@ export class LabelingProject {
     const hardCurve = this.iterationList.filter((it) => it.accuracy !== null && it.accuracyN > 0).map((it) => point(it.labeled, it.accuracy ?? 0, it.accuracyN));
     const cur = this.iterationList.at(-1);
     if (cur !== undefined && cur.accuracy === null && this.evalN >= 5) hardCurve.push(point(cur.labeled, this.evalCorrect / this.evalN, this.evalN));
+    curve = thin(curve);
     const m = this.metrics();
     // Against the headline accuracy (over the pool); the range follows its 95% interval.
     let saved: number | null = null;
@@ -659,7 +660,7 @@ export class LabelingProject {
       curve,
       curveSource,
       curveMethod,
-      hardCurve,
+      hardCurve: thin(hardCurve),
       auditAccuracy: m.auditAccuracy,
       auditN: m.auditN,
       auditInterval: m.auditInterval,
@@ -707,6 +708,15 @@ export class LabelingProject {
     }
     this.store.close();
   }
+}
+
+/** Most points a dashboard curve carries: a long project's curve is thinned evenly (first and last kept). */
+const MAX_CURVE_POINTS = 300;
+
+function thin<T>(points: T[]): T[] {
+  if (points.length <= MAX_CURVE_POINTS) return points;
+  const step = (points.length - 1) / (MAX_CURVE_POINTS - 1);
+  return Array.from({ length: MAX_CURVE_POINTS }, (_, i) => points[Math.round(i * step)]);
 }
 
 /** The 95% Wilson interval of k in n, rounded to 4 decimals. */
