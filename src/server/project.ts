@@ -607,7 +607,7 @@ export class LabelingProject {
    * and the stopping advice. Everything comes from aggregates kept up to date as labels arrive
    * (no scan of the annotations per request).
    */
-  dashboard(_now = Date.now()): {
+  dashboard(): {
     curve: CurvePoint[];
     curveSource: "audit" | "imported";
     curveMethod: string;
