@@ -9,6 +9,8 @@
  *    sustained labels per second, next and label latency, errors.
  * Targets: next-item p99 < 50 ms, no errors. Every loop is bounded in time and count.
  *
+ * 5. scenario "dashboards": one annotator labels for PROBE_S seconds while four dashboard loops
+ *    fetch /api/dashboard back to back: next-item latency under open dashboards (DASHBOARDS=0 skips).
  * Environment: POOL, ANNOTATORS, PROBE_S (default 10), LOAD_S (default 15), KEEP=1 keeps the folder.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -134,6 +136,36 @@ async function phase(url: string, n: number, seconds: number, prefix: string): P
   return res;
 }
 
+/**
+ * Scenario "dashboards": one annotator labels for `seconds` while four dashboard loops fetch
+ * /api/dashboard back to back (four open dashboards, without their 5-second pause: the worst
+ * case). Next-item latency should not rise with them: the dashboard reads aggregates kept up to
+ * date as labels arrive.
+ */
+async function dashboardsScenario(url: string, seconds: number): Promise<string[][]> {
+  let stop = false;
+  const dash: number[] = [];
+  const loops = Array.from({ length: 4 }, async () => {
+    for (let i = 0; !stop && i < MAX_REQUESTS; i++) {
+      const t = performance.now();
+      await request(url, "GET", "/api/dashboard");
+      dash.push(performance.now() - t);
+    }
+  });
+  const r = await phase(url, 1, seconds, "dash");
+  stop = true;
+  await Promise.all(loops);
+  dash.sort((a, b) => a - b);
+  const ms = (x: number): string => (Number.isNaN(x) ? "—" : x.toFixed(2));
+  return [
+    ["dashboards: next p50 (ms), 4 dashboard loops", ms(quantile(r.next, 0.5)), ""],
+    ["dashboards: next p99 (ms), 4 dashboard loops", ms(quantile(r.next, 0.99)), "< 50"],
+    ["dashboards: /api/dashboard p50 (ms)", ms(quantile(dash, 0.5)), ""],
+    ["dashboards: /api/dashboard requests", String(dash.length), ""],
+    ["dashboards: errors", String(r.errors), "0"],
+  ];
+}
+
 async function main(): Promise<void> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-bench-"));
   let child: ChildProcess | null = null;
@@ -154,6 +186,7 @@ async function main(): Promise<void> {
     const s1 = await stats(srv.url);
     const load = await phase(srv.url, ANNOTATORS, LOAD_S, "annotator");
     const s2 = await stats(srv.url);
+    const dashRows = process.env.DASHBOARDS === "0" ? [] : await dashboardsScenario(srv.url, PROBE_S);
 
     const ms = (x: number): string => (Number.isNaN(x) ? "—" : x.toFixed(2));
     const rows = [
@@ -167,6 +200,7 @@ async function main(): Promise<void> {
       ["load: labels / s (sustained)", (load.labels / load.seconds).toFixed(0), ""],
       ["load: retrains during the phase", String(s2.iterations - s1.iterations), ""],
       ["errors (both phases)", String(probe.errors + load.errors), "0"],
+      ...dashRows,
     ];
     console.log("\n" + formatTable(["measure", "value", "target"], rows));
     console.log(`\nlabels stored: ${s2.labeled} (${probe.labels} probe + ${load.labels} load + 10 seeds); requests: ${probe.next.length + probe.label.length + load.next.length + load.label.length}`);

@@ -1,8 +1,9 @@
 /**
  * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
  *  [--ignore a,b] [--keep a,b] [--map "4,5=pos;1,2=neg;3=-"] [--strategy NAME] [--model NAME]
- *  [--retrain-every N]`: creates a labeling project in DIR; prints the role of every column and
- *  warns about columns that look like the answer (left out unless --keep), an id or free text.
+ *  [--retrain-every N] [--budget N] [--target-accuracy P]`: creates a labeling project in DIR; prints
+ *  the role of every column and warns about columns that look like the answer (left out unless
+ *  --keep), an id or free text.
  */
 import { BadOptionError } from "../errors.js";
 import { initProject } from "../project/init.js";
@@ -21,6 +22,8 @@ export const initSpec: Record<string, FlagSpec> = {
   strategy: { type: "string", help: "query strategy (default typical_variance)" },
   model: { type: "string", help: "logreg or nb (default logreg)" },
   "retrain-every": { type: "int", help: "retrain after every N new labels (default 10)" },
+  budget: { type: "int", help: "labels you can afford; the dashboard and status say when they are spent" },
+  "target-accuracy": { type: "number", help: "accuracy that is good enough, e.g. 0.9; the dashboard and status say when it is reached" },
   name: { type: "string", help: "project name (default: the folder name)" },
   help: { type: "boolean", help: "show this help" },
 };
@@ -50,6 +53,8 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(list(flags, "ignore") !== undefined ? { ignore: list(flags, "ignore") } : {}),
     ...(list(flags, "keep") !== undefined ? { keep: list(flags, "keep") } : {}),
     ...(retrainEvery !== undefined ? { retrainEvery } : {}),
+    ...(num(flags, "budget") !== undefined ? { budget: num(flags, "budget") } : {}),
+    ...(num(flags, "target-accuracy") !== undefined ? { targetAccuracy: num(flags, "target-accuracy") } : {}),
     onProgress: (phase, done, total) => {
       if (!process.stderr.isTTY) {
         if (phase !== lastPhase) process.stderr.write(`${phase === "import" ? "importing items" : "computing features"}...\n`);

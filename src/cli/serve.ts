@@ -1,5 +1,6 @@
 /** `activelearn serve DIR [--port 8080] [--host 127.0.0.1] [--retrain-every N]`: serves the labeling app. */
 import { BadOptionError } from "../errors.js";
+import { stopSettingProblems } from "../server/advice.js";
 import { startServer } from "../server/app.js";
 import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
 
@@ -7,15 +8,26 @@ export const serveSpec: Record<string, FlagSpec> = {
   port: { type: "int", help: "port (default 8080; 0 = any free port)" },
   host: { type: "string", help: "address to listen on (default 127.0.0.1)" },
   "retrain-every": { type: "int", help: "retrain after every N new labels (default: the project's setting)" },
+  budget: { type: "int", help: "labels you can afford (changes the project's setting)" },
+  "target-accuracy": { type: "number", help: "accuracy that is good enough, e.g. 0.9 (changes the project's setting)" },
   quiet: { type: "boolean", help: "no log lines" },
   sync: { type: "string", help: "normal (default: labels survive a crash of the server) or full (also a power loss; slower)" },
   help: { type: "boolean", help: "show this help" },
 };
 
 /** Serves until SIGINT/SIGTERM. */
-export async function serveUntilSignal(projectDir: string, port: number | undefined, host: string | undefined, retrainEvery: number | undefined, quiet: boolean, synchronous?: "normal" | "full"): Promise<number> {
+export async function serveUntilSignal(
+  projectDir: string,
+  port: number | undefined,
+  host: string | undefined,
+  retrainEvery: number | undefined,
+  quiet: boolean,
+  synchronous?: "normal" | "full",
+  stop: { budget?: number; targetAccuracy?: number } = {},
+): Promise<number> {
   const srv = await startServer({
     projectDir,
+    ...stop,
     ...(synchronous !== undefined ? { synchronous } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(host !== undefined ? { host } : {}),
@@ -50,6 +62,12 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   if (every !== undefined && every < 1) problems.push(`option --retrain-every must be >= 1, got ${every}`);
   const sync = str(flags, "sync");
   if (sync !== undefined && sync !== "normal" && sync !== "full") problems.push(`option --sync must be normal or full, got "${sync}"`);
+  const budget = num(flags, "budget");
+  const targetAccuracy = num(flags, "target-accuracy");
+  problems.push(...stopSettingProblems(budget, targetAccuracy));
   if (problems.length > 0) throw new BadOptionError(problems);
-  return serveUntilSignal(positional[0], port, str(flags, "host"), every, flags.quiet === true, sync as "normal" | "full" | undefined);
+  return serveUntilSignal(positional[0], port, str(flags, "host"), every, flags.quiet === true, sync as "normal" | "full" | undefined, {
+    ...(budget !== undefined ? { budget } : {}),
+    ...(targetAccuracy !== undefined ? { targetAccuracy } : {}),
+  });
 }

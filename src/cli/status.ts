@@ -1,6 +1,11 @@
-/** `activelearn status DIR`: item and label counts, per-label counts, retrains and current metrics. */
+/**
+ * `activelearn status DIR`: item and label counts, per-label counts, retrains, the headline
+ * accuracy with its interval (and the others, labeled for what they are) and the stopping advice
+ * as of the last retrain, read from the store without a server (`--json` carries all of it).
+ */
 import { BadOptionError } from "../errors.js";
-import { projectDbPath } from "../project/init.js";
+import { IMPORT_ANNOTATOR, projectDbPath } from "../project/init.js";
+import { accuracyReport, pooledTestThenTrain, stoppingAdvice } from "../server/advice.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { parseArgs, usage, type FlagSpec } from "./args.js";
 import { formatTable } from "./table.js";
@@ -25,7 +30,29 @@ export function runStatus(argv: readonly string[]): Promise<number> {
     const current = store.currentLabels();
     for (const c of current) byLabel[c.label] = (byLabel[c.label] ?? 0) + 1;
     const iterations = store.iterations();
+    const latest = iterations.at(-1);
     const lastDone = [...iterations].reverse().find((it) => it.accuracy !== null);
+    // Test-then-train of the latest model on the labels since it was installed (as the server counts them).
+    const since = latest === undefined ? { n: 0, correct: 0 } : store.testThenTrainSince(latest.createdAt);
+    const hard = pooledTestThenTrain(since, iterations);
+    const byItem = new Map<number, string>();
+    for (const a of store.annotations()) byItem.set(a.itemIdx, a.annotator);
+    let importedLabels = 0;
+    for (const who of byItem.values()) if (who === IMPORT_ANNOTATOR) importedLabels++;
+    const accuracy = accuracyReport({ latest, hard, labeled: current.length, total, importedLabels });
+    const advice = stoppingAdvice({
+      criteria: latest?.assessment?.criteria ?? [],
+      headline: accuracy.headline,
+      randomCurve: latest?.assessment?.randomCurve ?? null,
+      auditPicks: latest?.holdoutN ?? 0,
+      spent: current.length - importedLabels,
+      labeled: current.length,
+      total,
+      budget: meta.budget ?? null,
+      target: meta.targetAccuracy ?? null,
+      retrains: iterations.length,
+    });
+    const hardFigure = accuracy.others.find((f) => f.kind === "hard_items");
     const status = {
       name: meta.name,
       total,
@@ -33,23 +60,35 @@ export function runStatus(argv: readonly string[]): Promise<number> {
       byLabel,
       annotations: store.annotationCount(),
       iterations: iterations.length,
-      lastRetrainAt: iterations.length > 0 ? new Date(iterations[iterations.length - 1].createdAt).toISOString() : null,
-      metrics: { accuracy: lastDone?.accuracy ?? null, accuracyN: lastDone?.accuracyN ?? 0, trainedOn: lastDone?.labeled ?? null },
+      lastRetrainAt: latest !== undefined ? new Date(latest.createdAt).toISOString() : null,
+      metrics: {
+        accuracy: hard === null || hard.n === 0 ? null : Math.round((hard.correct / hard.n) * 10_000) / 10_000,
+        accuracyN: hard?.n ?? 0,
+        accuracyInterval: hardFigure?.low != null && hardFigure.high !== null ? [hardFigure.low, hardFigure.high] : null,
+        trainedOn: since.n > 0 ? (latest?.labeled ?? null) : (lastDone?.labeled ?? null),
+      },
+      accuracy,
+      advice,
       strategy: meta.strategy,
       model: meta.model,
+      budget: meta.budget ?? null,
+      targetAccuracy: meta.targetAccuracy ?? null,
     };
     if (flags.json === true) {
       process.stdout.write(JSON.stringify(status, null, 2) + "\n");
       return Promise.resolve(0);
     }
     const pct = (x: number): string => `${((100 * x) / Math.max(1, total)).toFixed(1)}%`;
+    const criteria = advice.criteria.length === 0 ? "" : "\n" + formatTable(["criterion", "state", "reason"], advice.criteria.map((c) => [c.name, c.state, c.reason])) + "\n";
     process.stdout.write(
       `project ${meta.name} (${meta.strategy}, ${meta.model}): ${current.length} of ${total} items labeled (${pct(current.length)}), ${iterations.length} retrains\n\n` +
         formatTable(["label", "items"], meta.labels.map((l) => [l, byLabel[l] ?? 0])) +
         "\n\n" +
-        (lastDone === undefined
-          ? "accuracy: not measured yet (it needs a model and labels that arrive after it)\n"
-          : `accuracy: ${(100 * (lastDone.accuracy ?? 0)).toFixed(1)}% test-then-train on ${lastDone.accuracyN} labels, model trained on ${lastDone.labeled} labels\n`),
+        `${advice.sentence}\n` +
+        criteria +
+        `\naccuracy (headline): ${accuracy.headline.label}: ${accuracy.headline.text}\n` +
+        accuracy.others.map((f) => `  also: ${f.label}: ${f.text}\n`).join("") +
+        `  ${accuracy.importedLabels}\n`,
     );
     return Promise.resolve(0);
   } finally {

@@ -43,3 +43,21 @@ export function median(a: ArrayLike<number>): number {
   const h = s.length >> 1;
   return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
+
+/**
+ * Wilson score interval for a proportion of `k` successes in `n` trials (Wilson 1927), at
+ * `z` standard errors (default 1.959964: 95%). Unlike the normal approximation it stays inside
+ * [0, 1] and is not degenerate at k = 0 or k = n. n = 0 gives [0, 1].
+ *
+ * @example
+ * wilson(81, 263); // { low: 0.2553, high: 0.3662 } (Newcombe 1998, method 3)
+ */
+export function wilson(k: number, n: number, z = 1.959964): { low: number; high: number } {
+  if (!(n > 0)) return { low: 0, high: 1 };
+  const p = Math.min(1, Math.max(0, k / n));
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const half = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  const denom = 1 + z2 / n;
+  return { low: k <= 0 ? 0 : Math.max(0, (centre - half) / denom), high: k >= n ? 1 : Math.min(1, (centre + half) / denom) };
+}

@@ -115,14 +115,15 @@ export function cohenKappa(a: ArrayLike<number>, b: ArrayLike<number>, nClasses:
 /**
  * Stabilizing predictions (Bloodgood & Vijay-Shanker 2009): stops when the mean Cohen's kappa
  * between successive models' predictions on the stop set, over the last `window` pairs, is at
- * least `kappa` (defaults 0.99 and 3, the paper's).
+ * least `kappa` (defaults 0.99 and 3, the paper's). `history`: kappas of earlier pairs, oldest
+ * first, for a check that resumes a run (a served project after a restart).
  */
-export function stabilizingPredictions(options: { readonly kappa?: number; readonly window?: number } = {}): StoppingCriterion {
+export function stabilizingPredictions(options: { readonly kappa?: number; readonly window?: number; readonly history?: readonly number[] } = {}): StoppingCriterion {
   const threshold = options.kappa ?? 0.99;
   const window = options.window ?? 3;
   unitInterval("kappa", threshold);
   positiveInt("window", window);
-  const recent: number[] = [];
+  const recent: number[] = (options.history ?? []).slice(-window);
   return {
     name: "stabilizing_predictions",
     check: (s) => {

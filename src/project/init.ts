@@ -22,6 +22,7 @@ import { encodeRow } from "./features.js";
 import { parseLabelMap, uncoveredMessage, type UncoveredValue } from "./label-map.js";
 import { stageDatabase } from "./staging.js";
 import { recordsToDataset } from "./records.js";
+import { stopSettingProblems } from "../server/advice.js";
 
 /** The database file inside a project folder. */
 export const PROJECT_DB = "project.db";
@@ -39,6 +40,10 @@ export interface InitOptions {
   readonly strategy?: string;
   readonly model?: string;
   readonly retrainEvery?: number;
+  /** Labels to spend at most (the live stopping advice says when it is reached). */
+  readonly budget?: number;
+  /** Accuracy at which labeling may stop (a proportion, e.g. 0.9). */
+  readonly targetAccuracy?: number;
   readonly format?: TableFormat;
   readonly name?: string;
   /** Columns to leave out entirely (not stored, not features). */
@@ -86,6 +91,7 @@ function checkOptions(o: InitOptions): void {
     }
   }
   if (o.retrainEvery !== undefined && !(Number.isInteger(o.retrainEvery) && o.retrainEvery >= 1)) problems.push(`--retrain-every must be a whole number >= 1, got ${o.retrainEvery}`);
+  problems.push(...stopSettingProblems(o.budget, o.targetAccuracy));
   const named = [["text", o.text], ["label", o.label], ["id", o.id]].filter((p): p is [string, string] => p[1] !== undefined);
   for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) if (named[i][1] === named[j][1]) problems.push(`--${named[i][0]} and --${named[j][0]} both name column "${named[i][1]}"`);
   if (o.map !== undefined) {
@@ -267,6 +273,8 @@ async function importInto(store: SqliteStore, o: InitOptions, labels: readonly s
     featurizer: featurizer.toJSON(),
     featureKind: fields.some((f) => f.kind === "text") ? "csr" : "dense",
     featureWidth: width,
+    budget: o.budget ?? null,
+    targetAccuracy: o.targetAccuracy ?? null,
   };
   store.setMeta(meta);
   return { items: n, seedLabels: seeds.length, fields, featureWidth: width, roles, findings };

@@ -33,6 +33,10 @@ export interface ServerOptions {
   readonly auditEvery?: number;
   /** SQLite durability: "normal" (default; acknowledged labels survive kill -9) or "full" (also power loss). */
   readonly synchronous?: "normal" | "full";
+  /** Labels to spend at most (updates the project's setting). */
+  readonly budget?: number;
+  /** Accuracy at which labeling may stop (updates the project's setting). */
+  readonly targetAccuracy?: number;
 }
 
 export interface RunningServer {
@@ -203,6 +207,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.auditEvery !== undefined ? { auditEvery: options.auditEvery } : {}),
     ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
+    ...(options.budget !== undefined ? { budget: options.budget } : {}),
+    ...(options.targetAccuracy !== undefined ? { targetAccuracy: options.targetAccuracy } : {}),
     log,
   });
   const table = routes(project);

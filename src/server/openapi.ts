@@ -15,9 +15,11 @@ export function openApiDocument(version: string): unknown {
         "Labels are committed to the project's SQLite database (WAL) before the reply, so every acknowledged label survives a crash or `kill -9` of the server (`serve --sync full` also fsyncs each commit against power loss).",
         "Errors are `{error: {code, message}}`: 400 bad input (every problem named), 404 unknown item, 405 wrong method, 409 conflict (item held by another annotator, no model yet), 413 body over 1 MiB.",
         "",
-        "**Accuracy estimates.** Test-then-train (progressive validation): when a label arrives it is compared with the prediction of the model current at that moment, which was never trained on that item. `curve` has one point per retrain: the accuracy of the model trained on `labels` labels, measured on the labels that arrived while it was current. Those items were chosen by the strategy (the ones the model is least sure of), so the curve is pessimistic. Every 10th item served is a uniformly random *audit* pick; `metrics.auditAccuracy` is the same test-then-train accuracy on the last 50 audit picks only: unbiased for the whole pool, but noisy (`auditN` tells on how many).",
+        "**Accuracy estimates.** Every accuracy carries its sample size `n` and a 95% Wilson interval (`low`, `high`), and none is given as a figure on fewer than 10 items (`value` null, `text` says \"not enough random picks yet (3 of 10)\"). The headline (`accuracy.headline`, kind `pool`) is the model's accuracy over the whole pool: every 10th item served is a uniformly random *audit* pick, and at each retrain the audit picks are scored by 5-fold cross-validation (each fold by a model fitted on every label but that fold's audit picks). `/api/dashboard`'s `curve` has one such point per retrain (from 10 audit picks on). The other figures are labeled for what they are: `hard_items` is test-then-train (progressive validation: each new label compared with the prediction of the model current when it arrived, never trained on it); most new labels are the strategy's picks, the items the model is least sure of, so it runs below the pool's accuracy (`hardCurve` per retrain, `metrics.accuracy` now). `imported` is cross-validation on the labels imported at init: not a random sample of the pool, so not the headline, except when every item is labeled and all by import (then `curve` is accuracy against the number of imported labels trained on, `curveSource: imported`). `metrics.auditAccuracy` is test-then-train on the last 50 audit picks.",
         "",
-        "**labelsSavedEstimate.** Only audit picks are a random sample of the pool, so only they show how random sampling would do. At each retrain, models are trained on random subsets of m audit items and tested on the other audit items, for m from 20% to 80% of them, and the power law err(m) = b·m^-c is fitted (least squares on log err against log m). The estimate is the number of labels random sampling would need to reach the current audit accuracy, (err/b)^(-1/c), minus the labels spent (positive = labels saved; capped at the pool size). It is null until 30 audit labels exist (about 300 labels) or when the fitted curve does not fall.",
+        "**Stopping advice.** After every retrain the criteria of `simulate` are checked: budget (labels given in the app, `--budget`), target accuracy (the headline, on at least 50 random picks, `--target-accuracy`), stabilizing predictions (mean Cohen's kappa of successive models on a fixed 1,000-item stop set >= 0.99 over 3 retrains), and from 50 labels on overall uncertainty (mean normalized entropy of unlabeled stop-set items < 0.1), max uncertainty (< 0.5) and classification change (no stop-set prediction changed). `advice.stop` is true (\"you can stop now\") when the budget is spent, the target is reached, every item is labeled, or at least two of the four model-based criteria agree. `advice.next100` is what the next 100 labels are expected to add to the headline accuracy by random sampling's learning curve (below), with a range from the 95% interval of the curve's exponent; null when unknown.",
+        "",
+        "**labelsSavedEstimate.** Only audit picks are a random sample of the pool, so only they show how random sampling would do. At each retrain, models are trained on random subsets of m audit items and tested on the other audit items, for m from 20% to 80% of them, and the power law err(m) = b·m^-c is fitted (least squares on log err against log m). The estimate is the number of labels random sampling would need to reach the headline accuracy (cross-validated on the audit picks; `labelsSavedRange` at either end of its 95% interval), (err/b)^(-1/c), minus the labels spent (positive = labels saved; capped at the pool size). It is null until 30 audit labels exist (about 300 labels) or when the fitted curve does not fall.",
       ].join("\n"),
     },
     paths: {
@@ -55,7 +57,7 @@ export function openApiDocument(version: string): unknown {
       },
       "/api/stats": {
         get: {
-          summary: "Counts and current metrics",
+          summary: "Counts, current metrics, the headline accuracy with its interval and the stopping advice",
           responses: {
             "200": {
               description: "stats",
@@ -68,6 +70,8 @@ export function openApiDocument(version: string): unknown {
                   iterations: { type: "integer", description: "retrains so far" },
                   lastRetrainAt: { type: ["string", "null"], format: "date-time" },
                   metrics: { $ref: "#/components/schemas/Metrics" },
+                  accuracy: { $ref: "#/components/schemas/AccuracyReport" },
+                  advice: { $ref: "#/components/schemas/Advice" },
                 },
               }),
             },
@@ -91,6 +95,8 @@ export function openApiDocument(version: string): unknown {
                   model: { type: "string" },
                   total: { type: "integer" },
                   retrainEvery: { type: "integer" },
+                  budget: { type: ["integer", "null"], description: "labels to spend at most (init or serve --budget); null = none" },
+                  targetAccuracy: { type: ["number", "null"], description: "accuracy that is good enough (init or serve --target-accuracy); null = none" },
                 },
               }),
             },
@@ -99,16 +105,25 @@ export function openApiDocument(version: string): unknown {
       },
       "/api/dashboard": {
         get: {
-          summary: "Learning curve, label counts, labels saved against random sampling, annotators",
+          summary: "Stopping advice, headline accuracy with its interval, learning curve with intervals, label counts, labels saved against random sampling, annotators",
           responses: {
             "200": {
               description: "dashboard",
               content: json({
                 type: "object",
                 properties: {
-                  curve: { type: "array", items: { type: "object", properties: { labels: { type: "integer" }, accuracy: { type: "number" } } }, description: "test-then-train accuracy per retrain (see the description above)" },
+                  curve: { type: "array", items: { $ref: "#/components/schemas/CurvePoint" }, description: "per retrain with at least 10 audit picks (at most 300 points, thinned evenly): accuracy cross-validated on the random audit picks (an estimate over the whole pool), n picks, 95% Wilson interval; see the description above" },
+                  curveSource: { type: "string", enum: ["audit", "imported"], description: "imported: every item is labeled, all by import; the curve is accuracy against the number of imported labels trained on" },
+                  curveMethod: { type: "string" },
+                  hardCurve: { type: "array", items: { $ref: "#/components/schemas/CurvePoint" }, description: "test-then-train accuracy of each model on the labels that arrived while it was current (accuracy on hard items)" },
+                  auditAccuracy: { type: ["number", "null"], description: "test-then-train accuracy on the last 50 audit picks" },
+                  auditN: { type: "integer" },
+                  auditInterval: { type: ["array", "null"], items: { type: "number" }, minItems: 2, maxItems: 2, description: "95% Wilson interval of auditAccuracy" },
+                  accuracy: { $ref: "#/components/schemas/AccuracyReport" },
+                  advice: { $ref: "#/components/schemas/Advice" },
                   byLabel: { type: "object", additionalProperties: { type: "integer" } },
                   labelsSavedEstimate: { type: ["integer", "null"], description: "see the description above" },
+                  labelsSavedRange: { type: ["array", "null"], items: { type: "integer" }, minItems: 2, maxItems: 2, description: "labelsSavedEstimate at either end of the headline accuracy's 95% interval" },
                   labeled: { type: "integer" },
                   total: { type: "integer" },
                   annotators: {
@@ -118,8 +133,8 @@ export function openApiDocument(version: string): unknown {
                       properties: {
                         name: { type: "string" },
                         labels: { type: "integer" },
-                        perHour: { type: "number", description: "labels per hour of active time (gaps over 5 minutes count as 5 minutes)" },
-                        medianMs: { type: "integer", description: "median durationMs sent with the labels (else the median gap between labels)" },
+                        perHour: { type: "number", description: "labels per hour of labeling time: the summed durationMs sent with the labels (each capped at 5 minutes); labels without one fall back to the gaps between labels (capped the same)" },
+                        medianMs: { type: "integer", description: "median durationMs sent with the labels (0 when none was sent)" },
                       },
                     },
                   },
@@ -171,11 +186,62 @@ export function openApiDocument(version: string): unknown {
         Metrics: {
           type: "object",
           properties: {
-            accuracy: { type: ["number", "null"], description: "test-then-train accuracy of the current model (pessimistic: on the items the strategy chose)" },
+            accuracy: { type: ["number", "null"], description: "test-then-train accuracy on the latest new labels, pooled over the latest models until 50 labels (pessimistic: mostly items the strategy chose); kept across restarts" },
             accuracyN: { type: "integer" },
+            accuracyInterval: { type: ["array", "null"], items: { type: "number" }, minItems: 2, maxItems: 2, description: "95% Wilson interval" },
             auditAccuracy: { type: ["number", "null"], description: "test-then-train accuracy on the last 50 random audit picks (unbiased, noisy)" },
             auditN: { type: "integer" },
+            auditInterval: { type: ["array", "null"], items: { type: "number" }, minItems: 2, maxItems: 2, description: "95% Wilson interval" },
             estimate: { type: "string" },
+          },
+        },
+        CurvePoint: {
+          type: "object",
+          properties: { labels: { type: "integer", description: "labels the model was trained on" }, accuracy: { type: "number" }, n: { type: "integer", description: "items it was measured on" }, low: { type: "number" }, high: { type: "number", description: "95% Wilson interval [low, high]" } },
+          required: ["labels", "accuracy", "n", "low", "high"],
+        },
+        Figure: {
+          type: "object",
+          properties: {
+            kind: { type: "string", enum: ["pool", "hard_items", "imported"] },
+            label: { type: "string" },
+            value: { type: ["number", "null"], description: "null below 10 items" },
+            n: { type: "integer" },
+            low: { type: ["number", "null"] },
+            high: { type: ["number", "null"], description: "95% Wilson interval" },
+            text: { type: "string", description: "one readable line, or why there is no figure yet" },
+            method: { type: "string" },
+          },
+          required: ["kind", "label", "value", "n", "low", "high", "text", "method"],
+        },
+        AccuracyReport: {
+          type: "object",
+          properties: {
+            headline: { $ref: "#/components/schemas/Figure" },
+            others: { type: "array", items: { $ref: "#/components/schemas/Figure" } },
+            importedLabels: { type: "string", description: "why imported labels do or do not count in the headline" },
+          },
+        },
+        Criterion: {
+          type: "object",
+          properties: {
+            name: { type: "string", enum: ["budget", "target_accuracy", "stabilizing_predictions", "overall_uncertainty", "max_uncertainty", "classification_change"] },
+            state: { type: "string", enum: ["fired", "waiting", "off"], description: "off: no budget or target set" },
+            reason: { type: "string" },
+          },
+        },
+        Advice: {
+          type: "object",
+          properties: {
+            stop: { type: "boolean", description: "true: you can stop now (see the description above)" },
+            sentence: { type: "string", description: "keep labeling / you can stop now, which criteria agree, the accuracy with its interval, what the next 100 labels add" },
+            criteria: { type: "array", items: { $ref: "#/components/schemas/Criterion" }, description: "as of the last retrain (the budget as of now); empty before the first" },
+            agree: { type: "array", items: { type: "string" } },
+            accuracy: { $ref: "#/components/schemas/Figure" },
+            next100: { type: ["object", "null"], properties: { gain: { type: "number" }, low: { type: "number" }, high: { type: "number" } }, description: "accuracy (0..1) the next 100 labels are expected to add; null = unknown" },
+            next100Text: { type: "string" },
+            budget: { type: ["object", "null"], properties: { limit: { type: "integer" }, spent: { type: "integer" }, reached: { type: "boolean" } } },
+            target: { type: ["object", "null"], properties: { accuracy: { type: "number" }, reached: { type: "boolean" } } },
           },
         },
         Error: { type: "object", properties: { error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } }, required: ["code", "message"] } } },

@@ -14,7 +14,7 @@ import type { Cell } from "../data/jsonl.js";
 import { isMissing, parseNumber } from "../data/dataset.js";
 import { BadInputError, ConflictError, NotFoundError } from "../errors.js";
 import { TableFeaturizer, type SavedFeaturizer } from "../features/featurizer.js";
-import { argmaxRows, median } from "../eval/metrics.js";
+import { argmaxRows, wilson } from "../eval/metrics.js";
 import { Rng } from "../linalg/rng.js";
 import { modelFromJSON } from "../models/registry.js";
 import { getStrategy } from "../strategies/registry.js";
@@ -22,7 +22,9 @@ import type { Classifier } from "../models/types.js";
 import { IMPORT_ANNOTATOR } from "../project/init.js";
 import { recordsToDataset } from "../project/records.js";
 import { SqliteStore } from "../store/sqlite.js";
-import type { Iteration, ProjectMeta } from "../store/types.js";
+import type { Assessment, CriterionState, Iteration, ProjectMeta } from "../store/types.js";
+import { accuracyReport, checkCriteria, kappaHistory, MIN_ESTIMATE_N, pooledTestThenTrain, stoppingAdvice, type AccuracyReport, type Advice } from "./advice.js";
+import { AnnotatorStats, type AnnotatorRow } from "./annotator-stats.js";
 import { labelsSaved } from "./learning-curve.js";
 import { ReadyQueue } from "./queue.js";
 import type { PowerLaw } from "./retrain-jobs.js";
@@ -41,7 +43,26 @@ export interface ProjectOptions {
   readonly synchronous?: "normal" | "full";
   /** Log lines (retrains, failures). */
   readonly log?: (line: string) => void;
+  /** Labels to spend at most (overrides and updates the project's setting; null = none). */
+  readonly budget?: number | null;
+  /** Accuracy at which labeling may stop (overrides and updates the project's setting; null = none). */
+  readonly targetAccuracy?: number | null;
 }
+
+/** A curve point with its sample size and 95% Wilson interval. */
+export interface CurvePoint {
+  readonly labels: number;
+  readonly accuracy: number;
+  readonly n: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** Stop-set size (as simulate's; the whole pool if smaller) and its seed (fixed: the same set after a restart). */
+const STOP_SET_SIZE = 1000;
+const STOP_SET_SEED = 20090601;
+/** Store key of the latest model's stop-set predictions (so a restart keeps the kappa window going). */
+const STOP_KEY = "stop_predictions";
 
 export interface ItemView {
   readonly id: string;
@@ -72,6 +93,14 @@ export class LabelingProject {
   private readonly labelOf: Int32Array;
   /** True if the item's current label came from an audit pick. */
   private readonly auditOf: Uint8Array;
+  /** True if the item's current label was imported at init. */
+  private readonly importedOf: Uint8Array;
+  private importedCount = 0;
+  private readonly annotators = new AnnotatorStats();
+  /** Pool indices of the stop set, ascending. */
+  private readonly stopSet: Int32Array;
+  /** The current model's predictions on the stop set (null before the first retrain of this process). */
+  private stopPred: Int32Array | null = null;
   private labeled = 0;
   private readonly byLabel: number[];
   private readonly queue: ReadyQueue;
@@ -102,7 +131,11 @@ export class LabelingProject {
   constructor(options: ProjectOptions) {
     this.store = SqliteStore.open(options.dbPath, options.synchronous !== undefined ? { synchronous: options.synchronous } : {});
     try {
-      this.meta = this.store.meta();
+      const stored = this.store.meta();
+      const budget = options.budget !== undefined ? options.budget : (stored.budget ?? null);
+      const targetAccuracy = options.targetAccuracy !== undefined ? options.targetAccuracy : (stored.targetAccuracy ?? null);
+      this.meta = { ...stored, budget, targetAccuracy };
+      if (budget !== (stored.budget ?? null) || targetAccuracy !== (stored.targetAccuracy ?? null)) this.store.setMeta(this.meta);
       this.numericFields = new Set(this.meta.fields.filter((f) => f.kind === "numeric").map((f) => f.name));
     } catch (e) {
       this.store.close();
@@ -114,14 +147,21 @@ export class LabelingProject {
     this.classIndex = new Map(this.meta.labels.map((l, i) => [l, i]));
     this.labelOf = new Int32Array(this.total).fill(-1);
     this.auditOf = new Uint8Array(this.total);
+    this.importedOf = new Uint8Array(this.total);
     this.byLabel = new Array<number>(this.meta.labels.length).fill(0);
     this.rng = new Rng(options.seed ?? 0);
     this.queue = new ReadyQueue((i) => this.labelOf[i] >= 0, this.total, { leaseMs: options.leaseMs ?? 5 * 60_000, auditEvery: options.auditEvery ?? 10 });
 
     // Current labels, audit flags and the audit window, replayed from the annotations.
     const lastAudit = new Map<number, boolean>();
+    const lastImported = new Set<number>();
     for (const a of this.store.annotations()) {
       lastAudit.set(a.itemIdx, a.audit);
+      if (a.annotator === IMPORT_ANNOTATOR) lastImported.add(a.itemIdx);
+      else {
+        lastImported.delete(a.itemIdx);
+        this.annotators.add(a.annotator, a.createdAt, a.durationMs);
+      }
       if (a.audit && a.predicted !== null) this.pushAudit(a.predicted === a.label);
     }
     for (const { itemIdx, label } of this.store.currentLabels()) {
@@ -131,11 +171,22 @@ export class LabelingProject {
       this.byLabel[c]++;
       this.labeled++;
       if (lastAudit.get(itemIdx) === true) this.auditOf[itemIdx] = 1;
+      if (lastImported.has(itemIdx)) {
+        this.importedOf[itemIdx] = 1;
+        this.importedCount++;
+      }
     }
     for (const s of this.store.skips()) this.queue.markSkipped(s.itemIdx, s.annotator);
     this.iterationList = this.store.iterations();
     const last = this.iterationList.at(-1);
-    if (last !== undefined) this.lastRetrainAt = last.createdAt;
+    if (last !== undefined) {
+      this.lastRetrainAt = last.createdAt;
+      // The latest model's test-then-train count so far: the labels stored since it was installed
+      // that carry its prediction (so a restart does not lose them).
+      const since = this.store.testThenTrainSince(last.createdAt);
+      this.evalN = since.n;
+      this.evalCorrect = since.correct;
+    }
     const saved = this.store.latestModel();
     if (saved !== undefined) this.model = modelFromJSON(saved.model);
 
@@ -144,9 +195,30 @@ export class LabelingProject {
     for (let i = 0; i < this.total; i++) if (this.labelOf[i] < 0) unl.push(i);
     this.queue.setOrder(this.rng.shuffle(Int32Array.from(unl)));
 
-    this.retrainer = new Retrainer({ dbPath: options.dbPath, rows: this.total, cols: this.meta.featureWidth, kind: this.meta.featureKind });
+    const all = Int32Array.from({ length: this.total }, (_, i) => i);
+    this.stopSet = Int32Array.from(new Rng(STOP_SET_SEED).sample(all, Math.min(STOP_SET_SIZE, this.total))).sort();
+    this.stopPred = this.loadStopPredictions();
+    this.retrainer = new Retrainer({ dbPath: options.dbPath, rows: this.total, cols: this.meta.featureWidth, kind: this.meta.featureKind, stopSet: this.stopSet });
     this.sinceRetrain = this.retrainEvery; // retrain at once if the labels allow
     this.maybeRetrain();
+  }
+
+  /** The latest model's stop-set predictions as stored at its retrain (null if absent or stale). */
+  private loadStopPredictions(): Int32Array | null {
+    const text = this.store.stateValue(STOP_KEY);
+    const last = this.iterationList.at(-1);
+    if (text === undefined || last === undefined) return null;
+    try {
+      const v = JSON.parse(text) as { iteration?: unknown; n?: unknown; pred?: unknown };
+      if (v.iteration !== last.iteration || v.n !== this.stopSet.length || typeof v.pred !== "string") return null;
+      const bytes = Buffer.from(v.pred, "base64");
+      if (bytes.length !== 4 * this.stopSet.length) return null;
+      const pred = new Int32Array(this.stopSet.length);
+      new Uint8Array(pred.buffer).set(bytes);
+      return pred.every((c) => c >= 0 && c < this.meta.labels.length) ? pred : null;
+    } catch {
+      return null;
+    }
   }
 
   private pushAudit(correct: boolean): void {
@@ -253,6 +325,11 @@ export class LabelingProject {
     this.byLabel[c]++;
     this.labelOf[idx] = c;
     this.auditOf[idx] = audit ? 1 : 0;
+    if (this.importedOf[idx] === 1) {
+      this.importedOf[idx] = 0;
+      this.importedCount--;
+    }
+    this.annotators.add(annotator, now, durationMs);
     if (predicted !== null) {
       this.evalN++;
       if (predicted === label) this.evalCorrect++;
@@ -286,18 +363,26 @@ export class LabelingProject {
     const lease = this.queue.leaseOf(idx, now);
     if (lease !== undefined && lease.annotator !== annotator) throw new ConflictError(`item "${id}" is being labeled by ${lease.annotator}`);
     this.store.deleteAnnotation(last.id);
-    const current = this.store.currentLabel(idx);
+    this.annotators.remove(annotator, last.durationMs);
+    const current = this.store.currentAnnotation(idx);
     const before = this.labelOf[idx];
     if (before >= 0) this.byLabel[before]--;
-    if (current === null) {
+    if (this.importedOf[idx] === 1) this.importedCount--;
+    this.importedOf[idx] = 0;
+    if (current === undefined) {
       this.labelOf[idx] = -1;
       this.auditOf[idx] = 0;
       this.labeled--;
       this.queue.putBack(idx, annotator, now);
     } else {
-      const c = this.classIndex.get(current) ?? -1;
+      const c = this.classIndex.get(current.label) ?? -1;
       this.labelOf[idx] = c;
       if (c >= 0) this.byLabel[c]++;
+      this.auditOf[idx] = current.audit ? 1 : 0;
+      if (current.annotator === IMPORT_ANNOTATOR) {
+        this.importedOf[idx] = 1;
+        this.importedCount++;
+      }
     }
     this.sinceRetrain++;
     this.maybeRetrain();
@@ -311,10 +396,12 @@ export class LabelingProject {
     const labeled = new Int32Array(this.labeled);
     const y = new Int32Array(this.labeled);
     const audit = new Uint8Array(this.labeled);
+    const imported = new Uint8Array(this.labeled);
     for (let i = 0, q = 0; i < this.total; i++) {
       if (this.labelOf[i] >= 0) {
         labeled[q] = i;
         y[q] = this.labelOf[i];
+        imported[q] = this.importedOf[i];
         audit[q++] = this.auditOf[i];
       }
     }
@@ -323,6 +410,7 @@ export class LabelingProject {
       labeled,
       y,
       audit,
+      imported,
       nClasses: this.meta.labels.length,
       model: this.meta.model,
       strategy: this.meta.strategy,
@@ -355,7 +443,7 @@ export class LabelingProject {
       this.orderStrategy = reply.by;
       this.randomCurve = reply.randomCurve;
       this.queue.setOrder(reply.order);
-      const it: Iteration = {
+      const base: Iteration = {
         iteration: (prev?.iteration ?? 0) + 1,
         createdAt: now,
         labeled: labeled.length,
@@ -364,7 +452,27 @@ export class LabelingProject {
         holdoutAccuracy: reply.holdout?.accuracy ?? null,
         holdoutN: reply.holdout?.n ?? 0,
         trainMs: reply.trainMs,
+        assessment: { criteria: [], kappa: null, randomCurve: reply.randomCurve, imported: reply.imported, importedCurve: reply.importedCurve },
       };
+      // The stopping criteria, against the new model (cheap: the stop set is at most 1,000 items).
+      const headline = accuracyReport({ latest: base, hard: null, labeled: this.labeled, total: this.total, importedLabels: this.importedCount }).headline;
+      const stopLabeled = Uint8Array.from(this.stopSet, (i) => (this.labelOf[i] >= 0 ? 1 : 0));
+      const checked = checkCriteria({
+        labeled: labeled.length,
+        spent: this.labeled - this.importedCount,
+        nClasses: this.meta.labels.length,
+        stopProba: reply.stopProba,
+        previousPredictions: this.stopPred,
+        stopLabeled,
+        kappaHistory: kappaHistory(this.iterationList),
+        headline,
+        budget: this.meta.budget ?? null,
+        target: this.meta.targetAccuracy ?? null,
+      });
+      this.stopPred = checked.stopPredictions;
+      this.store.setStateValue(STOP_KEY, JSON.stringify({ iteration: base.iteration, n: this.stopSet.length, pred: Buffer.from(this.stopPred.buffer, this.stopPred.byteOffset, this.stopPred.byteLength).toString("base64") }));
+      const assessment: Assessment = { ...base.assessment!, criteria: checked.criteria, kappa: checked.kappa };
+      const it: Iteration = { ...base, assessment };
       this.iterationList.push(it);
       this.store.addIteration(it);
       // Snapshots are for restarts and /api/predict after one; at most one a minute keeps big
@@ -375,6 +483,8 @@ export class LabelingProject {
       }
       this.lastRetrainAt = now;
       this.log(`retrain ${it.iteration}: ${labeled.length} labels, fit ${reply.trainMs.toFixed(0)} ms, scored ${this.total} items in ${reply.scoreMs.toFixed(0)} ms (${now - started} ms in all)`);
+      const fired = checked.criteria.filter((c) => c.state === "fired").map((c) => c.name);
+      if (fired.length > 0) this.log(`retrain ${it.iteration}: stopping criteria fired: ${fired.join(", ")}`);
     }).finally(() => {
       this.running = null;
       this.maybeRetrain();
@@ -386,8 +496,18 @@ export class LabelingProject {
     while (this.running !== null) await this.running;
   }
 
-  /** Counts and metrics. */
-  stats(): { total: number; labeled: number; byLabel: Record<string, number>; iterations: number; lastRetrainAt: string | null; metrics: ReturnType<LabelingProject["metrics"]> } {
+  /** Counts, metrics, the headline accuracy with the others, and the stopping advice. */
+  stats(): {
+    total: number;
+    labeled: number;
+    byLabel: Record<string, number>;
+    iterations: number;
+    lastRetrainAt: string | null;
+    metrics: ReturnType<LabelingProject["metrics"]>;
+    accuracy: AccuracyReport;
+    advice: Advice;
+  } {
+    const accuracy = this.accuracy();
     return {
       total: this.total,
       labeled: this.labeled,
@@ -395,6 +515,8 @@ export class LabelingProject {
       iterations: this.iterationList.length,
       lastRetrainAt: this.lastRetrainAt === null ? null : new Date(this.lastRetrainAt).toISOString(),
       metrics: this.metrics(),
+      accuracy,
+      advice: this.advice(accuracy),
     };
   }
 
@@ -402,39 +524,70 @@ export class LabelingProject {
     return Object.fromEntries(this.meta.labels.map((l, i) => [l, this.byLabel[i]]));
   }
 
+  /** Test-then-train counts pooled over the latest models (see advice.ts). */
+  private hardCounts(): { correct: number; n: number } | null {
+    return pooledTestThenTrain({ correct: this.evalCorrect, n: this.evalN }, this.iterationList);
+  }
+
+  /** The headline accuracy over the pool and the other figures (see advice.ts). */
+  accuracy(): AccuracyReport {
+    return accuracyReport({ latest: this.iterationList.at(-1), hard: this.hardCounts(), labeled: this.labeled, total: this.total, importedLabels: this.importedCount });
+  }
+
+  /** Keep labeling / you can stop now, with each criterion's state as of the last retrain. */
+  advice(accuracy: AccuracyReport = this.accuracy()): Advice {
+    const latest = this.iterationList.at(-1);
+    const criteria: readonly CriterionState[] = latest?.assessment?.criteria ?? [];
+    return stoppingAdvice({
+      criteria,
+      headline: accuracy.headline,
+      randomCurve: this.randomCurve ?? latest?.assessment?.randomCurve ?? null,
+      auditPicks: latest?.holdoutN ?? 0,
+      spent: this.labeled - this.importedCount,
+      labeled: this.labeled,
+      total: this.total,
+      budget: this.meta.budget ?? null,
+      target: this.meta.targetAccuracy ?? null,
+      retrains: this.iterationList.length,
+    });
+  }
+
   /**
-   * - `accuracy`: test-then-train accuracy of the latest model on the labels that arrived while it
-   *   was current (or of the previous model while the latest has seen too few). The items are the
-   *   ones the strategy picked, so this is pessimistic: they are harder than the average item.
+   * - `accuracy`: test-then-train accuracy on the labels that arrived while the latest models were
+   *   current (each label against the model current when it arrived), pooled newest first until 50
+   *   labels. The items are mostly the ones the strategy picked, so this is pessimistic: they are
+   *   harder than the average item.
    * - `auditAccuracy`: the same on the last 50 random audit picks only: an unbiased estimate of
    *   accuracy over the whole pool, but noisy (`auditN` says on how many).
+   * Each with its 95% Wilson interval (null when there is no figure).
    */
-  metrics(): { accuracy: number | null; accuracyN: number; auditAccuracy: number | null; auditN: number; estimate: string } {
-    let accuracy: number | null = null;
-    let accuracyN = 0;
-    if (this.evalN >= 5) {
-      accuracy = this.evalCorrect / this.evalN;
-      accuracyN = this.evalN;
-    } else {
-      const done = [...this.iterationList].reverse().find((it) => it.accuracy !== null);
-      if (done !== undefined) {
-        accuracy = done.accuracy;
-        accuracyN = done.accuracyN;
-      }
-    }
+  metrics(): {
+    accuracy: number | null;
+    accuracyN: number;
+    accuracyInterval: [number, number] | null;
+    auditAccuracy: number | null;
+    auditN: number;
+    auditInterval: [number, number] | null;
+    estimate: string;
+  } {
+    const hard = this.hardCounts();
+    const accuracy = hard === null || hard.n === 0 ? null : hard.correct / hard.n;
+    const accuracyN = hard?.n ?? 0;
     const auditN = this.auditWindow.length;
-    const auditAccuracy = auditN === 0 ? null : this.auditWindow.filter(Boolean).length / auditN;
+    const auditRight = this.auditWindow.filter(Boolean).length;
     return {
       accuracy: accuracy === null ? null : round(accuracy, 4),
       accuracyN,
-      auditAccuracy: auditAccuracy === null ? null : round(auditAccuracy, 4),
+      accuracyInterval: accuracy === null ? null : interval(hard!.correct, accuracyN),
+      auditAccuracy: auditN === 0 ? null : round(auditRight / auditN, 4),
       auditN,
+      auditInterval: auditN === 0 ? null : interval(auditRight, auditN),
       estimate: "test-then-train: each label is compared with the prediction of the model current when it arrived, which was never trained on it",
     };
   }
 
   /** Project settings for the UI. */
-  info(): { name: string; labels: string[]; textColumn: string | null; fields: string[]; strategy: string; model: string; total: number; retrainEvery: number } {
+  info(): { name: string; labels: string[]; textColumn: string | null; fields: string[]; strategy: string; model: string; total: number; retrainEvery: number; budget: number | null; targetAccuracy: number | null } {
     return {
       name: this.meta.name,
       labels: [...this.meta.labels],
@@ -444,71 +597,87 @@ export class LabelingProject {
       model: this.meta.model,
       total: this.total,
       retrainEvery: this.retrainEvery,
+      budget: this.meta.budget ?? null,
+      targetAccuracy: this.meta.targetAccuracy ?? null,
     };
   }
 
-  /** The dashboard: learning curve, label counts, labels saved, annotators. */
-  dashboard(now = Date.now()): {
-    curve: { labels: number; accuracy: number; n: number }[];
-    hardCurve: { labels: number; accuracy: number; n: number }[];
+  /**
+   * The dashboard: learning curve, label counts, labels saved, annotators, the headline accuracy
+   * and the stopping advice. Everything comes from aggregates kept up to date as labels arrive
+   * (no scan of the annotations per request).
+   */
+  dashboard(): {
+    curve: CurvePoint[];
+    curveSource: "audit" | "imported";
+    curveMethod: string;
+    hardCurve: CurvePoint[];
     auditAccuracy: number | null;
     auditN: number;
+    auditInterval: [number, number] | null;
     byLabel: Record<string, number>;
     labelsSavedEstimate: number | null;
+    labelsSavedRange: [number, number] | null;
     labeled: number;
     total: number;
-    annotators: { name: string; labels: number; perHour: number; medianMs: number }[];
+    annotators: AnnotatorRow[];
     iterations: number;
     lastRetrainAt: string | null;
+    accuracy: AccuracyReport;
+    advice: Advice;
     accuracyMethod: string;
     labelsSavedMethod: string;
   } {
-    const curve = this.iterationList.filter((it) => it.holdoutAccuracy !== null).map((it) => ({ labels: it.labeled, accuracy: round(it.holdoutAccuracy ?? 0, 4), n: it.holdoutN }));
-    const hardCurve = this.iterationList.filter((it) => it.accuracy !== null).map((it) => ({ labels: it.labeled, accuracy: round(it.accuracy ?? 0, 4), n: it.accuracyN }));
+    const point = (labels: number, accuracy: number, n: number): CurvePoint => {
+      const [low, high] = interval(Math.round(accuracy * n), n);
+      return { labels, accuracy: round(accuracy, 4), n, low, high };
+    };
+    const accuracy = this.accuracy();
+    let curve = this.iterationList.filter((it) => it.holdoutAccuracy !== null && it.holdoutN >= MIN_ESTIMATE_N).map((it) => point(it.labeled, it.holdoutAccuracy ?? 0, it.holdoutN));
+    let curveSource: "audit" | "imported" = "audit";
+    let curveMethod =
+      "At each retrain: accuracy cross-validated on the random audit picks (every auditEvery-th item served is drawn uniformly from the pool; each scored by a model trained on every other label), with its 95% Wilson interval on n picks.";
+    const importedCurve = this.iterationList.at(-1)?.assessment?.importedCurve;
+    if (accuracy.headline.kind === "imported" && importedCurve != null && importedCurve.length > 0) {
+      curve = importedCurve.map((p) => point(p.labels, p.accuracy, p.n));
+      curveSource = "imported";
+      curveMethod = "Every item is labeled, all by import: accuracy of models trained on m of the imported labels, tested on the others (random splits), with its 95% Wilson interval.";
+    }
+    const hardCurve = this.iterationList.filter((it) => it.accuracy !== null && it.accuracyN > 0).map((it) => point(it.labeled, it.accuracy ?? 0, it.accuracyN));
     const cur = this.iterationList.at(-1);
-    if (cur !== undefined && cur.accuracy === null && this.evalN >= 5) hardCurve.push({ labels: cur.labeled, accuracy: round(this.evalCorrect / this.evalN, 4), n: this.evalN });
+    if (cur !== undefined && cur.accuracy === null && this.evalN >= 5) hardCurve.push(point(cur.labeled, this.evalCorrect / this.evalN, this.evalN));
+    curve = thin(curve);
     const m = this.metrics();
+    // Against the headline accuracy (over the pool); the range follows its 95% interval.
     let saved: number | null = null;
-    if (this.randomCurve !== null && m.auditAccuracy !== null && m.auditN >= 20) saved = labelsSaved(this.randomCurve, m.auditAccuracy, this.labeled, this.total);
+    let savedRange: [number, number] | null = null;
+    const h = accuracy.headline;
+    if (this.randomCurve !== null && h.kind === "pool" && h.value !== null && h.low !== null && h.high !== null && h.n >= 20) {
+      saved = labelsSaved(this.randomCurve, h.value, this.labeled, this.total);
+      savedRange = [labelsSaved(this.randomCurve, h.low, this.labeled, this.total), labelsSaved(this.randomCurve, h.high, this.labeled, this.total)];
+    }
     return {
       curve,
-      hardCurve,
+      curveSource,
+      curveMethod,
+      hardCurve: thin(hardCurve),
       auditAccuracy: m.auditAccuracy,
       auditN: m.auditN,
+      auditInterval: m.auditInterval,
       byLabel: this.byLabelRecord(),
       labelsSavedEstimate: saved,
+      labelsSavedRange: savedRange,
       labeled: this.labeled,
       total: this.total,
-      annotators: this.annotatorStats(now),
+      annotators: this.annotators.list(),
       iterations: this.iterationList.length,
       lastRetrainAt: this.lastRetrainAt === null ? null : new Date(this.lastRetrainAt).toISOString(),
+      accuracy,
+      advice: this.advice(accuracy),
       accuracyMethod:
-        "curve: at each retrain, 5-fold cross-validated accuracy on the random audit picks (every auditEvery-th item served is drawn uniformly from the pool; each fold scored by a model fitted on every label but that fold's audit picks): an estimate of the model's accuracy over the pool, on n items (noisy while n is small); hardCurve: test-then-train accuracy on the labels that arrived while each model was current, items the strategy chose because they were hard, so far below the pool's accuracy",
-      labelsSavedMethod: "random sampling's learning curve err(m) = b·m^-c is fitted on random audit picks (train on random subsets of them, test on the rest); labels it needs to reach the current audited accuracy, minus the labels spent; null until 30 audit labels",
+        "curve: at each retrain, 5-fold cross-validated accuracy on the random audit picks (every auditEvery-th item served is drawn uniformly from the pool; each fold scored by a model fitted on every label but that fold's audit picks): an estimate of the model's accuracy over the pool, on n items, with its 95% Wilson interval [low, high]; hardCurve: test-then-train accuracy on the labels that arrived while each model was current, mostly items the strategy chose because they were hard, so below the pool's accuracy",
+      labelsSavedMethod: "random sampling's learning curve err(m) = b·m^-c is fitted on random audit picks (train on random subsets of them, test on the rest); labels it needs to reach the headline accuracy (cross-validated on the audit picks), minus the labels spent; labelsSavedRange: the same at either end of the accuracy's 95% interval; null until the curve exists (30 audit labels) and the accuracy rests on 20 picks",
     };
-  }
-
-  private annotatorStats(_now: number): { name: string; labels: number; perHour: number; medianMs: number }[] {
-    const by = new Map<string, { times: number[]; durations: number[] }>();
-    for (const a of this.store.annotations()) {
-      if (a.annotator === IMPORT_ANNOTATOR) continue;
-      let s = by.get(a.annotator);
-      if (s === undefined) {
-        s = { times: [], durations: [] };
-        by.set(a.annotator, s);
-      }
-      s.times.push(a.createdAt);
-      if (a.durationMs !== null) s.durations.push(a.durationMs);
-    }
-    const CAP = 5 * 60_000; // a longer gap is a break, not labeling time
-    return [...by.entries()].map(([name, s]) => {
-      const gaps: number[] = [];
-      for (let i = 1; i < s.times.length; i++) gaps.push(Math.min(CAP, Math.max(0, s.times[i] - s.times[i - 1])));
-      const med = s.durations.length > 0 ? median(s.durations) : gaps.length > 0 ? median(gaps) : 0;
-      const activeMs = gaps.reduce((x, y) => x + y, 0) + (Number.isFinite(med) ? med : 0);
-      const perHour = activeMs > 0 ? (s.times.length * 3_600_000) / activeMs : 0;
-      return { name, labels: s.times.length, perHour: round(perHour, 1), medianMs: Math.round(Number.isFinite(med) ? med : 0) };
-    });
   }
 
   /**
@@ -539,6 +708,21 @@ export class LabelingProject {
     }
     this.store.close();
   }
+}
+
+/** Most points a dashboard curve carries: a long project's curve is thinned evenly (first and last kept). */
+const MAX_CURVE_POINTS = 300;
+
+function thin<T>(points: T[]): T[] {
+  if (points.length <= MAX_CURVE_POINTS) return points;
+  const step = (points.length - 1) / (MAX_CURVE_POINTS - 1);
+  return Array.from({ length: MAX_CURVE_POINTS }, (_, i) => points[Math.round(i * step)]);
+}
+
+/** The 95% Wilson interval of k in n, rounded to 4 decimals. */
+function interval(k: number, n: number): [number, number] {
+  const w = wilson(k, n);
+  return [round(w.low, 4), round(w.high, 4)];
 }
 
 function round(x: number, digits: number): number {

@@ -6,6 +6,8 @@ export interface RetrainInit {
   readonly rows: number;
   readonly cols: number;
   readonly kind: "dense" | "csr";
+  /** Pool indices of the stop set (a fixed seeded sample) whose probabilities every reply carries. */
+  readonly stopSet: Int32Array;
 }
 
 export interface RetrainJob {
@@ -16,6 +18,8 @@ export interface RetrainJob {
   readonly y: Int32Array;
   /** 1 where the labeled item was a random audit pick (used for the random-sampling curve). */
   readonly audit: Uint8Array;
+  /** 1 where the labeled item's label was imported at init. */
+  readonly imported: Uint8Array;
   readonly nClasses: number;
   readonly model: string;
   readonly strategy: string;
@@ -24,12 +28,20 @@ export interface RetrainJob {
   readonly seed: number;
 }
 
+/** Fewest items an accuracy is measured on before it is shown as a figure. */
+export const MIN_ESTIMATE_N = 10;
+
 /** err(m) ≈ b · m^(-c): random sampling's error after m labels, fitted on the audit items. */
 export interface PowerLaw {
   readonly b: number;
   readonly c: number;
   /** Audit labels the fit used. */
   readonly n: number;
+  /** The fit's centre (mean log m, mean log err), the exponent's standard error and the points fitted. */
+  readonly logM?: number;
+  readonly logErr?: number;
+  readonly cSe?: number;
+  readonly points?: number;
 }
 
 export type RetrainReply =
@@ -56,5 +68,14 @@ export type RetrainReply =
        * pool, and on how many items; null when there are no audit picks yet.
        */
       readonly holdout: { readonly accuracy: number; readonly n: number } | null;
+      /** The model's class probabilities on the stop set, (m x nClasses) row-major. */
+      readonly stopProba: Float64Array;
+      /**
+       * The same cross-validation on the imported labels, while audit picks are fewer than
+       * MIN_ESTIMATE_N (null otherwise, or with fewer imported labels than that).
+       */
+      readonly imported: { readonly accuracy: number; readonly n: number } | null;
+      /** With no item left to label: accuracy of models trained on m imported labels, tested on the rest. */
+      readonly importedCurve: { readonly labels: number; readonly accuracy: number; readonly n: number }[] | null;
     }
   | { readonly id: number; readonly ok: false; readonly error: string };

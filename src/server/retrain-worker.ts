@@ -14,9 +14,9 @@ import { loadPoolMatrix } from "../project/features.js";
 import { getStrategy } from "../strategies/registry.js";
 import type { QueryStrategy } from "../strategies/types.js";
 import { SqliteStore } from "../store/sqlite.js";
-import { fitRandomCurve } from "./learning-curve.js";
+import { fitRandomCurve, subsetCurve } from "./learning-curve.js";
 import { completeOrder } from "./ranking.js";
-import type { RetrainInit, RetrainJob, RetrainReply } from "./retrain-jobs.js";
+import { MIN_ESTIMATE_N, type RetrainInit, type RetrainJob, type RetrainReply } from "./retrain-jobs.js";
 
 const init = workerData as RetrainInit;
 
@@ -71,7 +71,22 @@ function run(job: RetrainJob): RetrainReply {
     }
   }
   const randomCurve = fitRandomCurve(X, auditRows, auditY, job.nClasses, newModel, rng);
-  const holdout = auditCrossValidation(job, model, newModel);
+  const holdout = crossValidation(job, job.audit, model, newModel);
+  let imported: { accuracy: number; n: number } | null = null;
+  let importedCurve: { labels: number; accuracy: number; n: number }[] | null = null;
+  let ni = 0;
+  for (const a of job.imported) ni += a;
+  if ((holdout?.n ?? 0) < MIN_ESTIMATE_N && ni >= MIN_ESTIMATE_N) {
+    imported = crossValidation(job, job.imported, model, newModel);
+    if (u === 0) {
+      const rows = Int32Array.from(job.labeled.filter((_, t) => job.imported[t] === 1));
+      const ys = Int32Array.from(job.y.filter((_, t) => job.imported[t] === 1));
+      importedCurve = subsetCurve(X, rows, ys, job.nClasses, newModel, rng, 2).map((p) => ({ labels: p.labels, accuracy: p.correct / p.n, n: p.n }));
+    }
+  }
+  const k = job.nClasses;
+  const stopProba = new Float64Array(init.stopSet.length * k);
+  init.stopSet.forEach((i, r) => stopProba.set(proba.subarray(i * k, (i + 1) * k), r * k));
   return {
     id: job.id,
     ok: true,
@@ -85,6 +100,9 @@ function run(job: RetrainJob): RetrainReply {
     scoreMs: t2 - t1,
     randomCurve,
     holdout,
+    stopProba,
+    imported,
+    importedCurve,
   };
 }
 
@@ -103,16 +121,17 @@ function strategyFor(name: string): QueryStrategy {
 }
 
 /**
- * Accuracy of the current model on the pool, estimated by k-fold cross-validation over the random
- * audit picks (k = min(5, their number)): each fold's model is fitted on every label except that
- * fold's audit picks and scored on them. Every fold keeps the strategy's picks and most random
+ * Accuracy of the current model, estimated by k-fold cross-validation over the labeled items
+ * flagged in `mask` (the random audit picks, or the imported labels) (k = min(5, their number)):
+ * each fold's model is fitted on every label except that fold's flagged items and scored on them.
+ * On the audit picks this estimates the accuracy over the pool. Every fold keeps the strategy's picks and most random
  * ones, so the estimate is close to unbiased for the current model. (Leaving all random picks out
  * at once is not: a model fitted on uncertainty-sampled items alone misses the easy regions only
  * the random items cover, and measured 0.87 where the current model had 0.99 on the demo.)
  */
-function auditCrossValidation(job: RetrainJob, model: Classifier, newModel: ClassifierFactory): { accuracy: number; n: number } | null {
+function crossValidation(job: RetrainJob, mask: Uint8Array, model: Classifier, newModel: ClassifierFactory): { accuracy: number; n: number } | null {
   const positions: number[] = [];
-  for (let t = 0; t < job.labeled.length; t++) if (job.audit[t] === 1) positions.push(t);
+  for (let t = 0; t < job.labeled.length; t++) if (mask[t] === 1) positions.push(t);
   const na = positions.length;
   if (na === 0) return null;
   const k = Math.min(5, na);
@@ -143,6 +162,6 @@ parentPort?.on("message", (job: RetrainJob) => {
   } catch (e) {
     reply = { id: job.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
-  const transfer = reply.ok ? [reply.order.buffer, reply.scores.buffer, reply.pred.buffer, reply.conf.buffer] : [];
+  const transfer = reply.ok ? [reply.order.buffer, reply.scores.buffer, reply.pred.buffer, reply.conf.buffer, reply.stopProba.buffer] : [];
   parentPort?.postMessage(reply, transfer as ArrayBuffer[]);
 });

@@ -15,7 +15,7 @@ import Database from "better-sqlite3";
 import { ActiveLearnError, BadInputError } from "../errors.js";
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
-import type { Annotation, Item, Iteration, NewAnnotation, ProjectMeta, Store } from "./types.js";
+import type { Annotation, Assessment, Item, Iteration, NewAnnotation, ProjectMeta, Store } from "./types.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -42,9 +42,13 @@ CREATE TABLE IF NOT EXISTS iterations (
   accuracy_n INTEGER NOT NULL DEFAULT 0,
   holdout_accuracy REAL,
   holdout_n INTEGER NOT NULL DEFAULT 0,
-  train_ms REAL NOT NULL
+  train_ms REAL NOT NULL,
+  assessment TEXT
 );
 `;
+
+/** Columns added after the first release: added to older databases when opened for writing. */
+const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [{ table: "iterations", column: "assessment", type: "TEXT" }];
 
 /** Model snapshots kept (older ones are pruned when a new one is saved). */
 const KEEP_MODELS = 3;
@@ -69,6 +73,8 @@ interface IterationRow {
   holdout_accuracy: number | null;
   holdout_n: number;
   train_ms: number;
+  /** Absent in databases written before the column existed (opened read-only). */
+  assessment?: string | null;
 }
 
 const toAnnotation = (r: AnnotationRow): Annotation => ({
@@ -81,6 +87,17 @@ const toAnnotation = (r: AnnotationRow): Annotation => ({
   predicted: r.predicted,
   audit: r.audit === 1,
 });
+
+/** A stored assessment, or null when absent or unreadable (a damaged row must not stop `status`). */
+function parseAssessment(text: string | null | undefined): Assessment | null {
+  if (typeof text !== "string") return null;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === "object" && v !== null && Array.isArray((v as { criteria?: unknown }).criteria) ? (v as Assessment) : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface OpenOptions {
   /** Create the file (init); otherwise it must exist. */
@@ -116,6 +133,10 @@ export class SqliteStore implements Store {
       db.pragma("journal_mode = WAL");
       db.pragma(options.synchronous === "full" ? "synchronous = FULL" : "synchronous = NORMAL");
       db.exec(SCHEMA);
+      for (const a of ADDED_COLUMNS) {
+        const cols = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${a.table}')`).all();
+        if (!cols.some((c) => c.name === a.column)) db.exec(`ALTER TABLE ${a.table} ADD COLUMN ${a.column} ${a.type}`);
+      }
     }
     db.pragma("busy_timeout = 5000");
     try {
@@ -152,11 +173,10 @@ export class SqliteStore implements Store {
       saveModel: db.prepare<[number, number, string]>("INSERT INTO models (created_at, labeled, model) VALUES (?, ?, ?)"),
       pruneModels: db.prepare<[number]>("DELETE FROM models WHERE id NOT IN (SELECT id FROM models ORDER BY id DESC LIMIT ?)"),
       latestModel: db.prepare<[], { labeled: number; model: string; created_at: number }>("SELECT labeled, model, created_at FROM models ORDER BY id DESC LIMIT 1"),
-      addIter: db.prepare<[number, number, number, number | null, number, number | null, number, number]>(
-        "INSERT OR REPLACE INTO iterations (iteration, created_at, labeled, accuracy, accuracy_n, holdout_accuracy, holdout_n, train_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      ),
       updIter: db.prepare<[number | null, number, number]>("UPDATE iterations SET accuracy = ?, accuracy_n = ? WHERE iteration = ?"),
       iterations: db.prepare<[], IterationRow>("SELECT * FROM iterations ORDER BY iteration"),
+      since: db.prepare<[number], { n: number; correct: number | null }>("SELECT count(*) AS n, sum(predicted = label) AS correct FROM annotations WHERE created_at >= ? AND predicted IS NOT NULL"),
+      currentAnn: db.prepare<[number], AnnotationRow>("SELECT * FROM annotations WHERE item_idx = ? ORDER BY id DESC LIMIT 1"),
     };
   }
 
@@ -168,6 +188,15 @@ export class SqliteStore implements Store {
 
   setMeta(meta: ProjectMeta): void {
     this.st.setMeta.run("project", JSON.stringify(meta));
+  }
+
+  /** A small piece of server state kept across restarts (key other than "project"), or undefined. */
+  stateValue(key: string): string | undefined {
+    return key === "project" ? undefined : this.st.getMeta.get(`state:${key}`)?.value;
+  }
+
+  setStateValue(key: string, value: string): void {
+    this.st.setMeta.run(`state:${key}`, value);
   }
 
   itemCount(): number {
@@ -291,8 +320,25 @@ export class SqliteStore implements Store {
     return r === undefined ? undefined : { labeled: r.labeled, model: JSON.parse(r.model) as SavedModel, createdAt: r.created_at };
   }
 
+  /** Prepared on first use: a read-only older database has no assessment column to write. */
+  private addIter: Database.Statement<[number, number, number, number | null, number, number | null, number, number, string | null]> | null = null;
+
   addIteration(it: Iteration): void {
-    this.st.addIter.run(it.iteration, it.createdAt, it.labeled, it.accuracy, it.accuracyN, it.holdoutAccuracy, it.holdoutN, it.trainMs);
+    this.addIter ??= this.db.prepare<[number, number, number, number | null, number, number | null, number, number, string | null]>(
+      "INSERT OR REPLACE INTO iterations (iteration, created_at, labeled, accuracy, accuracy_n, holdout_accuracy, holdout_n, train_ms, assessment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    this.addIter.run(it.iteration, it.createdAt, it.labeled, it.accuracy, it.accuracyN, it.holdoutAccuracy, it.holdoutN, it.trainMs, it.assessment == null ? null : JSON.stringify(it.assessment));
+  }
+
+  testThenTrainSince(at: number): { n: number; correct: number } {
+    const r = this.st.since.get(at);
+    return { n: r?.n ?? 0, correct: r?.correct ?? 0 };
+  }
+
+  /** The latest annotation of an item (its current label, who gave it, whether it was an audit pick). */
+  currentAnnotation(itemIdx: number): Annotation | undefined {
+    const r = this.st.currentAnn.get(itemIdx);
+    return r === undefined ? undefined : toAnnotation(r);
   }
 
   updateIterationAccuracy(iteration: number, accuracy: number | null, n: number): void {
@@ -309,6 +355,7 @@ export class SqliteStore implements Store {
       holdoutAccuracy: r.holdout_accuracy,
       holdoutN: r.holdout_n,
       trainMs: r.train_ms,
+      assessment: parseAssessment(r.assessment),
     }));
   }
 

@@ -29,6 +29,36 @@ export interface ProjectMeta {
   /** "csr" when a text column makes the features sparse, else "dense". */
   readonly featureKind: "dense" | "csr";
   readonly featureWidth: number;
+  /** Labels to spend at most (`init --budget`; absent or null = none). */
+  readonly budget?: number | null;
+  /** Accuracy at which labeling may stop (`init --target-accuracy`; absent or null = none). */
+  readonly targetAccuracy?: number | null;
+}
+
+/** One stopping criterion after a retrain: fired, not yet, or off (no budget or target set). */
+export interface CriterionState {
+  /** As in simulate's results: budget, target_accuracy, stabilizing_predictions, ... */
+  readonly name: string;
+  readonly state: "fired" | "waiting" | "off";
+  /** A readable sentence with the numbers. */
+  readonly reason: string;
+}
+
+/**
+ * What a retrain measured beyond the model (stored as JSON beside the iteration; absent in
+ * databases written before it existed).
+ */
+export interface Assessment {
+  /** The stopping criteria, checked against this model. */
+  readonly criteria: readonly CriterionState[];
+  /** Cohen's kappa between this model's and the previous model's stop-set predictions. */
+  readonly kappa: number | null;
+  /** Random sampling's learning curve fitted on the audit picks (see learning-curve.ts). */
+  readonly randomCurve: { readonly b: number; readonly c: number; readonly n: number; readonly logM?: number; readonly logErr?: number; readonly cSe?: number; readonly points?: number } | null;
+  /** Cross-validated accuracy on the imported labels (computed while random audit picks are few). */
+  readonly imported: { readonly accuracy: number; readonly n: number } | null;
+  /** With every item labeled: accuracy of models trained on m imported labels, tested on the others. */
+  readonly importedCurve: readonly { readonly labels: number; readonly accuracy: number; readonly n: number }[] | null;
 }
 
 export interface Item {
@@ -70,6 +100,8 @@ export interface Iteration {
   readonly holdoutAccuracy: number | null;
   readonly holdoutN: number;
   readonly trainMs: number;
+  /** Stopping criteria and the other measures of this retrain (null in older databases). */
+  readonly assessment?: Assessment | null;
 }
 
 export interface Store {
@@ -106,5 +138,7 @@ export interface Store {
   addIteration(it: Iteration): void;
   updateIterationAccuracy(iteration: number, accuracy: number | null, n: number): void;
   iterations(): Iteration[];
+  /** Test-then-train counts of the labels stored at or after `at` that carry the model's prediction. */
+  testThenTrainSince(at: number): { n: number; correct: number };
   close(): void;
 }

@@ -48,10 +48,59 @@ export interface StoredLabel {
   readonly at: number;
 }
 
-interface DashboardBody {
-  curve: { labels: number; accuracy: number }[];
+/** An accuracy figure as the real server sends it (src/server/advice.ts). */
+export interface FakeFigure {
+  kind: "pool" | "hard_items" | "imported";
+  label: string;
+  value: number | null;
+  n: number;
+  low: number | null;
+  high: number | null;
+  text: string;
+  method: string;
+}
+
+export interface FakeAdvice {
+  stop: boolean;
+  sentence: string;
+  criteria: { name: string; state: "fired" | "waiting" | "off"; reason: string }[];
+  agree: string[];
+  accuracy: FakeFigure;
+  next100: { gain: number; low: number; high: number } | null;
+  next100Text: string;
+  budget: { limit: number; spent: number; reached: boolean } | null;
+  target: { accuracy: number; reached: boolean } | null;
+}
+
+/** The 95% Wilson interval of k in n (as src/eval/metrics.ts). */
+export function wilson95(k: number, n: number): { low: number; high: number } {
+  if (n <= 0) return { low: 0, high: 1 };
+  const z = 1.959964;
+  const p = k / n;
+  const c = p + (z * z) / (2 * n);
+  const h = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  const d = 1 + (z * z) / n;
+  return { low: k <= 0 ? 0 : (c - h) / d, high: k >= n ? 1 : (c + h) / d };
+}
+
+/** A figure with its Wilson interval, or "not enough ... yet" below 10 items. */
+export function fakeFigure(kind: FakeFigure["kind"], label: string, accuracy: number | null, n: number, unit: string, method = "(fake server)"): FakeFigure {
+  if (accuracy === null || n < 10) return { kind, label, value: null, n, low: null, high: null, text: `not enough ${unit} yet (${n} of 10)`, method };
+  const w = wilson95(Math.round(accuracy * n), n);
+  const r = (x: number): number => Math.round(x * 10_000) / 10_000;
+  const p = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  return { kind, label, value: r(accuracy), n, low: r(w.low), high: r(w.high), text: `${p(accuracy)} (95% interval ${p(w.low)}–${p(w.high)}, ${n} ${unit})`, method };
+}
+
+export interface DashboardBody {
+  curve: { labels: number; accuracy: number; n?: number; low?: number; high?: number }[];
+  curveSource: "audit" | "imported";
+  curveMethod: string;
+  accuracy: { headline: FakeFigure; others: FakeFigure[]; importedLabels: string };
+  advice: FakeAdvice;
   byLabel: Record<string, number>;
   labelsSavedEstimate: number | null;
+  labelsSavedRange?: [number, number] | null;
   labeled: number;
   total: number;
   annotators: { name: string; labels: number; perHour: number | null; medianMs: number | null }[];
@@ -235,8 +284,35 @@ export async function startFakeServer(options: FakeOptions): Promise<FakeServer>
     const curve: DashboardBody["curve"] = [];
     for (let i = 1; i <= iterations(); i++) {
       const n = i * retrainEvery;
-      curve.push({ labels: n, accuracy: Number((0.5 + 0.42 * (1 - Math.exp(-n / 25))).toFixed(4)) });
+      const accuracy = Number((0.5 + 0.42 * (1 - Math.exp(-n / 25))).toFixed(4));
+      const w = wilson95(Math.round(accuracy * n), n);
+      if (n >= 10) curve.push({ labels: n, accuracy, n, low: Number(w.low.toFixed(4)), high: Number(w.high.toFixed(4)) });
     }
+    const last = curve.at(-1);
+    const headline = fakeFigure("pool", "estimated accuracy over the whole pool", last?.accuracy ?? null, last?.n ?? 0, "random picks");
+    const hard = fakeFigure("hard_items", "accuracy on hard items (test-then-train on new labels)", last === undefined ? null : last.accuracy - 0.15, last?.n ?? 0, "new labels");
+    const stop = labels.size >= items.length;
+    const advice: FakeAdvice = {
+      stop,
+      sentence: `${stop ? "You can stop now: every item is labeled." : "Keep labeling: no stopping criterion has fired yet."} ${headline.value === null ? `Accuracy: ${headline.text}.` : `Estimated accuracy over the whole pool: ${headline.text}.`} What the next 100 labels would add is unknown yet.`,
+      criteria:
+        iterations() === 0
+          ? []
+          : [
+              { name: "budget", state: "off", reason: "no budget set (init or serve --budget N)." },
+              { name: "target_accuracy", state: "off", reason: "no target set (init or serve --target-accuracy 0.9)." },
+              { name: "stabilizing_predictions", state: "waiting", reason: "mean kappa 0.912 over the last 3 retrains is below 0.990." },
+              { name: "overall_uncertainty", state: "waiting", reason: "mean uncertainty 0.4100 over 900 unlabeled stop-set items is not below 0.100." },
+              { name: "max_uncertainty", state: "waiting", reason: "the most uncertain unlabeled stop-set item has uncertainty 0.9900, not below 0.500." },
+              { name: "classification_change", state: "waiting", reason: "12 of 1000 stop-set predictions changed." },
+            ],
+      agree: [],
+      accuracy: headline,
+      next100: null,
+      next100Text: "What the next 100 labels would add is unknown yet.",
+      budget: null,
+      target: null,
+    };
     const per = new Map<string, StoredLabel[]>();
     for (const l of labels.values()) per.set(l.annotator, [...(per.get(l.annotator) ?? []), l]);
     const annotators = [...per].map(([name, ls]) => {
@@ -250,6 +326,10 @@ export async function startFakeServer(options: FakeOptions): Promise<FakeServer>
     });
     return {
       curve,
+      curveSource: "audit",
+      curveMethod: "At each retrain: accuracy on the random audit picks (fake server), with its 95% interval.",
+      accuracy: { headline, others: [hard], importedLabels: "No labels were imported." },
+      advice,
       byLabel: byLabel(),
       labelsSavedEstimate: labels.size >= 10 ? Math.round(labels.size * 0.6) : null,
       labeled: labels.size,
@@ -294,7 +374,8 @@ export async function startFakeServer(options: FakeOptions): Promise<FakeServer>
       });
     }
     if (method === "GET" && p === "/api/stats") {
-      return send(res, 200, { total: items.length, labeled: labels.size, byLabel: byLabel(), iterations: iterations(), lastRetrainAt, metrics: {} });
+      const d = dashboard();
+      return send(res, 200, { total: items.length, labeled: labels.size, byLabel: byLabel(), iterations: iterations(), lastRetrainAt, metrics: {}, accuracy: d.accuracy, advice: d.advice });
     }
     if (method === "GET" && p === "/api/dashboard") return send(res, 200, dashboard());
 

@@ -58,11 +58,13 @@ void test("why an item was picked, percents, counts and durations read well", as
   assert.equal(f.formatAgo(0, 300_000), "5 min ago");
 });
 
-void test("pace counts labels per minute since the first of them was shown; server times in s, ms or ISO", async () => {
+void test("pace counts labels per minute of time on screen (breaks excluded); server times in s, ms or ISO", async () => {
   const f = await load();
   assert.equal(f.pacePerMinute([]), null);
   assert.equal(f.pacePerMinute([{ shownAt: 0, labeledAt: 0 }]), null);
   assert.equal(f.pacePerMinute([{ shownAt: 0, labeledAt: 10_000 }, { shownAt: 10_000, labeledAt: 30_000 }]), 4);
+  // A ten-minute break between two 10-second labels does not count as labeling time.
+  assert.equal(f.pacePerMinute([{ shownAt: 0, labeledAt: 10_000 }, { shownAt: 610_000, labeledAt: 620_000 }]), 6);
   assert.equal(f.toMillis(1_700_000_000), 1_700_000_000_000);
   assert.equal(f.toMillis(1_700_000_000_000), 1_700_000_000_000);
   assert.equal(f.toMillis("2024-01-02T03:04:05Z"), Date.UTC(2024, 0, 2, 3, 4, 5));

@@ -12,7 +12,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { launchBrowser, openPage } from "./browser.js";
-import { type FakeItem, REPO_ROOT, startFakeServer } from "./fake-server.js";
+import { type FakeAdvice, type FakeItem, fakeFigure, REPO_ROOT, startFakeServer, wilson95 } from "./fake-server.js";
 
 const TICKETS: { text: string; from: string; subject: string }[] = [
   {
@@ -120,10 +120,36 @@ async function main(): Promise<void> {
 
     // The dashboard of a project some way in.
     const now = Date.now();
-    const curve = [20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 220, 240].map((n, i) => ({
-      labels: n,
-      accuracy: Number((0.52 + 0.36 * (1 - Math.exp(-n / 70)) + (i % 3 === 1 ? -0.012 : 0.006)).toFixed(3)),
-    }));
+    // One point per retrain from 100 labels on: before that, fewer than 10 random audit picks.
+    const curve = [100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220, 230, 240].map((n, i) => {
+      const picks = Math.floor(n / 10);
+      const accuracy = Math.round((0.52 + 0.36 * (1 - Math.exp(-n / 70)) + (i % 3 === 1 ? -0.02 : 0.01)) * picks) / picks;
+      const w = wilson95(Math.round(accuracy * picks), picks);
+      return { labels: n, accuracy: Number(accuracy.toFixed(4)), n: picks, low: Number(w.low.toFixed(4)), high: Number(w.high.toFixed(4)) };
+    });
+    const last = curve[curve.length - 1];
+    const headline = fakeFigure("pool", "estimated accuracy over the whole pool", last.accuracy, last.n, "random picks");
+    const hard = fakeFigure("hard_items", "accuracy on hard items (test-then-train on new labels)", 0.62, 40, "new labels", "test-then-train on the strategy's picks, the items the model was least sure of.");
+    const criteria: FakeAdvice["criteria"] = [
+      { name: "budget", state: "waiting", reason: "247 of 600 labels given in the app." },
+      { name: "target_accuracy", state: "waiting", reason: "no accuracy estimate yet (24 of 50 random picks)." },
+      { name: "stabilizing_predictions", state: "fired", reason: "predictions on the 1000-item stop set stabilized: mean kappa 0.993 over the last 3 retrains >= 0.990." },
+      { name: "overall_uncertainty", state: "waiting", reason: "mean uncertainty 0.3121 over 921 unlabeled stop-set items is not below 0.100." },
+      { name: "max_uncertainty", state: "waiting", reason: "the most uncertain unlabeled stop-set item has uncertainty 0.9874, not below 0.500." },
+      { name: "classification_change", state: "waiting", reason: "4 of 1000 stop-set predictions changed at 247 labels." },
+    ];
+    const next100Text = "The next 100 labels are expected to add 3.1 accuracy points (range 0.4 to 7.2, from the learning curve fitted on 24 random picks).";
+    const advice: FakeAdvice = {
+      stop: false,
+      sentence: `Keep labeling: only stabilizing predictions fired; stopping needs the budget, the target, or two of the four model-based criteria to agree. Estimated accuracy over the whole pool: ${headline.text}. ${next100Text}`,
+      criteria,
+      agree: ["stabilizing_predictions"],
+      accuracy: headline,
+      next100: { gain: 0.031, low: 0.004, high: 0.072 },
+      next100Text,
+      budget: { limit: 600, spent: 247, reached: false },
+      target: { accuracy: 0.9, reached: false },
+    };
     const dash = await startFakeServer({
       name: "support-tickets",
       labels,
@@ -131,8 +157,16 @@ async function main(): Promise<void> {
       items,
       dashboard: {
         curve,
+        curveMethod: "At each retrain: accuracy cross-validated on the random audit picks (every 10th item served is drawn uniformly from the pool; each scored by a model trained on every other label).",
+        accuracy: {
+          headline: { ...headline, method: "cross-validated on the random audit picks: a random sample of the pool." },
+          others: [hard],
+          importedLabels: "The 40 imported labels train the model but do not count in the estimate: they were not drawn at random from the pool, so they may be easier or harder than the rest.",
+        },
+        advice,
         byLabel: { billing: 71, bug: 88, "feature request": 43, account: 29, other: 16 },
         labelsSavedEstimate: 410,
+        labelsSavedRange: [-60, 1480],
         labeled: 247,
         total: 3120,
         annotators: [

@@ -20,6 +20,10 @@ export interface TestProject {
   readonly textColumn: string | null;
   /** Each item's data must have a unique string `ref`. */
   readonly items: readonly FakeItem[];
+  /** Every N-th item served is a random audit pick (real server only; default 10). */
+  readonly auditEvery?: number;
+  /** Labels to spend at most (real server only). */
+  readonly budget?: number;
 }
 
 export interface TestServer {
@@ -58,7 +62,7 @@ interface RealServer {
   url: string;
   close(): Promise<void>;
 }
-type StartServer = (o: { projectDir: string; port?: number; host?: string; retrainEvery?: number; quiet?: boolean }) => Promise<RealServer>;
+type StartServer = (o: { projectDir: string; port?: number; host?: string; retrainEvery?: number; quiet?: boolean; auditEvery?: number; budget?: number }) => Promise<RealServer>;
 
 /** The real backend on a fresh project made from the items (needs src/server/app.ts and `activelearn init`). */
 export async function startRealTestServer(project: TestProject): Promise<TestServer> {
@@ -76,7 +80,9 @@ export async function startRealTestServer(project: TestProject): Promise<TestSer
   const appModule = pathToFileURL(path.join(REPO_ROOT, "dist/src/server/app.js")).href;
   const mod = (await import(appModule)) as { startServer?: unknown };
   if (typeof mod.startServer !== "function") throw new Error("dist/src/server/app.js does not export startServer");
-  const server = await (mod.startServer as StartServer)({ projectDir, port: 0, host: "127.0.0.1", retrainEvery: 5, quiet: true });
+  const server = await (mod.startServer as StartServer)({ projectDir, port: 0, host: "127.0.0.1", retrainEvery: 5, quiet: true, ...(project.auditEvery !== undefined ? { auditEvery: project.auditEvery } : {}),
+    ...(project.budget !== undefined ? { budget: project.budget } : {}),
+  });
   return {
     url: server.url.replace(/\/$/, ""),
     close: async () => {

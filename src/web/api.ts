@@ -20,6 +20,10 @@ export interface Project {
   readonly model: string;
   readonly total: number;
   readonly retrainEvery: number;
+  /** Labels to spend at most; null = none set. */
+  readonly budget?: number | null;
+  /** Accuracy that is good enough; null = none set. */
+  readonly targetAccuracy?: number | null;
 }
 
 export interface Suggestion {
@@ -40,6 +44,46 @@ export interface Item {
 /** A time as the server sends it: epoch milliseconds or an ISO string; null = never. */
 export type Time = number | string | null;
 
+/** An accuracy with its sample size and 95% Wilson interval; `value` is null below 10 items. */
+export interface Figure {
+  /** pool: the headline (random audit picks); hard_items: test-then-train; imported: cross-validated on imported labels. */
+  readonly kind: "pool" | "hard_items" | "imported";
+  readonly label: string;
+  readonly value: number | null;
+  readonly n: number;
+  readonly low: number | null;
+  readonly high: number | null;
+  /** One line: "91.2% (95% interval 86.0–94.3%, 120 random picks)" or why there is no figure. */
+  readonly text: string;
+  readonly method: string;
+}
+
+export interface AccuracyReport {
+  readonly headline: Figure;
+  readonly others: readonly Figure[];
+  /** Why imported labels do or do not count. */
+  readonly importedLabels: string;
+}
+
+export interface CriterionState {
+  readonly name: string;
+  readonly state: "fired" | "waiting" | "off";
+  readonly reason: string;
+}
+
+/** Keep labeling / you can stop now. */
+export interface Advice {
+  readonly stop: boolean;
+  readonly sentence: string;
+  readonly criteria: readonly CriterionState[];
+  readonly agree: readonly string[];
+  readonly accuracy: Figure;
+  readonly next100: { readonly gain: number; readonly low: number; readonly high: number } | null;
+  readonly next100Text: string;
+  readonly budget: { readonly limit: number; readonly spent: number; readonly reached: boolean } | null;
+  readonly target: { readonly accuracy: number; readonly reached: boolean } | null;
+}
+
 export interface Stats {
   readonly total: number;
   readonly labeled: number;
@@ -47,6 +91,8 @@ export interface Stats {
   readonly iterations: number;
   readonly lastRetrainAt: Time;
   readonly metrics: unknown;
+  readonly accuracy: AccuracyReport;
+  readonly advice: Advice;
 }
 
 export interface CurvePoint {
@@ -54,6 +100,9 @@ export interface CurvePoint {
   readonly accuracy: number;
   /** Items the accuracy was measured on (absent on older servers). */
   readonly n?: number;
+  /** The 95% Wilson interval (absent on older servers). */
+  readonly low?: number;
+  readonly high?: number;
 }
 
 export interface AnnotatorStats {
@@ -64,15 +113,23 @@ export interface AnnotatorStats {
 }
 
 export interface Dashboard {
-  /** Accuracy at each retrain on the random audit picks of a model fitted without them; `n` audit picks. */
+  /** Accuracy at each retrain, cross-validated on the random audit picks (or, with every item imported, on imported labels); `n` items. */
   readonly curve: readonly CurvePoint[];
+  readonly curveSource?: "audit" | "imported";
+  readonly curveMethod?: string;
   readonly byLabel: Readonly<Record<string, number>>;
   readonly labelsSavedEstimate: number | null;
+  /** The estimate at either end of the accuracy's 95% interval (absent on older servers). */
+  readonly labelsSavedRange?: readonly [number, number] | null;
   readonly labeled: number;
   readonly total: number;
   readonly annotators: readonly AnnotatorStats[];
   readonly iterations: number;
   readonly lastRetrainAt: Time;
+  /** The headline accuracy and the others (absent on older servers). */
+  readonly accuracy?: AccuracyReport;
+  /** The stopping advice (absent on older servers). */
+  readonly advice?: Advice;
 }
 
 export interface LabelResult {

@@ -40,8 +40,11 @@ function root(width: number, height: number, title: string, cls: string): SVGSVG
   return node;
 }
 
-/** A learning curve: estimated accuracy against the number of labels. */
-export function learningCurve(points: readonly CurvePoint[], options: { width?: number; height?: number } = {}): SVGSVGElement {
+/**
+ * A learning curve: estimated accuracy against the number of labels, with the 95% interval of
+ * each point (`low`/`high`, when given) drawn as a shaded band around the line.
+ */
+export function learningCurve(points: readonly CurvePoint[], options: { width?: number; height?: number; target?: number | null } = {}): SVGSVGElement {
   const width = options.width ?? 640;
   const height = options.height ?? 300;
   const m = { top: 14, right: 22, bottom: 48, left: 62 };
@@ -51,7 +54,10 @@ export function learningCurve(points: readonly CurvePoint[], options: { width?: 
   const xMaxData = Math.max(1, ...pts.map((p) => p.labels));
   const xt = ticks(0, xMaxData, 6);
   const xMax = Math.ceil(xMaxData / xt.step - 1e-9) * xt.step;
-  const ys = pts.map((p) => p.accuracy);
+  const hasBand = pts.length > 0 && pts.every((p) => p.low !== undefined && p.high !== undefined && Number.isFinite(p.low) && Number.isFinite(p.high));
+  const target = options.target ?? null;
+  const ys = pts.flatMap((p) => (hasBand ? [p.accuracy, p.low ?? p.accuracy, p.high ?? p.accuracy] : [p.accuracy]));
+  if (target !== null && Number.isFinite(target)) ys.push(target);
   let lo = ys.length ? Math.min(...ys) : 0;
   let hi = ys.length ? Math.max(...ys) : 1;
   const pad = hi > lo ? (hi - lo) * 0.08 : 0.05;
@@ -96,18 +102,29 @@ export function learningCurve(points: readonly CurvePoint[], options: { width?: 
     ),
   );
   node.appendChild(axes);
+  if (target !== null && Number.isFinite(target)) {
+    const ty = r1(y(target));
+    node.append(
+      svg("line", { class: "target", x1: left, x2: right, y1: ty, y2: ty, stroke: PALETTE[1], "stroke-width": 1.5, "stroke-dasharray": "6 4" }),
+      svg("text", { class: "target-label", x: left + 6, y: r1(y(target) - 6), "font-size": 12, fill: PALETTE[1] }, `target ${formatPercent(target)}`),
+    );
+  }
 
   if (pts.length > 0) {
     const d = pts.map((p, i) => `${i === 0 ? "M" : "L"}${r1(x(p.labels))},${r1(y(p.accuracy))}`).join("");
-    const area = `${d}L${r1(x(pts[pts.length - 1].labels))},${bottom}L${r1(x(pts[0].labels))},${bottom}Z`;
-    node.append(
-      svg("path", { class: "area", d: area, fill: PALETTE[0], "fill-opacity": 0.07 }),
-      svg("path", { class: "line", d, fill: "none", stroke: PALETTE[0], "stroke-width": 2.5, "stroke-linejoin": "round", "stroke-linecap": "round" }),
-    );
+    if (hasBand) {
+      const upper = pts.map((p, i) => `${i === 0 ? "M" : "L"}${r1(x(p.labels))},${r1(y(p.high ?? p.accuracy))}`).join("");
+      const lower = [...pts].reverse().map((p) => `L${r1(x(p.labels))},${r1(y(p.low ?? p.accuracy))}`).join("");
+      node.appendChild(svg("path", { class: "band", d: `${upper}${lower}Z`, fill: PALETTE[0], "fill-opacity": 0.16, stroke: "none" }, svg("title", {}, "95% interval")));
+    } else {
+      const area = `${d}L${r1(x(pts[pts.length - 1].labels))},${bottom}L${r1(x(pts[0].labels))},${bottom}Z`;
+      node.appendChild(svg("path", { class: "area", d: area, fill: PALETTE[0], "fill-opacity": 0.07 }));
+    }
+    node.appendChild(svg("path", { class: "line", d, fill: "none", stroke: PALETTE[0], "stroke-width": 2.5, "stroke-linejoin": "round", "stroke-linecap": "round" }));
     const dots = svg("g", { class: "points", fill: "#fff", stroke: PALETTE[0], "stroke-width": 2 });
     for (const p of pts) {
       dots.appendChild(
-        svg("circle", { class: "point", cx: r1(x(p.labels)), cy: r1(y(p.accuracy)), r: pts.length > 40 ? 2 : 3.5 }, svg("title", {}, `${formatInt(p.labels)} labels: ${formatPercent(p.accuracy)}`)),
+        svg("circle", { class: "point", cx: r1(x(p.labels)), cy: r1(y(p.accuracy)), r: pts.length > 40 ? 2 : 3.5 }, svg("title", {}, `${formatInt(p.labels)} labels: ${formatPercent(p.accuracy)}${p.low !== undefined && p.high !== undefined ? ` (95% interval ${formatPercent(p.low)}–${formatPercent(p.high)}${p.n !== undefined ? `, n = ${formatInt(p.n)}` : ""})` : ""}`)),
       );
     }
     node.appendChild(dots);

@@ -1,9 +1,11 @@
 /**
- * The dashboard: how far the labeling has come and what it bought. Learning curve, label
- * distribution, labels saved against random sampling, per-annotator throughput; refreshed every
- * few seconds (a failed refresh keeps the last data on screen and says so).
+ * The dashboard: whether to keep labeling (the stopping advice and each criterion), how good the
+ * model is (one headline accuracy with its interval, the other figures labeled for what they
+ * are), how far the labeling has come and what it bought. Learning curve with its interval band,
+ * label distribution, labels saved against random sampling, per-annotator throughput; refreshed
+ * every few seconds (a failed refresh keeps the last data on screen and says so).
  */
-import { Api, ApiError, type Dashboard, type Project } from "./api.js";
+import { Api, ApiError, type Advice, type AccuracyReport, type Dashboard, type Project } from "./api.js";
 import { barChart, learningCurve, PALETTE } from "./charts.js";
 import { byId, clear, el } from "./dom.js";
 import { formatAgo, formatDuration, formatInt, toMillis } from "./format.js";
@@ -13,6 +15,16 @@ const api = new Api();
 
 const ui = {
   projectName: byId("project-name", HTMLElement),
+  advice: byId("advice", HTMLElement),
+  adviceTitle: byId("advice-title", HTMLElement),
+  adviceGoals: byId("advice-goals", HTMLElement),
+  adviceSentence: byId("advice-sentence", HTMLElement),
+  criteria: byId("criteria", HTMLTableElement),
+  accuracyLabel: byId("kpi-accuracy-label", HTMLElement),
+  accuracy: byId("kpi-accuracy", HTMLElement),
+  accuracyNote: byId("kpi-accuracy-note", HTMLElement),
+  others: byId("accuracy-others", HTMLElement),
+  importedNote: byId("imported-note", HTMLElement),
   labeled: byId("kpi-labeled", HTMLElement),
   labeledNote: byId("kpi-labeled-note", HTMLElement),
   labeledBar: byId("kpi-labeled-bar", HTMLElement),
@@ -30,6 +42,78 @@ const ui = {
 let project: Project | null = null;
 let lastOk = 0;
 
+/** Criterion names in words. */
+const CRITERIA: Record<string, string> = {
+  budget: "Budget",
+  target_accuracy: "Target accuracy",
+  stabilizing_predictions: "Stabilizing predictions",
+  overall_uncertainty: "Overall uncertainty",
+  max_uncertainty: "Max uncertainty",
+  classification_change: "Classification change",
+};
+const STATES: Record<string, string> = { fired: "fired", waiting: "not yet", off: "off" };
+const pct1 = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+function renderAdvice(a: Advice | undefined): void {
+  if (a === undefined) {
+    ui.advice.hidden = true;
+    return;
+  }
+  ui.advice.hidden = false;
+  ui.advice.dataset.stop = String(a.stop);
+  ui.adviceTitle.textContent = a.stop ? "You can stop now" : "Keep labeling";
+  const rest = a.sentence.replace(/^(Keep labeling|You can stop now): /, "");
+  ui.adviceSentence.textContent = rest.charAt(0).toUpperCase() + rest.slice(1);
+  clear(ui.adviceGoals);
+  if (a.budget !== null) {
+    ui.adviceGoals.appendChild(
+      el("span", { class: `goal${a.budget.reached ? " reached" : ""}`, id: "goal-budget" }, a.budget.reached ? `Budget of ${formatInt(a.budget.limit)} labels reached` : `Budget: ${formatInt(a.budget.spent)} of ${formatInt(a.budget.limit)} labels`),
+    );
+  }
+  if (a.target !== null) {
+    ui.adviceGoals.appendChild(el("span", { class: `goal${a.target.reached ? " reached" : ""}`, id: "goal-target" }, `Target ${pct1(a.target.accuracy)}: ${a.target.reached ? "reached" : "not yet"}`));
+  }
+  clear(ui.criteria);
+  ui.criteria.hidden = a.criteria.length === 0;
+  ui.criteria.appendChild(
+    el(
+      "tbody",
+      {},
+      ...a.criteria.map((c) =>
+        el(
+          "tr",
+          { "data-criterion": c.name, "data-state": c.state },
+          el("th", { scope: "row" }, CRITERIA[c.name] ?? c.name.replace(/_/g, " ")),
+          el("td", { class: "state" }, el("span", { class: `badge ${c.state}` }, STATES[c.state] ?? c.state)),
+          el("td", {}, c.reason),
+        ),
+      ),
+    ),
+  );
+}
+
+function renderAccuracy(r: AccuracyReport | undefined): void {
+  clear(ui.others);
+  if (r === undefined) {
+    ui.accuracy.textContent = "—";
+    ui.accuracyNote.textContent = "";
+    ui.importedNote.textContent = "";
+    return;
+  }
+  const h = r.headline;
+  ui.accuracyLabel.textContent = h.kind === "imported" ? "Accuracy (cross-validated on imported labels)" : "Accuracy over the whole pool";
+  ui.accuracy.textContent = h.value === null ? "—" : pct1(h.value);
+  ui.accuracyNote.textContent =
+    h.value === null || h.low === null || h.high === null
+      ? `${h.text.charAt(0).toUpperCase()}${h.text.slice(1)}.`
+      : `95% interval ${pct1(h.low)}–${pct1(h.high)}, on ${formatInt(h.n)} ${h.kind === "imported" ? "imported labels" : "random picks"}`;
+  ui.accuracy.title = h.method;
+  const cap = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
+  ui.others.appendChild(el("li", { "data-kind": h.kind }, el("strong", {}, `${cap(h.label)} (the headline): `), h.text, ". ", el("span", { class: "method" }, cap(h.method))));
+  for (const f of r.others) ui.others.appendChild(el("li", { "data-kind": f.kind }, el("strong", {}, `${cap(f.label)}: `), f.text, ". ", el("span", { class: "method" }, cap(f.method))));
+  ui.importedNote.textContent = r.importedLabels;
+}
+
 function render(d: Dashboard): void {
   const share = d.total > 0 ? d.labeled / d.total : 0;
   ui.labeled.textContent = formatInt(d.labeled);
@@ -41,7 +125,10 @@ function render(d: Dashboard): void {
     ui.savedNote.textContent = "Not enough labels yet to compare with random sampling.";
   } else {
     ui.saved.textContent = `≈ ${formatInt(d.labelsSavedEstimate)}`;
-    ui.savedNote.textContent = "fewer labels than random sampling would need to reach today's accuracy (estimate).";
+    const range = d.labelsSavedRange;
+    ui.savedNote.textContent =
+      "fewer labels than random sampling would need for today's accuracy (estimate" +
+      (range != null ? `; ${formatInt(range[0])} to ${formatInt(range[1])} within its 95% interval).` : ").");
   }
 
   ui.model.textContent = d.iterations > 0 ? `v${formatInt(d.iterations)}` : "—";
@@ -49,17 +136,23 @@ function render(d: Dashboard): void {
   ui.modelNote.textContent =
     d.iterations === 0 ? "Not trained yet: it trains after the first labels." : `retrained ${at === null ? "" : formatAgo(at, Date.now())}${project ? ` · every ${formatInt(project.retrainEvery)} labels` : ""}`;
 
+  renderAdvice(d.advice);
+  renderAccuracy(d.accuracy);
+
   clear(ui.curve);
   if (d.curve.length === 0) {
-    ui.curve.appendChild(el("p", { class: "empty" }, "The curve appears after the first retrains."));
+    ui.curve.appendChild(el("p", { class: "empty" }, "The curve appears once 10 random picks are labeled."));
   } else {
-    ui.curve.appendChild(learningCurve(d.curve));
+    ui.curve.appendChild(learningCurve(d.curve, { target: d.advice?.target?.accuracy ?? project?.targetAccuracy ?? null }));
   }
   const last = d.curve[d.curve.length - 1];
-  const method = "Accuracy after each retrain, measured on randomly chosen items the annotators labeled (every 10th item served is random), each by a model trained on all other labels (cross-validation).";
+  const method =
+    d.curveMethod ??
+    "Accuracy after each retrain, measured on randomly chosen items the annotators labeled (every 10th item served is random), each by a model trained on all other labels (cross-validation).";
+  const band = last?.low !== undefined && last.high !== undefined ? ` (95% interval ${pct1(last.low)}–${pct1(last.high)})` : "";
   ui.curveCaption.textContent = last
-    ? `${method} Latest: ${(last.accuracy * 100).toFixed(1)}% at ${formatInt(last.labels)} labels${last.n !== undefined ? `, on ${formatInt(last.n)} random items` : ""}.`
-    : `${method} The curve appears once some random items are labeled.`;
+    ? `${method} The band is the 95% interval. Latest: ${pct1(last.accuracy)}${band} at ${formatInt(last.labels)} labels${last.n !== undefined ? `, on ${formatInt(last.n)} ${d.curveSource === "imported" ? "imported labels" : "random items"}` : ""}.`
+    : `${method} The curve appears once 10 random items are labeled.`;
 
   const names = project?.labels ?? Object.keys(d.byLabel);
   const extra = Object.keys(d.byLabel).filter((k) => !names.includes(k));
@@ -76,7 +169,7 @@ function render(d: Dashboard): void {
       el(
         "table",
         { class: "annotators" },
-        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Annotator"), el("th", { scope: "col" }, "Labels"), el("th", { scope: "col" }, "Per hour"), el("th", { scope: "col" }, "Median time per label"))),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Annotator"), el("th", { scope: "col" }, "Labels"), el("th", { scope: "col", title: "labels per hour of labeling time (the time each item was on screen)" }, "Per hour of labeling"), el("th", { scope: "col" }, "Median time per label"))),
         el(
           "tbody",
           {},

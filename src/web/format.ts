@@ -69,12 +69,16 @@ export function formatInt(n: number): string {
   return n < 0 && Math.round(n) !== 0 ? `-${s}` : s;
 }
 
-/** Labels per minute from label events: how many there were over the time since the first was shown. */
+/**
+ * Labels per minute of labeling time: the labels over the summed time each was on screen (shown
+ * to labeled), so a break between two labels does not lower the pace. Null without a positive time.
+ */
 export function pacePerMinute(events: readonly { shownAt: number; labeledAt: number }[]): number | null {
   if (events.length === 0) return null;
-  const span = events[events.length - 1].labeledAt - events[0].shownAt;
-  if (!(span > 0)) return null;
-  return (events.length * 60_000) / span;
+  let busy = 0;
+  for (const e of events) busy += Math.max(0, e.labeledAt - e.shownAt);
+  if (!(busy > 0)) return null;
+  return (events.length * 60_000) / busy;
 }
 
 /** The epoch milliseconds of a server time, or null. */
