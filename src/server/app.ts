@@ -6,9 +6,12 @@
  * console.log(srv.url); // http://127.0.0.1:40123/
  * await srv.close();
  */
+import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import os from "node:os";
 import type { AddressInfo } from "node:net";
-import { ActiveLearnError, BadOptionError } from "../errors.js";
+import path from "node:path";
+import { ActiveLearnError, BadInputError, BadOptionError } from "../errors.js";
 import { exportLabels } from "../project/export.js";
 import { projectDbPath } from "../project/init.js";
 import { errorReply, readJson, sendJson, sendText } from "./http.js";
@@ -36,7 +39,12 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
+  /** Where to open the app on this machine (a loopback address when listening on all interfaces). */
   readonly url: string;
+  /** Every address the server can be reached at: {@link url} first, then the machine's other addresses. */
+  readonly urls: readonly string[];
+  /** True when the server listens beyond loopback (other machines can connect). */
+  readonly exposed: boolean;
   readonly port: number;
   /** The served project (tests, benchmarks). */
   readonly project: LabelingProject;
@@ -78,7 +86,7 @@ export function requestUrl(target: string | undefined): URL {
 
 function annotatorOf(url: URL): string {
   const p = new Problems();
-  const a = p.name({ annotator: url.searchParams.get("annotator") ?? undefined }, "annotator", "query");
+  const a = p.person({ annotator: url.searchParams.get("annotator") ?? undefined }, "annotator", "query");
   check(p);
   return a;
 }
@@ -108,7 +116,7 @@ function routes(project: LabelingProject): Route[] {
           p.onlyKnown(body, ["label", "annotator", "durationMs"]);
           const label = p.name(body, "label");
           if (label !== "" && !project.meta.labels.includes(label)) p.list.push(`body: unknown label "${label}"; the project's labels are ${project.meta.labels.map((l) => `"${l}"`).join(", ")}`);
-          const annotator = p.name(body, "annotator");
+          const annotator = p.person(body, "annotator");
           const durationMs = p.optionalDuration(body, "durationMs");
           check(p);
           const labeled = project.label(decodeParam(id), label, annotator, durationMs);
@@ -128,7 +136,7 @@ function routes(project: LabelingProject): Route[] {
           const p = new Problems();
           p.onlyKnown(body, ["annotator"]);
           // The annotator may come in the body or, for convenience, the query.
-          const annotator = body.annotator === undefined && url.searchParams.has("annotator") ? annotatorOf(url) : p.name(body, "annotator");
+          const annotator = body.annotator === undefined && url.searchParams.has("annotator") ? annotatorOf(url) : p.person(body, "annotator");
           check(p);
           project.skip(decodeParam(id), annotator);
           sendJson(res, 200, { ok: true });
@@ -188,6 +196,48 @@ function routes(project: LabelingProject): Route[] {
   return [...api, ...pages];
 }
 
+/** Whether only this machine can connect to a server listening on `host`. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\./.test(h) || /^::ffff:127\./.test(h);
+}
+
+/**
+ * The URLs a server listening on `host`:`port` is reachable at. A wildcard host (0.0.0.0, ::)
+ * gives loopback first, then every other address of the machine's interfaces (IPv6 too for ::,
+ * link-local addresses left out: they need a zone to be usable).
+ */
+export function reachableUrls(host: string, port: number, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string[] {
+  const url = (a: string): string => `http://${a.includes(":") ? `[${a}]` : a}:${port}/`;
+  const h = host.replace(/^\[|\]$/g, "");
+  if (h !== "0.0.0.0" && h !== "::") return [url(h)];
+  const out = [url("127.0.0.1")];
+  for (const list of Object.values(interfaces)) {
+    for (const i of list ?? []) {
+      if (i.internal || (i.family === "IPv6" && (h === "0.0.0.0" || /^fe80:/i.test(i.address)))) continue;
+      const u = url(i.address);
+      if (!out.includes(u)) out.push(u);
+    }
+  }
+  return out;
+}
+
+/**
+ * The database of the project in `dir`, which must exist: a missing folder, a file, or a folder
+ * without the database is a BAD_INPUT that names `init` (and nothing is created there).
+ */
+export function existingProjectDb(dir: string): string {
+  const db = projectDbPath(dir);
+  const hint = `create one with: activelearn init ${JSON.stringify(dir)} --data FILE --labels a,b`;
+  let why: string | null = null;
+  if (!fs.existsSync(dir)) why = "the folder does not exist";
+  else if (db !== dir && !fs.statSync(dir).isDirectory()) why = "it is a file, not a folder";
+  else if (!fs.existsSync(db)) why = `no ${path.basename(db)}`;
+  else if (!fs.statSync(db).isFile() || fs.statSync(db).size === 0) why = `${path.basename(db)} is not a project database`;
+  if (why !== null) throw new BadInputError(`${JSON.stringify(dir)} is not an activelearn project (${why}); ${hint}`);
+  return db;
+}
+
 /**
  * Opens the project in `projectDir` and serves it.
  * @throws BadInputError when the folder holds no project database
@@ -198,7 +248,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!quiet) process.stderr.write(`activelearn serve: ${line}\n`);
   };
   const project = new LabelingProject({
-    dbPath: projectDbPath(options.projectDir),
+    dbPath: existingProjectDb(options.projectDir),
     ...(options.retrainEvery !== undefined ? { retrainEvery: options.retrainEvery } : {}),
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.auditEvery !== undefined ? { auditEvery: options.auditEvery } : {}),
@@ -278,10 +328,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  const urls = reachableUrls(host, port);
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${shownHost}:${port}/`,
+    url: urls[0],
+    urls,
+    exposed: !isLoopback(host),
     port,
     project,
     close(): Promise<void> {
