@@ -10,10 +10,21 @@ import type { Annotation, Item, Store } from "../store/types.js";
 
 export type ExportFormat = "jsonl" | "csv";
 
-/** Quotes a CSV field when it needs it. */
+/** A cell a spreadsheet would run as a formula: it starts with =, +, -, @, TAB or CR (OWASP CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain decimal number ("-3.5", "+2", "-1e-7"): a spreadsheet reads it as that number, never as a formula. */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Quotes a CSV field when it needs it, and neutralises spreadsheet formulas: a cell starting with
+ * =, +, -, @, TAB or CR gets a leading single quote so Excel, LibreOffice and Google Sheets show it
+ * as text instead of running it. A cell that is entirely a plain number (a negative score such as
+ * -3.5) is left alone: it cannot hold a formula, and prefixing it would turn numbers into text.
+ */
 export function csvField(v: Cell): string {
   if (v === null) return "";
-  const s = String(v);
+  let s = String(v);
+  if (FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
