@@ -149,6 +149,20 @@ void test("labels train the model in the background; suggestions, curve, export 
     assert.equal(ps.length, 2);
     assert.ok(ps[0].probabilities.spam > ps[1].probabilities.spam, JSON.stringify(ps));
     for (const p of ps) assert.ok(Math.abs(p.probabilities.spam + p.probabilities.ham - 1) < 1e-5);
+
+    // Field names the model was not trained on: a 400 naming them, never prior-only predictions.
+    const typo = await call(u, "POST", "/api/predict", { items: [{ text: "cheap pills", length: 5 }, { txt: "cheap pills", length: 5 }] });
+    assert.equal(typo.status, 400, typo.text);
+    const msg = (typo.body as { error: { message: string } }).error.message;
+    assert.match(msg, /fields the model was trained with are missing: "text"/);
+    assert.match(msg, /fields the model was not trained on: "txt"/);
+    assert.match(msg, /the model's fields: "text", "length"/);
+    assert.match(msg, /"text" \(first in items\[1\]\)/);
+    const none = await call(u, "POST", "/api/predict", { items: [{ colour: "red" }] });
+    assert.equal(none.status, 400, none.text);
+    assert.match((none.body as { error: { message: string } }).error.message, /missing: "text", "length"[\s\S]*not trained on: "colour"/);
+    // An explicit null is a missing value the model handles.
+    assert.equal((await call(u, "POST", "/api/predict", { items: [{ text: "cheap pills", length: null }] })).status, 200);
   }, { auditEvery: 3 });
 });
 

@@ -14,6 +14,8 @@ import path from "node:path";
 import { ActiveLearnError, BadInputError, BadOptionError } from "../errors.js";
 import { exportLabels } from "../project/export.js";
 import { projectDbPath } from "../project/init.js";
+import { describeFieldMismatch, fieldMismatch, type FieldSpec } from "../project/records.js";
+import type { Cell } from "../data/jsonl.js";
 import { errorReply, readJson, sendJson, sendText } from "./http.js";
 import { openApiDocument } from "./openapi.js";
 import { LabelingProject } from "./project.js";
@@ -89,6 +91,28 @@ function annotatorOf(url: URL): string {
   const a = p.person({ annotator: url.searchParams.get("annotator") ?? undefined }, "annotator", "query");
   check(p);
   return a;
+}
+
+/**
+ * Every record sent to predict must have exactly the fields the model was trained on (null for a
+ * missing value): a missing or misspelt field would silently give a prior-only prediction.
+ * @throws BadOptionError naming the missing and unknown fields and the first item with each
+ */
+export function predictFields(items: readonly Record<string, Cell>[], fields: readonly FieldSpec[]): void {
+  const problems: string[] = [];
+  const missing = new Map<string, number>();
+  const unknown = new Map<string, number>();
+  items.forEach((rec, i) => {
+    const m = fieldMismatch(fields, Object.keys(rec));
+    for (const f of m.missing) if (!missing.has(f)) missing.set(f, i);
+    for (const f of m.unknown) if (!unknown.has(f)) unknown.set(f, i);
+  });
+  if (missing.size === 0 && unknown.size === 0) return;
+  const first = (m: Map<string, number>): string => [...m.entries()].map(([f, i]) => `${JSON.stringify(f)} (first in items[${i}])`).join(", ");
+  problems.push(`body: field "items": ${describeFieldMismatch({ missing: [...missing.keys()], unknown: [...unknown.keys()] }, fields, "fields")}`);
+  if (missing.size > 0) problems.push(`body: missing in: ${first(missing)}; send null for an unknown value`);
+  if (unknown.size > 0) problems.push(`body: unknown in: ${first(unknown)}`);
+  throw new BadOptionError(problems);
 }
 
 function routes(project: LabelingProject): Route[] {
@@ -168,6 +192,7 @@ function routes(project: LabelingProject): Route[] {
           p.onlyKnown(body, ["items"]);
           const items = p.records(body, "items", MAX_PREDICT);
           check(p);
+          predictFields(items, project.meta.fields);
           sendJson(res, 200, { predictions: project.predict(items) });
         },
       },
