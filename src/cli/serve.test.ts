@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import test from "node:test";
 import { fileURLToPath } from "node:url";
-import { isLoopback, reachableUrls } from "../server/app.js";
+import { isLoopback, reachableUrls } from "../server/address.js";
 import { exposureNotice } from "./serve.js";
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "main.js");

@@ -8,7 +8,6 @@
  */
 import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import os from "node:os";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { ActiveLearnError, BadInputError, BadOptionError } from "../errors.js";
@@ -16,6 +15,8 @@ import { exportLabels } from "../project/export.js";
 import { projectDbPath } from "../project/init.js";
 import { describeFieldMismatch, fieldMismatch, type FieldSpec } from "../project/records.js";
 import type { Cell } from "../data/jsonl.js";
+import { isLoopback, reachableUrls } from "./address.js";
+import { guardConnections, resolveLimits, serverOptions, type ConnectionGuard, type ConnectionLimits } from "./connections.js";
 import { errorReply, readJson, sendJson, sendText } from "./http.js";
 import { openApiDocument } from "./openapi.js";
 import { LabelingProject } from "./project.js";
@@ -38,6 +39,8 @@ export interface ServerOptions {
   readonly auditEvery?: number;
   /** SQLite durability: "normal" (default; acknowledged labels survive kill -9) or "full" (also power loss). */
   readonly synchronous?: "normal" | "full";
+  /** Timeouts and the connection cap against slow clients (defaults: DEFAULT_LIMITS in connections.ts). */
+  readonly limits?: ConnectionLimits;
 }
 
 export interface RunningServer {
@@ -50,6 +53,8 @@ export interface RunningServer {
   readonly port: number;
   /** The served project (tests, benchmarks). */
   readonly project: LabelingProject;
+  /** Open, evicted and refused connections (tests, logs). */
+  readonly connections: ConnectionGuard;
   close(): Promise<void>;
 }
 
@@ -221,32 +226,6 @@ function routes(project: LabelingProject): Route[] {
   return [...api, ...pages];
 }
 
-/** Whether only this machine can connect to a server listening on `host`. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h === "::1" || /^127\./.test(h) || /^::ffff:127\./.test(h);
-}
-
-/**
- * The URLs a server listening on `host`:`port` is reachable at. A wildcard host (0.0.0.0, ::)
- * gives loopback first, then every other address of the machine's interfaces (IPv6 too for ::,
- * link-local addresses left out: they need a zone to be usable).
- */
-export function reachableUrls(host: string, port: number, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string[] {
-  const url = (a: string): string => `http://${a.includes(":") ? `[${a}]` : a}:${port}/`;
-  const h = host.replace(/^\[|\]$/g, "");
-  if (h !== "0.0.0.0" && h !== "::") return [url(h)];
-  const out = [url("127.0.0.1")];
-  for (const list of Object.values(interfaces)) {
-    for (const i of list ?? []) {
-      if (i.internal || (i.family === "IPv6" && (h === "0.0.0.0" || /^fe80:/i.test(i.address)))) continue;
-      const u = url(i.address);
-      if (!out.includes(u)) out.push(u);
-    }
-  }
-  return out;
-}
-
 /**
  * The database of the project in `dir`, which must exist: a missing folder, a file, or a folder
  * without the database is a BAD_INPUT that names `init` (and nothing is created there).
@@ -315,7 +294,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   };
 
-  const server = http.createServer((req, res) => {
+  const limits = resolveLimits(options.limits);
+  const server = http.createServer(serverOptions(limits), (req, res) => {
     // Last resort: whatever a handler or the error path throws, log it, answer if still possible,
     // and keep serving.
     handle(req, res).catch((e: unknown) => {
@@ -328,15 +308,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     });
   });
-  // A request that cannot even be parsed as HTTP: a 400 if the socket can still take one.
+  // A request that cannot even be parsed as HTTP, or too slow to arrive: a 4xx if the socket can
+  // still take one (431 for a head over the size limit, 408 for a timeout, else 400).
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (err.code === "ECONNRESET" || !socket.writable) {
       socket.destroy();
       return;
     }
-    socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
-  server.keepAliveTimeout = 30_000;
+  const connections = guardConnections(server, limits.maxConnections);
   const host = options.host ?? "127.0.0.1";
   try {
     await new Promise<void>((resolve, reject) => {
@@ -358,6 +340,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: urls[0],
     urls,
+    connections,
     exposed: !isLoopback(host),
     port,
     project,
