@@ -12,7 +12,7 @@ const spec: Record<string, FlagSpec> = {
   help: { type: "boolean", help: "show this help" },
 };
 
-export function runExport(argv: readonly string[]): Promise<number> {
+export async function runExport(argv: readonly string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, spec, "export");
   if (flags.help === true) {
     process.stdout.write(usage("export", "DIR [--format jsonl|csv] [--out FILE]", spec) + "\n");
@@ -27,7 +27,12 @@ export function runExport(argv: readonly string[]): Promise<number> {
   const out = str(flags, "out");
   const fd = out === undefined ? 1 : fs.openSync(out, "w");
   try {
-    for (const chunk of exportLabels(store, format as "jsonl" | "csv")) fs.writeSync(fd, chunk);
+    // A chunk at a time: a file takes each write before the next; stdout (a pipe to a slower
+    // reader) is waited on until it drains.
+    for (const chunk of exportLabels(store, format as "jsonl" | "csv")) {
+      if (out !== undefined) fs.writeSync(fd, chunk);
+      else if (!process.stdout.write(chunk)) await new Promise<void>((resolve) => process.stdout.once("drain", resolve));
+    }
   } finally {
     if (out !== undefined) fs.closeSync(fd);
     store.close();

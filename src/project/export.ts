@@ -28,17 +28,25 @@ export function csvField(v: Cell): string {
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Each labeled item with its latest annotation (its current label), in pool order. */
+/** Labeled items read per page by {@link labeledItems}. */
+export const PAGE_ROWS = 500;
+
+/**
+ * Each labeled item with its latest annotation (its current label), in pool order, read a page
+ * of {@link PAGE_ROWS} at a time (no query stays open between pages, so a caller may yield to
+ * the event loop, and labels may arrive, between items).
+ */
 export function* labeledItems(store: Store): Generator<{ readonly idx: number; readonly item: Item; readonly annotation: Annotation }> {
-  const latest = new Map<number, Annotation>();
-  for (const a of store.annotations()) latest.set(a.itemIdx, a);
-  for (const idx of [...latest.keys()].sort((a, b) => a - b)) {
-    const item = store.item(idx);
-    if (item !== undefined) yield { idx, item, annotation: latest.get(idx) as Annotation };
+  let after = -1;
+  for (;;) {
+    const page = store.labeledPage(after, PAGE_ROWS);
+    for (const { item, annotation } of page) yield { idx: item.idx, item, annotation };
+    if (page.length < PAGE_ROWS) return;
+    after = page[page.length - 1].item.idx;
   }
 }
 
-/** The export as text chunks (a few hundred rows each), in pool order. */
+/** The export as text chunks ({@link PAGE_ROWS} rows each), in pool order. */
 export function* exportLabels(store: Store, format: ExportFormat): Generator<string> {
   const meta = store.meta();
   const fields = meta.fields.map((f) => f.name);
@@ -56,7 +64,7 @@ export function* exportLabels(store: Store, format: ExportFormat): Generator<str
     } else {
       out += [item.id, ...fields.map((f) => item.data[f] ?? null), a.label, a.annotator, at].map(csvField).join(",") + "\r\n";
     }
-    if (++rows % 500 === 0) {
+    if (++rows % PAGE_ROWS === 0) {
       yield out;
       out = "";
     }

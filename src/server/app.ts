@@ -11,13 +11,13 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { ActiveLearnError, BadInputError, BadOptionError } from "../errors.js";
-import { exportLabels } from "../project/export.js";
 import { projectDbPath } from "../project/init.js";
 import { describeFieldMismatch, fieldMismatch, type FieldSpec } from "../project/records.js";
 import type { Cell } from "../data/jsonl.js";
 import { isLoopback, reachableUrls } from "./address.js";
 import { guardConnections, resolveLimits, serverOptions, type ConnectionGuard, type ConnectionLimits } from "./connections.js";
-import { errorReply, readJson, sendJson, sendText } from "./http.js";
+import { Exporter } from "./exporter.js";
+import { errorReply, readJson, sendJson } from "./http.js";
 import { openApiDocument } from "./openapi.js";
 import { LabelingProject } from "./project.js";
 import { page, SECURITY_HEADERS, staticFile } from "./static.js";
@@ -120,7 +120,7 @@ export function predictFields(items: readonly Record<string, Cell>[], fields: re
   throw new BadOptionError(problems);
 }
 
-function routes(project: LabelingProject): Route[] {
+function routes(project: LabelingProject, exporter: Exporter): Route[] {
   const api: Route[] = [
     {
       pattern: /^\/api\/next$/,
@@ -179,12 +179,14 @@ function routes(project: LabelingProject): Route[] {
     {
       pattern: /^\/api\/export$/,
       methods: {
-        GET: (_req, res, url) => {
+        GET: async (_req, res, url) => {
           const format = url.searchParams.get("format") ?? "jsonl";
           if (format !== "jsonl" && format !== "csv") throw new BadOptionError([`query: format must be jsonl or csv, got "${format}"`]);
-          const chunks = [...exportLabels(project.store, format)];
           const type = format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
-          sendText(res, 200, chunks.join(""), type, { "content-disposition": `attachment; filename="${project.meta.name.replace(/[^\w.-]/g, "_")}-labels.${format}"`, "cache-control": "no-store" });
+          // Streamed from the export worker a page at a time (chunked encoding), at the pace the
+          // client reads: never the whole export as one string, never on this thread.
+          res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${project.meta.name.replace(/[^\w.-]/g, "_")}-labels.${format}"`, "cache-control": "no-store" });
+          await exporter.stream(format, res);
         },
       },
     },
@@ -259,7 +261,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
     log,
   });
-  const table = routes(project);
+  const exporter = new Exporter(project.store.path);
+  const table = routes(project, exporter);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? "GET";
@@ -350,6 +353,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        await exporter.close();
         await project.close();
       })();
       return closing;

@@ -146,6 +146,11 @@ export class SqliteStore implements Store {
       current: db.prepare<[], { item_idx: number; label: string }>("SELECT item_idx, label, max(id) AS last FROM annotations GROUP BY item_idx"),
       currentOne: db.prepare<[number], { label: string }>("SELECT label FROM annotations WHERE item_idx = ? ORDER BY id DESC LIMIT 1"),
       annotations: db.prepare<[], AnnotationRow>("SELECT * FROM annotations ORDER BY id"),
+      // The latest annotation of each item after a pool index, with the item, a page at a time
+      // (the index on (item_idx, id) makes each page a short range scan).
+      labeledPage: db.prepare<[number, number], AnnotationRow & { item_id: string; item_data: string }>(
+        "SELECT a.*, i.id AS item_id, i.data AS item_data FROM annotations a JOIN items i ON i.idx = a.item_idx WHERE a.id IN (SELECT max(id) FROM annotations WHERE item_idx > ? GROUP BY item_idx ORDER BY item_idx LIMIT ?) ORDER BY a.item_idx",
+      ),
       annCount: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM annotations"),
       addSkip: db.prepare<[number, string, number]>("INSERT OR IGNORE INTO skips (item_idx, annotator, created_at) VALUES (?, ?, ?)"),
       skips: db.prepare<[], { item_idx: number; annotator: string }>("SELECT item_idx, annotator FROM skips"),
@@ -242,6 +247,10 @@ export class SqliteStore implements Store {
 
   currentLabel(itemIdx: number): string | null {
     return this.st.currentOne.get(itemIdx)?.label ?? null;
+  }
+
+  labeledPage(afterIdx: number, limit: number): { item: Item; annotation: Annotation }[] {
+    return this.st.labeledPage.all(afterIdx, limit).map((r) => ({ item: { idx: r.item_idx, id: r.item_id, data: JSON.parse(r.item_data) as Record<string, Cell> }, annotation: toAnnotation(r) }));
   }
 
   *annotations(): IterableIterator<Annotation> {
