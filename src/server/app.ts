@@ -10,6 +10,7 @@ import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { ActiveLearnError, BadInputError, BadOptionError } from "../errors.js";
 import { projectDbPath } from "../project/init.js";
 import { describeFieldMismatch, fieldMismatch, type FieldSpec } from "../project/records.js";
@@ -319,7 +320,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+    socket.resume(); // drop the rest of what the client sends, so its end is seen and the socket closes
+    setTimeout(() => socket.destroy(), 5000).unref();
     socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  });
+  // CONNECT (a proxy tunnel) is not served: a 405 rather than a silently dropped socket.
+  server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
+    const body = JSON.stringify(errorReply(new ActiveLearnError("NOT_ALLOWED", "CONNECT is not allowed: this is not a proxy")).body);
+    socket.on("error", () => socket.destroy());
+    socket.resume(); // read (and drop) what the client sends, so its end is seen and the socket closes
+    setTimeout(() => socket.destroy(), 5000).unref();
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
   const connections = guardConnections(server, limits.maxConnections);
   const host = options.host ?? "127.0.0.1";
@@ -352,6 +363,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
+          connections.destroyAll(); // sockets node:http no longer tracks (CONNECT, rejected heads)
         });
         await exporter.close();
         await project.close();

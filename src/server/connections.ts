@@ -58,6 +58,8 @@ export interface ConnectionGuard {
   evicted(): number;
   /** Connections refused because every open one had a request in progress. */
   refused(): number;
+  /** Closes every open connection (server shutdown). */
+  destroyAll(): void;
 }
 
 /**
@@ -98,5 +100,13 @@ export function guardConnections(server: http.Server, maxConnections: number): C
       if (m !== undefined) inFlight.set(s, Math.max(0, m - 1));
     });
   });
-  return { open: () => inFlight.size, evicted: () => evicted, refused: () => refused };
+  return {
+    open: () => inFlight.size,
+    evicted: () => evicted,
+    refused: () => refused,
+    destroyAll: () => {
+      for (const s of inFlight.keys()) s.destroy();
+      inFlight.clear();
+    },
+  };
 }

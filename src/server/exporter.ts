@@ -92,6 +92,9 @@ export class Exporter {
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = null;
-    if (w !== null) await w.terminate();
+    if (w !== null) {
+      w.ref(); // an unref'd worker's exit alone would not keep the process waiting for it
+      await w.terminate();
+    }
   }
 }
