@@ -2,7 +2,9 @@
 
 const error = { $ref: "#/components/responses/Error" };
 const json = (schema: unknown): unknown => ({ "application/json": { schema } });
-const annotatorParam = { name: "annotator", in: "query", required: true, schema: { type: "string", maxLength: 200 }, description: "who is labeling" };
+const annotatorDescription = "who is labeling: NFC-normalised and trimmed; at most 200 characters; no control characters (C0, C1), bidirectional controls (U+202A-202E, U+2066-2069, U+200E/F, U+061C) or lone surrogates (else a 400 naming the field)";
+const annotatorSchema = { type: "string", minLength: 1, maxLength: 200, description: annotatorDescription };
+const annotatorParam = { name: "annotator", in: "query", required: true, schema: annotatorSchema, description: annotatorDescription };
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "item id (the --id column, else the 1-based row number of the imported file)" };
 
 export function openApiDocument(version: string): unknown {
@@ -13,7 +15,7 @@ export function openApiDocument(version: string): unknown {
       version,
       description: [
         "Labels are committed to the project's SQLite database (WAL) before the reply, so every acknowledged label survives a crash or `kill -9` of the server (`serve --sync full` also fsyncs each commit against power loss).",
-        "Errors are `{error: {code, message}}`: 400 bad input (every problem named), 404 unknown item, 405 wrong method, 409 conflict (item held by another annotator, no model yet), 413 body over 1 MiB.",
+        "Errors are `{error: {code, message}}`: 400 bad input (every problem named), 404 unknown item, 405 wrong method (also CONNECT), 409 conflict (item held by another annotator, no model yet), 413 body over 1 MiB. A request that is not valid HTTP, or a malformed request target (`//[`, `http://%zz/`), is a 400; a head over 16 KiB a 431; headers not complete within 20 s (or the whole request within 60 s) a 408 and the connection closed. At most 900 connections are open at once: a new one closes the oldest connection with no request in progress (idle keep-alive, or still sending its headers); idle keep-alive connections close after 10 s.",
         "",
         "**Accuracy estimates.** Test-then-train (progressive validation): when a label arrives it is compared with the prediction of the model current at that moment, which was never trained on that item. `curve` has one point per retrain: the accuracy of the model trained on `labels` labels, measured on the labels that arrived while it was current. Those items were chosen by the strategy (the ones the model is least sure of), so the curve is pessimistic. Every 10th item served is a uniformly random *audit* pick; `metrics.auditAccuracy` is the same test-then-train accuracy on the last 50 audit picks only: unbiased for the whole pool, but noisy (`auditN` tells on how many).",
         "",
@@ -36,7 +38,7 @@ export function openApiDocument(version: string): unknown {
         post: {
           summary: "Label an item. The same label from the same annotator on the same item again stores nothing (201 either way).",
           parameters: [idParam],
-          requestBody: { required: true, content: json({ type: "object", properties: { label: { type: "string" }, annotator: { type: "string" }, durationMs: { type: "number", minimum: 0 } }, required: ["label", "annotator"], additionalProperties: false }) },
+          requestBody: { required: true, content: json({ type: "object", properties: { label: { type: "string" }, annotator: annotatorSchema, durationMs: { type: "integer", minimum: 0, maximum: 86_400_000, description: "time spent on the item in ms (at most 24 h)" } }, required: ["label", "annotator"], additionalProperties: false }) },
           responses: { "201": { description: "stored", content: json({ type: "object", properties: { ok: { const: true }, labeled: { type: "integer" } } }) }, "400": error, "404": error, "409": error, "413": error },
         },
         delete: {
@@ -49,7 +51,7 @@ export function openApiDocument(version: string): unknown {
         post: {
           summary: "Pass on an item: its lease ends and it is not offered to this annotator again.",
           parameters: [idParam],
-          requestBody: { required: true, content: json({ type: "object", properties: { annotator: { type: "string" } }, required: ["annotator"] }) },
+          requestBody: { required: true, content: json({ type: "object", properties: { annotator: annotatorSchema }, required: ["annotator"] }) },
           responses: { "200": { description: "skipped", content: json({ type: "object", properties: { ok: { const: true } } }) }, "400": error, "404": error, "409": error },
         },
       },
@@ -137,12 +139,12 @@ export function openApiDocument(version: string): unknown {
         get: {
           summary: "The labeled items with their current label, annotator and time",
           parameters: [{ name: "format", in: "query", required: false, schema: { enum: ["jsonl", "csv"], default: "jsonl" } }],
-          responses: { "200": { description: "JSON Lines ({id, data, label, annotator, labeledAt} per line) or CSV (id, fields, label, annotator, labeled_at)" }, "400": error },
+          responses: { "200": { description: "JSON Lines ({id, data, label, annotator, labeledAt} per line) or CSV (id, fields, label, annotator, labeled_at), streamed (chunked) at the pace the client reads. In CSV, a cell starting with =, +, -, @, TAB or CR gets a leading ' so spreadsheets show it as text instead of running it as a formula (cells that are plain numbers, such as -3.5, are left as they are)." }, "400": error },
         },
       },
       "/api/predict": {
         post: {
-          summary: "Class probabilities of new items with the latest model (at most 1,000 items per call)",
+          summary: "Class probabilities of new items with the latest model (at most 1,000 items per call). Every item must have exactly the fields the model was trained on (null for a missing value): a missing or unknown field is a 400 naming them, never a prediction from the prior alone.",
           requestBody: { required: true, content: json({ type: "object", properties: { items: { type: "array", items: { type: "object", additionalProperties: { type: ["string", "number", "boolean", "null"] } } } }, required: ["items"] }) },
           responses: {
             "200": { description: "one prediction per item, in order", content: json({ type: "object", properties: { predictions: { type: "array", items: { type: "object", properties: { label: { type: "string" }, probabilities: { type: "object", additionalProperties: { type: "number" } } } } } } }) },
