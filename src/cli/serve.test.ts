@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "node:test";
+import Database from "better-sqlite3";
 import { fileURLToPath } from "node:url";
 import { isLoopback, reachableUrls } from "../server/address.js";
 import { exposureNotice } from "./serve.js";
@@ -21,11 +22,21 @@ void test("serve on a folder that is not a project says so, names init, exits 2 
     fs.mkdirSync(other);
     fs.writeFileSync(path.join(other, "data.csv"), "id,text\n1,a\n");
     const missing = path.join(base, "missing");
-    for (const [dir, why] of [[missing, /folder does not exist/], [empty, /no project\.db/], [file, /is a file/], [other, /no project\.db/]] as const) {
+    const garbage = path.join(base, "garbage");
+    fs.mkdirSync(garbage);
+    fs.writeFileSync(path.join(garbage, "project.db"), "not a database at all, just text");
+    const foreign = path.join(base, "foreign");
+    fs.mkdirSync(foreign);
+    const fdb = new Database(path.join(foreign, "project.db"));
+    fdb.exec("CREATE TABLE notes (t TEXT)");
+    fdb.close();
+    const foreignBytes = fs.readFileSync(path.join(foreign, "project.db"));
+    for (const [dir, why] of [[missing, /folder does not exist/], [empty, /no project\.db/], [file, /is a file/], [other, /no project\.db/], [garbage, /not an activelearn project database/], [foreign, /not an activelearn project database \(it has no project metadata\)/]] as const) {
       const before = fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? fs.readdirSync(dir) : null;
       const r = spawnSync(process.execPath, [MAIN, "serve", dir, "--port", "0", "--quiet"], { encoding: "utf8", timeout: 20_000 });
       assert.equal(r.status, 2, `${dir}: ${r.stderr}`);
       assert.match(r.stderr, /is not an activelearn project/, dir);
+      assert.doesNotMatch(r.stderr, /internal error/, dir);
       assert.match(r.stderr, why, dir);
       assert.ok(r.stderr.includes(`activelearn init ${JSON.stringify(dir)} --data FILE --labels a,b`), r.stderr);
       assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
@@ -33,6 +44,7 @@ void test("serve on a folder that is not a project says so, names init, exits 2 
       if (before === null) assert.equal(fs.existsSync(dir) && fs.statSync(dir).isDirectory(), false, "no folder created");
       else assert.deepEqual(fs.readdirSync(dir), before, "nothing created in the folder");
     }
+    assert.deepEqual(fs.readFileSync(path.join(foreign, "project.db")), foreignBytes, "another program's database is left untouched");
   } finally {
     fs.rmSync(base, { recursive: true, force: true });
   }

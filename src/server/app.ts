@@ -13,6 +13,7 @@ import path from "node:path";
 import type { Duplex } from "node:stream";
 import { ActiveLearnError, BadInputError, BadOptionError } from "../errors.js";
 import { projectDbPath } from "../project/init.js";
+import { SqliteStore } from "../store/sqlite.js";
 import { describeFieldMismatch, fieldMismatch, type FieldSpec } from "../project/records.js";
 import type { Cell } from "../data/jsonl.js";
 import { isLoopback, reachableUrls } from "./address.js";
@@ -241,6 +242,14 @@ export function existingProjectDb(dir: string): string {
   else if (db !== dir && !fs.statSync(dir).isDirectory()) why = "it is a file, not a folder";
   else if (!fs.existsSync(db)) why = `no ${path.basename(db)}`;
   else if (!fs.statSync(db).isFile() || fs.statSync(db).size === 0) why = `${path.basename(db)} is not a project database`;
+  if (why === null) {
+    // The file must be a project database: not another program's SQLite file, not garbage.
+    try {
+      SqliteStore.open(db, { readonly: true }).close();
+    } catch (e) {
+      why = e instanceof Error ? e.message.replace(`${db}: `, `${path.basename(db)} is `) : String(e);
+    }
+  }
   if (why !== null) throw new BadInputError(`${JSON.stringify(dir)} is not an activelearn project (${why}); ${hint}`);
   return db;
 }

@@ -112,10 +112,17 @@ export class SqliteStore implements Store {
     } catch (e) {
       throw new BadInputError(`cannot open the project database: ${e instanceof Error ? e.message : String(e)}`, { file: path });
     }
-    if (options.readonly !== true) {
-      db.pragma("journal_mode = WAL");
-      db.pragma(options.synchronous === "full" ? "synchronous = FULL" : "synchronous = NORMAL");
-      db.exec(SCHEMA);
+    try {
+      // An existing file must already be a project: never add the schema to another database.
+      if (options.create !== true && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() === undefined) throw new Error("it has no project metadata");
+      if (options.readonly !== true) {
+        db.pragma("journal_mode = WAL");
+        db.pragma(options.synchronous === "full" ? "synchronous = FULL" : "synchronous = NORMAL");
+        db.exec(SCHEMA);
+      }
+    } catch (e) {
+      db.close();
+      throw new BadInputError(`not an activelearn project database (${e instanceof Error ? e.message : String(e)})`, { file: path });
     }
     db.pragma("busy_timeout = 5000");
     try {
