@@ -6,19 +6,14 @@
  * console.log(srv.url); // http://127.0.0.1:40123/
  * await srv.close();
  */
-import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import type { Duplex } from "node:stream";
-import { ActiveLearnError, BadInputError, BadOptionError } from "../errors.js";
-import { projectDbPath } from "../project/init.js";
-import { SqliteStore } from "../store/sqlite.js";
-import { describeFieldMismatch, fieldMismatch, type FieldSpec } from "../project/records.js";
-import type { Cell } from "../data/jsonl.js";
+import { ActiveLearnError, BadOptionError } from "../errors.js";
 import { isLoopback, reachableUrls } from "./address.js";
 import { guardConnections, resolveLimits, serverOptions, type ConnectionGuard, type ConnectionLimits } from "./connections.js";
 import { Exporter } from "./exporter.js";
+import { existingProjectDb } from "./existing-project.js";
 import { errorReply, readJson, sendJson } from "./http.js";
 import { openApiDocument } from "./openapi.js";
 import { LabelingProject } from "./project.js";
@@ -100,28 +95,6 @@ function annotatorOf(url: URL): string {
   return a;
 }
 
-/**
- * Every record sent to predict must have exactly the fields the model was trained on (null for a
- * missing value): a missing or misspelt field would silently give a prior-only prediction.
- * @throws BadOptionError naming the missing and unknown fields and the first item with each
- */
-export function predictFields(items: readonly Record<string, Cell>[], fields: readonly FieldSpec[]): void {
-  const problems: string[] = [];
-  const missing = new Map<string, number>();
-  const unknown = new Map<string, number>();
-  items.forEach((rec, i) => {
-    const m = fieldMismatch(fields, Object.keys(rec));
-    for (const f of m.missing) if (!missing.has(f)) missing.set(f, i);
-    for (const f of m.unknown) if (!unknown.has(f)) unknown.set(f, i);
-  });
-  if (missing.size === 0 && unknown.size === 0) return;
-  const first = (m: Map<string, number>): string => [...m.entries()].map(([f, i]) => `${JSON.stringify(f)} (first in items[${i}])`).join(", ");
-  problems.push(`body: field "items": ${describeFieldMismatch({ missing: [...missing.keys()], unknown: [...unknown.keys()] }, fields, "fields")}`);
-  if (missing.size > 0) problems.push(`body: missing in: ${first(missing)}; send null for an unknown value`);
-  if (unknown.size > 0) problems.push(`body: unknown in: ${first(unknown)}`);
-  throw new BadOptionError(problems);
-}
-
 function routes(project: LabelingProject, exporter: Exporter): Route[] {
   const api: Route[] = [
     {
@@ -200,8 +173,8 @@ function routes(project: LabelingProject, exporter: Exporter): Route[] {
           const p = new Problems();
           p.onlyKnown(body, ["items"]);
           const items = p.records(body, "items", MAX_PREDICT);
+          if (p.list.length === 0) p.trainedFields(items, project.meta.fields);
           check(p);
-          predictFields(items, project.meta.fields);
           sendJson(res, 200, { predictions: project.predict(items) });
         },
       },
@@ -228,30 +201,6 @@ function routes(project: LabelingProject, exporter: Exporter): Route[] {
     },
   ];
   return [...api, ...pages];
-}
-
-/**
- * The database of the project in `dir`, which must exist: a missing folder, a file, or a folder
- * without the database is a BAD_INPUT that names `init` (and nothing is created there).
- */
-export function existingProjectDb(dir: string): string {
-  const db = projectDbPath(dir);
-  const hint = `create one with: activelearn init ${JSON.stringify(dir)} --data FILE --labels a,b`;
-  let why: string | null = null;
-  if (!fs.existsSync(dir)) why = "the folder does not exist";
-  else if (db !== dir && !fs.statSync(dir).isDirectory()) why = "it is a file, not a folder";
-  else if (!fs.existsSync(db)) why = `no ${path.basename(db)}`;
-  else if (!fs.statSync(db).isFile() || fs.statSync(db).size === 0) why = `${path.basename(db)} is not a project database`;
-  if (why === null) {
-    // The file must be a project database: not another program's SQLite file, not garbage.
-    try {
-      SqliteStore.open(db, { readonly: true }).close();
-    } catch (e) {
-      why = e instanceof Error ? e.message.replace(`${db}: `, `${path.basename(db)} is `) : String(e);
-    }
-  }
-  if (why !== null) throw new BadInputError(`${JSON.stringify(dir)} is not an activelearn project (${why}); ${hint}`);
-  return db;
 }
 
 /**

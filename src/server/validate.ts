@@ -4,6 +4,7 @@
  */
 import type { Cell } from "../data/jsonl.js";
 import { BadOptionError } from "../errors.js";
+import { describeFieldMismatch, fieldMismatch, type FieldSpec } from "../project/records.js";
 
 /** Longest accepted person name, in characters (code points) after normalisation. */
 export const MAX_NAME = 200;
@@ -89,6 +90,26 @@ export class Problems {
       out.push(rec as Record<string, Cell>);
     });
     return out;
+  }
+
+  /**
+   * Every record sent to predict must have exactly the fields the model was trained on (null for
+   * a missing value): a missing or misspelt field would silently give a prior-only prediction.
+   * Names the missing and unknown fields and the first item with each.
+   */
+  trainedFields(items: readonly Record<string, Cell>[], fields: readonly FieldSpec[]): void {
+    const missing = new Map<string, number>();
+    const unknown = new Map<string, number>();
+    items.forEach((rec, i) => {
+      const m = fieldMismatch(fields, Object.keys(rec));
+      for (const f of m.missing) if (!missing.has(f)) missing.set(f, i);
+      for (const f of m.unknown) if (!unknown.has(f)) unknown.set(f, i);
+    });
+    if (missing.size === 0 && unknown.size === 0) return;
+    const first = (m: Map<string, number>): string => [...m.entries()].map(([f, i]) => `${JSON.stringify(f)} (first in items[${i}])`).join(", ");
+    this.list.push(`body: field "items": ${describeFieldMismatch({ missing: [...missing.keys()], unknown: [...unknown.keys()] }, fields, "fields")}`);
+    if (missing.size > 0) this.list.push(`body: missing in: ${first(missing)}; send null for an unknown value`);
+    if (unknown.size > 0) this.list.push(`body: unknown in: ${first(unknown)}`);
   }
 }
 
