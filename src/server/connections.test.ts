@@ -77,10 +77,13 @@ async function withServer(limits: Parameters<typeof startServer>[0]["limits"], f
   }
 }
 
-void test("1,000 slow connections (slowloris) do not stop a normal client from being served", async () => {
+void test("1,000 slow connections (slowloris) do not stop a normal client from being served", async (t) => {
   // Both ends live in this process: two descriptors per connection, plus a margin.
   const n = Math.min(1000, Math.floor((fdLimit() - 200) / 2));
-  assert.ok(n >= 100, `ulimit -n is too low for this test (${fdLimit()})`);
+  if (n < 100) {
+    t.skip(`ulimit -n is ${fdLimit()}: too low for 100 slow connections`);
+    return;
+  }
   // The default cap (900) with 1,000 slow clients; a proportionally smaller cap on a low ulimit.
   const cap = n === 1000 ? DEFAULT_LIMITS.maxConnections : Math.floor(n * 0.9);
   await withServer(n === 1000 ? undefined : { maxConnections: cap }, async (srv) => {
