@@ -9,9 +9,14 @@
  *    sustained labels per second, next and label latency, errors.
  * Targets: next-item p99 < 50 ms, no errors. Every loop is bounded in time and count.
  *
- * 5. scenario "dashboards": one annotator labels for PROBE_S seconds while four dashboard loops
- *    fetch /api/dashboard back to back: next-item latency under open dashboards (DASHBOARDS=0 skips).
- * Environment: POOL, ANNOTATORS, PROBE_S (default 10), LOAD_S (default 15), KEEP=1 keeps the folder.
+ * Then, on a second project of POOL items of which LABELED (default 50,000) are labeled (so an
+ * export is ~10 MB), one annotator labels for CONTENTION_S seconds in each of three scenarios:
+ * alone, while four clients export in a loop ("next under 4 export loops": JSON Lines and CSV,
+ * two each), and while four clients load the dashboard in a loop ("next under 4 dashboards").
+ *
+ * Environment: POOL, ANNOTATORS, PROBE_S (default 10), LOAD_S (default 15), LABELED,
+ * CONTENTION_S (default 10), SCENARIOS (comma list of base, contention; default both),
+ * KEEP=1 keeps the folder.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -27,6 +32,9 @@ const POOL = Number(process.env.POOL ?? 100_000);
 const ANNOTATORS = Number(process.env.ANNOTATORS ?? 20);
 const PROBE_S = Number(process.env.PROBE_S ?? 10);
 const LOAD_S = Number(process.env.LOAD_S ?? 15);
+const LABELED = Number(process.env.LABELED ?? 50_000);
+const CONTENTION_S = Number(process.env.CONTENTION_S ?? 10);
+const SCENARIOS = new Set((process.env.SCENARIOS ?? "base,contention").split(","));
 const MAX_REQUESTS = 200_000;
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src/cli/main.js");
 
@@ -136,34 +144,63 @@ async function phase(url: string, n: number, seconds: number, prefix: string): P
   return res;
 }
 
-/**
- * Scenario "dashboards": one annotator labels for `seconds` while four dashboard loops fetch
- * /api/dashboard back to back (four open dashboards, without their 5-second pause: the worst
- * case). Next-item latency should not rise with them: the dashboard reads aggregates kept up to
- * date as labels arrive.
- */
-async function dashboardsScenario(url: string, seconds: number): Promise<string[][]> {
-  let stop = false;
-  const dash: number[] = [];
-  const loops = Array.from({ length: 4 }, async () => {
-    for (let i = 0; !stop && i < MAX_REQUESTS; i++) {
-      const t = performance.now();
-      await request(url, "GET", "/api/dashboard");
-      dash.push(performance.now() - t);
+/** GETs `p` in a loop until `end`; the time and size of each reply. */
+async function loop(url: string, p: string, end: number): Promise<{ ms: number[]; bytes: number; errors: number }> {
+  const out = { ms: [] as number[], bytes: 0, errors: 0 };
+  for (let i = 0; performance.now() < end && i < 10_000; i++) {
+    const t = performance.now();
+    try {
+      const r = await request(url, "GET", p);
+      if (r.status !== 200) out.errors++;
+      out.bytes += Buffer.byteLength(r.text);
+    } catch {
+      out.errors++;
     }
-  });
-  const r = await phase(url, 1, seconds, "dash");
-  stop = true;
-  await Promise.all(loops);
-  dash.sort((a, b) => a - b);
-  const ms = (x: number): string => (Number.isNaN(x) ? "—" : x.toFixed(2));
-  return [
-    ["dashboards: next p50 (ms), 4 dashboard loops", ms(quantile(r.next, 0.5)), ""],
-    ["dashboards: next p99 (ms), 4 dashboard loops", ms(quantile(r.next, 0.99)), "< 50"],
-    ["dashboards: /api/dashboard p50 (ms)", ms(quantile(dash, 0.5)), ""],
-    ["dashboards: /api/dashboard requests", String(dash.length), ""],
-    ["dashboards: errors", String(r.errors), "0"],
+    out.ms.push(performance.now() - t);
+  }
+  return out;
+}
+
+/** One annotator labels for CONTENTION_S seconds while `loops` background clients GET their paths. */
+async function contended(url: string, name: string, paths: readonly string[]): Promise<string[][]> {
+  const end = performance.now() + CONTENTION_S * 1000;
+  const [annot, ...bg] = await Promise.all([phase(url, 1, CONTENTION_S, name), ...paths.map((p) => loop(url, p, end))]);
+  const ms = (x: number): string => (Number.isNaN(x) ? "—" : x.toFixed(1));
+  const rows = [
+    [`${name}: next p50 (ms)`, ms(quantile(annot.next, 0.5)), `n=${annot.next.length}`],
+    [`${name}: next p99 (ms)`, ms(quantile(annot.next, 0.99)), ""],
   ];
+  if (bg.length > 0) {
+    const all = bg.flatMap((b) => b.ms).sort((a, b) => a - b);
+    const mb = bg.reduce((x, b) => x + b.bytes, 0) / 1e6;
+    rows.push([`${name}: background replies, p50 (ms)`, ms(quantile(all, 0.5)), `n=${all.length}, ${mb.toFixed(0)} MB, ${bg.reduce((x, b) => x + b.errors, 0)} errors`]);
+  }
+  if (annot.errors > 0) rows.push([`${name}: errors`, String(annot.errors), annot.firstError ?? ""]);
+  return rows;
+}
+
+async function contention(base: string): Promise<void> {
+  const dir = path.join(base, "proj-labeled");
+  const sub = path.join(base, "labeled");
+  fs.mkdirSync(sub);
+  const data = writeSyntheticCsv(sub, POOL, LABELED, 2);
+  let t = performance.now();
+  await initProject({ dir, data, labels: ["spam", "ham"], text: "text", label: "seed_label", id: "id", retrainEvery: 10 });
+  console.log(`\ncontention: ${POOL.toLocaleString("en")} items, ${LABELED.toLocaleString("en")} labeled; init ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  t = performance.now();
+  const srv = await startChild(dir);
+  try {
+    const exp = await request(srv.url, "GET", "/api/export?format=jsonl");
+    console.log(`serve: listening after ${((performance.now() - t) / 1000).toFixed(1)} s; one JSON Lines export: ${(Buffer.byteLength(exp.text) / 1e6).toFixed(1)} MB`);
+    const rows = [
+      ...(await contended(srv.url, "next alone", [])),
+      ...(await contended(srv.url, "next under 4 export loops", ["/api/export?format=jsonl", "/api/export?format=csv", "/api/export?format=jsonl", "/api/export?format=csv"])),
+      ...(await contended(srv.url, "next under 4 dashboards", Array.from({ length: 4 }, () => "/api/dashboard"))),
+    ];
+    console.log("\n" + formatTable(["measure", "value", "note"], rows));
+  } finally {
+    srv.child.kill("SIGTERM");
+  }
 }
 
 async function main(): Promise<void> {
@@ -171,6 +208,10 @@ async function main(): Promise<void> {
   let child: ChildProcess | null = null;
   try {
     console.log(`bench:server — pool ${POOL.toLocaleString("en")} items, ${ANNOTATORS} annotators, loopback only (${os.cpus().length} cores)`);
+    if (!SCENARIOS.has("base")) {
+      await contention(base);
+      return;
+    }
     const data = writeSyntheticCsv(base, POOL, 10);
     const dir = path.join(base, "proj");
     let t = performance.now();
@@ -186,7 +227,6 @@ async function main(): Promise<void> {
     const s1 = await stats(srv.url);
     const load = await phase(srv.url, ANNOTATORS, LOAD_S, "annotator");
     const s2 = await stats(srv.url);
-    const dashRows = process.env.DASHBOARDS === "0" ? [] : await dashboardsScenario(srv.url, PROBE_S);
 
     const ms = (x: number): string => (Number.isNaN(x) ? "—" : x.toFixed(2));
     const rows = [
@@ -200,7 +240,6 @@ async function main(): Promise<void> {
       ["load: labels / s (sustained)", (load.labels / load.seconds).toFixed(0), ""],
       ["load: retrains during the phase", String(s2.iterations - s1.iterations), ""],
       ["errors (both phases)", String(probe.errors + load.errors), "0"],
-      ...dashRows,
     ];
     console.log("\n" + formatTable(["measure", "value", "target"], rows));
     console.log(`\nlabels stored: ${s2.labeled} (${probe.labels} probe + ${load.labels} load + 10 seeds); requests: ${probe.next.length + probe.label.length + load.next.length + load.label.length}`);
@@ -209,6 +248,9 @@ async function main(): Promise<void> {
     if (errors > 0) console.log(`first error: ${probe.firstError ?? load.firstError ?? ""}`);
     console.log(p99 < 50 && errors === 0 ? "targets met" : "TARGETS MISSED");
     if (s2.labeled !== probe.labels + load.labels + 10) console.log(`warning: server counts ${s2.labeled} labels`);
+    child.kill("SIGTERM");
+    child = null;
+    if (SCENARIOS.has("contention")) await contention(base);
   } finally {
     agent.destroy();
     child?.kill("SIGTERM");

@@ -13,7 +13,7 @@ const spec: Record<string, FlagSpec> = {
   help: { type: "boolean", help: "show this help" },
 };
 
-export function runExport(argv: readonly string[]): Promise<number> {
+export async function runExport(argv: readonly string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, spec, "export");
   if (flags.help === true) {
     process.stdout.write(usage("export", "DIR [--format jsonl|csv] [--out FILE]", spec) + "\n");
@@ -28,11 +28,16 @@ export function runExport(argv: readonly string[]): Promise<number> {
   const out = str(flags, "out");
   const fd = out === undefined ? 1 : writingOutput("out", out, () => fs.openSync(out, "w"));
   try {
-    const write = (): void => {
-      for (const chunk of exportLabels(store, format as "jsonl" | "csv")) fs.writeSync(fd, chunk);
-    };
-    if (out === undefined) write();
-    else writingOutput("out", out, write);
+    // A chunk at a time: a file takes each write before the next (write failures are located
+    // errors); stdout (a pipe to a slower reader) is waited on until it drains.
+    const chunks = exportLabels(store, format as "jsonl" | "csv");
+    if (out !== undefined) {
+      writingOutput("out", out, () => {
+        for (const chunk of chunks) fs.writeSync(fd, chunk);
+      });
+    } else {
+      for (const chunk of chunks) if (!process.stdout.write(chunk)) await new Promise<void>((resolve) => process.stdout.once("drain", resolve));
+    }
   } finally {
     if (out !== undefined) fs.closeSync(fd);
     store.close();

@@ -9,6 +9,7 @@ import { streamTable } from "../data/read.js";
 import { BadInputError } from "../errors.js";
 import { csvField } from "../project/export.js";
 import { predictor, readBundle } from "../project/bundle.js";
+import { describeFieldMismatch, fieldMismatch } from "../project/records.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
 import { writingOutput } from "./paths.js";
 
@@ -59,8 +60,9 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
     let checked = false;
     await streamTable(data, {}, (cells, info, header) => {
       if (!checked) {
-        const missing = bundle.fields.filter((f) => !header.includes(f.name)).map((f) => f.name);
-        if (missing.length > 0 && !/\.(jsonl|ndjson)$/i.test(data)) throw new BadInputError(`columns the model was trained with are missing: ${missing.map((m) => `"${m}"`).join(", ")}`, { file: data });
+        // Extra columns (an id, the old label) are normal in a file and ignored; missing ones are an error.
+        const m = fieldMismatch(bundle.fields, header);
+        if (m.missing.length > 0 && !/\.(jsonl|ndjson)$/i.test(data)) throw new BadInputError(describeFieldMismatch(m, bundle.fields, "columns"), { file: data });
         if (idCol !== undefined && !header.includes(idCol) && !/\.(jsonl|ndjson)$/i.test(data)) throw new BadInputError(`no column named "${idCol}"`, { file: data, option: "id" });
         checked = true;
       }

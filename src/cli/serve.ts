@@ -1,7 +1,7 @@
 /** `activelearn serve DIR [--port 8080] [--host 127.0.0.1] [--retrain-every N]`: serves the labeling app. */
 import { BadOptionError } from "../errors.js";
 import { stopSettingProblems } from "../server/advice.js";
-import { startServer } from "../server/app.js";
+import { startServer, type RunningServer } from "../server/app.js";
 import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
 
 export const serveSpec: Record<string, FlagSpec> = {
@@ -14,6 +14,19 @@ export const serveSpec: Record<string, FlagSpec> = {
   sync: { type: "string", help: "normal (default: labels survive a crash of the server) or full (also a power loss; slower)" },
   help: { type: "boolean", help: "show this help" },
 };
+
+/**
+ * What `serve` says when the server is reachable from other machines: the addresses, and that
+ * anyone who reaches the port can label and export (there are no accounts yet). Empty on loopback.
+ */
+export function exposureNotice(srv: Pick<RunningServer, "urls" | "exposed" | "port">, host: string): string[] {
+  if (!srv.exposed) return [];
+  const others = srv.urls.filter((u) => !/^http:\/\/(127\.|\[::1\])/.test(u));
+  return [
+    others.length > 0 ? `reachable from other machines at ${others.join(", ")}` : `listening on ${host} (no other address of this machine was found)`,
+    `warning: --host ${host} is not loopback: anyone who can reach port ${srv.port} can label items and export every label and item (there are no accounts yet); use --host 127.0.0.1 to keep it to this machine`,
+  ];
+}
 
 /** Serves until SIGINT/SIGTERM. */
 export async function serveUntilSignal(
@@ -35,6 +48,7 @@ export async function serveUntilSignal(
     quiet,
   });
   process.stdout.write(`activelearn: serving ${projectDir} at ${srv.url} (dashboard: ${srv.url}dashboard) — Ctrl-C to stop\n`);
+  for (const line of exposureNotice(srv, host ?? "127.0.0.1")) process.stderr.write(`activelearn: ${line}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off("SIGINT", stop);

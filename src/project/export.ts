@@ -10,24 +10,43 @@ import type { Annotation, Item, Store } from "../store/types.js";
 
 export type ExportFormat = "jsonl" | "csv";
 
-/** Quotes a CSV field when it needs it. */
+/** A cell a spreadsheet would run as a formula: it starts with =, +, -, @, TAB or CR (OWASP CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain decimal number ("-3.5", "+2", "-1e-7"): a spreadsheet reads it as that number, never as a formula. */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Quotes a CSV field when it needs it, and neutralises spreadsheet formulas: a cell starting with
+ * =, +, -, @, TAB or CR gets a leading single quote so Excel, LibreOffice and Google Sheets show it
+ * as text instead of running it. A cell that is entirely a plain number (a negative score such as
+ * -3.5) is left alone: it cannot hold a formula, and prefixing it would turn numbers into text.
+ */
 export function csvField(v: Cell): string {
   if (v === null) return "";
-  const s = String(v);
+  let s = String(v);
+  if (FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Each labeled item with its latest annotation (its current label), in pool order. */
+/** Labeled items read per page by {@link labeledItems}. */
+export const PAGE_ROWS = 500;
+
+/**
+ * Each labeled item with its latest annotation (its current label), in pool order, read a page
+ * of {@link PAGE_ROWS} at a time (no query stays open between pages, so a caller may yield to
+ * the event loop, and labels may arrive, between items).
+ */
 export function* labeledItems(store: Store): Generator<{ readonly idx: number; readonly item: Item; readonly annotation: Annotation }> {
-  const latest = new Map<number, Annotation>();
-  for (const a of store.annotations()) latest.set(a.itemIdx, a);
-  for (const idx of [...latest.keys()].sort((a, b) => a - b)) {
-    const item = store.item(idx);
-    if (item !== undefined) yield { idx, item, annotation: latest.get(idx) as Annotation };
+  let after = -1;
+  for (;;) {
+    const page = store.labeledPage(after, PAGE_ROWS);
+    for (const { item, annotation } of page) yield { idx: item.idx, item, annotation };
+    if (page.length < PAGE_ROWS) return;
+    after = page[page.length - 1].item.idx;
   }
 }
 
-/** The export as text chunks (a few hundred rows each), in pool order. */
+/** The export as text chunks ({@link PAGE_ROWS} rows each), in pool order. */
 export function* exportLabels(store: Store, format: ExportFormat): Generator<string> {
   const meta = store.meta();
   const fields = meta.fields.map((f) => f.name);
@@ -45,7 +64,7 @@ export function* exportLabels(store: Store, format: ExportFormat): Generator<str
     } else {
       out += [item.id, ...fields.map((f) => item.data[f] ?? null), a.label, a.annotator, at].map(csvField).join(",") + "\r\n";
     }
-    if (++rows % 500 === 0) {
+    if (++rows % PAGE_ROWS === 0) {
       yield out;
       out = "";
     }

@@ -66,3 +66,30 @@ export function recordsToDataset(
     rowNumbers: Int32Array.from({ length: n }, (_, r) => rowNo(r)),
   };
 }
+
+/** How a set of names differs from the fields a model was trained on. */
+export interface FieldMismatch {
+  /** Trained fields the input lacks (the model would see them as missing in every row). */
+  readonly missing: readonly string[];
+  /** Names in the input the model was not trained on (they would be ignored). */
+  readonly unknown: readonly string[];
+}
+
+/** The trained fields missing from `given`, and the names in `given` that are not trained fields. */
+export function fieldMismatch(fields: readonly FieldSpec[], given: Iterable<string>): FieldMismatch {
+  const have = new Set(given);
+  const trained = new Set(fields.map((f) => f.name));
+  return { missing: fields.filter((f) => !have.has(f.name)).map((f) => f.name), unknown: [...have].filter((n) => !trained.has(n)) };
+}
+
+/**
+ * One sentence naming the missing and the unknown names (`noun`: "columns" for files, "fields"
+ * for API records), and the fields the model knows; used by `predict` and `POST /api/predict`.
+ */
+export function describeFieldMismatch(m: FieldMismatch, fields: readonly FieldSpec[], noun: "columns" | "fields"): string {
+  const q = (xs: readonly string[]): string => xs.map((x) => JSON.stringify(x)).join(", ");
+  const parts: string[] = [];
+  if (m.missing.length > 0) parts.push(`${noun} the model was trained with are missing: ${q(m.missing)}`);
+  if (m.unknown.length > 0) parts.push(`${noun} the model was not trained on: ${q(m.unknown)}`);
+  return `${parts.join("; ")} (the model's ${noun}: ${q(fields.map((f) => f.name))})`;
+}

@@ -151,6 +151,20 @@ void test("labels train the model in the background; suggestions, curve, export 
     assert.equal(ps.length, 2);
     assert.ok(ps[0].probabilities.spam > ps[1].probabilities.spam, JSON.stringify(ps));
     for (const p of ps) assert.ok(Math.abs(p.probabilities.spam + p.probabilities.ham - 1) < 1e-5);
+
+    // Field names the model was not trained on: a 400 naming them, never prior-only predictions.
+    const typo = await call(u, "POST", "/api/predict", { items: [{ text: "cheap pills", length: 5 }, { txt: "cheap pills", length: 5 }] });
+    assert.equal(typo.status, 400, typo.text);
+    const msg = (typo.body as { error: { message: string } }).error.message;
+    assert.match(msg, /fields the model was trained with are missing: "text"/);
+    assert.match(msg, /fields the model was not trained on: "txt"/);
+    assert.match(msg, /the model's fields: "text", "length"/);
+    assert.match(msg, /"text" \(first in items\[1\]\)/);
+    const none = await call(u, "POST", "/api/predict", { items: [{ colour: "red" }] });
+    assert.equal(none.status, 400, none.text);
+    assert.match((none.body as { error: { message: string } }).error.message, /missing: "text", "length"[\s\S]*not trained on: "colour"/);
+    // An explicit null is a missing value the model handles.
+    assert.equal((await call(u, "POST", "/api/predict", { items: [{ text: "cheap pills", length: null }] })).status, 200);
   }, { auditEvery: 3 });
 });
 
@@ -209,6 +223,12 @@ void test("bad requests get a 4xx with a clear message and change nothing", asyn
       ["POST", `/api/items/${it.id}/label`, { label: "spam" }, undefined, 400, /"annotator" is required/],
       ["POST", `/api/items/${it.id}/label`, { label: 3, annotator: "" }, undefined, 400, /"label" must be a string[\s\S]*"annotator" must not be empty/],
       ["POST", `/api/items/${it.id}/label`, { label: "spam", annotator: "ana", durationMs: -5 }, undefined, 400, /durationMs/],
+      ["POST", `/api/items/${it.id}/label`, { label: "spam", annotator: "ana", durationMs: 86_400_001 }, undefined, 400, /"durationMs" must be an integer/],
+      ["POST", `/api/items/${it.id}/label`, { label: "spam", annotator: "ana", durationMs: 1.5 }, undefined, 400, /"durationMs" must be an integer/],
+      ["POST", `/api/items/${it.id}/label`, { label: "spam", annotator: "ad\u202emin" }, undefined, 400, /body: field "annotator" must not contain bidirectional control/],
+      ["POST", `/api/items/${it.id}/skip`, { annotator: "a\u0000b" }, undefined, 400, /body: field "annotator" must not contain control/],
+      ["GET", "/api/next?annotator=a%0Ab", undefined, undefined, 400, /query: field "annotator" must not contain control/],
+      ["DELETE", `/api/items/${it.id}/label?annotator=%E2%80%AEx`, undefined, undefined, 400, /query: field "annotator" must not contain bidirectional/],
       ["POST", `/api/items/${it.id}/label`, { label: "spam", annotator: "ana", colour: "red" }, undefined, 400, /unknown field "colour"/],
       ["POST", `/api/items/${it.id}/label`, undefined, JSON.stringify({ label: "spam", annotator: "ana", pad: "x".repeat(2 << 20) }), 413, /over the limit/],
       ["POST", "/api/items/no-such-item/skip", { annotator: "ana" }, undefined, 404, /no item/],

@@ -8,10 +8,13 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { ActiveLearnError, BadOptionError } from "../errors.js";
-import { exportLabels } from "../project/export.js";
-import { projectDbPath } from "../project/init.js";
-import { errorReply, readJson, sendJson, sendText } from "./http.js";
+import { isLoopback, reachableUrls } from "./address.js";
+import { guardConnections, resolveLimits, serverOptions, type ConnectionGuard, type ConnectionLimits } from "./connections.js";
+import { Exporter } from "./exporter.js";
+import { existingProjectDb } from "./existing-project.js";
+import { errorReply, readJson, sendJson } from "./http.js";
 import { openApiDocument } from "./openapi.js";
 import { LabelingProject } from "./project.js";
 import { page, SECURITY_HEADERS, staticFile } from "./static.js";
@@ -37,13 +40,22 @@ export interface ServerOptions {
   readonly budget?: number;
   /** Accuracy at which labeling may stop (updates the project's setting). */
   readonly targetAccuracy?: number;
+  /** Timeouts and the connection cap against slow clients (defaults: DEFAULT_LIMITS in connections.ts). */
+  readonly limits?: ConnectionLimits;
 }
 
 export interface RunningServer {
+  /** Where to open the app on this machine (a loopback address when listening on all interfaces). */
   readonly url: string;
+  /** Every address the server can be reached at: {@link url} first, then the machine's other addresses. */
+  readonly urls: readonly string[];
+  /** True when the server listens beyond loopback (other machines can connect). */
+  readonly exposed: boolean;
   readonly port: number;
   /** The served project (tests, benchmarks). */
   readonly project: LabelingProject;
+  /** Open, evicted and refused connections (tests, logs). */
+  readonly connections: ConnectionGuard;
   close(): Promise<void>;
 }
 
@@ -82,12 +94,12 @@ export function requestUrl(target: string | undefined): URL {
 
 function annotatorOf(url: URL): string {
   const p = new Problems();
-  const a = p.name({ annotator: url.searchParams.get("annotator") ?? undefined }, "annotator", "query");
+  const a = p.person({ annotator: url.searchParams.get("annotator") ?? undefined }, "annotator", "query");
   check(p);
   return a;
 }
 
-function routes(project: LabelingProject): Route[] {
+function routes(project: LabelingProject, exporter: Exporter): Route[] {
   const api: Route[] = [
     {
       pattern: /^\/api\/next$/,
@@ -112,7 +124,7 @@ function routes(project: LabelingProject): Route[] {
           p.onlyKnown(body, ["label", "annotator", "durationMs"]);
           const label = p.name(body, "label");
           if (label !== "" && !project.meta.labels.includes(label)) p.list.push(`body: unknown label "${label}"; the project's labels are ${project.meta.labels.map((l) => `"${l}"`).join(", ")}`);
-          const annotator = p.name(body, "annotator");
+          const annotator = p.person(body, "annotator");
           const durationMs = p.optionalDuration(body, "durationMs");
           check(p);
           const labeled = project.label(decodeParam(id), label, annotator, durationMs);
@@ -132,7 +144,7 @@ function routes(project: LabelingProject): Route[] {
           const p = new Problems();
           p.onlyKnown(body, ["annotator"]);
           // The annotator may come in the body or, for convenience, the query.
-          const annotator = body.annotator === undefined && url.searchParams.has("annotator") ? annotatorOf(url) : p.name(body, "annotator");
+          const annotator = body.annotator === undefined && url.searchParams.has("annotator") ? annotatorOf(url) : p.person(body, "annotator");
           check(p);
           project.skip(decodeParam(id), annotator);
           sendJson(res, 200, { ok: true });
@@ -146,12 +158,14 @@ function routes(project: LabelingProject): Route[] {
     {
       pattern: /^\/api\/export$/,
       methods: {
-        GET: (_req, res, url) => {
+        GET: async (_req, res, url) => {
           const format = url.searchParams.get("format") ?? "jsonl";
           if (format !== "jsonl" && format !== "csv") throw new BadOptionError([`query: format must be jsonl or csv, got "${format}"`]);
-          const chunks = [...exportLabels(project.store, format)];
           const type = format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
-          sendText(res, 200, chunks.join(""), type, { "content-disposition": `attachment; filename="${project.meta.name.replace(/[^\w.-]/g, "_")}-labels.${format}"`, "cache-control": "no-store" });
+          // Streamed from the export worker a page at a time (chunked encoding), at the pace the
+          // client reads: never the whole export as one string, never on this thread.
+          res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${project.meta.name.replace(/[^\w.-]/g, "_")}-labels.${format}"`, "cache-control": "no-store" });
+          await exporter.stream(format, res);
         },
       },
     },
@@ -163,6 +177,7 @@ function routes(project: LabelingProject): Route[] {
           const p = new Problems();
           p.onlyKnown(body, ["items"]);
           const items = p.records(body, "items", MAX_PREDICT);
+          if (p.list.length === 0) p.trainedFields(items, project.meta.fields);
           check(p);
           sendJson(res, 200, { predictions: project.predict(items) });
         },
@@ -202,7 +217,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!quiet) process.stderr.write(`activelearn serve: ${line}\n`);
   };
   const project = new LabelingProject({
-    dbPath: projectDbPath(options.projectDir),
+    dbPath: existingProjectDb(options.projectDir),
     ...(options.retrainEvery !== undefined ? { retrainEvery: options.retrainEvery } : {}),
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     ...(options.auditEvery !== undefined ? { auditEvery: options.auditEvery } : {}),
@@ -211,7 +226,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.targetAccuracy !== undefined ? { targetAccuracy: options.targetAccuracy } : {}),
     log,
   });
-  const table = routes(project);
+  const exporter = new Exporter(project.store.path);
+  const table = routes(project, exporter);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? "GET";
@@ -246,7 +262,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   };
 
-  const server = http.createServer((req, res) => {
+  const limits = resolveLimits(options.limits);
+  const server = http.createServer(serverOptions(limits), (req, res) => {
     // Last resort: whatever a handler or the error path throws, log it, answer if still possible,
     // and keep serving.
     handle(req, res).catch((e: unknown) => {
@@ -259,15 +276,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     });
   });
-  // A request that cannot even be parsed as HTTP: a 400 if the socket can still take one.
+  // A request that cannot even be parsed as HTTP, or too slow to arrive: a 4xx if the socket can
+  // still take one (431 for a head over the size limit, 408 for a timeout, else 400).
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (err.code === "ECONNRESET" || !socket.writable) {
       socket.destroy();
       return;
     }
-    socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+    socket.resume(); // drop the rest of what the client sends, so its end is seen and the socket closes
+    setTimeout(() => socket.destroy(), 5000).unref();
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
-  server.keepAliveTimeout = 30_000;
+  // CONNECT (a proxy tunnel) is not served: a 405 rather than a silently dropped socket.
+  server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
+    const body = JSON.stringify(errorReply(new ActiveLearnError("NOT_ALLOWED", "CONNECT is not allowed: this is not a proxy")).body);
+    socket.on("error", () => socket.destroy());
+    socket.resume(); // read (and drop) what the client sends, so its end is seen and the socket closes
+    setTimeout(() => socket.destroy(), 5000).unref();
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  });
+  const connections = guardConnections(server, limits.maxConnections);
   const host = options.host ?? "127.0.0.1";
   try {
     await new Promise<void>((resolve, reject) => {
@@ -284,10 +313,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  const urls = reachableUrls(host, port);
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${shownHost}:${port}/`,
+    url: urls[0],
+    urls,
+    connections,
+    exposed: !isLoopback(host),
     port,
     project,
     close(): Promise<void> {
@@ -295,7 +327,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
+          connections.destroyAll(); // sockets node:http no longer tracks (CONNECT, rejected heads)
         });
+        await exporter.close();
         await project.close();
       })();
       return closing;

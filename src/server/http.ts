@@ -33,11 +33,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
 /**
  * Reads the whole body; past `limit` bytes stops reading and throws TOO_LARGE (the connection is
  * closed after the reply, so the rest is never read).

@@ -2,7 +2,9 @@
 
 const error = { $ref: "#/components/responses/Error" };
 const json = (schema: unknown): unknown => ({ "application/json": { schema } });
-const annotatorParam = { name: "annotator", in: "query", required: true, schema: { type: "string", maxLength: 200 }, description: "who is labeling" };
+const annotatorDescription = "who is labeling: NFC-normalised and trimmed; at most 200 characters; no control characters (C0, C1), bidirectional controls (U+202A-202E, U+2066-2069, U+200E/F, U+061C) or lone surrogates (else a 400 naming the field)";
+const annotatorSchema = { type: "string", minLength: 1, maxLength: 200, description: annotatorDescription };
+const annotatorParam = { name: "annotator", in: "query", required: true, schema: annotatorSchema, description: annotatorDescription };
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "item id (the --id column, else the 1-based row number of the imported file)" };
 
 export function openApiDocument(version: string): unknown {
@@ -13,7 +15,7 @@ export function openApiDocument(version: string): unknown {
       version,
       description: [
         "Labels are committed to the project's SQLite database (WAL) before the reply, so every acknowledged label survives a crash or `kill -9` of the server (`serve --sync full` also fsyncs each commit against power loss).",
-        "Errors are `{error: {code, message}}`: 400 bad input (every problem named), 404 unknown item, 405 wrong method, 409 conflict (item held by another annotator, no model yet), 413 body over 1 MiB.",
+        "Errors are `{error: {code, message}}`: 400 bad input (every problem named), 404 unknown item, 405 wrong method (also CONNECT), 409 conflict (item held by another annotator, no model yet), 413 body over 1 MiB. A request that is not valid HTTP, or a malformed request target (`//[`, `http://%zz/`), is a 400; a head over 16 KiB a 431; headers not complete within 20 s (or the whole request within 60 s) a 408 and the connection closed. At most 900 connections are open at once: a new one closes the oldest connection with no request in progress (idle keep-alive, or still sending its headers); idle keep-alive connections close after 10 s.",
         "",
         "**Accuracy estimates.** Every accuracy carries its sample size `n` and a 95% Wilson interval (`low`, `high`), and none is given as a figure on fewer than 10 items (`value` null, `text` says \"not enough random picks yet (3 of 10)\"). The headline (`accuracy.headline`, kind `pool`) is the model's accuracy over the whole pool: every 10th item served is a uniformly random *audit* pick, and at each retrain the audit picks are scored by 5-fold cross-validation (each fold by a model fitted on every label but that fold's audit picks). `/api/dashboard`'s `curve` has one such point per retrain (from 10 audit picks on). The other figures are labeled for what they are: `hard_items` is test-then-train (progressive validation: each new label compared with the prediction of the model current when it arrived, never trained on it); most new labels are the strategy's picks, the items the model is least sure of, so it runs below the pool's accuracy (`hardCurve` per retrain, `metrics.accuracy` now). `imported` is cross-validation on the labels imported at init: not a random sample of the pool, so not the headline, except when every item is labeled and all by import (then `curve` is accuracy against the number of imported labels trained on, `curveSource: imported`). `metrics.auditAccuracy` is test-then-train on the last 50 audit picks.",
         "",
@@ -38,7 +40,7 @@ export function openApiDocument(version: string): unknown {
         post: {
           summary: "Label an item. The same label from the same annotator on the same item again stores nothing (201 either way).",
           parameters: [idParam],
-          requestBody: { required: true, content: json({ type: "object", properties: { label: { type: "string" }, annotator: { type: "string" }, durationMs: { type: "number", minimum: 0 } }, required: ["label", "annotator"], additionalProperties: false }) },
+          requestBody: { required: true, content: json({ type: "object", properties: { label: { type: "string" }, annotator: annotatorSchema, durationMs: { type: "integer", minimum: 0, maximum: 86_400_000, description: "time spent on the item in ms (at most 24 h)" } }, required: ["label", "annotator"], additionalProperties: false }) },
           responses: { "201": { description: "stored", content: json({ type: "object", properties: { ok: { const: true }, labeled: { type: "integer" } } }) }, "400": error, "404": error, "409": error, "413": error },
         },
         delete: {
@@ -51,7 +53,7 @@ export function openApiDocument(version: string): unknown {
         post: {
           summary: "Pass on an item: its lease ends and it is not offered to this annotator again.",
           parameters: [idParam],
-          requestBody: { required: true, content: json({ type: "object", properties: { annotator: { type: "string" } }, required: ["annotator"] }) },
+          requestBody: { required: true, content: json({ type: "object", properties: { annotator: annotatorSchema }, required: ["annotator"] }) },
           responses: { "200": { description: "skipped", content: json({ type: "object", properties: { ok: { const: true } } }) }, "400": error, "404": error, "409": error },
         },
       },
@@ -152,12 +154,12 @@ export function openApiDocument(version: string): unknown {
         get: {
           summary: "The labeled items with their current label, annotator and time",
           parameters: [{ name: "format", in: "query", required: false, schema: { enum: ["jsonl", "csv"], default: "jsonl" } }],
-          responses: { "200": { description: "JSON Lines ({id, data, label, annotator, labeledAt} per line) or CSV (id, fields, label, annotator, labeled_at)" }, "400": error },
+          responses: { "200": { description: "JSON Lines ({id, data, label, annotator, labeledAt} per line) or CSV (id, fields, label, annotator, labeled_at), streamed (chunked) at the pace the client reads. In CSV, a cell starting with =, +, -, @, TAB or CR gets a leading ' so spreadsheets show it as text instead of running it as a formula (cells that are plain numbers, such as -3.5, are left as they are)." }, "400": error },
         },
       },
       "/api/predict": {
         post: {
-          summary: "Class probabilities of new items with the latest model (at most 1,000 items per call)",
+          summary: "Class probabilities of new items with the latest model (at most 1,000 items per call). Every item must have exactly the fields the model was trained on (null for a missing value): a missing or unknown field is a 400 naming them, never a prediction from the prior alone.",
           requestBody: { required: true, content: json({ type: "object", properties: { items: { type: "array", items: { type: "object", additionalProperties: { type: ["string", "number", "boolean", "null"] } } } }, required: ["items"] }) },
           responses: {
             "200": { description: "one prediction per item, in order", content: json({ type: "object", properties: { predictions: { type: "array", items: { type: "object", properties: { label: { type: "string" }, probabilities: { type: "object", additionalProperties: { type: "number" } } } } } } }) },

@@ -4,6 +4,19 @@
  */
 import type { Cell } from "../data/jsonl.js";
 import { BadOptionError } from "../errors.js";
+import { describeFieldMismatch, fieldMismatch, type FieldSpec } from "../project/records.js";
+
+/** Longest accepted person name, in characters (code points) after normalisation. */
+export const MAX_NAME = 200;
+/** Longest accepted labeling time: 24 hours. */
+export const MAX_DURATION_MS = 86_400_000;
+
+// C0 controls, DEL and C1 controls.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// Bidirectional embeddings, overrides and isolates, and the LRM/RLM/ALM marks.
+const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export class Problems {
   readonly list: string[] = [];
@@ -19,15 +32,36 @@ export class Problems {
     return "";
   }
 
-  /** An optional non-negative finite number. */
+  /**
+   * A person's name (an annotator): required, NFC-normalised and trimmed, at most
+   * {@link MAX_NAME} characters, without control characters (C0, DEL, C1), bidirectional
+   * controls (which can make one name display as another) or lone surrogates.
+   */
+  person(obj: Record<string, unknown>, field: string, where = "body"): string {
+    const v = obj[field];
+    if (v === undefined || v === null) this.list.push(`${where}: field "${field}" is required`);
+    else if (typeof v !== "string") this.list.push(`${where}: field "${field}" must be a string, got ${typeOf(v)}`);
+    else if (LONE_SURROGATE.test(v)) this.list.push(`${where}: field "${field}" holds a lone surrogate (not valid Unicode text)`);
+    else {
+      const s = v.normalize("NFC").trim();
+      const bad = CONTROL.exec(s) ?? BIDI.exec(s);
+      if (s === "") this.list.push(`${where}: field "${field}" must not be empty`);
+      else if (bad !== null) this.list.push(`${where}: field "${field}" must not contain ${CONTROL.test(s) ? "control" : "bidirectional control"} characters (found U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")} at position ${bad.index})`);
+      else if ([...s].length > MAX_NAME) this.list.push(`${where}: field "${field}" is longer than ${MAX_NAME} characters`);
+      else return s;
+    }
+    return "";
+  }
+
+  /** An optional labeling time: an integer number of milliseconds in 0..{@link MAX_DURATION_MS} (24 h). */
   optionalDuration(obj: Record<string, unknown>, field: string): number | null {
     const v = obj[field];
     if (v === undefined || v === null) return null;
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-      this.list.push(`body: field "${field}" must be a non-negative number of milliseconds, got ${JSON.stringify(v)}`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > MAX_DURATION_MS) {
+      this.list.push(`body: field "${field}" must be an integer number of milliseconds in 0..${MAX_DURATION_MS} (24 h), got ${JSON.stringify(v) ?? typeOf(v)}`);
       return null;
     }
-    return Math.round(v);
+    return v;
   }
 
   /** Rejects fields not in `known`. */
@@ -56,6 +90,26 @@ export class Problems {
       out.push(rec as Record<string, Cell>);
     });
     return out;
+  }
+
+  /**
+   * Every record sent to predict must have exactly the fields the model was trained on (null for
+   * a missing value): a missing or misspelt field would silently give a prior-only prediction.
+   * Names the missing and unknown fields and the first item with each.
+   */
+  trainedFields(items: readonly Record<string, Cell>[], fields: readonly FieldSpec[]): void {
+    const missing = new Map<string, number>();
+    const unknown = new Map<string, number>();
+    items.forEach((rec, i) => {
+      const m = fieldMismatch(fields, Object.keys(rec));
+      for (const f of m.missing) if (!missing.has(f)) missing.set(f, i);
+      for (const f of m.unknown) if (!unknown.has(f)) unknown.set(f, i);
+    });
+    if (missing.size === 0 && unknown.size === 0) return;
+    const first = (m: Map<string, number>): string => [...m.entries()].map(([f, i]) => `${JSON.stringify(f)} (first in items[${i}])`).join(", ");
+    this.list.push(`body: field "items": ${describeFieldMismatch({ missing: [...missing.keys()], unknown: [...unknown.keys()] }, fields, "fields")}`);
+    if (missing.size > 0) this.list.push(`body: missing in: ${first(missing)}; send null for an unknown value`);
+    if (unknown.size > 0) this.list.push(`body: unknown in: ${first(unknown)}`);
   }
 }
 

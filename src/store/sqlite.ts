@@ -129,14 +129,21 @@ export class SqliteStore implements Store {
     } catch (e) {
       throw new BadInputError(`cannot open the project database: ${e instanceof Error ? e.message : String(e)}`, { file: path });
     }
-    if (options.readonly !== true) {
-      db.pragma("journal_mode = WAL");
-      db.pragma(options.synchronous === "full" ? "synchronous = FULL" : "synchronous = NORMAL");
-      db.exec(SCHEMA);
-      for (const a of ADDED_COLUMNS) {
-        const cols = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${a.table}')`).all();
-        if (!cols.some((c) => c.name === a.column)) db.exec(`ALTER TABLE ${a.table} ADD COLUMN ${a.column} ${a.type}`);
+    try {
+      // An existing file must already be a project: never add the schema to another database.
+      if (options.create !== true && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() === undefined) throw new Error("it has no project metadata");
+      if (options.readonly !== true) {
+        db.pragma("journal_mode = WAL");
+        db.pragma(options.synchronous === "full" ? "synchronous = FULL" : "synchronous = NORMAL");
+        db.exec(SCHEMA);
+        for (const a of ADDED_COLUMNS) {
+          const cols = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${a.table}')`).all();
+          if (!cols.some((c) => c.name === a.column)) db.exec(`ALTER TABLE ${a.table} ADD COLUMN ${a.column} ${a.type}`);
+        }
       }
+    } catch (e) {
+      db.close();
+      throw new BadInputError(`not an activelearn project database (${e instanceof Error ? e.message : String(e)})`, { file: path });
     }
     db.pragma("busy_timeout = 5000");
     try {
@@ -167,6 +174,11 @@ export class SqliteStore implements Store {
       current: db.prepare<[], { item_idx: number; label: string }>("SELECT item_idx, label, max(id) AS last FROM annotations GROUP BY item_idx"),
       currentOne: db.prepare<[number], { label: string }>("SELECT label FROM annotations WHERE item_idx = ? ORDER BY id DESC LIMIT 1"),
       annotations: db.prepare<[], AnnotationRow>("SELECT * FROM annotations ORDER BY id"),
+      // The latest annotation of each item after a pool index, with the item, a page at a time
+      // (the index on (item_idx, id) makes each page a short range scan).
+      labeledPage: db.prepare<[number, number], AnnotationRow & { item_id: string; item_data: string }>(
+        "SELECT a.*, i.id AS item_id, i.data AS item_data FROM annotations a JOIN items i ON i.idx = a.item_idx WHERE a.id IN (SELECT max(id) FROM annotations WHERE item_idx > ? GROUP BY item_idx ORDER BY item_idx LIMIT ?) ORDER BY a.item_idx",
+      ),
       annCount: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM annotations"),
       addSkip: db.prepare<[number, string, number]>("INSERT OR IGNORE INTO skips (item_idx, annotator, created_at) VALUES (?, ?, ?)"),
       skips: db.prepare<[], { item_idx: number; annotator: string }>("SELECT item_idx, annotator FROM skips"),
@@ -289,6 +301,10 @@ export class SqliteStore implements Store {
 
   currentLabel(itemIdx: number): string | null {
     return this.st.currentOne.get(itemIdx)?.label ?? null;
+  }
+
+  labeledPage(afterIdx: number, limit: number): { item: Item; annotation: Annotation }[] {
+    return this.st.labeledPage.all(afterIdx, limit).map((r) => ({ item: { idx: r.item_idx, id: r.item_id, data: JSON.parse(r.item_data) as Record<string, Cell> }, annotation: toAnnotation(r) }));
   }
 
   *annotations(): IterableIterator<Annotation> {

@@ -130,6 +130,11 @@ export interface Store {
   currentLabel(itemIdx: number): string | null;
   /** All annotations in the order they were made. */
   annotations(): IterableIterator<Annotation>;
+  /**
+   * Up to `limit` labeled items with pool index above `afterIdx`, in pool order, each with its
+   * latest annotation (its current label): one bounded query per page, for streaming exports.
+   */
+  labeledPage(afterIdx: number, limit: number): { item: Item; annotation: Annotation }[];
   annotationCount(): number;
   addSkip(itemIdx: number, annotator: string, at: number): void;
   skips(): { itemIdx: number; annotator: string }[];

@@ -310,7 +310,8 @@ async function submitLabel(label: string): Promise<void> {
     const durationMs = Math.round(labeledAt - state.shownAt);
     let labeled: number;
     try {
-      ({ labeled } = await api.label(item.id, { label, annotator: state.annotator, durationMs }));
+      // Over 24 h on one item is a page left open, not labeling time (and the server refuses it).
+      ({ labeled } = await api.label(item.id, durationMs <= 86_400_000 ? { label, annotator: state.annotator, durationMs } : { label, annotator: state.annotator }));
     } catch (e) {
       // The item stays: the annotator sees it was not saved and can press the key again.
       toast(`The label “${label}” was not saved: ${errorText(e)}`, "error", "The item is still here; try again.");

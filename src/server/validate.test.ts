@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+import { MAX_DURATION_MS, Problems } from "./validate.js";
+
+function person(v: unknown): { value: string; problems: string[] } {
+  const p = new Problems();
+  const value = p.person({ annotator: v }, "annotator");
+  return { value, problems: p.list };
+}
+
+void test("annotator names are NFC-normalised and trimmed", () => {
+  // "é" as e + combining acute becomes the one precomposed character.
+  assert.deepEqual(person("  Rene\u0301 \t"), { value: "Ren\u00e9", problems: [] });
+  assert.deepEqual(person("李小龍"), { value: "李小龍", problems: [] });
+  assert.deepEqual(person("ana 😀"), { value: "ana 😀", problems: [] });
+});
+
+void test("annotator names with control, bidi or lone-surrogate characters are refused, naming the field", () => {
+  const bad = ["a\u0000b", "a\u0007b", "a\nb", "a\u007fb", "a\u0085b", "a\u009bb", "ad\u202emin", "a\u202ab", "a\u2066b", "a\u2069b", "a\u200eb", "a\u200fb", "a\u061cb", "a\ud800b", "a\udc00", "\ud83d"];
+  for (const v of bad) {
+    const r = person(v);
+    assert.equal(r.problems.length, 1, JSON.stringify(v));
+    assert.match(r.problems[0], /^body: field "annotator" (must not contain|holds a lone surrogate)/, JSON.stringify(v));
+  }
+  assert.match(person("ad\u202emin").problems[0], /U\+202E at position 2/);
+  assert.match(person("   \u3000 ").problems[0], /must not be empty/);
+  assert.match(person("x".repeat(201)).problems[0], /longer than 200 characters/);
+  assert.deepEqual(person("😀".repeat(200)).problems, [], "200 emoji are 200 characters, not 400 UTF-16 units");
+  assert.match(person(42).problems[0], /must be a string, got number/);
+  assert.match(person(undefined).problems[0], /is required/);
+});
+
+void test("durationMs is an integer in 0..24 h", () => {
+  const dur = (v: unknown): { value: number | null; problems: string[] } => {
+    const p = new Problems();
+    const value = p.optionalDuration({ durationMs: v }, "durationMs");
+    return { value, problems: p.list };
+  };
+  assert.deepEqual(dur(0), { value: 0, problems: [] });
+  assert.deepEqual(dur(MAX_DURATION_MS), { value: MAX_DURATION_MS, problems: [] });
+  assert.deepEqual(dur(undefined), { value: null, problems: [] });
+  for (const v of [-1, 1.5, MAX_DURATION_MS + 1, 1e300, Infinity, NaN, "100", true, [], {}]) {
+    const r = dur(v);
+    assert.equal(r.value, null, JSON.stringify(v) ?? "undefined");
+    assert.match(r.problems[0] ?? "", /^body: field "durationMs" must be an integer number of milliseconds in 0\.\.86400000/, JSON.stringify(v) ?? "undefined");
+  }
+});
