@@ -112,3 +112,24 @@ void test("simulate --project replays strategies on the items labeled so far, wi
     fs.rmSync(base, { recursive: true, force: true });
   }
 });
+
+void test("status, export, train and simulate --project on a folder that is no project say so and name init, creating nothing", () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-cli-"));
+  try {
+    const empty = path.join(base, "empty");
+    fs.mkdirSync(empty);
+    const missing = path.join(base, "missing");
+    for (const dir of [empty, missing]) {
+      for (const args of [["status", dir], ["export", dir], ["train", dir, "--out", path.join(base, "m.json")], ["simulate", "--project", dir, "--out", base]]) {
+        const r = run(...args);
+        assert.equal(r.code, 2, `${args.join(" ")}: ${r.err}`);
+        assert.match(r.err, /is not an activelearn project .*activelearn init/, args.join(" "));
+        assert.doesNotMatch(r.err, /internal error|    at /, args.join(" "));
+      }
+    }
+    assert.deepEqual(fs.readdirSync(empty), []);
+    assert.equal(fs.existsSync(missing), false);
+  } finally {
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+});
