@@ -124,7 +124,7 @@ void test("status, export, train and simulate --project on a folder that is no p
         const r = run(...args);
         assert.equal(r.code, 2, `${args.join(" ")}: ${r.err}`);
         assert.match(r.err, /is not an activelearn project .*activelearn init/, args.join(" "));
-        assert.doesNotMatch(r.err, /internal error|    at /, args.join(" "));
+        assert.doesNotMatch(r.err, /internal error| {4}at /, args.join(" "));
       }
     }
     assert.deepEqual(fs.readdirSync(empty), []);
