@@ -123,6 +123,13 @@ function render(d: Dashboard): void {
   if (d.labelsSavedEstimate === null || !Number.isFinite(d.labelsSavedEstimate)) {
     ui.saved.textContent = "—";
     ui.savedNote.textContent = "Not enough labels yet to compare with random sampling.";
+  } else if (d.labelsSavedRange != null && d.labelsSavedRange[0] <= 0) {
+    // The interval reaches no saving at all: no saving is claimed (as simulate claims none the
+    // paired test cannot tell from random sampling).
+    ui.saved.textContent = "—";
+    ui.savedNote.textContent =
+      `Not clear yet: between ${formatInt(d.labelsSavedRange[0])} and ${formatInt(d.labelsSavedRange[1])} labels saved against random sampling ` +
+      `(95% interval of today's accuracy; point estimate ${formatInt(d.labelsSavedEstimate)}), so no saving is claimed.`;
   } else {
     ui.saved.textContent = `≈ ${formatInt(d.labelsSavedEstimate)}`;
     const range = d.labelsSavedRange;
