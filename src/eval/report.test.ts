@@ -254,6 +254,8 @@ void test("labels saved are claimed only when the paired test says the strategy 
   assert.equal(h1, "With 1 seed the strategies cannot be told from random sampling (the paired test needs at least 3 seeds), so no labels saved are claimed.");
   const html1 = renderReport(one);
   assert.match(html1, /<p class="warning">Warning: only 1 seed: standard errors and intervals need at least 3 seeds, so they are n\/a\.<\/p>/);
+  assert.match(html1, /Test accuracy on 1 seed \(one seed has no spread to draw\)/);
+  assert.doesNotMatch(html1, /±1 standard deviation/);
   assert.doesNotMatch(html1, /± 0\.000/);
   assert.match(html1, /± n\/a<br>0 of 1 seeds above|± n\/a<br>1 of 1 seeds above/);
   assert.match(html1, /interval n\/a/);

@@ -458,7 +458,7 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
     sub.length ? `<p class="sub">${sub.join(" ")}</p>` : "",
     "</header>",
     `<section><h2>Learning curves</h2><figure>${learningCurveChart(results, reference, colour)}`,
-    `<figcaption>Mean test accuracy over ${seeds} ${seeds === 1 ? "seed" : "seeds"}; shaded bands show ±1 standard deviation over seeds.` +
+    `<figcaption>${seeds === 1 ? "Test accuracy on 1 seed (one seed has no spread to draw)." : `Mean test accuracy over ${seeds} seeds; shaded bands show ±1 standard deviation over seeds.`}` +
       (chartedStrategies(results).length < Object.keys(results.strategies).length
         ? ` The chart shows the ${MAX_CURVES - 1} strategies of highest AULC and random sampling; all ${Object.keys(results.strategies).length} are in the tables below.`
         : "") +
