@@ -165,4 +165,11 @@ void test("fitInfo reports the fit: iterations, the final gradient per label wit
   assert.ok((capped.fitInfo?.gradNorm ?? 0) > 1e-7);
   assert.equal(LogisticRegression.fromJSON(m.toJSON()).fitInfo, null);
   assert.throws(() => new LogisticRegression(2, { tol: -1 }), { code: "BAD_OPTION" });
+  // A looser tolerance for one fit (look-ahead refits): it stops sooner, within that tolerance, and
+  // the model's own tolerance is unchanged for its next fit.
+  const loose = new LogisticRegression(3);
+  loose.fit(X, y, { tol: 1e-3 });
+  assert.equal(loose.fitInfo?.tol, 1e-3);
+  assert.ok((loose.fitInfo?.gradNorm ?? 1) <= 1e-3 && (loose.fitInfo?.iterations ?? 0) < info.iterations, JSON.stringify(loose.fitInfo));
+  assert.equal(loose.fit(X, y).fitInfo?.tol, 1e-7);
 });

@@ -102,9 +102,10 @@ export class LogisticRegression implements Classifier {
     x.set(p.w, 0);
     x.set(p.b, nw);
     const fg = logisticObjective(X, rows, yy, mCols, this.C);
-    const res = lbfgs(fg, x, { maxIter: this.maxIter, gtol: this.tol, gradScale: n });
+    const tol = options.tol ?? this.tol;
+    const res = lbfgs(fg, x, { maxIter: this.maxIter, gtol: tol, gradScale: n });
     const gradNorm = res.gradMax / n;
-    this.fitInfo = { iterations: res.iterations, evaluations: res.evaluations, gradNorm, tol: this.tol, converged: gradNorm <= this.tol, stop: res.stop };
+    this.fitInfo = { iterations: res.iterations, evaluations: res.evaluations, gradNorm, tol, converged: gradNorm <= tol, stop: res.stop };
     p.w.set(x.subarray(0, nw));
     p.b.set(x.subarray(nw));
     this.params = p;

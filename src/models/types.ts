@@ -11,6 +11,12 @@ export interface FitOptions {
   readonly rows?: Int32Array;
   /** A previous fitted model of the same kind to start from (warm start). */
   readonly warmStart?: Classifier;
+  /**
+   * Stopping tolerance of this fit, in place of the model's own (iterative models only; closed-form
+   * ones ignore it). For approximate look-ahead refits that only rank candidates (expected error
+   * reduction); every fit that serves predictions keeps the model's tolerance.
+   */
+  readonly tol?: number;
 }
 
 /** What a query strategy may see of a model. */

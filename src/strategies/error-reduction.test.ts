@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { eer, errorPrediction, expectedErrorReduction, outOfFoldProba } from "./error-reduction.js";
+import { EER_LOOKAHEAD_TOL, eer, errorPrediction, expectedErrorReduction, outOfFoldProba } from "./error-reduction.js";
 import { fixedModel, makeContext } from "./testing.js";
 import { entropyScores, leastConfidenceScores, margin } from "./uncertainty.js";
 
@@ -19,7 +19,7 @@ void test("eer: the score is H0 minus the expected entropy after refitting with 
   const px = ctx.model.predictProba(ctx.X, Int32Array.of(x));
   let expected = 0;
   for (const y of [0, 1]) {
-    const m = ctx.newModel(2).fit(ctx.X, [...labels, y], { rows: Int32Array.from([...labeled, x]), warmStart: ctx.model as never });
+    const m = ctx.newModel(2).fit(ctx.X, [...labels, y], { rows: Int32Array.from([...labeled, x]), warmStart: ctx.model as never, tol: EER_LOOKAHEAD_TOL });
     expected += px[y] * meanH(m.predictProba(ctx.X, U));
   }
   assert.ok(Math.abs(sel.scores[0] - (meanH(ctx.model.predictProba(ctx.X, U)) - expected)) < 1e-9);
@@ -74,7 +74,7 @@ void test("eer's 0/1-loss form scores the expected drop in mistakes, 1 - max p, 
   const px = ctx.model.predictProba(ctx.X, Int32Array.of(x));
   let expected = 0;
   for (const y of [0, 1]) {
-    const m = ctx.newModel(2).fit(ctx.X, [...labels, y], { rows: Int32Array.from([...labeled, x]), warmStart: ctx.model as never });
+    const m = ctx.newModel(2).fit(ctx.X, [...labels, y], { rows: Int32Array.from([...labeled, x]), warmStart: ctx.model as never, tol: EER_LOOKAHEAD_TOL });
     expected += px[y] * meanErr(m.predictProba(ctx.X, U));
   }
   assert.ok(Math.abs(sel.scores[0] - (meanErr(ctx.model.predictProba(ctx.X, U)) - expected)) < 1e-9);

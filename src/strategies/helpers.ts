@@ -18,8 +18,8 @@ export function warmStartOf(model: ProbabilisticModel): { warmStart?: Classifier
 }
 
 /** A fresh model of the learner's kind fitted on pool rows `rows` with labels `y`, warm-started from ctx.model. */
-export function fitFresh(ctx: QueryContext, rows: Int32Array, y: ArrayLike<number>): Classifier {
-  return ctx.newModel(ctx.nClasses).fit(ctx.X, y, { rows, ...warmStartOf(ctx.model) });
+export function fitFresh(ctx: QueryContext, rows: Int32Array, y: ArrayLike<number>, tol?: number): Classifier {
+  return ctx.newModel(ctx.nClasses).fit(ctx.X, y, { rows, ...warmStartOf(ctx.model), ...(tol !== undefined ? { tol } : {}) });
 }
 
 /**
