@@ -16,6 +16,7 @@ import { BadInputError, ConflictError, NotFoundError } from "../errors.js";
 import { TableFeaturizer, type SavedFeaturizer } from "../features/featurizer.js";
 import { argmaxRows, wilson } from "../eval/metrics.js";
 import { Rng } from "../linalg/rng.js";
+import { randomOrder } from "../loop/cold-start.js";
 import { drawStopSet } from "../loop/stop-monitor.js";
 import { modelFromJSON } from "../models/registry.js";
 import { getStrategy } from "../strategies/registry.js";
@@ -190,10 +191,10 @@ export class LabelingProject {
     const saved = this.store.latestModel();
     if (saved !== undefined) this.model = modelFromJSON(saved.model);
 
-    // Cold start: a seeded random order until the first retrain comes back.
+    // Cold start: the loop's random order (loop/cold-start.ts) until the first retrain comes back.
     const unl: number[] = [];
     for (let i = 0; i < this.total; i++) if (this.labelOf[i] < 0) unl.push(i);
-    this.queue.setOrder(this.rng.shuffle(Int32Array.from(unl)));
+    this.queue.setOrder(randomOrder(unl, this.rng));
 
     this.stopSet = drawStopSet(this.total, STOP_SET_SEED);
     this.stopPred = this.loadStopPredictions();
