@@ -56,6 +56,23 @@ export interface StopEvent {
   readonly reason: string;
 }
 
+/**
+ * The state the criteria check, from the stop set's probabilities: each item's predicted class is
+ * its most probable one (the first on a tie). simulate's monitor and the served project's live
+ * advice both build it here.
+ */
+export function stopStateOf(o: Omit<StopState, "stopPredictions">): StopState {
+  const k = o.nClasses;
+  const m = o.stopLabeled.length;
+  const pred = new Int32Array(m);
+  for (let r = 0; r < m; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (o.stopProba[r * k + c] > o.stopProba[r * k + best]) best = c;
+    pred[r] = best;
+  }
+  return { ...o, stopPredictions: pred };
+}
+
 export class StopMonitor {
   /** Pool indices of the stop set, ascending. */
   readonly stopSet: Int32Array;
@@ -96,26 +113,10 @@ export class StopMonitor {
 
   /** Checks every criterion against the new model; returns those firing now (each with its reason). */
   observe(model: ProbabilisticModel, labeled: ArrayLike<number>): StopEvent[] {
-    const k = this.nClasses;
     const proba = stopSetProba(model, this.X, this.stopSet);
-    const m = this.stopSet.length;
-    const pred = new Int32Array(m);
-    for (let r = 0; r < m; r++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
-      pred[r] = best;
-    }
     const isLabeled = new Set<number>(Array.from(labeled));
     const stopLabeled = Uint8Array.from(this.stopSet, (i) => (isLabeled.has(i) ? 1 : 0));
-    const state: StopState = {
-      labeled: labeled.length,
-      nClasses: k,
-      stopProba: proba,
-      stopPredictions: pred,
-      previousPredictions: this.previous,
-      stopLabeled,
-      accuracyEstimate: this.accuracyEstimate(),
-    };
+    const state = stopStateOf({ labeled: labeled.length, nClasses: this.nClasses, stopProba: proba, previousPredictions: this.previous, stopLabeled, accuracyEstimate: this.accuracyEstimate() });
     const fired: StopEvent[] = [];
     for (const c of this.criteria) {
       const d = c.check(state);
@@ -124,7 +125,7 @@ export class StopMonitor {
       fired.push(e);
       if (!this.first.has(c.name)) this.first.set(c.name, e);
     }
-    this.previous = pred;
+    this.previous = state.stopPredictions;
     return fired;
   }
 
