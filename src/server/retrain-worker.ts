@@ -11,7 +11,7 @@ import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { argmaxRows } from "../eval/metrics.js";
 import { Rng } from "../linalg/rng.js";
-import { runRound } from "../loop/round.js";
+import { fitLabeled, runRound } from "../loop/round.js";
 import { stopSetProba } from "../loop/stop-monitor.js";
 import { modelFactory } from "../models/registry.js";
 import type { Classifier, ClassifierFactory } from "../models/types.js";
@@ -161,7 +161,7 @@ function crossValidation(job: RetrainJob, mask: Uint8Array, model: Classifier, n
     for (let t = 0; t < job.labeled.length; t++) (fold[t] === f ? test : train).push(t);
     const y = Int32Array.from(train, (t) => job.y[t]);
     if (new Set(y).size < 2) continue;
-    const m = newModel(job.nClasses).fit(X, y, { rows: Int32Array.from(train, (t) => job.labeled[t]), warmStart: model });
+    const m = fitLabeled({ X, nClasses: job.nClasses, newModel, labeled: Int32Array.from(train, (t) => job.labeled[t]), labels: y, warmStart: model });
     const pred = argmaxRows(m.predictProba(X, Int32Array.from(test, (t) => job.labeled[t])), test.length, job.nClasses);
     test.forEach((t, q) => {
       if (pred[q] === job.y[t]) right++;
