@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { denseFromRows } from "../linalg/matrix.js";
 import { Rng } from "../linalg/rng.js";
-import { coldStart } from "./cold-start.js";
+import { coldStart, randomOrder } from "./cold-start.js";
 
 /** Four tight, well-separated blobs of unequal size. */
 function blobs(): { X: ReturnType<typeof denseFromRows>; blob: number[] } {
@@ -34,4 +34,12 @@ void test("random cold start gives distinct pool indices; bad sizes are errors",
   for (const i of a) assert.ok(i >= 0 && i < X.rows);
   assert.throws(() => coldStart(X, 0, "cluster", new Rng(0)), /whole number/);
   assert.throws(() => coldStart(X, 1000, "random", new Rng(0)), /pool of 260/);
+});
+
+void test("the random cold start is the head of the random order the served project starts with", () => {
+  const { X } = blobs();
+  const order = randomOrder(Int32Array.from({ length: X.rows }, (_, i) => i), new Rng(3));
+  assert.equal(new Set(order).size, X.rows, "a permutation of the candidates");
+  assert.deepEqual(coldStart(X, 25, "random", new Rng(3)), order.slice(0, 25));
+  assert.deepEqual(Array.from(randomOrder([7, 3, 9], new Rng(3))).sort(), [3, 7, 9]);
 });

@@ -1,7 +1,8 @@
 /**
  * Cold start: which items to label first, before any model exists.
  *
- * - `random`: a uniform sample of the pool (the reference protocol).
+ * - `random`: a uniform sample of the pool (the reference protocol): the first n of
+ *   {@link randomOrder}, the order the served project labels in until its first model.
  * - `cluster`: k-means with k = n over the pool (k-means++ seeding, seeded), then the pool item
  *   nearest each centroid: n items that cover the pool's dense regions, so a many-class pool is
  *   more likely to show every class early.
@@ -21,9 +22,18 @@ export type ColdStart = (typeof coldStartMethods)[number];
 export function coldStart(X: Matrix, n: number, method: ColdStart, rng: Rng): Int32Array {
   if (!(Number.isInteger(n) && n >= 1)) throw new BadOptionError([`cold start: the number of items must be a whole number >= 1, got ${n}`]);
   if (n > X.rows) throw new BadOptionError([`cold start: ${n} items asked from a pool of ${X.rows} rows`]);
-  if (method === "random") return Int32Array.from(rng.sample(Int32Array.from({ length: X.rows }, (_, i) => i), n));
+  if (method === "random") return randomOrder(Int32Array.from({ length: X.rows }, (_, i) => i), rng).slice(0, n);
   if (method !== "cluster") throw new BadOptionError([`cold start must be one of ${coldStartMethods.join(", ")}, got "${String(method)}"`], "cold-start");
   return nearestToCentroids(X, n, rng);
+}
+
+/**
+ * Every candidate (pool rows, e.g. the unlabeled ones) in a seeded uniform random order: the
+ * random cold start's order. The served project serves items in this order until its first
+ * model is trained.
+ */
+export function randomOrder(candidates: ArrayLike<number>, rng: Rng): Int32Array {
+  return Int32Array.from(rng.sample(candidates, candidates.length));
 }
 
 function nearestToCentroids(X: Matrix, n: number, rng: Rng): Int32Array {

@@ -1,7 +1,8 @@
 /**
  * The active-learning loop. The learner owns the labeled/unlabeled split of the pool (pool
  * indices = rows of X), asks its strategy for the next items, and retrains a fresh model from the
- * factory after every `teach`, warm-started from the previous one.
+ * factory after every `teach`, warm-started from the previous one. Each fit, the unlabeled set and
+ * each selection go through round.ts, as the served project's retrains do.
  *
  * @example
  * const al = new ActiveLearner({ X, nClasses: 10, model: modelFactory("logreg"), strategy: margin, seed: 0 });
@@ -14,6 +15,7 @@ import type { Matrix } from "../linalg/matrix.js";
 import { Rng } from "../linalg/rng.js";
 import type { Classifier, ClassifierFactory } from "../models/types.js";
 import type { QueryStrategy, Selection } from "../strategies/types.js";
+import { fitLabeled, selectNext, unlabeledRows } from "./round.js";
 
 export interface LearnerOptions {
   /** Pool feature matrix. */
@@ -80,12 +82,7 @@ export class ActiveLearner {
 
   /** Pool indices not labeled yet, ascending. */
   unlabeled(): Int32Array {
-    if (this.unlabeledCache === null) {
-      const out = new Int32Array(this.X.rows - this.labeledIdx.length);
-      let t = 0;
-      for (let i = 0; i < this.X.rows; i++) if (this.isLabeled[i] === 0) out[t++] = i;
-      this.unlabeledCache = out;
-    }
+    this.unlabeledCache ??= unlabeledRows(this.X.rows, this.labeledIdx);
     return this.unlabeledCache;
   }
 
@@ -94,8 +91,8 @@ export class ActiveLearner {
     const unlabeled = this.unlabeled();
     if (unlabeled.length === 0) throw new EmptyPoolError();
     const t0 = performance.now();
-    const sel = this.strategy.select(
-      { model: this.model, X: this.X, unlabeled, labeled: this.labeled(), labels: this.labels(), nClasses: this.nClasses, rng: this.rng, newModel: this.factory },
+    const sel = selectNext(
+      { model: this.model, X: this.X, unlabeled, labeled: this.labeled(), labels: this.labels(), nClasses: this.nClasses, rng: this.rng, newModel: this.factory, strategy: this.strategy },
       k,
     );
     this.lastQuerySeconds = (performance.now() - t0) / 1000;
@@ -131,10 +128,7 @@ export class ActiveLearner {
   /** Fits a fresh model on all labels so far (warm-started from the current one). */
   retrain(): void {
     const t0 = performance.now();
-    const next = this.factory(this.nClasses);
-    const warm = this.warmStart && this.current !== null ? { warmStart: this.current } : {};
-    next.fit(this.X, this.labelsOf, { rows: Int32Array.from(this.labeledIdx), ...warm });
-    this.current = next;
+    this.current = fitLabeled({ X: this.X, nClasses: this.nClasses, newModel: this.factory, labeled: this.labeled(), labels: this.labelsOf, warmStart: this.warmStart ? this.current : null });
     this.history.push({ labeled: this.labeledIdx.length, fitSeconds: (performance.now() - t0) / 1000, querySeconds: this.lastQuerySeconds });
     this.lastQuerySeconds = 0;
   }

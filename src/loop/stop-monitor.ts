@@ -19,6 +19,23 @@ import { Rng } from "../linalg/rng.js";
 import type { ProbabilisticModel } from "../models/types.js";
 import type { StopState, StoppingCriterion } from "./stopping.js";
 
+/** Default stop-set size (the whole pool if smaller). */
+export const STOP_SET_SIZE = 1000;
+
+/**
+ * The stop set: a seeded uniform sample of min(size, nRows) pool rows, ascending. The same seed
+ * gives the same set (the served project draws it with a fixed seed, so a restart keeps it).
+ */
+export function drawStopSet(nRows: number, seed: number, size = STOP_SET_SIZE): Int32Array {
+  const all = Int32Array.from({ length: nRows }, (_, i) => i);
+  return Int32Array.from(new Rng(seed).sample(all, Math.min(size, nRows))).sort();
+}
+
+/** The model's class probabilities on the stop set, (m x nClasses) row-major: what the criteria read. */
+export function stopSetProba(model: ProbabilisticModel, X: Matrix, stopSet: Int32Array): Float64Array {
+  return model.predictProba(X, stopSet);
+}
+
 export interface StopMonitorOptions {
   /** The pool. */
   readonly X: Matrix;
@@ -39,6 +56,23 @@ export interface StopEvent {
   readonly reason: string;
 }
 
+/**
+ * The state the criteria check, from the stop set's probabilities: each item's predicted class is
+ * its most probable one (the first on a tie). simulate's monitor and the served project's live
+ * advice both build it here.
+ */
+export function stopStateOf(o: Omit<StopState, "stopPredictions">): StopState {
+  const k = o.nClasses;
+  const m = o.stopLabeled.length;
+  const pred = new Int32Array(m);
+  for (let r = 0; r < m; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (o.stopProba[r * k + c] > o.stopProba[r * k + best]) best = c;
+    pred[r] = best;
+  }
+  return { ...o, stopPredictions: pred };
+}
+
 export class StopMonitor {
   /** Pool indices of the stop set, ascending. */
   readonly stopSet: Int32Array;
@@ -55,9 +89,7 @@ export class StopMonitor {
     this.nClasses = o.nClasses;
     this.criteria = o.criteria;
     this.window = o.accuracyWindow ?? 5;
-    const m = Math.min(o.stopSetSize ?? 1000, o.X.rows);
-    const all = Int32Array.from({ length: o.X.rows }, (_, i) => i);
-    this.stopSet = Int32Array.from(new Rng(o.seed).sample(all, m)).sort();
+    this.stopSet = drawStopSet(o.X.rows, o.seed, o.stopSetSize ?? STOP_SET_SIZE);
   }
 
   /** Records the current model's predictions on items about to be trained on, with their labels. */
@@ -81,26 +113,10 @@ export class StopMonitor {
 
   /** Checks every criterion against the new model; returns those firing now (each with its reason). */
   observe(model: ProbabilisticModel, labeled: ArrayLike<number>): StopEvent[] {
-    const k = this.nClasses;
-    const proba = model.predictProba(this.X, this.stopSet);
-    const m = this.stopSet.length;
-    const pred = new Int32Array(m);
-    for (let r = 0; r < m; r++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (proba[r * k + c] > proba[r * k + best]) best = c;
-      pred[r] = best;
-    }
+    const proba = stopSetProba(model, this.X, this.stopSet);
     const isLabeled = new Set<number>(Array.from(labeled));
     const stopLabeled = Uint8Array.from(this.stopSet, (i) => (isLabeled.has(i) ? 1 : 0));
-    const state: StopState = {
-      labeled: labeled.length,
-      nClasses: k,
-      stopProba: proba,
-      stopPredictions: pred,
-      previousPredictions: this.previous,
-      stopLabeled,
-      accuracyEstimate: this.accuracyEstimate(),
-    };
+    const state = stopStateOf({ labeled: labeled.length, nClasses: this.nClasses, stopProba: proba, previousPredictions: this.previous, stopLabeled, accuracyEstimate: this.accuracyEstimate() });
     const fired: StopEvent[] = [];
     for (const c of this.criteria) {
       const d = c.check(state);
@@ -109,7 +125,7 @@ export class StopMonitor {
       fired.push(e);
       if (!this.first.has(c.name)) this.first.set(c.name, e);
     }
-    this.previous = pred;
+    this.previous = state.stopPredictions;
     return fired;
   }
 

@@ -33,6 +33,7 @@ import {
   targetAccuracy,
   type StoppingCriterion,
 } from "../loop/stopping.js";
+import { stopStateOf } from "../loop/stop-monitor.js";
 import type { Assessment, CriterionState, Iteration } from "../store/types.js";
 import { expectedGain, MIN_AUDIT } from "./learning-curve.js";
 import { MIN_ESTIMATE_N, type PowerLaw } from "./retrain-jobs.js";
@@ -170,24 +171,19 @@ export function budgetState(spent: number, budget: number | null): CriterionStat
 export function checkCriteria(o: CriteriaInput): { criteria: CriterionState[]; kappa: number | null; stopPredictions: Int32Array } {
   const k = o.nClasses;
   const m = o.stopLabeled.length;
-  const pred = new Int32Array(m);
-  for (let r = 0; r < m; r++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (o.stopProba[r * k + c] > o.stopProba[r * k + best]) best = c;
-    pred[r] = best;
-  }
   const prev = o.previousPredictions !== null && o.previousPredictions.length === m ? o.previousPredictions : null;
-  const kappa = prev === null ? null : cohenKappa(prev, pred, k);
   const h = o.headline;
-  const state = {
+  // The same state simulate's StopMonitor gives the criteria.
+  const state = stopStateOf({
     labeled: o.labeled,
     nClasses: k,
     stopProba: o.stopProba,
-    stopPredictions: pred,
     previousPredictions: prev,
     stopLabeled: o.stopLabeled,
     accuracyEstimate: h.value === null ? (h.n > 0 ? { value: 0, items: h.n } : null) : { value: h.value, items: h.n },
-  };
+  });
+  const pred = state.stopPredictions;
+  const kappa = prev === null ? null : cohenKappa(prev, pred, k);
   const out: CriterionState[] = [budgetState(o.spent, o.budget)];
   const run = (c: StoppingCriterion): CriterionState => {
     const d = c.check(state);

@@ -16,6 +16,8 @@ import { BadInputError, ConflictError, NotFoundError } from "../errors.js";
 import { TableFeaturizer, type SavedFeaturizer } from "../features/featurizer.js";
 import { argmaxRows, wilson } from "../eval/metrics.js";
 import { Rng } from "../linalg/rng.js";
+import { randomOrder } from "../loop/cold-start.js";
+import { drawStopSet } from "../loop/stop-monitor.js";
 import { modelFromJSON } from "../models/registry.js";
 import { getStrategy } from "../strategies/registry.js";
 import type { Classifier } from "../models/types.js";
@@ -58,8 +60,7 @@ export interface CurvePoint {
   readonly high: number;
 }
 
-/** Stop-set size (as simulate's; the whole pool if smaller) and its seed (fixed: the same set after a restart). */
-const STOP_SET_SIZE = 1000;
+/** The stop set's seed (fixed: the same set after a restart); its size is simulate's (loop/stop-monitor.ts). */
 const STOP_SET_SEED = 20090601;
 /** Store key of the latest model's stop-set predictions (so a restart keeps the kappa window going). */
 const STOP_KEY = "stop_predictions";
@@ -190,13 +191,12 @@ export class LabelingProject {
     const saved = this.store.latestModel();
     if (saved !== undefined) this.model = modelFromJSON(saved.model);
 
-    // Cold start: a seeded random order until the first retrain comes back.
+    // Cold start: the loop's random order (loop/cold-start.ts) until the first retrain comes back.
     const unl: number[] = [];
     for (let i = 0; i < this.total; i++) if (this.labelOf[i] < 0) unl.push(i);
-    this.queue.setOrder(this.rng.shuffle(Int32Array.from(unl)));
+    this.queue.setOrder(randomOrder(unl, this.rng));
 
-    const all = Int32Array.from({ length: this.total }, (_, i) => i);
-    this.stopSet = Int32Array.from(new Rng(STOP_SET_SEED).sample(all, Math.min(STOP_SET_SIZE, this.total))).sort();
+    this.stopSet = drawStopSet(this.total, STOP_SET_SEED);
     this.stopPred = this.loadStopPredictions();
     this.retrainer = new Retrainer({ dbPath: options.dbPath, rows: this.total, cols: this.meta.featureWidth, kind: this.meta.featureKind, stopSet: this.stopSet });
     this.sinceRetrain = this.retrainEvery; // retrain at once if the labels allow

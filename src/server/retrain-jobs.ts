@@ -25,6 +25,7 @@ export interface RetrainJob {
   readonly strategy: string;
   /** How many items the strategy itself picks; the rest of the pool follows in least-confidence order. */
   readonly batch: number;
+  /** Seeds this round's strategy (as an ActiveLearner's seed does its first query) and the learning curves. */
   readonly seed: number;
 }
 

@@ -1,13 +1,18 @@
 /**
  * The retraining worker: loads the pool's feature matrix from the project database once, then
- * for each job fits a fresh model on the labeled rows, scores the whole pool with the project's
- * strategy and posts back the ranking of the unlabeled items and every item's prediction.
+ * for each job runs one round of the loop (loop/round.ts, the code ActiveLearner and simulate
+ * run: a warm-started fit on the labeled rows, the project's strategy on the unlabeled ones),
+ * predicts the whole pool and posts back the ranking of the unlabeled items (the strategy's picks,
+ * then the rest least confident first), every item's prediction, the stop set's probabilities
+ * and the accuracy estimates.
  */
 import fs from "node:fs";
 import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { argmaxRows } from "../eval/metrics.js";
 import { Rng } from "../linalg/rng.js";
+import { fitLabeled, runRound } from "../loop/round.js";
+import { stopSetProba } from "../loop/stop-monitor.js";
 import { modelFactory } from "../models/registry.js";
 import type { Classifier, ClassifierFactory } from "../models/types.js";
 import { loadPoolMatrix } from "../project/features.js";
@@ -37,29 +42,41 @@ const store = SqliteStore.open(init.dbPath, { readonly: true });
 const X = loadPoolMatrix(store, init.rows, init.cols, init.kind);
 store.close();
 
+/**
+ * This worker's last model, kept across retrains as the library's ActiveLearner keeps its own:
+ * the next fit of the same model kind and classes starts from it (warm start).
+ */
+let previous: { readonly key: string; readonly model: Classifier } | null = null;
+
 function run(job: RetrainJob): RetrainReply {
   const n = X.rows;
   const t0 = performance.now();
   const newModel = modelFactory(job.model);
-  const model = newModel(job.nClasses).fit(X, job.y, { rows: job.labeled });
-  const t1 = performance.now();
-  const isLabeled = new Uint8Array(n);
-  for (const i of job.labeled) isLabeled[i] = 1;
-  let u = 0;
-  for (let i = 0; i < n; i++) if (isLabeled[i] === 0) u++;
-  const unlabeled = new Int32Array(u);
-  for (let i = 0, q = 0; i < n; i++) if (isLabeled[i] === 0) unlabeled[q++] = i;
+  const key = `${job.model}/${job.nClasses}`;
   const rng = new Rng(job.seed);
-  const sel = strategyFor(job.strategy).select(
-    { model, X, unlabeled, labeled: job.labeled, labels: job.y, nClasses: job.nClasses, rng, newModel },
-    Math.min(job.batch, unlabeled.length),
-  );
+  // The loop's round (loop/round.ts), as simulate and the library run it: fit warm-started on the
+  // labeled rows, the unlabeled rows, the strategy's picks.
+  const round = runRound({
+    X,
+    nClasses: job.nClasses,
+    newModel,
+    labeled: job.labeled,
+    labels: job.y,
+    warmStart: previous?.key === key ? previous.model : null,
+    strategy: strategyFor(job.strategy),
+    rng,
+    k: job.batch,
+  });
+  const { model, unlabeled, selection: sel } = round;
+  previous = { key, model };
+  const u = unlabeled.length;
   const proba = model.predictProba(X);
   const pred = argmaxRows(proba, n, job.nClasses);
   const conf = new Float32Array(n);
   for (let i = 0; i < n; i++) conf[i] = proba[i * job.nClasses + pred[i]];
   const { order, scores } = completeOrder(sel.indices, sel.scores, unlabeled, conf);
-  const t2 = performance.now();
+  const trainMs = round.fitSeconds * 1000;
+  const scoreMs = performance.now() - t0 - trainMs;
   let na = 0;
   for (const a of job.audit) na += a;
   const auditRows = new Int32Array(na);
@@ -84,9 +101,8 @@ function run(job: RetrainJob): RetrainReply {
       importedCurve = subsetCurve(X, rows, ys, job.nClasses, newModel, rng, 2).map((p) => ({ labels: p.labels, accuracy: p.correct / p.n, n: p.n }));
     }
   }
-  const k = job.nClasses;
-  const stopProba = new Float64Array(init.stopSet.length * k);
-  init.stopSet.forEach((i, r) => stopProba.set(proba.subarray(i * k, (i + 1) * k), r * k));
+  // What the stopping criteria read, computed as simulate's StopMonitor computes it.
+  const stopProba = stopSetProba(model, X, init.stopSet);
   return {
     id: job.id,
     ok: true,
@@ -96,8 +112,8 @@ function run(job: RetrainJob): RetrainReply {
     pred,
     conf,
     model: model.toJSON(),
-    trainMs: t1 - t0,
-    scoreMs: t2 - t1,
+    trainMs,
+    scoreMs,
     randomCurve,
     holdout,
     stopProba,
@@ -145,7 +161,7 @@ function crossValidation(job: RetrainJob, mask: Uint8Array, model: Classifier, n
     for (let t = 0; t < job.labeled.length; t++) (fold[t] === f ? test : train).push(t);
     const y = Int32Array.from(train, (t) => job.y[t]);
     if (new Set(y).size < 2) continue;
-    const m = newModel(job.nClasses).fit(X, y, { rows: Int32Array.from(train, (t) => job.labeled[t]), warmStart: model });
+    const m = fitLabeled({ X, nClasses: job.nClasses, newModel, labeled: Int32Array.from(train, (t) => job.labeled[t]), labels: y, warmStart: model });
     const pred = argmaxRows(m.predictProba(X, Int32Array.from(test, (t) => job.labeled[t])), test.length, job.nClasses);
     test.forEach((t, q) => {
       if (pred[q] === job.y[t]) right++;
