@@ -4,23 +4,13 @@
  * export costs the request-handling thread nothing but the socket writes, and a slow client
  * holds back production (back-pressure) instead of filling memory.
  */
-import fs from "node:fs";
-import os from "node:os";
+import { lowerThreadPriority } from "./thread-priority.js";
 import { parentPort, workerData } from "node:worker_threads";
 import { exportLabels } from "../project/export.js";
 import { SqliteStore } from "../store/sqlite.js";
 import type { ExportReply, ExportRequest } from "./export-jobs.js";
 
-/** Exports are background work: on Linux this thread lowers its own priority (elsewhere a no-op). */
-function lowerPriority(): void {
-  try {
-    const tid = Number(/task\/(\d+)$/.exec(fs.readlinkSync("/proc/thread-self"))?.[1]);
-    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, 10);
-  } catch {
-    // not Linux, or not allowed: run at normal priority
-  }
-}
-lowerPriority();
+lowerThreadPriority(10); // background work: the request thread keeps the cores
 
 const store = SqliteStore.open((workerData as { dbPath: string }).dbPath, { readonly: true });
 const jobs = new Map<number, Generator<string>>();

@@ -6,8 +6,7 @@
  * then the rest least confident first), every item's prediction, the stop set's probabilities
  * and the accuracy estimates.
  */
-import fs from "node:fs";
-import os from "node:os";
+import { lowerThreadPriority } from "./thread-priority.js";
 import { parentPort, workerData } from "node:worker_threads";
 import { argmaxRows } from "../eval/metrics.js";
 import { Rng } from "../linalg/rng.js";
@@ -25,19 +24,7 @@ import { MIN_ESTIMATE_N, type RetrainInit, type RetrainJob, type RetrainReply } 
 
 const init = workerData as RetrainInit;
 
-/**
- * Retraining is background work: on Linux, where niceness is per thread, this thread lowers its
- * own priority so request handling on the main thread wins the CPU (elsewhere: a no-op).
- */
-function lowerPriority(): void {
-  try {
-    const tid = Number(/task\/(\d+)$/.exec(fs.readlinkSync("/proc/thread-self"))?.[1]);
-    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, 19);
-  } catch {
-    // not Linux, or not allowed: run at normal priority
-  }
-}
-lowerPriority();
+lowerThreadPriority(19); // background work: the request thread keeps the cores
 const store = SqliteStore.open(init.dbPath, { readonly: true });
 const X = loadPoolMatrix(store, init.rows, init.cols, init.kind);
 store.close();
