@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { BadOptionError } from "../errors.js";
 import { exportLabels } from "../project/export.js";
 import { projectDbPath } from "../project/init.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
 import { writingOutput } from "./paths.js";
 
@@ -24,7 +24,7 @@ export async function runExport(argv: readonly string[]): Promise<number> {
   const format = str(flags, "format") ?? "jsonl";
   if (format !== "jsonl" && format !== "csv") problems.push(`option --format must be jsonl or csv, got "${format}"`);
   if (problems.length > 0) throw new BadOptionError(problems);
-  const store = SqliteStore.open(projectDbPath(positional[0]), { readonly: true });
+  const store = openStore(projectDbPath(positional[0]), { readonly: true });
   const out = str(flags, "out");
   const fd = out === undefined ? 1 : writingOutput("out", out, () => fs.openSync(out, "w"));
   try {

@@ -13,7 +13,7 @@ import { BadInputError, BadOptionError } from "../errors.js";
 import type { Dataset } from "../data/types.js";
 import { labeledDataset } from "../project/labeled.js";
 import { projectDbPath } from "../project/init.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import { sd } from "../eval/metrics.js";
 import { BOOTSTRAP_RESAMPLES, MIN_SEEDS_FOR_SPREAD } from "../eval/bootstrap.js";
 import { headlineText, renderReport } from "../eval/report.js";
@@ -166,7 +166,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   let model = str(flags, "model");
   let name: string;
   if (project !== undefined) {
-    const store = SqliteStore.open(projectDbPath(project), { readonly: true });
+    const store = openStore(projectDbPath(project), { readonly: true });
     try {
       const p = labeledDataset(store, project);
       ds = p.dataset;

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { exportLabels } from "../project/export.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import type { ExportReply, ExportRequest } from "./export-jobs.js";
 
 /** Exports are background work: on Linux this thread lowers its own priority (elsewhere a no-op). */
@@ -22,7 +22,7 @@ function lowerPriority(): void {
 }
 lowerPriority();
 
-const store = SqliteStore.open((workerData as { dbPath: string }).dbPath, { readonly: true });
+const store = openStore((workerData as { dbPath: string }).dbPath, { readonly: true });
 const jobs = new Map<number, Generator<string>>();
 
 function post(reply: ExportReply): void {

@@ -21,8 +21,8 @@ import { getStrategy } from "../strategies/registry.js";
 import type { Classifier } from "../models/types.js";
 import { IMPORT_ANNOTATOR } from "../project/init.js";
 import { recordsToDataset } from "../project/records.js";
-import { SqliteStore } from "../store/sqlite.js";
-import type { Assessment, CriterionState, Iteration, ProjectMeta } from "../store/types.js";
+import { openStore } from "../store/open.js";
+import type { Assessment, CriterionState, Iteration, ProjectMeta, Store } from "../store/types.js";
 import { accuracyReport, checkCriteria, kappaHistory, MIN_ESTIMATE_N, pooledTestThenTrain, stoppingAdvice, type AccuracyReport, type Advice } from "./advice.js";
 import { AnnotatorStats, type AnnotatorRow } from "./annotator-stats.js";
 import { labelsSaved } from "./learning-curve.js";
@@ -82,7 +82,7 @@ const AUDIT_WINDOW = 50;
 const UNCERTAINTY = new Set(["least_confidence", "margin", "entropy"]);
 
 export class LabelingProject {
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly meta: ProjectMeta;
   /** Names of the fields inferred numeric (shown as numbers by the API). */
   private readonly numericFields: ReadonlySet<string>;
@@ -129,7 +129,7 @@ export class LabelingProject {
   private lastSnapshotAt = -Infinity;
 
   constructor(options: ProjectOptions) {
-    this.store = SqliteStore.open(options.dbPath, options.synchronous !== undefined ? { synchronous: options.synchronous } : {});
+    this.store = openStore(options.dbPath, options.synchronous !== undefined ? { synchronous: options.synchronous } : {});
     try {
       const stored = this.store.meta();
       const budget = options.budget !== undefined ? options.budget : (stored.budget ?? null);
