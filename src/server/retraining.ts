@@ -12,7 +12,7 @@
  * loop.start(); // retrains at once if the labels allow
  * loop.changed(); // after each label or undo
  */
-import { Rng } from "../linalg/rng.js";
+import type { Rng } from "../linalg/rng.js";
 import { modelFromJSON } from "../models/registry.js";
 import type { Classifier } from "../models/types.js";
 import type { Assessment, Iteration, ProjectMeta, Store } from "../store/types.js";
@@ -22,12 +22,8 @@ import type { LabelState } from "./label-state.js";
 import type { ReadyQueue } from "./queue.js";
 import type { PowerLaw, RetrainReply } from "./retrain-jobs.js";
 import { Retrainer } from "./retrainer.js";
+import { StopSet } from "./stop-set.js";
 
-/** Stop-set size (as simulate's; the whole pool if smaller) and its seed (fixed: the same set after a restart). */
-const STOP_SET_SIZE = 1000;
-const STOP_SET_SEED = 20090601;
-/** Store key of the latest model's stop-set predictions (so a restart keeps the kappa window going). */
-const STOP_KEY = "stop_predictions";
 /** Least time between two stored model snapshots. */
 const SNAPSHOT_EVERY_MS = 60_000;
 
@@ -59,8 +55,7 @@ export class RetrainLoop implements Ranking {
 
   private readonly o: RetrainLoopOptions;
   private readonly total: number;
-  /** Pool indices of the stop set, ascending. */
-  private readonly stopSet: Int32Array;
+  private readonly stop: StopSet;
   /** The current model's predictions on the stop set (null before the first retrain, unless restored). */
   private stopPred: Int32Array | null;
   private readonly retrainer: Retrainer;
@@ -84,10 +79,9 @@ export class RetrainLoop implements Ranking {
     }
     const saved = o.store.latestModel();
     if (saved !== undefined) this.model = modelFromJSON(saved.model);
-    const all = Int32Array.from({ length: this.total }, (_, i) => i);
-    this.stopSet = Int32Array.from(new Rng(STOP_SET_SEED).sample(all, Math.min(STOP_SET_SIZE, this.total))).sort();
-    this.stopPred = this.loadStopPredictions();
-    this.retrainer = new Retrainer({ dbPath: o.dbPath, rows: this.total, cols: o.meta.featureWidth, kind: o.meta.featureKind, stopSet: this.stopSet });
+    this.stop = new StopSet(o.store, this.total, o.meta.labels.length);
+    this.stopPred = this.stop.load(last?.iteration);
+    this.retrainer = new Retrainer({ dbPath: o.dbPath, rows: this.total, cols: o.meta.featureWidth, kind: o.meta.featureKind, stopSet: this.stop.indices });
   }
 
   /** Retrains at once if the labels allow (at start). */
@@ -100,24 +94,6 @@ export class RetrainLoop implements Ranking {
   changed(): void {
     this.sinceRetrain++;
     this.maybeRetrain();
-  }
-
-  /** The latest model's stop-set predictions as stored at its retrain (null if absent or stale). */
-  private loadStopPredictions(): Int32Array | null {
-    const text = this.o.store.stateValue(STOP_KEY);
-    const last = this.iterations.at(-1);
-    if (text === undefined || last === undefined) return null;
-    try {
-      const v = JSON.parse(text) as { iteration?: unknown; n?: unknown; pred?: unknown };
-      if (v.iteration !== last.iteration || v.n !== this.stopSet.length || typeof v.pred !== "string") return null;
-      const bytes = Buffer.from(v.pred, "base64");
-      if (bytes.length !== 4 * this.stopSet.length) return null;
-      const pred = new Int32Array(this.stopSet.length);
-      new Uint8Array(pred.buffer).set(bytes);
-      return pred.every((c) => c >= 0 && c < this.o.meta.labels.length) ? pred : null;
-    } catch {
-      return null;
-    }
   }
 
   private maybeRetrain(): void {
@@ -188,7 +164,7 @@ export class RetrainLoop implements Ranking {
       nClasses: meta.labels.length,
       stopProba: reply.stopProba,
       previousPredictions: this.stopPred,
-      stopLabeled: Uint8Array.from(this.stopSet, (i) => (state.isLabeled(i) ? 1 : 0)),
+      stopLabeled: Uint8Array.from(this.stop.indices, (i) => (state.isLabeled(i) ? 1 : 0)),
       kappaHistory: kappaHistory(this.iterations),
       headline,
       budget: meta.budget ?? null,
@@ -201,11 +177,11 @@ export class RetrainLoop implements Ranking {
     // Snapshots are for restarts and /api/predict after one; at most one a minute keeps big
     // models (a wide TF-IDF vocabulary) from costing the request path a write per retrain.
     const snapshot = now - this.lastSnapshotAt >= SNAPSHOT_EVERY_MS;
-    const stopText = JSON.stringify({ iteration: it.iteration, n: this.stopSet.length, pred: Buffer.from(this.stopPred.buffer, this.stopPred.byteOffset, this.stopPred.byteLength).toString("base64") });
+    const stopPred = checked.stopPredictions;
     // The closed estimate, the new iteration, its stop-set predictions and the snapshot land together.
     store.transaction(() => {
       if (closing !== null) store.updateIterationAccuracy(closing.iteration, closing.accuracy, closing.n);
-      store.setStateValue(STOP_KEY, stopText);
+      this.stop.save(it.iteration, stopPred);
       store.addIteration(it);
       if (snapshot) store.saveModel(trained, reply.model, now);
     });

@@ -94,10 +94,12 @@ void test("serving the v1 fixture keeps its labels and takes new ones", async ()
   try {
     const server = await startServer({ projectDir: dir, port: 0, quiet: true });
     try {
+      // Serving retrains at once: the 4 stored iterations and the new one.
+      await server.project.idle();
       let r = await call(server.url, "GET", "/api/stats");
       assert.equal(r.status, 200, r.text);
       assert.equal((r.body as { labeled: number }).labeled, 13);
-      assert.equal((r.body as { iterations: number }).iterations, 4);
+      assert.equal((r.body as { iterations: number }).iterations, 5);
       r = await call(server.url, "GET", "/api/next?annotator=cy");
       assert.equal(r.status, 200, r.text);
       const id = (r.body as { item: { id: string } }).item.id;
@@ -112,6 +114,8 @@ void test("serving the v1 fixture keeps its labels and takes new ones", async ()
     try {
       assert.equal(store.annotationCount(), 14);
       assert.equal(store.skips().length, 1);
+      assert.deepEqual(store.iterations().slice(0, 4).map((it) => it.labeled), [6, 9, 10, 13]);
+      assert.equal(store.iterations()[4].labeled, 13);
     } finally {
       store.close();
     }

@@ -6,7 +6,7 @@ import test from "node:test";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { BadInputError } from "../errors.js";
-import { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion, type Migration } from "./migrations.js";
+import { MIGRATIONS, SCHEMA_VERSION, checkReadable, migrate, schemaVersion, type Migration } from "./migrations.js";
 import { openStore } from "./open.js";
 
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../src/store/fixtures/v1-project.db");
@@ -146,5 +146,19 @@ void test("a file that is not a project is not given the schema", () => {
     const check = new Database(file, { readonly: true });
     assert.equal(check.prepare("SELECT 1 FROM sqlite_master WHERE name = 'meta'").get(), undefined);
     check.close();
+  });
+});
+
+void test("a read-only open of a version readers no longer follow says it needs one write-open", () => {
+  withTemp((dir) => {
+    const file = path.join(dir, "project.db");
+    fs.copyFileSync(FIXTURE, file);
+    const db = new Database(file, { readonly: true });
+    try {
+      checkReadable(db, file);
+      assert.throws(() => checkReadable(db, file, 2), (e: unknown) => e instanceof BadInputError && /schema version 1; read-only, this activelearn reads version 2 and later: open it once for writing \(activelearn serve DIR\)/.test(e.message));
+    } finally {
+      db.close();
+    }
   });
 });

@@ -111,10 +111,10 @@ export function checkNotNewer(db: Database.Database, file: string, known = SCHEM
 }
 
 /** Refuses, for a read-only open, a database too old to read without migrating. */
-export function checkReadable(db: Database.Database, file: string): void {
+export function checkReadable(db: Database.Database, file: string, minReadable = MIN_READABLE_VERSION): void {
   const v = checkNotNewer(db, file);
-  if (v > 0 && v < MIN_READABLE_VERSION) {
-    throw new BadInputError(`the project database has schema version ${v}; this activelearn reads ${MIN_READABLE_VERSION} and later: open it once for writing (activelearn serve DIR) to migrate it`, { file });
+  if (v > 0 && v < minReadable) {
+    throw new BadInputError(`the project database has schema version ${v}; read-only, this activelearn reads version ${minReadable} and later: open it once for writing (activelearn serve DIR) to migrate it`, { file });
   }
 }
 
