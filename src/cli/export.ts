@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import { BadOptionError } from "../errors.js";
 import { exportLabels } from "../project/export.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import { existingProjectDb } from "../server/existing-project.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
 import { writingOutput } from "./paths.js";
@@ -24,7 +24,7 @@ export async function runExport(argv: readonly string[]): Promise<number> {
   const format = str(flags, "format") ?? "jsonl";
   if (format !== "jsonl" && format !== "csv") problems.push(`option --format must be jsonl or csv, got "${format}"`);
   if (problems.length > 0) throw new BadOptionError(problems);
-  const store = SqliteStore.open(existingProjectDb(positional[0]), { readonly: true });
+  const store = openStore(existingProjectDb(positional[0]), { readonly: true });
   const out = str(flags, "out");
   const fd = out === undefined ? 1 : writingOutput("out", out, () => fs.openSync(out, "w"));
   try {

@@ -7,7 +7,7 @@ import test from "node:test";
 import { fileURLToPath } from "node:url";
 import { writeSyntheticCsv } from "../server/testing.js";
 import { projectDbPath } from "../project/init.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import type { SimulationResults } from "../eval/types.js";
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "main.js");
@@ -77,7 +77,7 @@ void test("simulate --project replays strategies on the items labeled so far, wi
     const dir = path.join(base, "proj");
     assert.equal(run("init", dir, "--data", data, "--labels", "spam,ham", "--text", "text", "--label", "seed_label", "--id", "id").code, 0);
     // Labels from the app: one audit pick, one relabel of a seed item, two ordinary picks.
-    const store = SqliteStore.open(projectDbPath(dir));
+    const store = openStore(projectDbPath(dir));
     const at = Date.now();
     const label = (itemIdx: number, l: string, audit = false): void => {
       store.addAnnotation({ itemIdx, annotator: "ann", label: l, createdAt: at, durationMs: 900, predicted: null, audit });

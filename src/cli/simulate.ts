@@ -12,7 +12,7 @@ import type { ColdStart } from "../loop/cold-start.js";
 import { BadInputError, BadOptionError } from "../errors.js";
 import type { Dataset } from "../data/types.js";
 import { labeledDataset } from "../project/labeled.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import { existingProjectDb } from "../server/existing-project.js";
 import { sd } from "../eval/metrics.js";
 import { BOOTSTRAP_RESAMPLES, MIN_SEEDS_FOR_SPREAD } from "../eval/bootstrap.js";
@@ -166,7 +166,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   let model = str(flags, "model");
   let name: string;
   if (project !== undefined) {
-    const store = SqliteStore.open(existingProjectDb(project), { readonly: true });
+    const store = openStore(existingProjectDb(project), { readonly: true });
     try {
       const p = labeledDataset(store, project);
       ds = p.dataset;

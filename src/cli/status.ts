@@ -6,7 +6,7 @@
 import { BadOptionError } from "../errors.js";
 import { IMPORT_ANNOTATOR } from "../project/init.js";
 import { accuracyReport, pooledTestThenTrain, stoppingAdvice } from "../server/advice.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import { existingProjectDb } from "../server/existing-project.js";
 import { parseArgs, usage, type FlagSpec } from "./args.js";
 import { formatTable } from "./table.js";
@@ -23,7 +23,7 @@ export function runStatus(argv: readonly string[]): Promise<number> {
     return Promise.resolve(0);
   }
   if (positional.length !== 1) throw new BadOptionError([`status needs exactly one project folder, got ${positional.length === 0 ? "none" : positional.join(" ")}`]);
-  const store = SqliteStore.open(existingProjectDb(positional[0]), { readonly: true });
+  const store = openStore(existingProjectDb(positional[0]), { readonly: true });
   try {
     const meta = store.meta();
     const total = store.itemCount();

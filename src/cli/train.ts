@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import { BadOptionError } from "../errors.js";
 import { trainBundle } from "../project/bundle.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import { existingProjectDb } from "../server/existing-project.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
 import { writingOutput } from "./paths.js";
@@ -19,7 +19,7 @@ export function runTrain(argv: readonly string[]): Promise<number> {
   }
   const { flags, positional } = parseArgs(argv, spec, "train");
   if (positional.length !== 1) throw new BadOptionError([`train needs exactly one project folder, got ${positional.length === 0 ? "none" : positional.join(" ")}`]);
-  const store = SqliteStore.open(existingProjectDb(positional[0]), { readonly: true });
+  const store = openStore(existingProjectDb(positional[0]), { readonly: true });
   try {
     const bundle = trainBundle(store);
     const out = str(flags, "out") ?? "model.json";

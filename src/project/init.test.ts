@@ -5,7 +5,7 @@ import path from "node:path";
 import test, { after } from "node:test";
 import { ActiveLearnError, BadInputError, BadOptionError } from "../errors.js";
 import { writeSyntheticCsv } from "../server/testing.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import { initProject, projectDbPath } from "./init.js";
 
 const made: string[] = [];
@@ -60,7 +60,7 @@ void test("init reports every bad option at once and refuses an existing project
   );
   await initProject({ dir: path.join(base, "p"), data, labels: ["spam", "ham"], text: "text", label: "seed_label", id: "id" });
   await assert.rejects(initProject({ dir: path.join(base, "p"), data, labels: ["spam", "ham"] }), /already a project/);
-  const store = SqliteStore.open(projectDbPath(path.join(base, "p")), { readonly: true });
+  const store = openStore(projectDbPath(path.join(base, "p")), { readonly: true });
   try {
     const meta = store.meta();
     assert.deepEqual(meta.fields, [{ name: "text", kind: "text" }, { name: "length", kind: "numeric" }]);
@@ -92,7 +92,7 @@ void test("a 200k-row file imports by streaming, with memory well below the file
   } finally {
     clearInterval(timer);
   }
-  const store = SqliteStore.open(projectDbPath(path.join(base, "p")), { readonly: true });
+  const store = openStore(projectDbPath(path.join(base, "p")), { readonly: true });
   try {
     assert.equal(store.itemCount(), n);
     let rows = 0;
@@ -151,7 +151,7 @@ void test("a score column equal to the label is warned about and kept out of the
     assert.equal(leak.dropped, !keep);
     assert.match(leak.message, seeds > 0 ? /gets 20 of 20 seed labels right \(100%\)/ : /every value \("spam", "ham"\) is one of --labels/);
     assert.equal(summary.roles.find((r) => r.column === "score")?.role, keep ? "categorical" : "ignored");
-    const store = SqliteStore.open(projectDbPath(dir), { readonly: true });
+    const store = openStore(projectDbPath(dir), { readonly: true });
     try {
       const meta = store.meta();
       assert.equal(meta.fields.some((f) => f.name === "score"), keep, "the model's fields");
@@ -171,7 +171,7 @@ void test("init --ignore leaves columns out; bad --ignore and --keep names are l
   const summary = await initProject({ dir, data, labels: ["spam", "ham"], text: "text", id: "id", ignore: ["noise", "truth"], keep: ["score"] });
   assert.deepEqual(summary.fields.map((f) => f.name), ["text", "score"]);
   assert.deepEqual(summary.roles.map((r) => `${r.column}:${r.role}`), ["id:id", "text:text", "score:categorical", "noise:ignored", "truth:ignored"]);
-  const store = SqliteStore.open(projectDbPath(dir), { readonly: true });
+  const store = openStore(projectDbPath(dir), { readonly: true });
   try {
     assert.deepEqual(Object.keys(store.item(0)?.data ?? {}), ["text", "score"]);
   } finally {
@@ -196,7 +196,7 @@ void test("init --map turns label-column values into labels; uncovered values ar
   const dir = path.join(base, "p");
   const summary = await initProject({ dir, data, labels: ["positive", "negative"], text: "text", label: "stars", map: "4,5=positive;1,2=negative;3=-" });
   assert.equal(summary.seedLabels, 8);
-  const store = SqliteStore.open(projectDbPath(dir), { readonly: true });
+  const store = openStore(projectDbPath(dir), { readonly: true });
   try {
     const byItem = new Map(store.currentLabels().map((c) => [c.itemIdx, c.label]));
     stars.forEach((s, i) => assert.equal(byItem.get(i), s >= 4 ? "positive" : s <= 2 ? "negative" : undefined, `row ${i + 1}`));

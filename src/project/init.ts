@@ -16,8 +16,8 @@ import { BadInputError, BadOptionError } from "../errors.js";
 import { TableFeaturizer } from "../features/featurizer.js";
 import { modelFactory, modelNeedsNonNegative } from "../models/registry.js";
 import { getStrategy, normalizeStrategyName } from "../strategies/registry.js";
-import { SqliteStore } from "../store/sqlite.js";
-import type { FieldKind, Item, NewAnnotation, ProjectMeta } from "../store/types.js";
+import { openStore } from "../store/open.js";
+import type { FieldKind, Item, NewAnnotation, ProjectMeta, Store } from "../store/types.js";
 import { encodeRow } from "./features.js";
 import { parseLabelMap, uncoveredMessage, type UncoveredValue } from "./label-map.js";
 import { stageDatabase } from "./staging.js";
@@ -117,9 +117,9 @@ export async function initProject(o: InitOptions): Promise<InitSummary> {
   const labels = o.labels.map((l) => l.trim());
   const dbPath = projectDbPath(o.dir);
   const staged = stageDatabase(dbPath, o.dir);
-  let store: SqliteStore | undefined;
+  let store: Store | undefined;
   try {
-    store = SqliteStore.open(staged.tempPath, { create: true });
+    store = openStore(staged.tempPath, { create: true });
     const summary = await importInto(store, o, labels);
     store.close();
     store = undefined;
@@ -137,7 +137,7 @@ interface FieldStats {
   order: number;
 }
 
-async function importInto(store: SqliteStore, o: InitOptions, labels: readonly string[]): Promise<Omit<InitSummary, "dbPath">> {
+async function importInto(store: Store, o: InitOptions, labels: readonly string[]): Promise<Omit<InitSummary, "dbPath">> {
   const file = o.data;
   const batchSize = o.batchSize ?? 5000;
   const labelSet = new Set(labels);

@@ -8,7 +8,7 @@
  *
  * @example
  * const s = stageDatabase("proj/project.db");
- * const store = SqliteStore.open(s.tempPath, { create: true });
+ * const store = openStore(s.tempPath, { create: true });
  * ... store.close(); s.commit(); // or s.abort() on error
  */
 import fs from "node:fs";

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { BadInputError } from "../errors.js";
 import { projectDbPath } from "../project/init.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 
 /**
  * The database of the project in `dir`, which must exist: a missing folder, a file, or a folder
@@ -20,7 +20,7 @@ export function existingProjectDb(dir: string): string {
   if (why === null) {
     // The file must be a project database: not another program's SQLite file, not garbage.
     try {
-      SqliteStore.open(db, { readonly: true }).close();
+      openStore(db, { readonly: true }).close();
     } catch (e) {
       why = e instanceof Error ? e.message.replace(`${db}: `, `${path.basename(db)} is `) : String(e);
     }

@@ -5,7 +5,7 @@ import net from "node:net";
 import path from "node:path";
 import test from "node:test";
 import { exportLabels, labeledItems, PAGE_ROWS } from "../project/export.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import { startServer } from "./app.js";
 import { call, syntheticProject, syntheticTruth, type ItemReply } from "./testing.js";
 
@@ -26,7 +26,7 @@ void test("labeledItems reads page by page and gives each item's latest label, i
   const n = PAGE_ROWS * 2 + 37;
   const { dir, dbPath } = await syntheticProject(n + 50, n);
   try {
-    const store = SqliteStore.open(dbPath);
+    const store = openStore(dbPath);
     try {
       // Relabel one item on the second page, and undo a relabel on the first.
       store.addAnnotation({ itemIdx: PAGE_ROWS + 3, annotator: "ana", label: "ham", createdAt: 1, durationMs: null, predicted: null, audit: false });
@@ -54,7 +54,7 @@ void test("GET /api/export streams in chunks from the worker; labeling goes on w
   const { dir, dbPath } = await syntheticProject(n + 100, n);
   const srv = await startServer({ projectDir: dir, port: 0, quiet: true, auditEvery: 0, retrainEvery: 1000 });
   try {
-    const store = SqliteStore.open(dbPath, { readonly: true });
+    const store = openStore(dbPath, { readonly: true });
     const expected = [...exportLabels(store, "csv")].join("");
     store.close();
     const r = await get(srv.port, "/api/export?format=csv");

@@ -7,12 +7,12 @@
 import { lowerThreadPriority } from "./thread-priority.js";
 import { parentPort, workerData } from "node:worker_threads";
 import { exportLabels } from "../project/export.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import type { ExportReply, ExportRequest } from "./export-jobs.js";
 
 lowerThreadPriority(10); // background work: the request thread keeps the cores
 
-const store = SqliteStore.open((workerData as { dbPath: string }).dbPath, { readonly: true });
+const store = openStore((workerData as { dbPath: string }).dbPath, { readonly: true });
 const jobs = new Map<number, Generator<string>>();
 
 function post(reply: ExportReply): void {

@@ -17,7 +17,7 @@ import type { Classifier, ClassifierFactory } from "../models/types.js";
 import { loadPoolMatrix } from "../project/features.js";
 import { getStrategy } from "../strategies/registry.js";
 import type { QueryStrategy } from "../strategies/types.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { openStore } from "../store/open.js";
 import { fitRandomCurve, subsetCurve } from "./learning-curve.js";
 import { completeOrder } from "./ranking.js";
 import { MIN_ESTIMATE_N, type RetrainInit, type RetrainJob, type RetrainReply } from "./retrain-jobs.js";
@@ -25,7 +25,7 @@ import { MIN_ESTIMATE_N, type RetrainInit, type RetrainJob, type RetrainReply } 
 const init = workerData as RetrainInit;
 
 lowerThreadPriority(19); // background work: the request thread keeps the cores
-const store = SqliteStore.open(init.dbPath, { readonly: true });
+const store = openStore(init.dbPath, { readonly: true });
 const X = loadPoolMatrix(store, init.rows, init.cols, init.kind);
 store.close();
 

@@ -8,47 +8,15 @@
  * server's label throughput under load.
  *
  * @example
- * const store = SqliteStore.open("proj/project.db");
+ * const store = SqliteStore.open("proj/project.db"); // callers outside src/store: openStore (open.ts)
  * store.addAnnotation({ itemIdx: 0, annotator: "ana", label: "spam", createdAt: Date.now(), durationMs: null, predicted: null, audit: false });
  */
 import Database from "better-sqlite3";
 import { ActiveLearnError, BadInputError } from "../errors.js";
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
-import type { Annotation, Assessment, Item, Iteration, NewAnnotation, ProjectMeta, Store } from "./types.js";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS items (idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS features (idx INTEGER PRIMARY KEY, row BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS annotations (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  item_idx INTEGER NOT NULL,
-  annotator TEXT NOT NULL,
-  label TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  duration_ms INTEGER,
-  predicted TEXT,
-  audit INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS annotations_item ON annotations (item_idx, id);
-CREATE TABLE IF NOT EXISTS skips (item_idx INTEGER NOT NULL, annotator TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (item_idx, annotator));
-CREATE TABLE IF NOT EXISTS models (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at INTEGER NOT NULL, labeled INTEGER NOT NULL, model TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS iterations (
-  iteration INTEGER PRIMARY KEY,
-  created_at INTEGER NOT NULL,
-  labeled INTEGER NOT NULL,
-  accuracy REAL,
-  accuracy_n INTEGER NOT NULL DEFAULT 0,
-  holdout_accuracy REAL,
-  holdout_n INTEGER NOT NULL DEFAULT 0,
-  train_ms REAL NOT NULL,
-  assessment TEXT
-);
-`;
-
-/** Columns added after the first release: added to older databases when opened for writing. */
-const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [{ table: "iterations", column: "assessment", type: "TEXT" }];
+import { checkReadable, migrate, schemaVersion } from "./migrations.js";
+import type { Annotation, Assessment, Item, Iteration, NewAnnotation, ProjectMeta, Store, StoreOptions } from "./types.js";
 
 /** Model snapshots kept (older ones are pruned when a new one is saved). */
 const KEEP_MODELS = 3;
@@ -99,22 +67,19 @@ function parseAssessment(text: string | null | undefined): Assessment | null {
   }
 }
 
-export interface OpenOptions {
-  /** Create the file (init); otherwise it must exist. */
-  readonly create?: boolean;
-  readonly readonly?: boolean;
-  /** "normal" (default): crash-safe; "full": also power-loss safe (an fsync per commit). */
-  readonly synchronous?: "normal" | "full";
-}
 
 export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly st: ReturnType<SqliteStore["prepare"]>;
 
+  /** The schema version of the database (see migrations.ts). */
+  readonly schemaVersion: number;
+
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.db = db;
+    this.schemaVersion = schemaVersion(db);
     this.st = this.prepare();
   }
 
@@ -122,7 +87,7 @@ export class SqliteStore implements Store {
    * Opens (or with `create`, creates) a project database.
    * @throws BadInputError when the file is missing or not a project database
    */
-  static open(path: string, options: OpenOptions = {}): SqliteStore {
+  static open(path: string, options: StoreOptions = {}): SqliteStore {
     let db: Database.Database;
     try {
       db = new Database(path, { fileMustExist: options.create !== true, readonly: options.readonly === true });
@@ -132,17 +97,16 @@ export class SqliteStore implements Store {
     try {
       // An existing file must already be a project: never add the schema to another database.
       if (options.create !== true && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() === undefined) throw new Error("it has no project metadata");
-      if (options.readonly !== true) {
+      if (options.readonly === true) checkReadable(db, path);
+      else {
         db.pragma("journal_mode = WAL");
         db.pragma(options.synchronous === "full" ? "synchronous = FULL" : "synchronous = NORMAL");
-        db.exec(SCHEMA);
-        for (const a of ADDED_COLUMNS) {
-          const cols = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${a.table}')`).all();
-          if (!cols.some((c) => c.name === a.column)) db.exec(`ALTER TABLE ${a.table} ADD COLUMN ${a.column} ${a.type}`);
-        }
+        db.pragma("busy_timeout = 5000");
+        migrate(db, path);
       }
     } catch (e) {
       db.close();
+      if (e instanceof BadInputError) throw e;
       throw new BadInputError(`not an activelearn project database (${e instanceof Error ? e.message : String(e)})`, { file: path });
     }
     db.pragma("busy_timeout = 5000");

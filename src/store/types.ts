@@ -1,8 +1,10 @@
 /**
  * The persistence interface of a labeling project: its settings, the items (raw fields as JSON,
  * pool index = `idx`, 0..n-1 in import order), their stored feature rows, annotations (who,
- * when, how long), skips, model snapshots and iteration metrics. One implementation today:
- * {@link SqliteStore} (better-sqlite3, WAL); a test double or another database fits behind it.
+ * when, how long), skips, model snapshots and iteration metrics. Every caller outside src/store
+ * gets one from `openStore` (open.ts) and uses this interface only; one implementation today,
+ * the SQLite store (sqlite.ts; better-sqlite3, WAL). Another database plugs in behind `openStore`
+ * and must pass the conformance suite (conformance.test.ts).
  */
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
@@ -104,8 +106,20 @@ export interface Iteration {
   readonly assessment?: Assessment | null;
 }
 
+/** How to open a store. */
+export interface StoreOptions {
+  /** Create the database (init); otherwise it must exist. */
+  readonly create?: boolean;
+  /** Read only: nothing is written, not even a schema migration (see migrations.ts). */
+  readonly readonly?: boolean;
+  /** "normal" (default): crash-safe; "full": also power-loss safe (an fsync per commit). */
+  readonly synchronous?: "normal" | "full";
+}
+
 export interface Store {
   readonly path: string;
+  /** The schema version of the stored data (see migrations.ts). */
+  readonly schemaVersion: number;
   meta(): ProjectMeta;
   setMeta(meta: ProjectMeta): void;
   itemCount(): number;
@@ -119,11 +133,18 @@ export interface Store {
   putFeatures(rows: readonly { idx: number; row: Uint8Array }[]): void;
   /** Stored feature rows in pool order. */
   featureRows(): IterableIterator<{ idx: number; row: Uint8Array }>;
-  /** Commits one annotation (durably, before returning) and returns its id. */
+  /** Removes fields from every item's data (columns that `init` leaves out after the import). */
+  dropItemFields(names: readonly string[]): void;
+  /** Commits one annotation (durably, before returning) and returns its id. Annotations are appended, never changed. */
   addAnnotation(a: NewAnnotation): number;
+  /** Adds many annotations in one transaction (seed labels at init). */
+  addAnnotations(list: readonly NewAnnotation[]): void;
   /** The latest annotation of `annotator` on an item. */
   lastAnnotation(itemIdx: number, annotator: string): Annotation | undefined;
+  /** Removes one annotation (an undo); the others are untouched. */
   deleteAnnotation(id: number): void;
+  /** The latest annotation of an item (its current label, who gave it, whether it was an audit pick). */
+  currentAnnotation(itemIdx: number): Annotation | undefined;
   /** The current label of every labeled item (its latest annotation). */
   currentLabels(): { itemIdx: number; label: string }[];
   /** Current label of one item, or null. */
@@ -136,8 +157,10 @@ export interface Store {
    */
   labeledPage(afterIdx: number, limit: number): { item: Item; annotation: Annotation }[];
   annotationCount(): number;
+  /** Records that `annotator` passed on an item (again: no change). */
   addSkip(itemIdx: number, annotator: string, at: number): void;
   skips(): { itemIdx: number; annotator: string }[];
+  /** Stores a model snapshot (the latest few are kept). */
   saveModel(labeled: number, model: SavedModel, at: number): void;
   latestModel(): { labeled: number; model: SavedModel; createdAt: number } | undefined;
   addIteration(it: Iteration): void;
@@ -145,5 +168,13 @@ export interface Store {
   iterations(): Iteration[];
   /** Test-then-train counts of the labels stored at or after `at` that carry the model's prediction. */
   testThenTrainSince(at: number): { n: number; correct: number };
+  /** A small piece of server state kept across restarts (key other than "project"), or undefined. */
+  stateValue(key: string): string | undefined;
+  setStateValue(key: string, value: string): void;
+  /**
+   * Runs `fn` in one transaction: every write it makes lands together or, when it throws, none
+   * does (the error is rethrown). Nested calls join the outer transaction.
+   */
+  transaction<T>(fn: () => T): T;
   close(): void;
 }

@@ -1,0 +1,103 @@
+/**
+ * The labeling operations of a served project: label, skip and undo, each checked against the
+ * item's lease, committed to the store, then applied to the in-memory state and the queue. A
+ * label or undo counts towards the next retrain through `changed`.
+ *
+ * @example
+ * const ops = new Labeling({ store, meta, state, queue, predictions: () => loop.pred, changed: () => loop.changed() });
+ * ops.label("item-3", "spam", "ana", 1200); // labeled items after it
+ */
+import { BadInputError, ConflictError, NotFoundError } from "../errors.js";
+import type { ProjectMeta, Store } from "../store/types.js";
+import type { LabelState } from "./label-state.js";
+import type { Lease, ReadyQueue } from "./queue.js";
+
+export interface LabelingOptions {
+  readonly store: Store;
+  readonly meta: ProjectMeta;
+  readonly state: LabelState;
+  readonly queue: ReadyQueue;
+  /** The current model's predicted class of every item (null before the first model). */
+  readonly predictions: () => Int32Array | null;
+  /** Called after each stored label change (label or undo). */
+  readonly changed: () => void;
+}
+
+export class Labeling {
+  constructor(private readonly o: LabelingOptions) {}
+
+  /** The item index of an id; unknown ids are a NotFoundError. */
+  idxOf(id: string): number {
+    const idx = this.o.store.itemIdx(id);
+    if (idx === undefined) throw new NotFoundError(`no item with id "${id}"`);
+    return idx;
+  }
+
+  /** The item's live lease, refused with a ConflictError when it is someone else's. */
+  private leaseFor(id: string, idx: number, annotator: string, now: number): Lease | undefined {
+    const lease = this.o.queue.leaseOf(idx, now);
+    if (lease !== undefined && lease.annotator !== annotator) throw new ConflictError(`item "${id}" is being labeled by ${lease.annotator}`);
+    return lease;
+  }
+
+  private labelIndex(label: string): number {
+    const c = this.o.state.classOf(label);
+    if (c === undefined) throw new BadInputError(`unknown label "${label}"; the project's labels are ${this.o.meta.labels.map((l) => `"${l}"`).join(", ")}`, { field: "label" });
+    return c;
+  }
+
+  /**
+   * Stores a label (committed before returning). The same label from the same annotator on the
+   * same item again stores nothing. A label on an item leased to someone else is a conflict.
+   * @returns the number of labeled items
+   */
+  label(id: string, label: string, annotator: string, durationMs: number | null, now: number): number {
+    const { store, state, queue } = this.o;
+    const c = this.labelIndex(label);
+    const idx = this.idxOf(id);
+    const lease = this.leaseFor(id, idx, annotator, now);
+    if (state.labelOf[idx] === c && store.lastAnnotation(idx, annotator)?.label === label) {
+      if (lease !== undefined) queue.release(idx);
+      return state.labeled;
+    }
+    const pred = this.o.predictions();
+    const predicted = pred !== null && !state.isLabeled(idx) ? this.o.meta.labels[pred[idx]] : null;
+    const audit = lease?.audit === true;
+    store.addAnnotation({ itemIdx: idx, annotator, label, createdAt: now, durationMs, predicted, audit });
+    // Committed: now the in-memory state.
+    state.applyLabel(idx, c, { annotator, at: now, durationMs, predicted, audit });
+    if (lease !== undefined) queue.release(idx);
+    this.o.changed();
+    return state.labeled;
+  }
+
+  /** The annotator passes on an item: it is released and not offered to them again. */
+  skip(id: string, annotator: string, now: number): void {
+    const idx = this.idxOf(id);
+    const lease = this.leaseFor(id, idx, annotator, now);
+    this.o.store.addSkip(idx, annotator, now);
+    this.o.queue.markSkipped(idx, annotator);
+    if (lease !== undefined) this.o.queue.release(idx);
+  }
+
+  /**
+   * Undoes `annotator`'s last label on the item. If the item is left unlabeled it goes back to
+   * that annotator, first in line.
+   * @returns the number of labeled items
+   */
+  undo(id: string, annotator: string, now: number): number {
+    const { store, state } = this.o;
+    const idx = this.idxOf(id);
+    const last = store.lastAnnotation(idx, annotator);
+    if (last === undefined) throw new NotFoundError(`${annotator} has no label on item "${id}" to undo`);
+    this.leaseFor(id, idx, annotator, now);
+    // The removal and the read of what the item falls back to, as one.
+    const current = store.transaction(() => {
+      store.deleteAnnotation(last.id);
+      return store.currentAnnotation(idx);
+    });
+    if (state.applyUndo(idx, annotator, last.durationMs, current)) this.o.queue.putBack(idx, annotator, now);
+    this.o.changed();
+    return state.labeled;
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * Retraining of a served project: after every `retrainEvery` label changes (labels and undos)
+ * while none is running, the labeled set goes to the retraining worker (retrainer.ts); when the
+ * reply comes back, the new model and ranking are installed, the outgoing model's test-then-train
+ * accuracy is closed, the stopping criteria are checked on the stop set, and the iteration, the
+ * stop-set predictions and (at most once a minute) a model snapshot are stored in one transaction.
+ * It holds the current model and its predictions, which {@link ItemExplainer} and
+ * {@link Predictor} read.
+ *
+ * @example
+ * const loop = new RetrainLoop({ store, meta, state, queue, rng, dbPath, retrainEvery: 10, log });
+ * loop.start(); // retrains at once if the labels allow
+ * loop.changed(); // after each label or undo
+ */
+import type { Rng } from "../linalg/rng.js";
+import { modelFromJSON } from "../models/registry.js";
+import type { Classifier } from "../models/types.js";
+import type { Assessment, Iteration, ProjectMeta, Store } from "../store/types.js";
+import { accuracyReport, checkCriteria, kappaHistory } from "./advice.js";
+import type { Ranking } from "./explain.js";
+import type { LabelState } from "./label-state.js";
+import type { ReadyQueue } from "./queue.js";
+import type { PowerLaw, RetrainReply } from "./retrain-jobs.js";
+import { Retrainer } from "./retrainer.js";
+import { StopSet } from "./stop-set.js";
+
+/** Least time between two stored model snapshots. */
+const SNAPSHOT_EVERY_MS = 60_000;
+
+export interface RetrainLoopOptions {
+  readonly store: Store;
+  readonly meta: ProjectMeta;
+  readonly state: LabelState;
+  readonly queue: ReadyQueue;
+  /** The project's seeded generator (each retrain draws its seed from it). */
+  readonly rng: Rng;
+  readonly dbPath: string;
+  readonly retrainEvery: number;
+  readonly log: (line: string) => void;
+}
+
+type Installed = Extract<RetrainReply, { ok: true }>;
+
+export class RetrainLoop implements Ranking {
+  /** Every retrain so far, oldest first (restored from the store). */
+  readonly iterations: Iteration[];
+  /** The current model (the latest snapshot after a restart, until the first retrain). */
+  model: Classifier | null = null;
+  pred: Int32Array | null = null;
+  conf: Float32Array | null = null;
+  score: Float64Array | null = null;
+  orderStrategy = "random";
+  randomCurve: PowerLaw | null = null;
+  lastRetrainAt: number | null = null;
+
+  private readonly o: RetrainLoopOptions;
+  private readonly total: number;
+  private readonly stop: StopSet;
+  /** The current model's predictions on the stop set (null before the first retrain, unless restored). */
+  private stopPred: Int32Array | null;
+  private readonly retrainer: Retrainer;
+  private sinceRetrain = 0;
+  private closed = false;
+  private running: Promise<void> | null = null;
+  private lastSnapshotAt = -Infinity;
+
+  constructor(o: RetrainLoopOptions) {
+    this.o = o;
+    this.total = o.state.total;
+    this.iterations = o.store.iterations();
+    const last = this.iterations.at(-1);
+    if (last !== undefined) {
+      this.lastRetrainAt = last.createdAt;
+      // The latest model's test-then-train count so far: the labels stored since it was installed
+      // that carry its prediction (so a restart does not lose them).
+      const since = o.store.testThenTrainSince(last.createdAt);
+      o.state.evalN = since.n;
+      o.state.evalCorrect = since.correct;
+    }
+    const saved = o.store.latestModel();
+    if (saved !== undefined) this.model = modelFromJSON(saved.model);
+    this.stop = new StopSet(o.store, this.total, o.meta.labels.length);
+    this.stopPred = this.stop.load(last?.iteration);
+    this.retrainer = new Retrainer({ dbPath: o.dbPath, rows: this.total, cols: o.meta.featureWidth, kind: o.meta.featureKind, stopSet: this.stop.indices });
+  }
+
+  /** Retrains at once if the labels allow (at start). */
+  start(): void {
+    this.sinceRetrain = this.o.retrainEvery;
+    this.maybeRetrain();
+  }
+
+  /** One label changed (a label or an undo): retrains when enough have. */
+  changed(): void {
+    this.sinceRetrain++;
+    this.maybeRetrain();
+  }
+
+  private maybeRetrain(): void {
+    if (this.closed || this.retrainer.busy || this.sinceRetrain < this.o.retrainEvery) return;
+    if (this.o.state.classesPresent() < 2) return;
+    this.sinceRetrain = 0;
+    const set = this.o.state.trainingSet();
+    const started = Date.now();
+    const job = this.retrainer.run({
+      ...set,
+      nClasses: this.o.meta.labels.length,
+      model: this.o.meta.model,
+      strategy: this.o.meta.strategy,
+      // The strategy picks what annotators will label before the next retrain, with room to spare.
+      batch: Math.max(50, 5 * this.o.retrainEvery),
+      seed: this.o.rng.nextUint32(),
+    });
+    this.running = job
+      .then((reply) => {
+        if (this.closed) return;
+        if (!reply.ok) {
+          this.o.log(`retrain failed: ${reply.error}`);
+          return;
+        }
+        this.install(reply, set.labeled.length, started);
+      })
+      .finally(() => {
+        this.running = null;
+        this.maybeRetrain();
+      });
+  }
+
+  /** Installs a retrain's model and ranking, and stores what it measured. */
+  private install(reply: Installed, trained: number, started: number): void {
+    const { store, state, meta } = this.o;
+    const now = Date.now();
+    // Close the outgoing model's test-then-train estimate, then install the new one.
+    const prev = this.iterations.at(-1);
+    const closing = prev !== undefined && state.evalN > 0 ? { iteration: prev.iteration, accuracy: state.evalCorrect / state.evalN, n: state.evalN } : null;
+    state.evalN = 0;
+    state.evalCorrect = 0;
+    this.model = modelFromJSON(reply.model);
+    this.pred = reply.pred;
+    this.conf = reply.conf;
+    const score = new Float64Array(this.total).fill(NaN);
+    for (let t = 0; t < reply.order.length; t++) score[reply.order[t]] = reply.scores[t];
+    this.score = score;
+    this.orderStrategy = reply.by;
+    this.randomCurve = reply.randomCurve;
+    this.o.queue.setOrder(reply.order);
+    if (closing !== null && prev !== undefined) this.iterations[this.iterations.length - 1] = { ...prev, accuracy: closing.accuracy, accuracyN: closing.n };
+    const base: Iteration = {
+      iteration: (prev?.iteration ?? 0) + 1,
+      createdAt: now,
+      labeled: trained,
+      accuracy: null,
+      accuracyN: 0,
+      holdoutAccuracy: reply.holdout?.accuracy ?? null,
+      holdoutN: reply.holdout?.n ?? 0,
+      trainMs: reply.trainMs,
+      assessment: { criteria: [], kappa: null, randomCurve: reply.randomCurve, imported: reply.imported, importedCurve: reply.importedCurve },
+    };
+    // The stopping criteria, against the new model (cheap: the stop set is at most 1,000 items).
+    const headline = accuracyReport({ latest: base, hard: null, labeled: state.labeled, total: this.total, importedLabels: state.importedCount }).headline;
+    const checked = checkCriteria({
+      labeled: trained,
+      spent: state.spent,
+      nClasses: meta.labels.length,
+      stopProba: reply.stopProba,
+      previousPredictions: this.stopPred,
+      stopLabeled: Uint8Array.from(this.stop.indices, (i) => (state.isLabeled(i) ? 1 : 0)),
+      kappaHistory: kappaHistory(this.iterations),
+      headline,
+      budget: meta.budget ?? null,
+      target: meta.targetAccuracy ?? null,
+    });
+    this.stopPred = checked.stopPredictions;
+    const assessment: Assessment = { ...base.assessment!, criteria: checked.criteria, kappa: checked.kappa };
+    const it: Iteration = { ...base, assessment };
+    this.iterations.push(it);
+    // Snapshots are for restarts and /api/predict after one; at most one a minute keeps big
+    // models (a wide TF-IDF vocabulary) from costing the request path a write per retrain.
+    const snapshot = now - this.lastSnapshotAt >= SNAPSHOT_EVERY_MS;
+    const stopPred = checked.stopPredictions;
+    // The closed estimate, the new iteration, its stop-set predictions and the snapshot land together.
+    store.transaction(() => {
+      if (closing !== null) store.updateIterationAccuracy(closing.iteration, closing.accuracy, closing.n);
+      this.stop.save(it.iteration, stopPred);
+      store.addIteration(it);
+      if (snapshot) store.saveModel(trained, reply.model, now);
+    });
+    if (snapshot) this.lastSnapshotAt = now;
+    this.lastRetrainAt = now;
+    this.o.log(`retrain ${it.iteration}: ${trained} labels, fit ${reply.trainMs.toFixed(0)} ms, scored ${this.total} items in ${reply.scoreMs.toFixed(0)} ms (${now - started} ms in all)`);
+    const fired = checked.criteria.filter((c) => c.state === "fired").map((c) => c.name);
+    if (fired.length > 0) this.o.log(`retrain ${it.iteration}: stopping criteria fired: ${fired.join(", ")}`);
+  }
+
+  /** Resolves when no retrain is running. */
+  async idle(): Promise<void> {
+    while (this.running !== null) await this.running;
+  }
+
+  /** Stops the worker, waits for a running install, and stores a snapshot of a model not yet stored. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.retrainer.close();
+    await this.running;
+    const last = this.iterations.at(-1);
+    if (this.model !== null && last !== undefined && last.createdAt > this.lastSnapshotAt && this.o.store.latestModel()?.createdAt !== last.createdAt) {
+      this.o.store.saveModel(last.labeled, this.model.toJSON(), last.createdAt);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The Store conformance suite: what every store behind `openStore` must do, run against each
+ * factory in {@link FACTORIES} (today SQLite only; a Postgres store adds itself there). Leases are
+ * not stored (they live in the server's ready queue), so there is nothing of them to check here.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import test from "node:test";
+import type { SavedModel } from "../models/types.js";
+import { openStore } from "./open.js";
+import type { Item, Iteration, NewAnnotation, ProjectMeta, Store } from "./types.js";
+
+/** A store implementation under test: creates a fresh, empty store, and reopens it. */
+interface Factory {
+  readonly name: string;
+  create(dir: string): Store;
+  reopen(store: Store, readonly: boolean): Store;
+}
+
+const FACTORIES: readonly Factory[] = [
+  {
+    name: "sqlite",
+    create: (dir) => openStore(path.join(dir, "project.db"), { create: true }),
+    reopen: (store, readonly) => openStore(store.path, { readonly }),
+  },
+];
+
+const META: ProjectMeta = {
+  name: "conformance",
+  labels: ["spam", "ham"],
+  fields: [{ name: "text", kind: "text" }],
+  textColumn: "text",
+  labelColumn: null,
+  idColumn: "id",
+  strategy: "least_confidence",
+  model: "logreg",
+  retrainEvery: 10,
+  source: "items.csv",
+  createdAt: 1_700_000_000_000,
+  featurizer: { kind: "test" },
+  featureKind: "csr",
+  featureWidth: 4,
+  budget: null,
+  targetAccuracy: 0.9,
+};
+
+const items = (n: number): Item[] => Array.from({ length: n }, (_, i) => ({ idx: i, id: `item-${i}`, data: { text: `text ${i}`, n: i % 3 === 0 ? null : String(i) } }));
+
+const ann = (itemIdx: number, annotator: string, label: string, createdAt: number, extra: Partial<NewAnnotation> = {}): NewAnnotation => ({
+  itemIdx,
+  annotator,
+  label,
+  createdAt,
+  durationMs: null,
+  predicted: null,
+  audit: false,
+  ...extra,
+});
+
+const iteration = (n: number, labeled: number): Iteration => ({
+  iteration: n,
+  createdAt: 1000 * n,
+  labeled,
+  accuracy: null,
+  accuracyN: 0,
+  holdoutAccuracy: 0.5 + n / 100,
+  holdoutN: 10 * n,
+  trainMs: 1.5,
+  assessment: { criteria: [{ name: "budget", state: "off", reason: "none" }], kappa: n === 1 ? null : 0.8, randomCurve: null, imported: null, importedCurve: null },
+});
+
+const MODEL = { kind: "test-model", weights: [1, 2, 3] } as unknown as SavedModel;
+
+for (const f of FACTORIES) {
+  const suite = (name: string, fn: (store: Store) => void): void => {
+    void test(`${f.name} store: ${name}`, () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-conformance-"));
+      const store = f.create(dir);
+      try {
+        fn(store);
+      } finally {
+        store.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  };
+
+  suite("meta and state values round-trip and survive a reopen", (store) => {
+    assert.throws(() => store.meta(), /not an initialised project/);
+    store.setMeta(META);
+    assert.deepEqual(store.meta(), META);
+    store.setMeta({ ...META, retrainEvery: 5 });
+    assert.equal(store.meta().retrainEvery, 5);
+    assert.equal(store.stateValue("k"), undefined);
+    store.setStateValue("k", "v1");
+    store.setStateValue("k", "v2");
+    assert.equal(store.stateValue("k"), "v2");
+    assert.equal(store.stateValue("project"), undefined, "the settings are not a state value");
+    const ro = f.reopen(store, true);
+    try {
+      assert.equal(ro.meta().retrainEvery, 5);
+      assert.equal(ro.stateValue("k"), "v2");
+    } finally {
+      ro.close();
+    }
+  });
+
+  suite("items: insert, look up, iterate in pool order, drop fields; a duplicate id changes nothing", (store) => {
+    store.insertItems(items(5));
+    assert.equal(store.itemCount(), 5);
+    assert.deepEqual(store.item(3), items(5)[3]);
+    assert.equal(store.item(9), undefined);
+    assert.equal(store.itemIdx("item-4"), 4);
+    assert.equal(store.itemIdx("nope"), undefined);
+    assert.deepEqual([...store.items()].map((i) => i.idx), [0, 1, 2, 3, 4]);
+    assert.throws(() => store.insertItems([{ idx: 5, id: "item-5", data: {} }, { idx: 6, id: "item-2", data: {} }]), /duplicate item id "item-2"/);
+    assert.equal(store.itemCount(), 5, "the batch with the duplicate is not half-stored");
+    store.dropItemFields(["n"]);
+    assert.deepEqual(store.item(1)?.data, { text: "text 1" });
+    store.putFeatures([{ idx: 1, row: Uint8Array.of(1, 2) }, { idx: 0, row: Uint8Array.of(3) }]);
+    store.putFeatures([{ idx: 1, row: Uint8Array.of(9) }]);
+    assert.deepEqual([...store.featureRows()].map((r) => [r.idx, [...r.row]]), [[0, [3]], [1, [9]]]);
+  });
+
+  suite("annotations are appended: a relabel adds a record, the latest is the current label", (store) => {
+    store.insertItems(items(4));
+    const a = store.addAnnotation(ann(0, "ana", "spam", 10, { durationMs: 1200, predicted: "ham", audit: true }));
+    const b = store.addAnnotation(ann(0, "bo", "ham", 20));
+    store.addAnnotations([ann(2, "import", "ham", 5), ann(3, "import", "spam", 5)]);
+    assert.ok(b > a);
+    assert.equal(store.annotationCount(), 4);
+    const all = [...store.annotations()];
+    assert.deepEqual(all.map((x) => [x.itemIdx, x.annotator, x.label]), [[0, "ana", "spam"], [0, "bo", "ham"], [2, "import", "ham"], [3, "import", "spam"]]);
+    assert.deepEqual(all[0], { id: a, itemIdx: 0, annotator: "ana", label: "spam", createdAt: 10, durationMs: 1200, predicted: "ham", audit: true });
+    assert.equal(store.currentLabel(0), "ham");
+    assert.equal(store.currentLabel(1), null);
+    assert.equal(store.currentAnnotation(0)?.annotator, "bo");
+    assert.equal(store.lastAnnotation(0, "ana")?.id, a);
+    assert.equal(store.lastAnnotation(0, "cy"), undefined);
+    assert.deepEqual(store.currentLabels().sort((x, y) => x.itemIdx - y.itemIdx), [{ itemIdx: 0, label: "ham" }, { itemIdx: 2, label: "ham" }, { itemIdx: 3, label: "spam" }]);
+    assert.deepEqual(store.testThenTrainSince(10), { n: 1, correct: 0 });
+    assert.deepEqual(store.testThenTrainSince(11), { n: 0, correct: 0 });
+    // An undo removes that record only; the item falls back to its previous label.
+    store.deleteAnnotation(b);
+    assert.equal(store.currentLabel(0), "spam");
+    assert.equal(store.annotationCount(), 3);
+    const page1 = store.labeledPage(-1, 2);
+    assert.deepEqual(page1.map((p) => [p.item.id, p.annotation.label]), [["item-0", "spam"], ["item-2", "ham"]]);
+    assert.deepEqual(store.labeledPage(2, 2).map((p) => p.item.id), ["item-3"]);
+    assert.deepEqual(store.labeledPage(3, 2), []);
+  });
+
+  suite("skips: one per item and annotator", (store) => {
+    store.insertItems(items(3));
+    store.addSkip(1, "ana", 5);
+    store.addSkip(1, "ana", 6);
+    store.addSkip(1, "bo", 7);
+    assert.deepEqual(store.skips().sort((x, y) => x.annotator.localeCompare(y.annotator)), [{ itemIdx: 1, annotator: "ana" }, { itemIdx: 1, annotator: "bo" }]);
+  });
+
+  suite("iterations: stored in order, accuracy updated, replaced by number", (store) => {
+    store.addIteration(iteration(1, 4));
+    store.addIteration(iteration(2, 9));
+    store.updateIterationAccuracy(1, 0.75, 8);
+    const its = store.iterations();
+    assert.deepEqual(its.map((i) => i.iteration), [1, 2]);
+    assert.deepEqual(its[0], { ...iteration(1, 4), accuracy: 0.75, accuracyN: 8 });
+    assert.deepEqual(its[1], iteration(2, 9));
+    store.addIteration({ ...iteration(2, 10), assessment: null });
+    assert.equal(store.iterations()[1].labeled, 10);
+    assert.equal(store.iterations()[1].assessment, null);
+  });
+
+  suite("models: the latest snapshot comes back", (store) => {
+    assert.equal(store.latestModel(), undefined);
+    for (let i = 1; i <= 5; i++) store.saveModel(10 * i, { ...MODEL, version: i }, 100 * i);
+    const latest = store.latestModel();
+    assert.equal(latest?.labeled, 50);
+    assert.equal(latest?.createdAt, 500);
+    assert.deepEqual(latest?.model, { ...MODEL, version: 5 });
+  });
+
+  suite("transactions: all writes land together, none when the function throws", (store) => {
+    store.insertItems(items(3));
+    const out = store.transaction(() => {
+      store.addAnnotation(ann(0, "ana", "spam", 1));
+      store.setStateValue("t", "1");
+      return 42;
+    });
+    assert.equal(out, 42);
+    assert.equal(store.annotationCount(), 1);
+    assert.throws(
+      () =>
+        store.transaction(() => {
+          store.addAnnotation(ann(1, "ana", "ham", 2));
+          store.addSkip(2, "ana", 2);
+          store.setStateValue("t", "2");
+          store.addIteration(iteration(1, 1));
+          throw new Error("boom");
+        }),
+      /boom/,
+    );
+    assert.equal(store.annotationCount(), 1);
+    assert.deepEqual(store.skips(), []);
+    assert.equal(store.stateValue("t"), "1");
+    assert.deepEqual(store.iterations(), []);
+    // A nested transaction joins the outer one: it rolls back with it.
+    assert.throws(() =>
+      store.transaction(() => {
+        store.transaction(() => store.addAnnotation(ann(2, "bo", "ham", 3)));
+        throw new Error("outer");
+      }),
+    );
+    assert.equal(store.currentLabel(2), null);
+    // Reads inside a transaction see its writes.
+    store.transaction(() => {
+      store.addAnnotation(ann(2, "bo", "ham", 4));
+      assert.equal(store.currentLabel(2), "ham");
+    });
+    assert.equal(store.annotationCount(), 2);
+  });
+
+  suite("a read-only reopen sees every committed write and refuses to write", (store) => {
+    store.setMeta(META);
+    store.insertItems(items(2));
+    store.addAnnotation(ann(1, "ana", "spam", 1));
+    const ro = f.reopen(store, true);
+    try {
+      assert.equal(ro.currentLabel(1), "spam");
+      assert.throws(() => ro.addAnnotation(ann(0, "ana", "ham", 2)));
+    } finally {
+      ro.close();
+    }
+    assert.equal(store.annotationCount(), 1);
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * Schema migrations of the SQLite project database. The schema version is `PRAGMA user_version`;
+ * {@link MIGRATIONS} lists the steps, step N taking a database from version N-1 to N. Opening a
+ * database for writing runs the missing steps in order, each in its own (immediate) transaction
+ * that also sets `user_version`, so a crash mid-way leaves the database at the last whole step
+ * and the next write-open resumes from there. Every step is also idempotent on its own (IF NOT
+ * EXISTS, column checks), so rerunning one is harmless.
+ *
+ * Databases written before migrations existed (release 0.1) have `user_version` 0 and the tables:
+ * they are version 1 (step 1 only adds what such a database may lack). A fresh database has
+ * `user_version` 0 and no tables: step 1 creates them.
+ *
+ * Read-only opens never migrate. A database at or above {@link MIN_READABLE_VERSION} (every
+ * version so far) is read as it is: the reader tolerates what later steps add (a missing index,
+ * the iterations' `assessment` column). A step that readers of older databases cannot follow must
+ * raise MIN_READABLE_VERSION; such a database then gets a clear error asking for one write-open
+ * (`activelearn serve DIR`) first. A database newer than {@link SCHEMA_VERSION} is refused, read or
+ * write, naming both versions.
+ *
+ * @example
+ * migrate(db); // { from: 0, to: 2 } on a release-0.1 database
+ */
+import type Database from "better-sqlite3";
+import { BadInputError } from "../errors.js";
+
+/** One numbered step of the schema. */
+export interface Migration {
+  /** The version the database has after this step. */
+  readonly version: number;
+  readonly description: string;
+  /** Applies the step (runs inside the migration's transaction; must be idempotent). */
+  up(db: Database.Database): void;
+}
+
+/** Version 1: the tables of release 0.1, as the fixture (fixtures/v1-project.db) has them. */
+const SCHEMA_V1 = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items (idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS features (idx INTEGER PRIMARY KEY, row BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS annotations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  item_idx INTEGER NOT NULL,
+  annotator TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  duration_ms INTEGER,
+  predicted TEXT,
+  audit INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS annotations_item ON annotations (item_idx, id);
+CREATE TABLE IF NOT EXISTS skips (item_idx INTEGER NOT NULL, annotator TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (item_idx, annotator));
+CREATE TABLE IF NOT EXISTS models (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at INTEGER NOT NULL, labeled INTEGER NOT NULL, model TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS iterations (
+  iteration INTEGER PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  labeled INTEGER NOT NULL,
+  accuracy REAL,
+  accuracy_n INTEGER NOT NULL DEFAULT 0,
+  holdout_accuracy REAL,
+  holdout_n INTEGER NOT NULL DEFAULT 0,
+  train_ms REAL NOT NULL,
+  assessment TEXT
+);
+`;
+
+function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  return db.prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)").all(table).some((c) => c.name === column);
+}
+
+/** The steps, in order; step i has version i + 1. Append only: never edit a released step. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "the tables of release 0.1 (creates them in a fresh database; adds iterations.assessment to databases older than it)",
+    up(db) {
+      db.exec(SCHEMA_V1);
+      if (!hasColumn(db, "iterations", "assessment")) db.exec("ALTER TABLE iterations ADD COLUMN assessment TEXT");
+    },
+  },
+  {
+    version: 2,
+    description: "index annotations by time (the test-then-train count since the latest retrain, read at every start, no longer scans every annotation)",
+    up(db) {
+      db.exec("CREATE INDEX IF NOT EXISTS annotations_created ON annotations (created_at)");
+    },
+  },
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The oldest version a read-only open can read without migrating. */
+export const MIN_READABLE_VERSION = 1;
+
+const userVersion = (db: Database.Database): number => db.pragma("user_version", { simple: true }) as number;
+
+/** The stored version: `user_version`, with release-0.1 databases (0, tables present) as 1. */
+export function schemaVersion(db: Database.Database): number {
+  const v = userVersion(db);
+  if (v !== 0) return v;
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() === undefined ? 0 : 1;
+}
+
+/** Refuses a database newer than this code (it may hold data this code would misread or lose). */
+export function checkNotNewer(db: Database.Database, file: string, known = SCHEMA_VERSION): number {
+  const v = schemaVersion(db);
+  if (v > known) {
+    throw new BadInputError(`the project database has schema version ${v}, but this activelearn knows versions up to ${known}: upgrade activelearn to open it`, { file });
+  }
+  return v;
+}
+
+/** Refuses, for a read-only open, a database too old to read without migrating. */
+export function checkReadable(db: Database.Database, file: string, minReadable = MIN_READABLE_VERSION): void {
+  const v = checkNotNewer(db, file);
+  if (v > 0 && v < minReadable) {
+    throw new BadInputError(`the project database has schema version ${v}; read-only, this activelearn reads version ${minReadable} and later: open it once for writing (activelearn serve DIR) to migrate it`, { file });
+  }
+}
+
+/**
+ * Brings a database to the latest version of `steps`, one transaction per step.
+ * @returns the version before and after
+ * @throws BadInputError when the database is newer than `steps` know
+ */
+export function migrate(db: Database.Database, file: string, steps: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+  const target = steps.length;
+  const from = checkNotNewer(db, file, target);
+  for (const step of steps) {
+    // By user_version, not schemaVersion: a release-0.1 database (0) runs step 1, which adds
+    // only what it may lack.
+    if (step.version <= userVersion(db)) continue;
+    db.transaction(() => {
+      // Another process may have migrated meanwhile: re-read the version under the write lock.
+      if (userVersion(db) >= step.version) return;
+      step.up(db);
+      db.pragma(`user_version = ${step.version}`);
+    }).immediate();
+  }
+  return { from, to: Math.max(from, target) };
+}
