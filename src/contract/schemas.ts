@@ -17,7 +17,7 @@ export const ItemSchema = z
   .strictObject({
     id: z.string(),
     data: z.record(z.string(), CellSchema),
-    suggestion: SuggestionSchema.nullable().openapi({ description: "the current model's prediction; null before the first model" }),
+    suggestion: z.union([SuggestionSchema, z.null()]).openapi({ description: "the current model's prediction; null before the first model" }),
     score: z.number().openapi({ description: "the strategy's score (higher = more informative); 0 for cold-start and audit picks" }),
     strategy: z.string().openapi({ description: "the strategy that picked it (random for cold start and audit picks)" }),
     reason: z.string().openapi({ description: "why this item, in words" }),
@@ -160,7 +160,7 @@ export const DashboardSchema = z
 export const PredictionSchema = z.strictObject({ label: z.string(), probabilities: z.record(z.string(), z.number()) }).openapi("Prediction");
 export const PredictReplySchema = z.strictObject({ predictions: z.array(PredictionSchema) }).openapi("PredictReply");
 
-export const ErrorSchema = z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }).openapi("Error");
+export const ErrorSchema = z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }).openapi("ErrorBody");
 
 export type Suggestion = z.infer<typeof SuggestionSchema>;
 export type Item = z.infer<typeof ItemSchema>;
