@@ -1,7 +1,7 @@
 /**
  * Writes src/web/contract.gen.ts: the browser client's types, generated from the OpenAPI document
  * the server serves (itself generated from the route schemas). Run after changing a schema:
- *   npm run build --silent && node dist/src/contract/write-web-types.js
+ *   npm run contract:types
  * src/server/contract.test.ts fails while the file is out of date.
  */
 import fs from "node:fs";
@@ -15,7 +15,7 @@ export const WEB_TYPES_PATH = path.resolve(path.dirname(fileURLToPath(import.met
 
 const HEADER = `/**
  * The API's types for the browser client, GENERATED from the route schemas (src/contract/) via
- * the served OpenAPI document: do not edit; run \`node dist/src/contract/write-web-types.js\`.
+ * the served OpenAPI document: do not edit; run \`npm run contract:types\`.
  */
 `;
 

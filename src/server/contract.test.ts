@@ -111,5 +111,5 @@ void test("a reply that drifts from the contract fails the validator (it can fai
 });
 
 void test("the browser client's types (src/web/contract.gen.ts) are generated from the current schemas", () => {
-  assert.equal(fs.readFileSync(WEB_TYPES_PATH, "utf8"), webTypes(), "src/web/contract.gen.ts is out of date: run `npm run build --silent && node dist/src/contract/write-web-types.js`");
+  assert.equal(fs.readFileSync(WEB_TYPES_PATH, "utf8"), webTypes(), "src/web/contract.gen.ts is out of date: run `npm run contract:types`");
 });

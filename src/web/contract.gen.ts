@@ -1,6 +1,6 @@
 /**
  * The API's types for the browser client, GENERATED from the route schemas (src/contract/) via
- * the served OpenAPI document: do not edit; run `node dist/src/contract/write-web-types.js`.
+ * the served OpenAPI document: do not edit; run `npm run contract:types`.
  */
 
 export type NextReply = {
