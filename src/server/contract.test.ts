@@ -50,6 +50,10 @@ void test("every route's real replies fit the served OpenAPI document and the ro
       return r.body;
     };
 
+    // The served document names every reply schema of the contract as a component.
+    for (const name of ["Item", "NextReply", "LabelResult", "Ok", "Stats", "Metrics", "AccuracyReport", "Figure", "Advice", "CriterionState", "Project", "Dashboard", "CurvePoint", "AnnotatorStats", "PredictReply", "Prediction", "ErrorBody", "Cell", "Suggestion"]) {
+      assert.ok(doc.components?.schemas?.[name] !== undefined, `component ${name} is not in the served document`);
+    }
     await checkReply("GET", "/api/project");
     await checkReply("GET", "/api/stats");
     await checkReply("GET", "/api/dashboard");
