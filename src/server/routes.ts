@@ -65,9 +65,16 @@ function decodeParam(s: string): string {
   }
 }
 
-/** The raw path of the request (percent-encoding kept) and its query. */
-function urlOf(c: { readonly req: { readonly url: string } }): URL {
-  return new URL(c.req.url);
+const parsedUrls = new WeakMap<object, URL>();
+
+/** The raw path of the request (percent-encoding kept) and its query; parsed once per request. */
+function urlOf(c: { readonly req: { readonly raw: Request; readonly url: string } }): URL {
+  let u = parsedUrls.get(c.req.raw);
+  if (u === undefined) {
+    u = new URL(c.req.url);
+    parsedUrls.set(c.req.raw, u);
+  }
+  return u;
 }
 
 /** The path parameter `id` of /api/items/{id}/..., decoded (a 400 for bad percent-encoding). */
