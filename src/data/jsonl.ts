@@ -4,8 +4,9 @@
  */
 import { BadInputError } from "../errors.js";
 
-/** A scalar cell value as found in a JSONL object (or a CSV field, as a string). */
-export type Cell = string | number | boolean | null;
+/** A scalar cell value as found in a JSONL object (or a CSV field, as a string): the HTTP contract's Cell. */
+export type { Cell } from "../contract/fields.js";
+import type { Cell } from "../contract/fields.js";
 
 /** Where a JSONL record came from. */
 export interface JsonlRecordInfo {

@@ -1,5 +1,7 @@
 /**
- * `activelearn serve`: the REST API and the web app's files over node:http, for one project.
+ * `activelearn serve`: the REST API and the web app's files for one project: the hono app of
+ * ./routes.ts on a node:http server of our own (timeouts, connection cap, 4xx for unparsable
+ * requests and malformed request targets), through @hono/node-server's request listener.
  *
  * @example
  * const srv = await startServer({ projectDir: "proj", port: 0 });
@@ -9,16 +11,17 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { getRequestListener, RequestError } from "@hono/node-server";
 import { ActiveLearnError, BadOptionError } from "../errors.js";
 import { isLoopback, reachableUrls } from "./address.js";
 import { guardConnections, resolveLimits, serverOptions, type ConnectionGuard, type ConnectionLimits } from "./connections.js";
 import { Exporter } from "./exporter.js";
 import { existingProjectDb } from "./existing-project.js";
-import { errorReply, readJson, sendJson } from "./http.js";
-import { openApiDocument } from "./openapi.js";
+import { errorReply, jsonResponse, sendJson } from "./http.js";
 import { LabelingProject } from "./project.js";
-import { page, SECURITY_HEADERS, staticFile } from "./static.js";
-import { check, Problems } from "./validate.js";
+import { apiApp, type ServerFaults } from "./routes.js";
+
+export type { ServerFaults } from "./routes.js";
 
 export interface ServerOptions {
   readonly projectDir: string;
@@ -42,6 +45,8 @@ export interface ServerOptions {
   readonly targetAccuracy?: number;
   /** Timeouts and the connection cap against slow clients (defaults: DEFAULT_LIMITS in connections.ts). */
   readonly limits?: ConnectionLimits;
+  /** Test-only fault injection and request observation (the CLI never sets it). */
+  readonly faults?: ServerFaults;
 }
 
 export interface RunningServer {
@@ -60,22 +65,6 @@ export interface RunningServer {
 }
 
 const VERSION = "0.1.0";
-const MAX_PREDICT = 1000;
-
-type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void> | void;
-
-interface Route {
-  readonly pattern: RegExp;
-  readonly methods: Partial<Record<string, Handler>>;
-}
-
-function decodeParam(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    throw new ActiveLearnError("BAD_INPUT", `malformed percent-encoding in the path: "${s}"`);
-  }
-}
 
 /**
  * The request target as a URL on this server. Only origin-form targets ("/path?query") are served;
@@ -92,119 +81,15 @@ export function requestUrl(target: string | undefined): URL {
   }
 }
 
-function annotatorOf(url: URL): string {
-  const p = new Problems();
-  const a = p.person({ annotator: url.searchParams.get("annotator") ?? undefined }, "annotator", "query");
-  check(p);
-  return a;
-}
-
-function routes(project: LabelingProject, exporter: Exporter): Route[] {
-  const api: Route[] = [
-    {
-      pattern: /^\/api\/next$/,
-      methods: {
-        GET: (_req, res, url) => {
-          const ahead = url.searchParams.get("ahead");
-          if (ahead !== null && ahead !== "0" && ahead !== "1") throw new BadOptionError([`query: ahead must be 0 or 1, got "${ahead}"`]);
-          const item = project.next(annotatorOf(url), Date.now(), ahead === "1");
-          if (item === null) {
-            res.writeHead(204, { "cache-control": "no-store" });
-            res.end();
-          } else sendJson(res, 200, { item });
-        },
-      },
-    },
-    {
-      pattern: /^\/api\/items\/([^/]+)\/label$/,
-      methods: {
-        POST: async (req, res, _url, [id]) => {
-          const body = await readJson(req);
-          const p = new Problems();
-          p.onlyKnown(body, ["label", "annotator", "durationMs"]);
-          const label = p.name(body, "label");
-          if (label !== "" && !project.meta.labels.includes(label)) p.list.push(`body: unknown label "${label}"; the project's labels are ${project.meta.labels.map((l) => `"${l}"`).join(", ")}`);
-          const annotator = p.person(body, "annotator");
-          const durationMs = p.optionalDuration(body, "durationMs");
-          check(p);
-          const labeled = project.label(decodeParam(id), label, annotator, durationMs);
-          sendJson(res, 201, { ok: true, labeled });
-        },
-        DELETE: (_req, res, url, [id]) => {
-          const labeled = project.undo(decodeParam(id), annotatorOf(url));
-          sendJson(res, 200, { ok: true, labeled });
-        },
-      },
-    },
-    {
-      pattern: /^\/api\/items\/([^/]+)\/skip$/,
-      methods: {
-        POST: async (req, res, url, [id]) => {
-          const body = await readJson(req);
-          const p = new Problems();
-          p.onlyKnown(body, ["annotator"]);
-          // The annotator may come in the body or, for convenience, the query.
-          const annotator = body.annotator === undefined && url.searchParams.has("annotator") ? annotatorOf(url) : p.person(body, "annotator");
-          check(p);
-          project.skip(decodeParam(id), annotator);
-          sendJson(res, 200, { ok: true });
-        },
-      },
-    },
-    { pattern: /^\/api\/stats$/, methods: { GET: (_req, res) => sendJson(res, 200, project.stats()) } },
-    { pattern: /^\/api\/project$/, methods: { GET: (_req, res) => sendJson(res, 200, project.info()) } },
-    { pattern: /^\/api\/dashboard$/, methods: { GET: (_req, res) => sendJson(res, 200, project.dashboard()) } },
-    { pattern: /^\/api\/openapi\.json$/, methods: { GET: (_req, res) => sendJson(res, 200, openApiDocument(VERSION)) } },
-    {
-      pattern: /^\/api\/export$/,
-      methods: {
-        GET: async (_req, res, url) => {
-          const format = url.searchParams.get("format") ?? "jsonl";
-          if (format !== "jsonl" && format !== "csv") throw new BadOptionError([`query: format must be jsonl or csv, got "${format}"`]);
-          const type = format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
-          // Streamed from the export worker a page at a time (chunked encoding), at the pace the
-          // client reads: never the whole export as one string, never on this thread.
-          res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${project.meta.name.replace(/[^\w.-]/g, "_")}-labels.${format}"`, "cache-control": "no-store" });
-          await exporter.stream(format, res);
-        },
-      },
-    },
-    {
-      pattern: /^\/api\/predict$/,
-      methods: {
-        POST: async (req, res) => {
-          const body = await readJson(req);
-          const p = new Problems();
-          p.onlyKnown(body, ["items"]);
-          const items = p.records(body, "items", MAX_PREDICT);
-          if (p.list.length === 0) p.trainedFields(items, project.meta.fields);
-          check(p);
-          sendJson(res, 200, { predictions: project.predict(items) });
-        },
-      },
-    },
-  ];
-  const html = (name: "index.html" | "dashboard.html"): Handler => (_req, res) => {
-    const f = page(name, project.meta.name);
-    res.writeHead(200, { "content-type": f.contentType, "content-length": f.body.length, "cache-control": "no-cache", ...SECURITY_HEADERS });
-    res.end(f.body);
-  };
-  const pages: Route[] = [
-    { pattern: /^\/$/, methods: { GET: html("index.html") } },
-    { pattern: /^\/dashboard\/?$/, methods: { GET: html("dashboard.html") } },
-    {
-      pattern: /^\/static\/(.+)$/,
-      methods: {
-        GET: (_req, res, _url, [rel]) => {
-          const f = staticFile(decodeParam(rel));
-          if (f === null) throw new ActiveLearnError("NOT_FOUND", `no static file "${rel}"`);
-          res.writeHead(200, { "content-type": f.contentType, "content-length": f.body.length, "cache-control": "no-cache", ...SECURITY_HEADERS });
-          res.end(f.body);
-        },
-      },
-    },
-  ];
-  return [...api, ...pages];
+/** True when a URL can be built from `http://${host}` with that very host (as @hono/node-server requires). */
+export function usableHost(host: string | undefined): boolean {
+  if (host === undefined || host === "") return false;
+  try {
+    const u = new URL(`http://${host}/`);
+    return u.hostname.length === host.length || u.hostname === host.replace(/:\d+$/, "").toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -227,46 +112,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
   });
   const exporter = new Exporter(project.store.path);
-  const table = routes(project, exporter);
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const method = req.method ?? "GET";
-    let url = new URL("http://localhost/");
-    try {
-      url = requestUrl(req.url);
-      for (const r of table) {
-        const m = r.pattern.exec(url.pathname);
-        if (m === null) continue;
-        // HEAD is answered like GET for pages and files only: a HEAD on /api/next must not lease an item.
-        const h = r.methods[method] ?? (method === "HEAD" && !url.pathname.startsWith("/api/") ? r.methods.GET : undefined);
-        if (h === undefined) {
-          const allow = Object.keys(r.methods).join(", ");
-          throw Object.assign(new ActiveLearnError("NOT_ALLOWED", `${method} is not allowed on ${url.pathname}; allowed: ${allow}`), { allow });
-        }
-        await h(req, res, url, m.slice(1));
-        return;
-      }
-      throw new ActiveLearnError("NOT_FOUND", `nothing at ${url.pathname}`);
-    } catch (e) {
-      const { status, body } = errorReply(e);
-      if (status >= 500) log(`internal error on ${method} ${url.pathname}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const headers: Record<string, string> = {};
-      if (status === 413) headers.connection = "close";
-      const allow = (e as { allow?: unknown }).allow;
-      if (typeof allow === "string") headers.allow = allow;
-      sendJson(res, status, body, headers);
-    }
-  };
+  const app = apiApp({ project, exporter, version: VERSION, log, ...(options.faults !== undefined ? { faults: options.faults } : {}) });
+  const honoListener = getRequestListener((req, env) => app.fetch(req, env), {
+    hostname: "localhost",
+    // A request node-server cannot turn into a fetch Request (a bad Host header): a JSON 400.
+    errorHandler: (e) => {
+      if (e instanceof RequestError) return jsonResponse(400, errorReply(new ActiveLearnError("BAD_INPUT", `malformed request: ${e.message}`)).body, { connection: "close" });
+      log(`unhandled error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return jsonResponse(500, errorReply(e).body);
+    },
+  });
 
   const limits = resolveLimits(options.limits);
-  const server = http.createServer(serverOptions(limits), (req, res) => {
-    // Last resort: whatever a handler or the error path throws, log it, answer if still possible,
-    // and keep serving.
-    handle(req, res).catch((e: unknown) => {
+  const server = http.createServer(serverOptions(limits), (req: IncomingMessage, res: ServerResponse) => {
+    // Only origin-form targets reach hono: "//[", "http://%zz/", "*" are a 400 here, never a throw.
+    try {
+      requestUrl(req.url);
+    } catch (e) {
+      sendJson(res, errorReply(e).status, errorReply(e).body);
+      return;
+    }
+    // The Host header only names the URL hono sees (routing never uses it): one node-server could
+    // not build a URL from ("x:99999", "a b", "[") is served as "localhost", as before hono.
+    if (!usableHost(req.headers.host)) req.headers.host = "localhost";
+    // Last resort: whatever the listener throws, log it, answer if still possible, keep serving.
+    honoListener(req, res).catch((e: unknown) => {
       log(`unhandled error on ${req.method ?? "?"} ${JSON.stringify(req.url ?? "")}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       try {
         if (!res.headersSent) sendJson(res, 500, errorReply(e).body);

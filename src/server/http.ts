@@ -27,6 +27,12 @@ export function errorReply(e: unknown): { status: number; body: { error: { code:
   return { status: 500, body: { error: { code: "INTERNAL", message: "internal error (see the server log)" } } };
 }
 
+/** A JSON reply as a fetch Response (the hono handlers' way of answering). */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+}
+
+/** Writes a JSON reply on a raw node response (before hono sees the request, and for CONNECT). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store", ...headers });

@@ -115,10 +115,11 @@ void test("a budget set at serve time fires as soon as that many labels are give
     assert.match(s.accuracy.importedLabels, /4 imported labels train the model but do not count/);
     // The OpenAPI document describes what the server sends.
     const doc = (await call(u, "GET", "/api/openapi.json")).body as {
-      paths: Record<string, { get: { responses: { "200": { content: { "application/json": { schema: { properties: Record<string, { items?: { $ref?: string }; $ref?: string }> } } } } } } }>;
-      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+      paths: Record<string, { get: { responses: { "200": { content: { "application/json": { schema: { $ref: string } } } } } } }>;
+      components: { schemas: Record<string, { properties: Record<string, { items?: { $ref?: string }; $ref?: string }> }> };
     };
-    const props = (p: string): Record<string, { items?: { $ref?: string }; $ref?: string }> => doc.paths[p].get.responses["200"].content["application/json"].schema.properties;
+    // Each reply's schema is a named component of the document.
+    const props = (p: string): Record<string, { items?: { $ref?: string }; $ref?: string }> => doc.components.schemas[doc.paths[p].get.responses["200"].content["application/json"].schema.$ref.replace("#/components/schemas/", "")].properties;
     assert.equal(props("/api/dashboard").curve.items?.$ref, "#/components/schemas/CurvePoint");
     assert.deepEqual(Object.keys(doc.components.schemas.CurvePoint.properties), ["labels", "accuracy", "n", "low", "high"]);
     for (const p of ["/api/stats", "/api/dashboard"]) {

@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { MAX_DURATION_MS, Problems } from "./validate.js";
+import { DurationSchema, PersonSchema } from "../contract/fields.js";
+import { LabelBodySchema } from "../contract/routes.js";
+import { describeIssues, MAX_DURATION_MS, Problems } from "./validate.js";
 
 function person(v: unknown): { value: string; problems: string[] } {
   const p = new Problems();
-  const value = p.person({ annotator: v }, "annotator");
-  return { value, problems: p.list };
+  const value = p.parse(PersonSchema, v, "body");
+  // As a field of a body: the problem names the field.
+  const r = LabelBodySchema.pick({ annotator: true }).safeParse({ annotator: v });
+  return { value: value ?? "", problems: r.success ? [] : describeIssues(r.error.issues, "body") };
 }
 
 void test("annotator names are NFC-normalised and trimmed", () => {
@@ -32,16 +36,23 @@ void test("annotator names with control, bidi or lone-surrogate characters are r
 
 void test("durationMs is an integer in 0..24 h", () => {
   const dur = (v: unknown): { value: number | null; problems: string[] } => {
-    const p = new Problems();
-    const value = p.optionalDuration({ durationMs: v }, "durationMs");
-    return { value, problems: p.list };
+    const r = LabelBodySchema.pick({ durationMs: true }).safeParse({ durationMs: v });
+    return { value: r.success ? (r.data.durationMs ?? null) : null, problems: r.success ? [] : describeIssues(r.error.issues, "body") };
   };
   assert.deepEqual(dur(0), { value: 0, problems: [] });
   assert.deepEqual(dur(MAX_DURATION_MS), { value: MAX_DURATION_MS, problems: [] });
   assert.deepEqual(dur(undefined), { value: null, problems: [] });
+  assert.equal(DurationSchema.safeParse(null).success, true, "null is a time not measured");
   for (const v of [-1, 1.5, MAX_DURATION_MS + 1, 1e300, Infinity, NaN, "100", true, [], {}]) {
     const r = dur(v);
     assert.equal(r.value, null, JSON.stringify(v) ?? "undefined");
+    assert.equal(r.problems.length, 1, JSON.stringify(r.problems));
     assert.match(r.problems[0] ?? "", /^body: field "durationMs" must be an integer number of milliseconds in 0\.\.86400000/, JSON.stringify(v) ?? "undefined");
   }
+});
+
+void test("every problem of a body at once: wrong types, unknown fields, bad records", () => {
+  const p = new Problems();
+  p.parse(LabelBodySchema, { label: 3, annotator: "", colour: "red" }, "body");
+  assert.deepEqual(p.list, ['body: field "label" must be a string, got number', 'body: field "annotator" must not be empty', 'body: unknown field "colour" (known: label, annotator, durationMs)']);
 });

@@ -1,95 +1,57 @@
 /**
- * Body and query validation for the API: each reader collects problems instead of throwing, and
- * {@link check} reports them all at once, naming the fields.
+ * Request validation with the contract's zod schemas (src/contract/): every problem of a query or
+ * body is collected, named by place and field ("body: field \"annotator\" is required",
+ * "body: items[3].text must be ..."), and {@link check} reports them all at once as one
+ * BadOptionError (HTTP 400).
  */
-import type { Cell } from "../data/jsonl.js";
+import type { z } from "@hono/zod-openapi";
+import type { Cell } from "../contract/fields.js";
 import { BadOptionError } from "../errors.js";
 import { describeFieldMismatch, fieldMismatch, type FieldSpec } from "../project/records.js";
 
-/** Longest accepted person name, in characters (code points) after normalisation. */
-export const MAX_NAME = 200;
-/** Longest accepted labeling time: 24 hours. */
-export const MAX_DURATION_MS = 86_400_000;
+export { MAX_DURATION_MS, MAX_NAME } from "../contract/fields.js";
 
-// C0 controls, DEL and C1 controls.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-// Bidirectional embeddings, overrides and isolates, and the LRM/RLM/ALM marks.
-const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Where a value came from, as it starts each problem. */
+export type Where = "body" | "query";
+
+function pathText(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
+  return out;
+}
+
+/** One readable line per zod issue (identical lines once). */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], where: Where, known: readonly string[] = []): string[] {
+  const out: string[] = [];
+  for (const iss of issues) {
+    if (iss.code === "unrecognized_keys") {
+      const prefix = iss.path.length === 0 ? "" : `${pathText(iss.path)}: `;
+      for (const k of iss.keys) out.push(`${where}: ${prefix}unknown field "${k}" (known: ${known.join(", ")})`);
+      continue;
+    }
+    const last = iss.path.at(-1);
+    let line: string;
+    if (iss.path.length === 0) line = `${where}: ${iss.message}`;
+    else if (iss.path.length === 1 && typeof last === "string") line = iss.message.startsWith(`${last} `) ? `${where}: ${iss.message}` : `${where}: field "${last}" ${iss.message}`;
+    else line = `${where}: ${pathText(iss.path)} ${iss.message}`;
+    out.push(line);
+  }
+  return [...new Set(out)];
+}
 
 export class Problems {
   readonly list: string[] = [];
 
-  /** A required non-empty string (at most 200 characters). */
-  name(obj: Record<string, unknown>, field: string, where = "body"): string {
-    const v = obj[field];
-    if (v === undefined || v === null) this.list.push(`${where}: field "${field}" is required`);
-    else if (typeof v !== "string") this.list.push(`${where}: field "${field}" must be a string, got ${typeOf(v)}`);
-    else if (v.trim() === "") this.list.push(`${where}: field "${field}" must not be empty`);
-    else if (v.length > 200) this.list.push(`${where}: field "${field}" is longer than 200 characters`);
-    else return v;
-    return "";
-  }
-
   /**
-   * A person's name (an annotator): required, NFC-normalised and trimmed, at most
-   * {@link MAX_NAME} characters, without control characters (C0, DEL, C1), bidirectional
-   * controls (which can make one name display as another) or lone surrogates.
+   * Parses `value` with `schema`; on failure records every issue (the names of a strict object's
+   * fields listed for an unknown one) and returns null.
    */
-  person(obj: Record<string, unknown>, field: string, where = "body"): string {
-    const v = obj[field];
-    if (v === undefined || v === null) this.list.push(`${where}: field "${field}" is required`);
-    else if (typeof v !== "string") this.list.push(`${where}: field "${field}" must be a string, got ${typeOf(v)}`);
-    else if (LONE_SURROGATE.test(v)) this.list.push(`${where}: field "${field}" holds a lone surrogate (not valid Unicode text)`);
-    else {
-      const s = v.normalize("NFC").trim();
-      const bad = CONTROL.exec(s) ?? BIDI.exec(s);
-      if (s === "") this.list.push(`${where}: field "${field}" must not be empty`);
-      else if (bad !== null) this.list.push(`${where}: field "${field}" must not contain ${CONTROL.test(s) ? "control" : "bidirectional control"} characters (found U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")} at position ${bad.index})`);
-      else if ([...s].length > MAX_NAME) this.list.push(`${where}: field "${field}" is longer than ${MAX_NAME} characters`);
-      else return s;
-    }
-    return "";
-  }
-
-  /** An optional labeling time: an integer number of milliseconds in 0..{@link MAX_DURATION_MS} (24 h). */
-  optionalDuration(obj: Record<string, unknown>, field: string): number | null {
-    const v = obj[field];
-    if (v === undefined || v === null) return null;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > MAX_DURATION_MS) {
-      this.list.push(`body: field "${field}" must be an integer number of milliseconds in 0..${MAX_DURATION_MS} (24 h), got ${JSON.stringify(v) ?? typeOf(v)}`);
-      return null;
-    }
-    return v;
-  }
-
-  /** Rejects fields not in `known`. */
-  onlyKnown(obj: Record<string, unknown>, known: readonly string[]): void {
-    for (const k of Object.keys(obj)) if (!known.includes(k)) this.list.push(`body: unknown field "${k}" (known: ${known.join(", ")})`);
-  }
-
-  /** An array of flat records: each an object of strings, numbers, booleans or nulls. */
-  records(obj: Record<string, unknown>, field: string, max: number): Record<string, Cell>[] {
-    const v = obj[field];
-    if (!Array.isArray(v)) {
-      this.list.push(`body: field "${field}" must be an array of objects, got ${typeOf(v)}`);
-      return [];
-    }
-    if (v.length === 0) this.list.push(`body: field "${field}" is empty`);
-    if (v.length > max) this.list.push(`body: field "${field}" has ${v.length} entries, at most ${max} allowed`);
-    const out: Record<string, Cell>[] = [];
-    v.forEach((rec: unknown, i) => {
-      if (typeof rec !== "object" || rec === null || Array.isArray(rec)) {
-        this.list.push(`body: ${field}[${i}] must be an object, got ${typeOf(rec)}`);
-        return;
-      }
-      for (const [k, x] of Object.entries(rec)) {
-        if (x !== null && typeof x !== "string" && typeof x !== "number" && typeof x !== "boolean") this.list.push(`body: ${field}[${i}].${k} must be a string, number, boolean or null, got ${typeOf(x)}`);
-      }
-      out.push(rec as Record<string, Cell>);
-    });
-    return out;
+  parse<S extends z.ZodType>(schema: S, value: unknown, where: Where): z.output<S> | null {
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+    this.list.push(...describeIssues(r.error.issues, where, shape === undefined ? [] : Object.keys(shape)));
+    return null;
   }
 
   /**
@@ -111,10 +73,6 @@ export class Problems {
     if (missing.size > 0) this.list.push(`body: missing in: ${first(missing)}; send null for an unknown value`);
     if (unknown.size > 0) this.list.push(`body: unknown in: ${first(unknown)}`);
   }
-}
-
-function typeOf(v: unknown): string {
-  return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
 }
 
 /** Throws every collected problem as one BadOptionError (HTTP 400). */

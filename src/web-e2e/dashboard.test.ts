@@ -7,8 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { launchBrowser, openPage, skipBrowser } from "./browser.js";
-import type { FakeItem } from "./fake-server.js";
-import { startTestServer } from "./test-server.js";
+import { startTestServer, type TestItem } from "./test-server.js";
 
 let browser: Browser | null = null;
 before(async () => {
@@ -31,7 +30,7 @@ interface DashboardBody {
 void test("the dashboard draws the advice, the accuracy with its interval, the learning curve with its band, the label bars and the annotator table from the API", { skip: skipBrowser }, async () => {
   if (browser === null) throw new Error("browser not started");
   const labels = ["positive", "negative", "neutral"];
-  const items: FakeItem[] = Array.from({ length: 60 }, (_, i) => ({ id: `r${i}`, data: { ref: `r${i}`, text: `Review number ${i}` } }));
+  const items: TestItem[] = Array.from({ length: 60 }, (_, i) => ({ data: { ref: `r${i}`, text: `Review number ${i}` } }));
   // Every 2nd item served is a random audit pick, so 35 labels give the 10 a figure needs, with room to spare.
   // A budget of 30 labels: reached before the last of the 35.
   const server = await startTestServer({ name: "reviews", labels, textColumn: "text", items, auditEvery: 2, budget: 30 });

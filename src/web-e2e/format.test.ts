@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { REPO_ROOT } from "./fake-server.js";
+import { REPO_ROOT } from "./test-server.js";
 
 type Cell = string | number | null;
 interface Format {

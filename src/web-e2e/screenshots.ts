@@ -1,5 +1,6 @@
 /**
- * Screenshots of the pages against the fake server with realistic data, to look at the design
+ * Screenshots of the pages against the real server on synthetic projects (labels given through
+ * the API, so every number on the dashboard is what the server computes), to look at the design
  * and for the README.
  *
  *   npm run build && node dist/src/web-e2e/screenshots.js [OUT_DIR]     (default /tmp/activelearn-shots)
@@ -12,7 +13,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { launchBrowser, openPage } from "./browser.js";
-import { type FakeAdvice, type FakeItem, fakeFigure, REPO_ROOT, startFakeServer, wilson95 } from "./fake-server.js";
+import { REPO_ROOT, startTestServer, type TestItem, type TestServer } from "./test-server.js";
 
 const TICKETS: { text: string; from: string; subject: string }[] = [
   {
@@ -45,6 +46,18 @@ async function reportShot(html: string): Promise<void> {
   }
 }
 
+/** Waits until the server has retrained on the labels given so far (its iteration count stops growing). */
+async function waitForRetrain(server: TestServer): Promise<void> {
+  const iterations = async (): Promise<number> => ((await (await fetch(`${server.url}/api/stats`)).json()) as { iterations: number }).iterations;
+  let last = -1;
+  for (let wait = 0; wait < 100; wait++) {
+    const now = await iterations();
+    if (now === last) return;
+    last = now;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 async function main(): Promise<void> {
   const report = process.argv.indexOf("--report");
   if (report >= 0) return reportShot(process.argv[report + 1] ?? "out/demo/report.html");
@@ -53,24 +66,41 @@ async function main(): Promise<void> {
   await mkdir(out, { recursive: true });
   const browser = await launchBrowser();
   try {
-    // A text project: support tickets.
+    // A text project: support tickets, 3,120 of them; past tickets use words of their class.
     const labels = ["billing", "bug", "feature request", "account", "other"];
-    const items: FakeItem[] = TICKETS.map((t, i) => ({
-      id: String(4812 + i),
-      data: { text: t.text, from: t.from, subject: t.subject, received: `2024-03-0${i + 4} 09:1${i}` },
-      suggestion: { label: i === 0 ? "billing" : "bug", confidence: i === 0 ? 0.58 : 0.51 },
-      score: 0.93 - i * 0.02,
-    }));
-    // Past tickets, some labeled already, so the progress reads like a project under way.
-    const earlier: FakeItem[] = Array.from({ length: 3117 }, (_, i) => ({ id: String(i + 1), data: { text: `Ticket ${i + 1}`, from: "", subject: "", received: "" } }));
-    const text = await startFakeServer({ name: "support-tickets", labels, textColumn: "text", items: [...items, ...earlier], strategy: "margin" });
+    const WORDS: Record<string, string[]> = {
+      billing: ["invoice", "charged", "refund", "payment", "card", "twice"],
+      bug: ["error", "crash", "fails", "timeout", "broken", "page"],
+      "feature request": ["would", "love", "please", "add", "support", "mode"],
+      account: ["login", "password", "reset", "email", "locked", "user"],
+      other: ["thanks", "question", "hello", "meeting", "office", "week"],
+    };
+    const items: TestItem[] = TICKETS.map((t, i) => ({ data: { text: t.text, from: t.from, subject: t.subject, received: `2024-03-0${i + 4} 09:1${i}` } }));
+    const truth = new Map<string, string>();
+    const earlier: TestItem[] = Array.from({ length: 3117 }, (_, i) => {
+      const label = labels[(i * 7) % labels.length];
+      const w = WORDS[label];
+      const text = `Ticket ${i + 1}: ${w[i % 6]} ${w[(i * 5 + 1) % 6]} ${WORDS.other[i % 6]} ${w[(i * 3 + 2) % 6]}`;
+      truth.set(text, label);
+      return { data: { text, from: `user${i}@example.com`, subject: `Ticket ${i + 1}`, received: "2024-02-28 10:00" } };
+    });
+    const text = await startTestServer({ name: "support-tickets", labels, textColumn: "text", items: [...items, ...earlier], budget: 600 });
+    // 247 labels by three annotators, through the API, waiting for the retrains as a human pace would.
+    const who = ["Maria K.", "Ada", "Tom"];
     for (let i = 0; i < 247; i++) {
-      await fetch(`${text.url}/api/items/${i + 1}/label`, {
+      const annotator = who[i % 7 < 4 ? 0 : i % 7 < 6 ? 1 : 2];
+      const res = await fetch(`${text.url}/api/next?annotator=${encodeURIComponent(annotator)}`);
+      if (res.status !== 200) break;
+      const { item } = (await res.json()) as { item: { id: string; data: { text: string } } };
+      const label = truth.get(item.data.text) ?? "billing";
+      await fetch(`${text.url}/api/items/${encodeURIComponent(item.id)}/label`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ label: labels[i % labels.length], annotator: "Ada" }),
+        body: JSON.stringify({ label, annotator, durationMs: 6000 + ((i * 2741) % 15_000) }),
       });
+      if (i % 25 === 24) await waitForRetrain(text);
     }
+    await waitForRetrain(text);
     const t = await openPage(browser, `${text.url}/`, { annotator: "Maria K.", width: 1280, height: 860 });
     await t.page.waitForSelector("#workspace:not([hidden]) #item[data-item-id]");
     await shot(t.page, path.join(out, docs ? "labeling.png" : "labeling-text.png"));
@@ -79,7 +109,7 @@ async function main(): Promise<void> {
       // A refused label (error toast), a phone-sized screen, and the all-done state.
       const e = await openPage(browser, `${text.url}/`, { annotator: "Ada", width: 1280, height: 860 });
       await e.page.waitForSelector("#workspace:not([hidden]) #item[data-item-id]");
-      text.fail({ method: "POST", path: /\/label$/, status: 500 });
+      text.fail("POST", /\/label$/, 500);
       await e.page.keyboard.press("2");
       await e.page.waitForSelector(".toast-error");
       await shot(e.page, path.join(out, "labeling-error.png"));
@@ -88,10 +118,10 @@ async function main(): Promise<void> {
       await m.page.waitForSelector("#workspace:not([hidden]) #item[data-item-id]");
       await shot(m.page, path.join(out, "labeling-phone.png"));
       await m.close();
-      const small = await startFakeServer({ name: "tiny", labels, textColumn: "text", items: items.slice(0, 1) });
+      const small = await startTestServer({ name: "tiny", labels, textColumn: "text", items: items.slice(0, 1) });
       const s = await openPage(browser, `${small.url}/`, { annotator: "Ada", width: 1280, height: 700 });
       await s.page.waitForSelector("#workspace:not([hidden]) #item[data-item-id]");
-      await s.page.keyboard.press("Enter");
+      await s.page.keyboard.press("1"); // no model yet, so no suggestion for Enter to accept
       await s.page.waitForSelector("#done:not([hidden])");
       await shot(s.page, path.join(out, "labeling-done.png"));
       await s.close();
@@ -101,15 +131,15 @@ async function main(): Promise<void> {
     // A tabular project: vehicle silhouettes.
     const csv = (await readFile(path.join(REPO_ROOT, "data/vehicle.csv"), "utf8")).trim().split("\n");
     const header = csv[0].split(",").map((h) => h.replace(/"/g, ""));
-    const rows: FakeItem[] = csv.slice(1, 6).map((line, i) => {
+    const rows: TestItem[] = csv.slice(1, 6).map((line) => {
       const cells = line.split(",");
       const data: Record<string, string | number | null> = {};
       header.forEach((h, j) => {
         if (h !== "Class") data[h] = Number(cells[j]);
       });
-      return { id: `v${i}`, data, suggestion: { label: "saab", confidence: 0.41 }, score: 0.12 };
+      return { data };
     });
-    const table = await startFakeServer({ name: "vehicles", labels: ["bus", "opel", "saab", "van"], textColumn: null, items: rows, strategy: "entropy" });
+    const table = await startTestServer({ name: "vehicles", labels: ["bus", "opel", "saab", "van"], textColumn: null, items: rows });
     if (!docs) {
       const v = await openPage(browser, `${table.url}/`, { annotator: "Ada", width: 1280, height: 900 });
       await v.page.waitForSelector("#workspace:not([hidden]) #item[data-item-id]");
@@ -118,71 +148,11 @@ async function main(): Promise<void> {
     }
     await table.close();
 
-    // The dashboard of a project some way in.
-    const now = Date.now();
-    // One point per retrain from 100 labels on: before that, fewer than 10 random audit picks.
-    const curve = [100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220, 230, 240].map((n, i) => {
-      const picks = Math.floor(n / 10);
-      const accuracy = Math.round((0.52 + 0.36 * (1 - Math.exp(-n / 70)) + (i % 3 === 1 ? -0.02 : 0.01)) * picks) / picks;
-      const w = wilson95(Math.round(accuracy * picks), picks);
-      return { labels: n, accuracy: Number(accuracy.toFixed(4)), n: picks, low: Number(w.low.toFixed(4)), high: Number(w.high.toFixed(4)) };
-    });
-    const last = curve[curve.length - 1];
-    const headline = fakeFigure("pool", "estimated accuracy over the whole pool", last.accuracy, last.n, "random picks");
-    const hard = fakeFigure("hard_items", "accuracy on hard items (test-then-train on new labels)", 0.62, 40, "new labels", "test-then-train on the strategy's picks, the items the model was least sure of.");
-    const criteria: FakeAdvice["criteria"] = [
-      { name: "budget", state: "waiting", reason: "247 of 600 labels given in the app." },
-      { name: "target_accuracy", state: "waiting", reason: "no accuracy estimate yet (24 of 50 random picks)." },
-      { name: "stabilizing_predictions", state: "fired", reason: "predictions on the 1000-item stop set stabilized: mean kappa 0.993 over the last 3 retrains >= 0.990." },
-      { name: "overall_uncertainty", state: "waiting", reason: "mean uncertainty 0.3121 over 921 unlabeled stop-set items is not below 0.100." },
-      { name: "max_uncertainty", state: "waiting", reason: "the most uncertain unlabeled stop-set item has uncertainty 0.9874, not below 0.500." },
-      { name: "classification_change", state: "waiting", reason: "4 of 1000 stop-set predictions changed at 247 labels." },
-    ];
-    const next100Text = "The next 100 labels are expected to add 3.1 accuracy points (range 0.4 to 7.2, from the learning curve fitted on 24 random picks).";
-    const advice: FakeAdvice = {
-      stop: false,
-      sentence: `Keep labeling: only stabilizing predictions fired; stopping needs the budget, the target, or two of the four model-based criteria to agree. Estimated accuracy over the whole pool: ${headline.text}. ${next100Text}`,
-      criteria,
-      agree: ["stabilizing_predictions"],
-      accuracy: headline,
-      next100: { gain: 0.031, low: 0.004, high: 0.072 },
-      next100Text,
-      budget: { limit: 600, spent: 247, reached: false },
-      target: { accuracy: 0.9, reached: false },
-    };
-    const dash = await startFakeServer({
-      name: "support-tickets",
-      labels,
-      textColumn: "text",
-      items,
-      dashboard: {
-        curve,
-        curveMethod: "At each retrain: accuracy cross-validated on the random audit picks (every 10th item served is drawn uniformly from the pool; each scored by a model trained on every other label).",
-        accuracy: {
-          headline: { ...headline, method: "cross-validated on the random audit picks: a random sample of the pool." },
-          others: [hard],
-          importedLabels: "The 40 imported labels train the model but do not count in the estimate: they were not drawn at random from the pool, so they may be easier or harder than the rest.",
-        },
-        advice,
-        byLabel: { billing: 71, bug: 88, "feature request": 43, account: 29, other: 16 },
-        labelsSavedEstimate: 410,
-        labelsSavedRange: [-60, 1480],
-        labeled: 247,
-        total: 3120,
-        annotators: [
-          { name: "Maria K.", labels: 131, perHour: 212, medianMs: 9400 },
-          { name: "Ada", labels: 84, perHour: 176, medianMs: 12_100 },
-          { name: "Tom", labels: 32, perHour: 95, medianMs: 21_800 },
-        ],
-        iterations: 24,
-        lastRetrainAt: now - 40_000,
-      },
-    });
-    const d = await openPage(browser, `${dash.url}/dashboard`, { width: 1280, height: 900 });
-    await d.page.waitForSelector("body[data-loaded] svg.curve circle.point");
+    // The dashboard of the ticket project, 247 labels in.
+    const d = await openPage(browser, `${text.url}/dashboard`, { width: 1280, height: 900 });
+    await d.page.waitForSelector("body[data-loaded]");
     await shot(d.page, path.join(out, "dashboard.png"));
     await d.close();
-    await dash.close();
     await text.close();
   } finally {
     await browser.close();

@@ -1,8 +1,8 @@
 /**
- * The server the browser tests run against. Today: the in-memory fake (./fake-server.ts). Once
- * the real backend (src/server/app.ts, `startServer`) has landed, switch the one line marked
- * SWITCH below to `startRealTestServer`: it builds a project directory with `activelearn init`
- * from the same items and serves it with `startServer`.
+ * The server the browser tests run against: the real backend (src/server/app.ts, `startServer`)
+ * on a fresh project made with `activelearn init` from the test's items. Where a test needs a
+ * fault, it arms the server's test-only fault hook (`faults` of startServer, never settable from
+ * the CLI); every API request is logged for tests that check what the page asked for.
  *
  * Tests identify items by their `ref` field (the real server picks its own ids and order).
  */
@@ -10,29 +10,43 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type Cell, type FakeItem, REPO_ROOT, startFakeServer } from "./fake-server.js";
+import type { Cell } from "../contract/fields.js";
+import { startServer } from "../server/app.js";
+
+export type { Cell } from "../contract/fields.js";
+
+/** The repository root (from dist/src/web-e2e/). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** An item of a test project: its fields (a unique string `ref` among them). */
+export interface TestItem {
+  readonly data: Readonly<Record<string, Cell>>;
+}
 
 export interface TestProject {
+  /** Shown nowhere yet: the project is named after its folder. */
   readonly name?: string;
   readonly labels: readonly string[];
   readonly textColumn: string | null;
   /** Each item's data must have a unique string `ref`. */
-  readonly items: readonly FakeItem[];
-  /** Every N-th item served is a random audit pick (real server only; default 10). */
+  readonly items: readonly TestItem[];
+  /** Every N-th item served is a random audit pick (default 10). */
   readonly auditEvery?: number;
-  /** Labels to spend at most (real server only). */
+  /** Labels to spend at most. */
   readonly budget?: number;
 }
 
 export interface TestServer {
   readonly url: string;
   close(): Promise<void>;
-  /** The stored label of each labeled item, by `ref`; null when the server offers no way to read them. */
-  storedLabels(): Promise<Map<string, string> | null>;
-  /** Makes the next matching API requests fail (fake server only; null elsewhere). */
-  readonly fail: ((method: string, path: RegExp, status: number) => void) | null;
+  /** The stored label of each labeled item, by `ref` (from the server's JSONL export). */
+  storedLabels(): Promise<Map<string, string>>;
+  /** Makes the next API request matching `method` and `path` fail with `status`. */
+  fail(method: string, path: RegExp, status: number): void;
+  /** Every request the server got, as "METHOD /path?query", in order. */
+  readonly requests: readonly string[];
 }
 
 export function refOf(data: Readonly<Record<string, Cell>>): string {
@@ -41,31 +55,14 @@ export function refOf(data: Readonly<Record<string, Cell>>): string {
   return ref;
 }
 
-export async function startFakeTestServer(project: TestProject): Promise<TestServer> {
-  const server = await startFakeServer({ ...project, holdOne: true });
-  const refs = new Map(project.items.map((it) => [it.id, refOf(it.data)]));
-  return {
-    url: server.url,
-    close: () => server.close(),
-    storedLabels: () => Promise.resolve(new Map([...server.labels()].map(([id, l]) => [refs.get(id) ?? id, l.label]))),
-    fail: (method, p, status) => server.fail({ method, path: p, status }),
-  };
-}
-
 function csvCell(v: Cell): string {
   if (v === null) return "";
   const s = String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-interface RealServer {
-  url: string;
-  close(): Promise<void>;
-}
-type StartServer = (o: { projectDir: string; port?: number; host?: string; retrainEvery?: number; quiet?: boolean; auditEvery?: number; budget?: number }) => Promise<RealServer>;
-
-/** The real backend on a fresh project made from the items (needs src/server/app.ts and `activelearn init`). */
-export async function startRealTestServer(project: TestProject): Promise<TestServer> {
+/** The real backend on a fresh project made from the items. */
+export async function startTestServer(project: TestProject): Promise<TestServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "activelearn-web-"));
   const fields = [...new Set(project.items.flatMap((it) => Object.keys(it.data)))];
   const csv = [fields.map((f) => csvCell(f)).join(","), ...project.items.map((it) => fields.map((f) => csvCell(it.data[f] ?? null)).join(","))].join("\n");
@@ -76,23 +73,40 @@ export async function startRealTestServer(project: TestProject): Promise<TestSer
   if (project.textColumn !== null) args.push("--text", project.textColumn);
   await promisify(execFile)(process.execPath, args);
 
-  // A computed specifier, so this file compiles before the backend exists.
-  const appModule = pathToFileURL(path.join(REPO_ROOT, "dist/src/server/app.js")).href;
-  const mod = (await import(appModule)) as { startServer?: unknown };
-  if (typeof mod.startServer !== "function") throw new Error("dist/src/server/app.js does not export startServer");
-  const server = await (mod.startServer as StartServer)({ projectDir, port: 0, host: "127.0.0.1", retrainEvery: 5, quiet: true, ...(project.auditEvery !== undefined ? { auditEvery: project.auditEvery } : {}),
+  const requests: string[] = [];
+  const armed: { method: string; path: RegExp; status: number }[] = [];
+  const server = await startServer({
+    projectDir,
+    port: 0,
+    host: "127.0.0.1",
+    retrainEvery: 5,
+    quiet: true,
+    ...(project.auditEvery !== undefined ? { auditEvery: project.auditEvery } : {}),
     ...(project.budget !== undefined ? { budget: project.budget } : {}),
+    faults: {
+      intercept(method, p) {
+        requests.push(`${method} ${p}`);
+        const i = armed.findIndex((f) => f.method === method && f.path.test(p.split("?")[0]));
+        if (i < 0) return null;
+        const f = armed.splice(i, 1)[0];
+        return { status: f.status, code: "INJECTED", message: `Injected failure (${f.status})` };
+      },
+    },
   });
+  const url = server.url.replace(/\/$/, "");
   return {
-    url: server.url.replace(/\/$/, ""),
+    url,
+    requests,
     close: async () => {
       await server.close();
       await rm(dir, { recursive: true, force: true });
     },
-    storedLabels: () => Promise.resolve(null),
-    fail: null,
+    storedLabels: async () => {
+      const res = await fetch(`${url}/api/export?format=jsonl`);
+      if (!res.ok) throw new Error(`export: ${res.status}`);
+      const rows = (await res.text()).split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { data: Record<string, Cell>; label: string });
+      return new Map(rows.map((r) => [refOf(r.data), r.label]));
+    },
+    fail: (method, p, status) => armed.push({ method, path: p, status }),
   };
 }
-
-// SWITCH: point the browser tests at the real backend with `= startRealTestServer;`.
-export const startTestServer: (project: TestProject) => Promise<TestServer> = startRealTestServer;

@@ -1,0 +1,115 @@
+/**
+ * Every route of the labeling API, one definition each: method, path, request schemas (query,
+ * path, JSON body) and response schemas. The server validates requests with these schemas, types
+ * its handlers from them and generates /api/openapi.json from them; the web client's types are
+ * generated from the same document (src/web/contract.gen.ts).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { NameSchema, DurationSchema, PersonSchema, RecordsSchema } from "./fields.js";
+import { DashboardSchema, ErrorSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "./schemas.js";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } }) as const;
+const error = (description: string) => json(ErrorSchema, description);
+const idParams = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, description: "item id (the --id column, else the 1-based row number of the imported file)" }) });
+const annotatorQuery = z.object({ annotator: PersonSchema.openapi({ param: { name: "annotator", in: "query" } }) });
+
+export const nextRoute = createRoute({
+  method: "get",
+  path: "/api/next",
+  summary:
+    "The next item to label, leased to the annotator (5 minutes, renewed on each call). Asking again before labeling returns the same item. With ahead=1, the item after it (an annotator holds at most two: the current one and one fetched ahead, so the page shows the next item without a wait).",
+  request: {
+    query: annotatorQuery.extend({
+      ahead: z.enum(["0", "1"], { error: (iss) => `ahead must be 0 or 1, got ${JSON.stringify(iss.input)}` }).optional().openapi({ param: { name: "ahead", in: "query" }, description: "1: the item after the current one" }),
+    }),
+  },
+  responses: { 200: json(NextReplySchema, "an item"), 204: { description: "nothing is left for this annotator (all labeled, skipped by them, or held by others)" }, 400: error("bad query") },
+});
+
+export const LabelBodySchema = z.strictObject({ label: NameSchema.openapi({ description: "one of the project's labels" }), annotator: PersonSchema, durationMs: DurationSchema });
+
+export const labelRoute = createRoute({
+  method: "post",
+  path: "/api/items/{id}/label",
+  summary: "Label an item. The same label from the same annotator on the same item again stores nothing (201 either way).",
+  request: { params: idParams, body: { required: true, content: { "application/json": { schema: LabelBodySchema } } } },
+  responses: { 201: json(LabelResultSchema, "stored"), 400: error("bad body (every problem named)"), 404: error("no such item"), 409: error("the item is held by another annotator"), 413: error("body over 1 MiB") },
+});
+
+export const undoRoute = createRoute({
+  method: "delete",
+  path: "/api/items/{id}/label",
+  summary: "Undo this annotator's last label on the item; if the item is left unlabeled it is served to them next.",
+  request: { params: idParams, query: annotatorQuery },
+  responses: { 200: json(LabelResultSchema, "undone"), 400: error("bad query"), 404: error("no such item, or nothing to undo"), 409: error("conflict") },
+});
+
+export const SkipBodySchema = z.strictObject({ annotator: PersonSchema.optional().openapi({ description: "who skips (required here unless given as the annotator query parameter)" }) });
+
+export const skipRoute = createRoute({
+  method: "post",
+  path: "/api/items/{id}/skip",
+  summary: "Pass on an item: its lease ends and it is not offered to this annotator again. The annotator comes in the body or, for convenience, the query.",
+  request: {
+    params: idParams,
+    query: z.object({ annotator: PersonSchema.optional().openapi({ param: { name: "annotator", in: "query" }, description: "who skips, when the body does not say" }) }),
+    body: { required: true, content: { "application/json": { schema: SkipBodySchema } } },
+  },
+  responses: { 200: json(OkSchema, "skipped"), 400: error("bad body"), 404: error("no such item"), 409: error("the item is held by another annotator"), 413: error("body over 1 MiB") },
+});
+
+export const statsRoute = createRoute({
+  method: "get",
+  path: "/api/stats",
+  summary: "Counts, current metrics, the headline accuracy with its interval and the stopping advice",
+  responses: { 200: json(StatsSchema, "stats") },
+});
+
+export const projectRoute = createRoute({ method: "get", path: "/api/project", summary: "Project settings", responses: { 200: json(ProjectSchema, "settings") } });
+
+export const dashboardRoute = createRoute({
+  method: "get",
+  path: "/api/dashboard",
+  summary: "Stopping advice, headline accuracy with its interval, learning curve with intervals, label counts, labels saved against random sampling, annotators",
+  responses: { 200: json(DashboardSchema, "dashboard") },
+});
+
+export const exportRoute = createRoute({
+  method: "get",
+  path: "/api/export",
+  summary: "The labeled items with their current label, annotator and time",
+  request: {
+    query: z.object({
+      format: z.enum(["jsonl", "csv"], { error: (iss) => `format must be jsonl or csv, got ${JSON.stringify(iss.input)}` }).default("jsonl").openapi({ param: { name: "format", in: "query" } }),
+    }),
+  },
+  responses: {
+    200: {
+      description:
+        "JSON Lines ({id, data, label, annotator, labeledAt} per line) or CSV (id, fields, label, annotator, labeled_at), streamed (chunked) at the pace the client reads. In CSV, a cell starting with =, +, -, @, TAB or CR gets a leading ' so spreadsheets show it as text instead of running it as a formula (cells that are plain numbers, such as -3.5, are left as they are).",
+      content: { "application/x-ndjson": { schema: z.string() }, "text/csv": { schema: z.string() } },
+    },
+    400: error("bad format"),
+  },
+});
+
+export const PredictBodySchema = z.strictObject({ items: RecordsSchema });
+
+export const predictRoute = createRoute({
+  method: "post",
+  path: "/api/predict",
+  summary:
+    "Class probabilities of new items with the latest model (at most 1,000 items per call). Every item must have exactly the fields the model was trained on (null for a missing value): a missing or unknown field is a 400 naming them, never a prediction from the prior alone.",
+  request: { body: { required: true, content: { "application/json": { schema: PredictBodySchema } } } },
+  responses: { 200: json(PredictReplySchema, "one prediction per item, in order"), 400: error("bad body"), 409: error("no model yet"), 413: error("body over 1 MiB") },
+});
+
+export const openApiRoute = createRoute({
+  method: "get",
+  path: "/api/openapi.json",
+  summary: "This document, generated from the route schemas",
+  responses: { 200: { description: "OpenAPI 3.1", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
+});
+
+/** Every API route, in the order of the document. */
+export const API_ROUTES = [nextRoute, labelRoute, undoRoute, skipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute] as const;

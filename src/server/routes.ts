@@ -1,0 +1,235 @@
+/**
+ * The routes of `activelearn serve` on hono: each API route's handler is registered from its
+ * contract definition (src/contract/routes.ts), validates its query, path and body with that
+ * definition's schemas, and answers with a body of that definition's response type. Pages and
+ * static files, 404, 405 with Allow, and the one error shape `{error: {code, message}}` are here too.
+ *
+ * @example
+ * const app = apiApp({ project, exporter, log });
+ * const listener = getRequestListener(app.fetch);
+ */
+import type { HttpBindings } from "@hono/node-server";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { API_ROUTES, dashboardRoute, exportRoute, LabelBodySchema, labelRoute, nextRoute, openApiRoute, PredictBodySchema, predictRoute, projectRoute, SkipBodySchema, skipRoute, statsRoute, undoRoute } from "../contract/routes.js";
+import type { DashboardSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "../contract/schemas.js";
+import { ActiveLearnError } from "../errors.js";
+import type { Exporter } from "./exporter.js";
+import { errorReply, jsonResponse, readJson } from "./http.js";
+import { openApiDocument } from "./openapi.js";
+import type { LabelingProject } from "./project.js";
+import { page, SECURITY_HEADERS, staticFile } from "./static.js";
+import { check, Problems, type Where } from "./validate.js";
+
+type Env = { Bindings: HttpBindings };
+type Ctx = Context<Env>;
+
+/** Test-only hooks into the real server (never settable from the CLI): fail or observe requests. */
+export interface ServerFaults {
+  /**
+   * Called for every request before it is handled, with its method and path (query included).
+   * Return an error to answer with instead (status, code, message), or null to serve normally.
+   */
+  intercept?(method: string, path: string): { status: number; code: string; message: string } | null;
+}
+
+export interface ApiOptions {
+  readonly project: LabelingProject;
+  readonly exporter: Exporter;
+  readonly version: string;
+  readonly log: (line: string) => void;
+  readonly faults?: ServerFaults;
+}
+
+/** A route's path as a pattern on the raw (still percent-encoded) path, its parameters captured. */
+const patternOf = (openApiPath: string): RegExp => new RegExp(`^${openApiPath.replace(/\./g, "\\.").replace(/\{[^}]+\}/g, "([^/]+)")}$`);
+
+/** Every served path and its methods, for 405 with Allow (and HEAD, allowed on pages only). */
+const METHODS: readonly { readonly pattern: RegExp; readonly methods: readonly string[] }[] = (() => {
+  const byPath = new Map<string, string[]>();
+  for (const r of API_ROUTES) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r.method.toUpperCase()]);
+  return [
+    ...[...byPath].map(([p, methods]) => ({ pattern: patternOf(p), methods })),
+    { pattern: /^\/$/, methods: ["GET", "HEAD"] },
+    { pattern: /^\/dashboard\/?$/, methods: ["GET", "HEAD"] },
+    { pattern: /^\/static\/(.+)$/, methods: ["GET", "HEAD"] },
+  ];
+})();
+
+function decodeParam(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new ActiveLearnError("BAD_INPUT", `malformed percent-encoding in the path: "${s}"`);
+  }
+}
+
+const parsedUrls = new WeakMap<object, URL>();
+
+/** The raw path of the request (percent-encoding kept) and its query; parsed once per request. */
+function urlOf(c: { readonly req: { readonly raw: Request; readonly url: string } }): URL {
+  let u = parsedUrls.get(c.req.raw);
+  if (u === undefined) {
+    u = new URL(c.req.url);
+    parsedUrls.set(c.req.raw, u);
+  }
+  return u;
+}
+
+/** The path parameter `id` of /api/items/{id}/..., decoded (a 400 for bad percent-encoding). */
+function itemId(c: Ctx): string {
+  const m = /^\/api\/items\/([^/]+)\//.exec(urlOf(c).pathname);
+  if (m === null) throw new ActiveLearnError("NOT_FOUND", `nothing at ${urlOf(c).pathname}`);
+  return decodeParam(m[1]);
+}
+
+/** The query as an object (the first value of a repeated parameter). */
+function queryOf(c: Ctx): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of urlOf(c).searchParams) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+/** A type with every array and field read-only (what a handler may hand to {@link reply}). */
+type Immutable<T> = T extends readonly (infer U)[] ? readonly Immutable<U>[] : T extends object ? { readonly [K in keyof T]: Immutable<T[K]> } : T;
+
+/** A reply whose body has the type of the route's response schema (checked by tsc). */
+function reply<S extends z.ZodType>(status: number, body: Immutable<z.input<S>>): Response {
+  return jsonResponse(status, body);
+}
+
+function html(name: "index.html" | "dashboard.html", projectName: string): Response {
+  const f = page(name, projectName);
+  return new Response(new Uint8Array(f.body), { status: 200, headers: { "content-type": f.contentType, "content-length": String(f.body.length), "cache-control": "no-cache", ...SECURITY_HEADERS } });
+}
+
+/** The hono app of the API and the web pages for one project. */
+export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
+  const { project, exporter } = o;
+  const app = new OpenAPIHono<Env>();
+  const document = openApiDocument(o.version);
+
+  app.use("*", async (c, next) => {
+    const url = urlOf(c);
+    const injected = o.faults?.intercept?.(c.req.method, url.pathname + url.search) ?? null;
+    if (injected !== null) return jsonResponse(injected.status, { error: { code: injected.code, message: injected.message } });
+    // HEAD is answered like GET for pages and files only: a HEAD on /api/next must not lease an item.
+    if (c.req.method === "HEAD" && url.pathname.startsWith("/api/")) {
+      const allow = METHODS.find((m) => m.pattern.test(url.pathname))?.methods.join(", ");
+      if (allow === undefined) throw new ActiveLearnError("NOT_FOUND", `nothing at ${url.pathname}`);
+      return notAllowed("HEAD", url.pathname, allow);
+    }
+    await next();
+  });
+
+  const query = <S extends z.ZodType>(p: Problems, c: Ctx, schema: S): z.output<S> | null => p.parse(schema, queryOf(c), "query");
+  const body = async <S extends z.ZodType>(p: Problems, c: Ctx, schema: S, where: Where = "body"): Promise<z.output<S> | null> => p.parse(schema, await readJson(c.env.incoming), where);
+  const honoPath = (p: string): string => p.replace(/\{([^}]+)\}/g, ":$1");
+
+  app.on("GET", honoPath(nextRoute.path), (c) => {
+    const p = new Problems();
+    const q = query(p, c, nextRoute.request.query);
+    check(p);
+    const item = project.next(q!.annotator, Date.now(), q!.ahead === "1");
+    if (item === null) return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+    return reply<typeof NextReplySchema>(200, { item });
+  });
+
+  app.on("POST", honoPath(labelRoute.path), async (c) => {
+    const id = itemId(c);
+    const p = new Problems();
+    const b = await body(p, c, LabelBodySchema);
+    if (b !== null && !project.meta.labels.includes(b.label)) p.list.push(`body: unknown label "${b.label}"; the project's labels are ${project.meta.labels.map((l) => `"${l}"`).join(", ")}`);
+    check(p);
+    const labeled = project.label(id, b!.label, b!.annotator, b!.durationMs ?? null);
+    return reply<typeof LabelResultSchema>(201, { ok: true, labeled });
+  });
+
+  app.on("DELETE", honoPath(undoRoute.path), (c) => {
+    const id = itemId(c);
+    const p = new Problems();
+    const q = query(p, c, undoRoute.request.query);
+    check(p);
+    const labeled = project.undo(id, q!.annotator);
+    return reply<typeof LabelResultSchema>(200, { ok: true, labeled });
+  });
+
+  app.on("POST", honoPath(skipRoute.path), async (c) => {
+    const id = itemId(c);
+    const p = new Problems();
+    const b = await body(p, c, SkipBodySchema);
+    const q = query(p, c, skipRoute.request.query);
+    // The annotator may come in the body or, for convenience, the query.
+    const annotator = b?.annotator ?? q?.annotator;
+    if (b !== null && q !== null && annotator === undefined) p.list.push('body: field "annotator" is required');
+    check(p);
+    project.skip(id, annotator!);
+    return reply<typeof OkSchema>(200, { ok: true });
+  });
+
+  app.on("GET", statsRoute.path, () => reply<typeof StatsSchema>(200, project.stats()));
+  app.on("GET", projectRoute.path, () => reply<typeof ProjectSchema>(200, project.info()));
+  app.on("GET", dashboardRoute.path, () => reply<typeof DashboardSchema>(200, project.dashboard()));
+  app.on("GET", openApiRoute.path, () => jsonResponse(200, document));
+
+  app.on("GET", exportRoute.path, async (c) => {
+    const p = new Problems();
+    const q = query(p, c, exportRoute.request.query);
+    check(p);
+    const format = q!.format;
+    const type = format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
+    // Streamed on the raw node response from the export worker a page at a time (chunked
+    // encoding), at the pace the client reads: never the whole export as one string, never on
+    // this thread.
+    const res = c.env.outgoing;
+    res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${project.meta.name.replace(/[^\w.-]/g, "_")}-labels.${format}"`, "cache-control": "no-store" });
+    try {
+      await exporter.stream(format, res);
+    } catch (e) {
+      o.log(`export failed: ${e instanceof Error ? e.message : String(e)}`);
+      res.destroy();
+    }
+    return RESPONSE_ALREADY_SENT;
+  });
+
+  app.on("POST", predictRoute.path, async (c) => {
+    const p = new Problems();
+    const b = await body(p, c, PredictBodySchema);
+    if (b !== null) p.trainedFields(b.items, project.meta.fields);
+    check(p);
+    return reply<typeof PredictReplySchema>(200, { predictions: project.predict(b!.items) });
+  });
+
+  app.get("/", () => html("index.html", project.meta.name));
+  app.get("/dashboard", () => html("dashboard.html", project.meta.name));
+  app.get("/dashboard/", () => html("dashboard.html", project.meta.name));
+  app.get("/static/*", (c) => {
+    const rel = urlOf(c).pathname.slice("/static/".length);
+    const f = rel === "" ? null : staticFile(decodeParam(rel));
+    if (f === null) throw new ActiveLearnError("NOT_FOUND", `no static file "${rel}"`);
+    return new Response(new Uint8Array(f.body), { status: 200, headers: { "content-type": f.contentType, "content-length": String(f.body.length), "cache-control": "no-cache", ...SECURITY_HEADERS } });
+  });
+
+  app.notFound((c) => {
+    const pathname = urlOf(c).pathname;
+    const known = METHODS.find((m) => m.pattern.test(pathname));
+    if (known !== undefined) return notAllowed(c.req.method, pathname, known.methods.filter((m) => m !== "HEAD").join(", "));
+    return jsonResponse(404, errorReply(new ActiveLearnError("NOT_FOUND", `nothing at ${pathname}`)).body);
+  });
+
+  app.onError((e, c) => {
+    const { status, body: errorBody } = errorReply(e);
+    if (status >= 500) o.log(`internal error on ${c.req.method} ${urlOf(c).pathname}: ${e.stack ?? e.message}`);
+    const allow = (e as { allow?: unknown }).allow;
+    const headers: Record<string, string> = {};
+    if (status === 413) headers.connection = "close";
+    if (typeof allow === "string") headers.allow = allow;
+    return jsonResponse(status, errorBody, headers);
+  });
+  return app;
+}
+
+function notAllowed(method: string, pathname: string, allow: string): Response {
+  return jsonResponse(405, errorReply(new ActiveLearnError("NOT_ALLOWED", `${method} is not allowed on ${pathname}; allowed: ${allow}`)).body, { allow });
+}

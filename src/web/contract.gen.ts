@@ -1,0 +1,206 @@
+/**
+ * The API's types for the browser client, GENERATED from the route schemas (src/contract/) via
+ * the served OpenAPI document: do not edit; run `npm run contract:types`.
+ */
+
+export type NextReply = {
+  readonly item: Item;
+};
+
+export type Item = {
+  readonly id: string;
+  readonly data: Readonly<Record<string, Cell>>;
+  /** the current model's prediction; null before the first model */
+  readonly suggestion: Suggestion | null;
+  /** the strategy's score (higher = more informative); 0 for cold-start and audit picks */
+  readonly score: number;
+  /** the strategy that picked it (random for cold start and audit picks) */
+  readonly strategy: string;
+  /** why this item, in words */
+  readonly reason: string;
+};
+
+export type Cell = string | number | boolean | null;
+
+export type Suggestion = {
+  readonly label: string;
+  /** the model's probability for the label, 0..1 */
+  readonly confidence: number;
+};
+
+export type ErrorBody = {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+  };
+};
+
+export type LabelResult = {
+  readonly ok: true;
+  /** labeled items now */
+  readonly labeled: number;
+};
+
+export type Ok = {
+  readonly ok: true;
+};
+
+export type Stats = {
+  readonly total: number;
+  readonly labeled: number;
+  /** labeled items per label */
+  readonly byLabel: Readonly<Record<string, number>>;
+  /** retrains so far */
+  readonly iterations: number;
+  /** ISO time; null = never */
+  readonly lastRetrainAt: string | null;
+  readonly metrics: Metrics;
+  readonly accuracy: AccuracyReport;
+  readonly advice: Advice;
+};
+
+export type Metrics = {
+  /** test-then-train accuracy on the latest new labels, pooled over the latest models until 50 labels (pessimistic: mostly items the strategy chose); kept across restarts */
+  readonly accuracy: number | null;
+  readonly accuracyN: number;
+  /** 95% Wilson interval [low, high] */
+  readonly accuracyInterval: readonly [number, number] | null;
+  /** test-then-train accuracy on the last 50 random audit picks (unbiased, noisy) */
+  readonly auditAccuracy: number | null;
+  readonly auditN: number;
+  /** 95% Wilson interval [low, high] */
+  readonly auditInterval: readonly [number, number] | null;
+  readonly estimate: string;
+};
+
+export type AccuracyReport = {
+  readonly headline: Figure;
+  readonly others: readonly (Figure)[];
+  /** why imported labels do or do not count in the headline */
+  readonly importedLabels: string;
+};
+
+export type Figure = {
+  /** pool: the headline (random audit picks); hard_items: test-then-train; imported: cross-validated on imported labels */
+  readonly kind: "pool" | "hard_items" | "imported";
+  readonly label: string;
+  /** null below 10 items */
+  readonly value: number | null;
+  readonly n: number;
+  readonly low: number | null;
+  /** 95% Wilson interval */
+  readonly high: number | null;
+  /** one readable line, or why there is no figure yet */
+  readonly text: string;
+  readonly method: string;
+};
+
+export type Advice = {
+  /** true: you can stop now (see the description above) */
+  readonly stop: boolean;
+  /** keep labeling / you can stop now, which criteria agree, the accuracy with its interval, what the next 100 labels add */
+  readonly sentence: string;
+  /** as of the last retrain (the budget as of now); empty before the first */
+  readonly criteria: readonly (CriterionState)[];
+  readonly agree: readonly (string)[];
+  readonly accuracy: Figure;
+  /** accuracy (0..1) the next 100 labels are expected to add; null = unknown */
+  readonly next100: {
+    readonly gain: number;
+    readonly low: number;
+    readonly high: number;
+  } | null;
+  readonly next100Text: string;
+  readonly budget: {
+    readonly limit: number;
+    readonly spent: number;
+    readonly reached: boolean;
+  } | null;
+  readonly target: {
+    readonly accuracy: number;
+    readonly reached: boolean;
+  } | null;
+};
+
+export type CriterionState = {
+  /** budget, target_accuracy, stabilizing_predictions, overall_uncertainty, max_uncertainty or classification_change */
+  readonly name: string;
+  /** off: no budget or target set */
+  readonly state: "fired" | "waiting" | "off";
+  readonly reason: string;
+};
+
+export type Project = {
+  readonly name: string;
+  readonly labels: readonly (string)[];
+  readonly textColumn: string | null;
+  readonly fields: readonly (string)[];
+  readonly strategy: string;
+  readonly model: string;
+  readonly total: number;
+  readonly retrainEvery: number;
+  /** labels to spend at most (init or serve --budget); null = none */
+  readonly budget: number | null;
+  /** accuracy that is good enough (init or serve --target-accuracy); null = none */
+  readonly targetAccuracy: number | null;
+};
+
+export type Dashboard = {
+  /** per retrain with at least 10 audit picks (at most 300 points, thinned evenly): accuracy cross-validated on the random audit picks (an estimate over the whole pool), n picks, 95% Wilson interval; see the description above */
+  readonly curve: readonly (CurvePoint)[];
+  /** imported: every item is labeled, all by import; the curve is accuracy against the number of imported labels trained on */
+  readonly curveSource: "audit" | "imported";
+  readonly curveMethod: string;
+  /** test-then-train accuracy of each model on the labels that arrived while it was current (accuracy on hard items) */
+  readonly hardCurve: readonly (CurvePoint)[];
+  /** test-then-train accuracy on the last 50 audit picks */
+  readonly auditAccuracy: number | null;
+  readonly auditN: number;
+  /** 95% Wilson interval [low, high] */
+  readonly auditInterval: readonly [number, number] | null;
+  /** labeled items per label */
+  readonly byLabel: Readonly<Record<string, number>>;
+  /** see the description above */
+  readonly labelsSavedEstimate: number | null;
+  /** labelsSavedEstimate at either end of the headline accuracy's 95% interval */
+  readonly labelsSavedRange: readonly [number, number] | null;
+  readonly labeled: number;
+  readonly total: number;
+  readonly annotators: readonly (AnnotatorStats)[];
+  readonly iterations: number;
+  /** ISO time; null = never */
+  readonly lastRetrainAt: string | null;
+  readonly accuracy: AccuracyReport;
+  readonly advice: Advice;
+  readonly accuracyMethod: string;
+  readonly labelsSavedMethod: string;
+};
+
+export type CurvePoint = {
+  /** labels the model was trained on */
+  readonly labels: number;
+  readonly accuracy: number;
+  /** items it was measured on */
+  readonly n: number;
+  readonly low: number;
+  /** 95% Wilson interval [low, high] */
+  readonly high: number;
+};
+
+export type AnnotatorStats = {
+  readonly name: string;
+  readonly labels: number;
+  /** labels per hour of labeling time: the summed durationMs sent with the labels (each capped at 5 minutes); labels without one fall back to the gaps between labels (capped the same); 0 when nothing measures it yet */
+  readonly perHour: number;
+  /** median durationMs sent with the labels (0 when none was sent) */
+  readonly medianMs: number;
+};
+
+export type PredictReply = {
+  readonly predictions: readonly (Prediction)[];
+};
+
+export type Prediction = {
+  readonly label: string;
+  readonly probabilities: Readonly<Record<string, number>>;
+};
