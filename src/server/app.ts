@@ -149,6 +149,10 @@ function routes(project: LabelingProject, exporter: Exporter): Route[] {
           project.skip(decodeParam(id), annotator);
           sendJson(res, 200, { ok: true });
         },
+        DELETE: (_req, res, url, [id]) => {
+          project.unskip(decodeParam(id), annotatorOf(url));
+          sendJson(res, 200, { ok: true });
+        },
       },
     },
     { pattern: /^\/api\/stats$/, methods: { GET: (_req, res) => sendJson(res, 200, project.stats()) } },
@@ -161,11 +165,13 @@ function routes(project: LabelingProject, exporter: Exporter): Route[] {
         GET: async (_req, res, url) => {
           const format = url.searchParams.get("format") ?? "jsonl";
           if (format !== "jsonl" && format !== "csv") throw new BadOptionError([`query: format must be jsonl or csv, got "${format}"`]);
+          const annotations = url.searchParams.get("annotations");
+          if (annotations !== null && annotations !== "all") throw new BadOptionError([`query: annotations must be all (every annotation record), got "${annotations}"`]);
           const type = format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
           // Streamed from the export worker a page at a time (chunked encoding), at the pace the
           // client reads: never the whole export as one string, never on this thread.
-          res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${project.meta.name.replace(/[^\w.-]/g, "_")}-labels.${format}"`, "cache-control": "no-store" });
-          await exporter.stream(format, res);
+          res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${project.meta.name.replace(/[^\w.-]/g, "_")}-${annotations === null ? "labels" : "annotations"}.${format}"`, "cache-control": "no-store" });
+          await exporter.stream(format, res, annotations === "all");
         },
       },
     },

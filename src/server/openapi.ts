@@ -44,7 +44,7 @@ export function openApiDocument(version: string): unknown {
           responses: { "201": { description: "stored", content: json({ type: "object", properties: { ok: { const: true }, labeled: { type: "integer" } } }) }, "400": error, "404": error, "409": error, "413": error },
         },
         delete: {
-          summary: "Undo this annotator's last label on the item; if the item is left unlabeled it is served to them next.",
+          summary: "Undo this annotator's last label on the item (an undo record: the label stays in the history); the item falls back to its latest label still live; if the item is left unlabeled it is served to them next. Only the annotator's own labels can be undone (404 otherwise).",
           parameters: [idParam, annotatorParam],
           responses: { "200": { description: "undone", content: json({ type: "object", properties: { ok: { const: true }, labeled: { type: "integer" } } }) }, "400": error, "404": error, "409": error },
         },
@@ -55,6 +55,11 @@ export function openApiDocument(version: string): unknown {
           parameters: [idParam],
           requestBody: { required: true, content: json({ type: "object", properties: { annotator: annotatorSchema }, required: ["annotator"] }) },
           responses: { "200": { description: "skipped", content: json({ type: "object", properties: { ok: { const: true } } }) }, "400": error, "404": error, "409": error },
+        },
+        delete: {
+          summary: "Take back this annotator's skip of the item (an unskip record): it is offered to them again, first in line when it is unlabeled and no one else holds it. Another annotator's skip is theirs: 404.",
+          parameters: [idParam, annotatorParam],
+          responses: { "200": { description: "skip undone", content: json({ type: "object", properties: { ok: { const: true } } }) }, "400": error, "404": error },
         },
       },
       "/api/stats": {
@@ -152,9 +157,12 @@ export function openApiDocument(version: string): unknown {
       },
       "/api/export": {
         get: {
-          summary: "The labeled items with their current label, annotator and time",
-          parameters: [{ name: "format", in: "query", required: false, schema: { enum: ["jsonl", "csv"], default: "jsonl" } }],
-          responses: { "200": { description: "JSON Lines ({id, data, label, annotator, labeledAt} per line) or CSV (id, fields, label, annotator, labeled_at), streamed (chunked) at the pace the client reads. In CSV, a cell starting with =, +, -, @, TAB or CR gets a leading ' so spreadsheets show it as text instead of running it as a formula (cells that are plain numbers, such as -3.5, are left as they are)." }, "400": error },
+          summary: "The labeled items with their current label, annotator and time; with annotations=all, every annotation record (long format)",
+          parameters: [
+            { name: "format", in: "query", required: false, schema: { enum: ["jsonl", "csv"], default: "jsonl" } },
+            { name: "annotations", in: "query", required: false, schema: { enum: ["all"] }, description: "all: one row per annotation record (label, relabel, import, undo, review, skip, unskip) in the order they were made, instead of the final labels" },
+          ],
+          responses: { "200": { description: "JSON Lines ({id, data, label, annotator, labeledAt} per line) or CSV (id, fields, label, annotator, labeled_at); with annotations=all, JSON Lines ({id, annotator, label, kind, at, durationMs, audit}) or CSV (id, annotator, label, kind, at, duration_ms, audit). Streamed (chunked) at the pace the client reads. In CSV, a cell starting with =, +, -, @, TAB or CR gets a leading ' so spreadsheets show it as text instead of running it as a formula (cells that are plain numbers, such as -3.5, are left as they are)." }, "400": error },
         },
       },
       "/api/predict": {
