@@ -12,7 +12,9 @@
  *
  * Read-only opens never migrate. A database at or above {@link MIN_READABLE_VERSION} (every
  * version so far) is read as it is: the reader tolerates what later steps add (a missing index,
- * the iterations' `assessment` column). A step that readers of older databases cannot follow must
+ * the iterations' `assessment` column; before step 3, annotations without `kind` and `undoes`
+ * and skips in their own table: the SQLite store reads those with the kinds of
+ * {@link LEGACY_KIND_SQL}, every annotation live, as step 3 would lay them out). A step that readers of older databases cannot follow must
  * raise MIN_READABLE_VERSION; such a database then gets a clear error asking for one write-open
  * (`activelearn serve DIR`) first. A database newer than {@link SCHEMA_VERSION} is refused, read or
  * write, naming both versions.
