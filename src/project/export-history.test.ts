@@ -28,7 +28,10 @@ void test("export --all-annotations: one row per record (labels, relabels, undos
       await ok("DELETE", "/api/items/a1/label?annotator=ana");
       await ok("POST", "/api/items/a2/skip", { annotator: "@bo" });
       await ok("DELETE", "/api/items/a2/skip?annotator=%40bo");
-      let r = await call(u, "DELETE", "/api/items/a2/skip?annotator=%40bo");
+      let r = await call(u, "DELETE", "/api/items/a2/skip");
+      assert.equal(r.status, 400, "the annotator is required");
+      assert.equal((await call(u, "DELETE", "/api/items/nope/skip?annotator=ana")).status, 404);
+      r = await call(u, "DELETE", "/api/items/a2/skip?annotator=%40bo");
       assert.equal(r.status, 404, "no skip left to take back");
       assert.match(r.text, /@bo has no skip of item \\"a2\\" to undo/);
       r = await call(u, "GET", "/api/export?format=jsonl&annotations=all");
