@@ -1,7 +1,12 @@
-/** `activelearn export DIR --format jsonl|csv [--out FILE]`: the labeled items, to a file or stdout. */
+/**
+ * `activelearn export DIR --format jsonl|csv [--out FILE] [--all-annotations]`: the labeled items
+ * with their final labels, or with `--all-annotations` every history record (long format), to a
+ * file or stdout.
+ */
 import fs from "node:fs";
 import { BadOptionError } from "../errors.js";
 import { exportLabels } from "../project/export.js";
+import { exportHistory } from "../project/export-history.js";
 import { openStore } from "../store/open.js";
 import { existingProjectDb } from "../server/existing-project.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
@@ -10,13 +15,14 @@ import { writingOutput } from "./paths.js";
 const spec: Record<string, FlagSpec> = {
   format: { type: "string", help: "jsonl or csv (default jsonl)" },
   out: { type: "string", path: "output-file", help: "output file (default: stdout)" },
+  "all-annotations": { type: "boolean", help: "every annotation record (label, relabel, import, undo, review, skip, unskip: item id, annotator, label, kind, time, duration, audit flag) instead of the final labels" },
   help: { type: "boolean", help: "show this help" },
 };
 
 export async function runExport(argv: readonly string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, spec, "export");
   if (flags.help === true) {
-    process.stdout.write(usage("export", "DIR [--format jsonl|csv] [--out FILE]", spec) + "\n");
+    process.stdout.write(usage("export", "DIR [--format jsonl|csv] [--out FILE] [--all-annotations]", spec) + "\n");
     return Promise.resolve(0);
   }
   const problems: string[] = [];
@@ -30,7 +36,7 @@ export async function runExport(argv: readonly string[]): Promise<number> {
   try {
     // A chunk at a time: a file takes each write before the next (write failures are located
     // errors); stdout (a pipe to a slower reader) is waited on until it drains.
-    const chunks = exportLabels(store, format as "jsonl" | "csv");
+    const chunks = (flags["all-annotations"] === true ? exportHistory : exportLabels)(store, format as "jsonl" | "csv");
     if (out !== undefined) {
       writingOutput("out", out, () => {
         for (const chunk of chunks) fs.writeSync(fd, chunk);

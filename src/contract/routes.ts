@@ -58,6 +58,14 @@ export const skipRoute = createRoute({
   responses: { 200: json(OkSchema, "skipped"), 400: error("bad body"), 404: error("no such item"), 409: error("the item is held by another annotator"), 413: error("body over 1 MiB") },
 });
 
+export const unskipRoute = createRoute({
+  method: "delete",
+  path: "/api/items/{id}/skip",
+  summary: "Take back this annotator's skip of the item: it is offered to them again (first). A skip is only ever the skipping annotator's: it never hides the item from anyone else.",
+  request: { params: idParams, query: annotatorQuery },
+  responses: { 200: json(OkSchema, "the skip is taken back"), 400: error("bad query"), 404: error("no such item, or this annotator has not skipped it") },
+});
+
 export const statsRoute = createRoute({
   method: "get",
   path: "/api/stats",
@@ -81,6 +89,10 @@ export const exportRoute = createRoute({
   request: {
     query: z.object({
       format: z.enum(["jsonl", "csv"], { error: (iss) => `format must be jsonl or csv, got ${JSON.stringify(iss.input)}` }).default("jsonl").openapi({ param: { name: "format", in: "query" } }),
+      annotations: z
+        .enum(["all"], { error: (iss) => `annotations must be all (every annotation record), got ${JSON.stringify(iss.input)}` })
+        .optional()
+        .openapi({ param: { name: "annotations", in: "query" }, description: "all: the audit trail in long format instead (item id, annotator, label, kind, time, duration, audit flag), one row per record in the order they were made" }),
     }),
   },
   responses: {
@@ -112,4 +124,4 @@ export const openApiRoute = createRoute({
 });
 
 /** Every API route, in the order of the document. */
-export const API_ROUTES = [nextRoute, labelRoute, undoRoute, skipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute] as const;
+export const API_ROUTES = [nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute] as const;

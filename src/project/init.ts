@@ -184,7 +184,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
             const u = uncovered.get(raw);
             if (u === undefined) uncovered.set(raw, { value: raw, firstRow: info.row, count: 1 });
             else u.count++;
-          } else if (l !== null) seeds.push({ itemIdx: n, annotator: IMPORT_ANNOTATOR, label: l, createdAt: now, durationMs: null, predicted: null, audit: false });
+          } else if (l !== null) seeds.push({ itemIdx: n, annotator: IMPORT_ANNOTATOR, label: l, createdAt: now, durationMs: null, predicted: null, audit: false, kind: "import" });
         }
         continue;
       }

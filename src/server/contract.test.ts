@@ -66,6 +66,9 @@ void test("every route's real replies fit the served OpenAPI document and the ro
     await srv.project.idle();
     const ahead = ((await checkReply("GET", "/api/next?annotator=ana&ahead=1")) as ItemReply).item;
     await checkReply("POST", `/api/items/${encodeURIComponent(ahead.id)}/skip`, { annotator: "ana" });
+    await checkReply("DELETE", `/api/items/${encodeURIComponent(ahead.id)}/skip?annotator=ana`);
+    await checkReply("DELETE", `/api/items/${encodeURIComponent(ahead.id)}/skip?annotator=ana`); // nothing left to take back: 404
+    await checkReply("POST", `/api/items/${encodeURIComponent(ahead.id)}/skip`, { annotator: "ana" });
     const it = ((await checkReply("GET", "/api/next?annotator=bob")) as ItemReply).item;
     assert.notEqual(it.suggestion, null);
     await checkReply("POST", `/api/items/${encodeURIComponent(it.id)}/label`, { label: "spam", annotator: "bob" });
@@ -87,6 +90,7 @@ void test("every route's real replies fit the served OpenAPI document and the ro
     await checkReply("DELETE", "/api/items/no-such-item/label?annotator=ana");
     await checkReply("POST", "/api/predict", { items: [{ colour: "red" }] });
     await checkReply("GET", "/api/export?format=xml");
+    await checkReply("GET", "/api/export?annotations=some");
 
     // The export is no JSON: its content types are the documented ones.
     for (const format of ["jsonl", "csv"]) {

@@ -31,7 +31,7 @@ void test("labeledItems reads page by page and gives each item's latest label, i
       // Relabel one item on the second page, and undo a relabel on the first.
       store.addAnnotation({ itemIdx: PAGE_ROWS + 3, annotator: "ana", label: "ham", createdAt: 1, durationMs: null, predicted: null, audit: false });
       const id = store.addAnnotation({ itemIdx: 7, annotator: "ana", label: "ham", createdAt: 2, durationMs: null, predicted: null, audit: false });
-      store.deleteAnnotation(id);
+      store.undoAnnotation(id, "ana", 3);
       const rows = [...labeledItems(store)];
       assert.equal(rows.length, n);
       assert.deepEqual(rows.map((r) => r.idx), Array.from({ length: n }, (_, i) => i));

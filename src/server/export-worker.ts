@@ -7,6 +7,7 @@
 import { lowerThreadPriority } from "./thread-priority.js";
 import { parentPort, workerData } from "node:worker_threads";
 import { exportLabels } from "../project/export.js";
+import { exportHistory } from "../project/export-history.js";
 import { openStore } from "../store/open.js";
 import type { ExportReply, ExportRequest } from "./export-jobs.js";
 
@@ -36,7 +37,7 @@ function step(id: number): void {
 
 parentPort?.on("message", (m: ExportRequest) => {
   if (m.type === "start") {
-    jobs.set(m.id, exportLabels(store, m.format));
+    jobs.set(m.id, m.all === true ? exportHistory(store, m.format) : exportLabels(store, m.format));
     step(m.id);
   } else if (m.type === "more") step(m.id);
   else {

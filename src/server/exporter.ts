@@ -70,10 +70,11 @@ export class Exporter {
   }
 
   /**
-   * Writes the export as the body of `res` (whose head the caller has written) and ends it.
+   * Writes the export (with `all`, every annotation record in the long format) as the body of
+   * `res` (whose head the caller has written) and ends it.
    * Resolves when the body is written or the client has gone away; rejects when the export fails.
    */
-  stream(format: ExportFormat, res: ServerResponse): Promise<void> {
+  stream(format: ExportFormat, res: ServerResponse, all = false): Promise<void> {
     this.worker ??= this.spawn();
     const w = this.worker;
     const id = this.nextId++;
@@ -85,7 +86,7 @@ export class Exporter {
         this.send(w, { type: "cancel", id });
         resolve();
       });
-      this.send(w, { type: "start", id, format });
+      this.send(w, { type: "start", id, format, all });
     });
   }
 

@@ -83,3 +83,146 @@ void test("the label state kept up by labels, relabels, undos and skips equals a
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Index of the newest entry of `who` in a reference stack, or -1. */
+function lastIndexOf(stack: readonly { who: string }[], who: string): number {
+  for (let i = stack.length - 1; i >= 0; i--) if (stack[i].who === who) return i;
+  return -1;
+}
+
+/** A fresh store of `n` items (no labels) with the labeling operations over it. */
+function setup(n: number): { store: ReturnType<typeof openStore>; state: LabelState; queue: ReadyQueue; ops: Labeling; done: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-labeling-"));
+  const store = openStore(path.join(dir, "project.db"), { create: true });
+  store.setMeta(META);
+  store.insertItems(Array.from({ length: n }, (_, i) => ({ idx: i, id: `i${i}`, data: {} })));
+  const state = LabelState.replay(store, META.labels, n);
+  const queue = new ReadyQueue((i) => state.isLabeled(i), n, { leaseMs: 60_000, auditEvery: 0 });
+  queue.setOrder(Int32Array.from({ length: n }, (_, i) => i));
+  const ops = new Labeling({ store, meta: META, state, queue, predictions: () => null, changed: () => undefined });
+  return {
+    store,
+    state,
+    queue,
+    ops,
+    done: () => {
+      store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+void test("seeded random labels, relabels, undos and skips give the current labels of a simple reference model", () => {
+  const n = 12;
+  const people = ["ana", "bo", "cy"];
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const { store, state, queue, ops, done } = setup(n);
+    try {
+      // The reference: per item, the stack of live labels (who, label), newest last; an undo pops
+      // the annotator's newest; the current label is the newest left. Skips: a set per annotator.
+      const live: { who: string; label: string }[][] = Array.from({ length: n }, () => []);
+      const skipped = new Set<string>();
+      let records = 0;
+      const rng = new Rng(seed);
+      for (let step = 0; step < 300; step++) {
+        const who = people[rng.int(3)];
+        const idx = rng.int(n);
+        const id = `i${idx}`;
+        const now = 1000 + step;
+        // No leases in the way: the reference has none (the lease rules have tests of their own).
+        queue.release(idx);
+        const r = rng.next();
+        if (r < 0.5) {
+          const label = META.labels[rng.int(3)];
+          const mine = live[idx].filter((x) => x.who === who);
+          const same = live[idx].at(-1)?.label === label && mine.at(-1)?.label === label;
+          ops.label(id, label, who, null, now);
+          if (!same) {
+            live[idx].push({ who, label });
+            records++;
+          }
+        } else if (r < 0.8) {
+          const at = lastIndexOf(live[idx], who);
+          if (at < 0) assert.throws(() => ops.undo(id, who, now), NotFoundError, "an undo with no own label is refused");
+          else {
+            ops.undo(id, who, now);
+            live[idx].splice(at, 1);
+            records++;
+          }
+        } else if (r < 0.92) {
+          ops.skip(id, who, now);
+          if (!skipped.has(`${who}:${idx}`)) records++;
+          skipped.add(`${who}:${idx}`);
+        } else if (skipped.has(`${who}:${idx}`)) {
+          ops.unskip(id, who, now);
+          skipped.delete(`${who}:${idx}`);
+          records++;
+        } else assert.throws(() => ops.unskip(id, who, now), NotFoundError);
+      }
+      const expected = live.map((s) => s.at(-1)?.label ?? null);
+      assert.deepEqual(Array.from({ length: n }, (_, i) => store.currentLabel(i)), expected, `seed ${seed}: the store`);
+      assert.deepEqual([...state.labelOf].map((c) => (c < 0 ? null : META.labels[c])), expected, `seed ${seed}: the live state`);
+      const replay = LabelState.replay(store, META.labels, n);
+      assert.deepEqual([...replay.labelOf], [...state.labelOf], `seed ${seed}: a replay of the store`);
+      assert.deepEqual(new Map(store.currentLabels().map((c) => [c.itemIdx, c.label])), new Map(expected.flatMap((l, i) => (l === null ? [] : [[i, l]]))));
+      assert.equal(store.annotationCount(), live.reduce((s, x) => s + x.length, 0), "the live label records");
+      assert.equal(store.historyPage(0, 10_000).length, records, "every action that changed something is one record; nothing is deleted");
+      assert.deepEqual(new Set(store.skips().map((s) => `${s.annotator}:${s.itemIdx}`)), skipped);
+      for (const who of people) {
+        for (let i = 0; i < n; i++) assert.equal(store.lastAnnotation(i, who)?.label, live[i][lastIndexOf(live[i], who)]?.label, `seed ${seed}: ${who}'s last live label on ${i}`);
+      }
+    } finally {
+      done();
+    }
+  }
+});
+
+void test("undo after a relabel by the same annotator falls back to their earlier label; another annotator cannot undo it", () => {
+  const { store, state, ops, done } = setup(3);
+  try {
+    ops.label("i0", "a", "ana", 100, 1);
+    ops.label("i0", "b", "ana", 100, 2);
+    assert.deepEqual([...store.annotations()].map((x) => x.kind), ["label", "relabel"]);
+    assert.throws(() => ops.undo("i0", "bo", 3), /bo has no label on item "i0" to undo/);
+    assert.equal(ops.undo("i0", "ana", 4), 1, "still labeled: the relabel is undone, the first label is back");
+    assert.equal(store.currentLabel(0), "a");
+    assert.equal(state.labelOf[0], 0);
+    assert.equal(ops.undo("i0", "ana", 5), 0);
+    assert.equal(store.currentLabel(0), null);
+    assert.throws(() => ops.undo("i0", "ana", 6), NotFoundError);
+    assert.deepEqual(
+      store.historyPage(0, 100).map(({ record: r }) => [r.annotator, r.kind, r.label]),
+      [["ana", "label", "a"], ["ana", "relabel", "b"], ["ana", "undo", "b"], ["ana", "undo", "a"]],
+      "every label and undo is kept",
+    );
+  } finally {
+    done();
+  }
+});
+
+void test("skips are the skipper's own: one user skipping every item does not block another; an undone skip brings the item back to its skipper", () => {
+  const n = 6;
+  const { queue, ops, done } = setup(n);
+  const rng = new Rng(3);
+  try {
+    // Mallory skips every item under the name "ana"; bo still gets every item.
+    for (let i = 0; i < n; i++) ops.skip(`i${i}`, "ana", 10);
+    assert.equal(queue.next("ana", 11, rng, false), null, "ana has skipped everything");
+    const seen = new Set<number>();
+    for (let k = 0; k < n; k++) {
+      const pick = queue.next("bo", 12 + k, rng, false);
+      assert.ok(pick !== null, `bo is offered item ${k + 1} of ${n}`);
+      seen.add(pick.idx);
+      ops.skip(`i${pick.idx}`, "bo", 12 + k);
+    }
+    assert.equal(seen.size, n);
+    // Another annotator cannot take back ana's skip; ana can, and the item comes back to her first.
+    assert.throws(() => ops.unskip("i4", "cy", 20), /cy has no skip of item "i4" to undo/);
+    ops.unskip("i4", "ana", 21);
+    assert.equal(queue.next("ana", 22, rng, false)?.idx, 4);
+    assert.throws(() => ops.unskip("i4", "ana", 23), NotFoundError, "taken back already");
+    assert.equal(queue.next("cy", 24, rng, false)?.idx !== 4, true, "held by ana now");
+  } finally {
+    done();
+  }
+});

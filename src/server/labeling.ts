@@ -1,7 +1,9 @@
 /**
- * The labeling operations of a served project: label, skip and undo, each checked against the
- * item's lease, committed to the store, then applied to the in-memory state and the queue. A
- * label or undo counts towards the next retrain through `changed`.
+ * The labeling operations of a served project: label, skip, undo and unskip, each checked against
+ * the item's lease, committed to the store (as a new history record: nothing is overwritten or
+ * deleted), then applied to the in-memory state and the queue. A label or undo counts towards the
+ * next retrain through `changed`. Skips belong to the annotator who made them: they hide the item
+ * from that annotator only, and only they can take one back.
  *
  * @example
  * const ops = new Labeling({ store, meta, state, queue, predictions: () => loop.pred, changed: () => loop.changed() });
@@ -71,7 +73,10 @@ export class Labeling {
     return state.labeled;
   }
 
-  /** The annotator passes on an item: it is released and not offered to them again. */
+  /**
+   * The annotator passes on an item: it is released and not offered to them again (until they
+   * take the skip back); other annotators still get it. Skipping it again records nothing.
+   */
   skip(id: string, annotator: string, now: number): void {
     const idx = this.idxOf(id);
     const lease = this.leaseFor(id, idx, annotator, now);
@@ -81,8 +86,22 @@ export class Labeling {
   }
 
   /**
-   * Undoes `annotator`'s last label on the item. If the item is left unlabeled it goes back to
-   * that annotator, first in line.
+   * Takes back `annotator`'s skip of an item: it is offered to them again, first in line when it
+   * is still unlabeled and no one else holds it.
+   * @throws NotFoundError when they have not skipped it
+   */
+  unskip(id: string, annotator: string, now: number): void {
+    const { store, state, queue } = this.o;
+    const idx = this.idxOf(id);
+    if (!store.removeSkip(idx, annotator, now)) throw new NotFoundError(`${annotator} has no skip of item "${id}" to undo`);
+    queue.unmarkSkipped(idx, annotator);
+    if (!state.isLabeled(idx) && queue.leaseOf(idx, now) === undefined) queue.putBack(idx, annotator, now);
+  }
+
+  /**
+   * Undoes `annotator`'s latest live label on the item (an undo record naming it; the label stays
+   * in the history). The item falls back to its latest label still live; if none is left it goes
+   * back to that annotator, first in line. Only the annotator's own labels can be undone.
    * @returns the number of labeled items
    */
   undo(id: string, annotator: string, now: number): number {
@@ -91,9 +110,9 @@ export class Labeling {
     const last = store.lastAnnotation(idx, annotator);
     if (last === undefined) throw new NotFoundError(`${annotator} has no label on item "${id}" to undo`);
     this.leaseFor(id, idx, annotator, now);
-    // The removal and the read of what the item falls back to, as one.
+    // The undo record and the read of what the item falls back to, as one.
     const current = store.transaction(() => {
-      store.deleteAnnotation(last.id);
+      store.undoAnnotation(last.id, annotator, now);
       return store.currentAnnotation(idx);
     });
     if (state.applyUndo(idx, annotator, last.durationMs, current)) this.o.queue.putBack(idx, annotator, now);

@@ -145,6 +145,15 @@ export class LabelingProject {
   }
 
   /**
+   * Takes back `annotator`'s skip of an item: it is offered to them again (first in line when
+   * unlabeled and free). Other annotators' skips are theirs.
+   * @throws NotFoundError when they have not skipped it
+   */
+  unskip(id: string, annotator: string, now = Date.now()): void {
+    this.labeling.unskip(id, annotator, now);
+  }
+
+  /**
    * Undoes `annotator`'s last label on the item. If the item is left unlabeled it goes back to
    * that annotator, first in line.
    * @returns the number of labeled items

@@ -67,6 +67,14 @@ export class ReadyQueue {
     s.add(idx);
   }
 
+  /** Takes back `annotator`'s skip of `idx` (it may be offered to them again). */
+  unmarkSkipped(idx: number, annotator: string): void {
+    const s = this.skipped.get(annotator);
+    if (s === undefined) return;
+    s.delete(idx);
+    if (s.size === 0) this.skipped.delete(annotator);
+  }
+
   /** The lease on `idx`, if one is live at `now`. */
   leaseOf(idx: number, now: number): Lease | undefined {
     const l = this.leases.get(idx);

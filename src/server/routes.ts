@@ -12,7 +12,7 @@ import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { API_ROUTES, dashboardRoute, exportRoute, LabelBodySchema, labelRoute, nextRoute, openApiRoute, PredictBodySchema, predictRoute, projectRoute, SkipBodySchema, skipRoute, statsRoute, undoRoute } from "../contract/routes.js";
+import { API_ROUTES, dashboardRoute, exportRoute, LabelBodySchema, labelRoute, nextRoute, openApiRoute, PredictBodySchema, predictRoute, projectRoute, SkipBodySchema, skipRoute, statsRoute, undoRoute, unskipRoute } from "../contract/routes.js";
 import type { DashboardSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "../contract/schemas.js";
 import { ActiveLearnError } from "../errors.js";
 import type { Exporter } from "./exporter.js";
@@ -168,6 +168,15 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     return reply<typeof OkSchema>(200, { ok: true });
   });
 
+  app.on("DELETE", honoPath(unskipRoute.path), (c) => {
+    const id = itemId(c);
+    const p = new Problems();
+    const q = query(p, c, unskipRoute.request.query);
+    check(p);
+    project.unskip(id, q!.annotator);
+    return reply<typeof OkSchema>(200, { ok: true });
+  });
+
   app.on("GET", statsRoute.path, () => reply<typeof StatsSchema>(200, project.stats()));
   app.on("GET", projectRoute.path, () => reply<typeof ProjectSchema>(200, project.info()));
   app.on("GET", dashboardRoute.path, () => reply<typeof DashboardSchema>(200, project.dashboard()));
@@ -178,14 +187,15 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     const q = query(p, c, exportRoute.request.query);
     check(p);
     const format = q!.format;
+    const all = q!.annotations === "all";
     const type = format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
     // Streamed on the raw node response from the export worker a page at a time (chunked
     // encoding), at the pace the client reads: never the whole export as one string, never on
     // this thread.
     const res = c.env.outgoing;
-    res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${project.meta.name.replace(/[^\w.-]/g, "_")}-labels.${format}"`, "cache-control": "no-store" });
+    res.writeHead(200, { "content-type": type, "content-disposition": `attachment; filename="${project.meta.name.replace(/[^\w.-]/g, "_")}-${all ? "annotations" : "labels"}.${format}"`, "cache-control": "no-store" });
     try {
-      await exporter.stream(format, res);
+      await exporter.stream(format, res, all);
     } catch (e) {
       o.log(`export failed: ${e instanceof Error ? e.message : String(e)}`);
       res.destroy();

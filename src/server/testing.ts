@@ -61,10 +61,10 @@ export async function syntheticProject(n: number, seeds: number, options: { retr
 export function dbSnapshot(dbPath: string): string {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    const ann = db.prepare("SELECT id, item_idx, annotator, label FROM annotations ORDER BY id").all();
-    const skips = db.prepare("SELECT item_idx, annotator FROM skips ORDER BY item_idx, annotator").all();
+    // Every history record: labels, undos, skips and unskips alike.
+    const ann = db.prepare("SELECT * FROM annotations ORDER BY id").all();
     const items = db.prepare("SELECT count(*) AS n FROM items").get();
-    return JSON.stringify({ ann, skips, items });
+    return JSON.stringify({ ann, items });
   } finally {
     db.close();
   }

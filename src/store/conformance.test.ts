@@ -128,12 +128,13 @@ for (const f of FACTORIES) {
     store.insertItems(items(4));
     const a = store.addAnnotation(ann(0, "ana", "spam", 10, { durationMs: 1200, predicted: "ham", audit: true }));
     const b = store.addAnnotation(ann(0, "bo", "ham", 20));
-    store.addAnnotations([ann(2, "import", "ham", 5), ann(3, "import", "spam", 5)]);
+    store.addAnnotations([ann(2, "import", "ham", 5, { kind: "import" }), ann(3, "import", "spam", 5, { kind: "import" })]);
     assert.ok(b > a);
     assert.equal(store.annotationCount(), 4);
     const all = [...store.annotations()];
     assert.deepEqual(all.map((x) => [x.itemIdx, x.annotator, x.label]), [[0, "ana", "spam"], [0, "bo", "ham"], [2, "import", "ham"], [3, "import", "spam"]]);
-    assert.deepEqual(all[0], { id: a, itemIdx: 0, annotator: "ana", label: "spam", createdAt: 10, durationMs: 1200, predicted: "ham", audit: true });
+    assert.deepEqual(all[0], { id: a, itemIdx: 0, annotator: "ana", label: "spam", createdAt: 10, durationMs: 1200, predicted: "ham", audit: true, kind: "label" });
+    assert.deepEqual(all.map((x) => x.kind), ["label", "label", "import", "import"], "bo's label on ana's item is bo's first: a label");
     assert.equal(store.currentLabel(0), "ham");
     assert.equal(store.currentLabel(1), null);
     assert.equal(store.currentAnnotation(0)?.annotator, "bo");
@@ -142,22 +143,64 @@ for (const f of FACTORIES) {
     assert.deepEqual(store.currentLabels().sort((x, y) => x.itemIdx - y.itemIdx), [{ itemIdx: 0, label: "ham" }, { itemIdx: 2, label: "ham" }, { itemIdx: 3, label: "spam" }]);
     assert.deepEqual(store.testThenTrainSince(10), { n: 1, correct: 0 });
     assert.deepEqual(store.testThenTrainSince(11), { n: 0, correct: 0 });
-    // An undo removes that record only; the item falls back to its previous label.
-    store.deleteAnnotation(b);
+    // An undo is a record of its own naming the label it takes back; the item falls back to its previous label.
+    const u = store.undoAnnotation(b, "bo", 30);
+    assert.ok(u > b);
     assert.equal(store.currentLabel(0), "spam");
+    assert.equal(store.currentAnnotation(0)?.id, a);
+    assert.equal(store.lastAnnotation(0, "bo"), undefined);
     assert.equal(store.annotationCount(), 3);
+    assert.deepEqual([...store.annotations()].map((x) => x.id), [a, b + 1, b + 2]);
+    assert.throws(() => store.undoAnnotation(b, "bo", 31), /not a live label/);
+    assert.throws(() => store.undoAnnotation(u, "bo", 31), /not a live label/, "an undo is not a label to undo");
     const page1 = store.labeledPage(-1, 2);
     assert.deepEqual(page1.map((p) => [p.item.id, p.annotation.label]), [["item-0", "spam"], ["item-2", "ham"]]);
     assert.deepEqual(store.labeledPage(2, 2).map((p) => p.item.id), ["item-3"]);
     assert.deepEqual(store.labeledPage(3, 2), []);
+    // Nothing was deleted: the history holds every record, the undone label and the undo included.
+    const h = store.historyPage(0, 100).map((x) => [x.itemId, x.record.annotator, x.record.kind, x.record.label, x.record.undoes]);
+    assert.deepEqual(h, [["item-0", "ana", "label", "spam", null], ["item-0", "bo", "label", "ham", null], ["item-2", "import", "import", "ham", null], ["item-3", "import", "import", "spam", null], ["item-0", "bo", "undo", "ham", b]]);
+    assert.deepEqual(store.historyPage(b + 1, 2).map((x) => x.record.id), [b + 2, u], "paged by id");
   });
 
-  suite("skips: one per item and annotator", (store) => {
+  suite("the current label: the latest live label record; undos unwind an annotator's labels newest first", (store) => {
+    store.insertItems(items(2));
+    const first = store.addAnnotation(ann(0, "ana", "spam", 1));
+    const second = store.addAnnotation(ann(0, "ana", "ham", 2));
+    assert.equal(store.lastAnnotation(0, "ana")?.kind, "relabel", "ana had a live label on the item");
+    store.addAnnotation(ann(0, "bo", "spam", 3));
+    assert.equal(store.currentLabel(0), "spam");
+    // ana undoes her latest (the relabel): bo's label stays current.
+    store.undoAnnotation(second, "ana", 4);
+    assert.equal(store.currentLabel(0), "spam");
+    assert.equal(store.lastAnnotation(0, "ana")?.id, first);
+    // A new label by ana after her relabel was undone is a relabel again (her first is live).
+    const third = store.addAnnotation(ann(0, "ana", "ham", 5));
+    assert.equal(store.currentAnnotation(0)?.kind, "relabel");
+    store.undoAnnotation(third, "ana", 6);
+    store.undoAnnotation(first, "ana", 7);
+    assert.equal(store.currentAnnotation(0)?.annotator, "bo");
+    assert.equal(store.addAnnotation(ann(0, "ana", "ham", 8)) > 0, true);
+    assert.equal(store.currentAnnotation(0)?.kind, "label", "no live label of ana's left: a label");
+    assert.deepEqual(store.currentLabels(), [{ itemIdx: 0, label: "ham" }]);
+    assert.deepEqual(store.testThenTrainSince(0), { n: 0, correct: 0 });
+  });
+
+  suite("skips: one live skip per item and annotator, taken back by an unskip, all kept as records", (store) => {
     store.insertItems(items(3));
-    store.addSkip(1, "ana", 5);
-    store.addSkip(1, "ana", 6);
-    store.addSkip(1, "bo", 7);
+    assert.equal(store.addSkip(1, "ana", 5), true);
+    assert.equal(store.addSkip(1, "ana", 6), false, "skipped already: nothing recorded");
+    assert.equal(store.addSkip(1, "bo", 7), true);
     assert.deepEqual(store.skips().sort((x, y) => x.annotator.localeCompare(y.annotator)), [{ itemIdx: 1, annotator: "ana" }, { itemIdx: 1, annotator: "bo" }]);
+    assert.equal(store.removeSkip(1, "cy", 8), false, "cy has no skip to take back");
+    assert.equal(store.removeSkip(1, "ana", 8), true);
+    assert.equal(store.removeSkip(1, "ana", 9), false);
+    assert.deepEqual(store.skips(), [{ itemIdx: 1, annotator: "bo" }]);
+    assert.equal(store.addSkip(1, "ana", 10), true, "skipping again after the unskip");
+    assert.deepEqual(store.skips().map((x) => x.annotator), ["bo", "ana"]);
+    assert.deepEqual(store.historyPage(0, 10).map((x) => [x.record.annotator, x.record.kind, x.record.label, x.record.createdAt]), [["ana", "skip", null, 5], ["bo", "skip", null, 7], ["ana", "unskip", null, 8], ["ana", "skip", null, 10]]);
+    assert.equal(store.annotationCount(), 0, "skips are no labels");
+    assert.deepEqual(store.currentLabels(), []);
   });
 
   suite("iterations: stored in order, accuracy updated, replaced by number", (store) => {

@@ -162,3 +162,55 @@ void test("a read-only open of a version readers no longer follow says it needs 
     }
   });
 });
+
+void test("step 3 converts the v1 fixture to the append-only history, losing nothing, as a read-only open of it reads it", () => {
+  withTemp((dir) => {
+    const file = path.join(dir, "project.db");
+    fs.copyFileSync(FIXTURE, file);
+    const view = (store: ReturnType<typeof openStore>): unknown[] =>
+      store.historyPage(0, 1000).map(({ itemId, record: r }) => [itemId, r.annotator, r.kind, r.label, r.createdAt, r.durationMs, r.audit, r.undoes]);
+    const ro = openStore(file, { readonly: true });
+    const before = view(ro);
+    const labelsBefore = ro.currentLabels();
+    const annotationsBefore = [...ro.annotations()];
+    ro.close();
+    const rw = openStore(file);
+    try {
+      assert.deepEqual(view(rw), before, "the migrated history is what the read-only reader derived");
+      assert.deepEqual(rw.currentLabels(), labelsBefore);
+      assert.deepEqual([...rw.annotations()], annotationsBefore);
+      const kinds = new Map<string, number>();
+      for (const { record } of rw.historyPage(0, 1000)) kinds.set(`${record.annotator}:${record.kind}`, (kinds.get(`${record.annotator}:${record.kind}`) ?? 0) + 1);
+      assert.deepEqual(Object.fromEntries(kinds), { "import:import": 6, "ana:label": 4, "bo:label": 3, "ana:skip": 1 });
+      assert.deepEqual(rw.skips(), [{ itemIdx: 14, annotator: "ana" }]);
+      // The skip is a record like any other now: it can be taken back, and the table is gone.
+      assert.equal(rw.removeSkip(14, "ana", 1), true);
+      assert.deepEqual(rw.skips(), []);
+    } finally {
+      rw.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      assert.equal(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'skips'").get(), undefined);
+      assert.ok(indexes(db).includes("annotations_undoes"));
+    } finally {
+      db.close();
+    }
+  });
+});
+
+void test("step 3 on a database with relabels: a second label by the same annotator becomes a relabel", () => {
+  withTemp((dir) => {
+    const file = path.join(dir, "project.db");
+    fs.copyFileSync(FIXTURE, file);
+    const db = new Database(file);
+    try {
+      db.prepare("INSERT INTO annotations (item_idx, annotator, label, created_at, duration_ms, predicted, audit) VALUES (32, 'ana', 'ham', 9, NULL, NULL, 0), (32, 'bo', 'spam', 10, NULL, NULL, 0), (0, 'ana', 'ham', 11, NULL, NULL, 0)").run();
+      migrate(db, file);
+      const rows = db.prepare<[], { item_idx: number; annotator: string; kind: string }>("SELECT item_idx, annotator, kind FROM annotations WHERE created_at IN (9, 10, 11) ORDER BY id").all();
+      assert.deepEqual(rows.map((r) => r.kind), ["relabel", "label", "label"], "ana had item 32 labeled; bo had not; item 0 was the import's");
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -12,7 +12,9 @@
  *
  * Read-only opens never migrate. A database at or above {@link MIN_READABLE_VERSION} (every
  * version so far) is read as it is: the reader tolerates what later steps add (a missing index,
- * the iterations' `assessment` column). A step that readers of older databases cannot follow must
+ * the iterations' `assessment` column; before step 3, annotations without `kind` and `undoes`
+ * and skips in their own table: the SQLite store reads those with the kinds of
+ * {@link LEGACY_KIND_SQL}, every annotation live, as step 3 would lay them out). A step that readers of older databases cannot follow must
  * raise MIN_READABLE_VERSION; such a database then gets a clear error asking for one write-open
  * (`activelearn serve DIR`) first. A database newer than {@link SCHEMA_VERSION} is refused, read or
  * write, naming both versions.
@@ -63,9 +65,20 @@ CREATE TABLE IF NOT EXISTS iterations (
 );
 `;
 
-function hasColumn(db: Database.Database, table: string, column: string): boolean {
+/** Whether `table` has `column`. */
+export function hasColumn(db: Database.Database, table: string, column: string): boolean {
   return db.prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)").all(table).some((c) => c.name === column);
 }
+
+/**
+ * The kind of an annotation written before version 3, as SQL over the row `a` of `annotations`:
+ * `import` for the import annotator's seed labels ("import", IMPORT_ANNOTATOR in
+ * project/init.ts), `relabel` when the same annotator has an earlier annotation on the item (in
+ * those databases an undo deleted its annotation, so every earlier one is live), else `label`.
+ * Step 3 stores it; a read-only open of an older database reads it on the fly.
+ */
+export const LEGACY_KIND_SQL =
+  "CASE WHEN a.annotator = 'import' THEN 'import' WHEN EXISTS (SELECT 1 FROM annotations b WHERE b.item_idx = a.item_idx AND b.annotator = a.annotator AND b.id < a.id) THEN 'relabel' ELSE 'label' END";
 
 /** The steps, in order; step i has version i + 1. Append only: never edit a released step. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -82,6 +95,26 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "index annotations by time (the test-then-train count since the latest retrain, read at every start, no longer scans every annotation)",
     up(db) {
       db.exec("CREATE INDEX IF NOT EXISTS annotations_created ON annotations (created_at)");
+    },
+  },
+  {
+    version: 3,
+    description:
+      "append-only history: annotations get a kind (label, relabel, import, undo, skip, unskip, ...) and undo records name the record they take back (undoes); the skips become skip records in annotations and the skips table goes",
+    up(db) {
+      if (!hasColumn(db, "annotations", "kind")) {
+        db.exec("ALTER TABLE annotations ADD COLUMN kind TEXT NOT NULL DEFAULT 'label'");
+        // Only on the first run: later records have their kind from the code that wrote them.
+        db.exec(`UPDATE annotations AS a SET kind = ${LEGACY_KIND_SQL}`);
+      }
+      if (!hasColumn(db, "annotations", "undoes")) db.exec("ALTER TABLE annotations ADD COLUMN undoes INTEGER");
+      db.exec("CREATE INDEX IF NOT EXISTS annotations_undoes ON annotations (undoes) WHERE undoes IS NOT NULL");
+      if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'skips'").get() !== undefined) {
+        db.exec(
+          "INSERT INTO annotations (item_idx, annotator, label, created_at, duration_ms, predicted, audit, kind) SELECT item_idx, annotator, '', created_at, NULL, NULL, 0, 'skip' FROM skips ORDER BY created_at, item_idx, annotator",
+        );
+        db.exec("DROP TABLE skips");
+      }
     },
   },
 ];

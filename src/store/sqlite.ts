@@ -9,14 +9,23 @@
  *
  * @example
  * const store = SqliteStore.open("proj/project.db"); // callers outside src/store: openStore (open.ts)
- * store.addAnnotation({ itemIdx: 0, annotator: "ana", label: "spam", createdAt: Date.now(), durationMs: null, predicted: null, audit: false });
+ * const id = store.addAnnotation({ itemIdx: 0, annotator: "ana", label: "spam", createdAt: Date.now(), durationMs: null, predicted: null, audit: false });
+ * store.undoAnnotation(id, "ana", Date.now()); // a record of its own: the label stays in the history
  */
 import Database from "better-sqlite3";
-import { ActiveLearnError, BadInputError } from "../errors.js";
+import { ActiveLearnError, BadInputError, ConflictError } from "../errors.js";
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
-import { checkReadable, migrate, schemaVersion } from "./migrations.js";
-import type { Annotation, Assessment, Item, Iteration, NewAnnotation, ProjectMeta, Store, StoreOptions } from "./types.js";
+import { LEGACY_KIND_SQL, checkReadable, hasColumn, migrate, schemaVersion } from "./migrations.js";
+import { LABEL_KINDS, type Annotation, type Assessment, type HistoryRecord, type Item, type Iteration, type LabelKind, type NewAnnotation, type ProjectMeta, type RecordKind, type Store, type StoreOptions } from "./types.js";
+
+/** The schema version with the append-only history (kind, undoes; skips as records). */
+const HISTORY_VERSION = 3;
+
+const LABEL_KIND_LIST = LABEL_KINDS.map((k) => `'${k}'`).join(", ");
+
+/** SQL: the annotations row `a` is a live label record (a label kind, named by no undo). */
+const live = (a: string): string => `${a}.kind IN (${LABEL_KIND_LIST}) AND NOT EXISTS (SELECT 1 FROM annotations u WHERE u.undoes = ${a}.id)`;
 
 /** Model snapshots kept (older ones are pruned when a new one is saved). */
 const KEEP_MODELS = 3;
@@ -30,6 +39,8 @@ interface AnnotationRow {
   duration_ms: number | null;
   predicted: string | null;
   audit: number;
+  kind: string;
+  undoes: number | null;
 }
 
 interface IterationRow {
@@ -54,6 +65,19 @@ const toAnnotation = (r: AnnotationRow): Annotation => ({
   durationMs: r.duration_ms,
   predicted: r.predicted,
   audit: r.audit === 1,
+  kind: r.kind as LabelKind,
+});
+
+const toRecord = (r: AnnotationRow): HistoryRecord => ({
+  id: r.id,
+  itemIdx: r.item_idx,
+  annotator: r.annotator,
+  kind: r.kind as RecordKind,
+  label: r.kind === "skip" || r.kind === "unskip" ? null : r.label,
+  createdAt: r.created_at,
+  durationMs: r.duration_ms,
+  audit: r.audit === 1,
+  undoes: r.undoes,
 });
 
 /** A stored assessment, or null when absent or unreadable (a damaged row must not stop `status`). */
@@ -120,6 +144,16 @@ export class SqliteStore implements Store {
 
   private prepare() {
     const db = this.db;
+    // A database before the history (version < 3, read-only: a write-open migrates it) has no
+    // kind or undoes column and keeps its skips in a table: every annotation is live, its kind
+    // is derived.
+    const legacy = this.schemaVersion < HISTORY_VERSION && !hasColumn(db, "annotations", "kind");
+    const cols = legacy ? `a.*, ${LEGACY_KIND_SQL} AS kind, NULL AS undoes` : "a.*";
+    const isLive = legacy ? () => "1" : live;
+    const historySql = legacy
+      ? // As step 3 of the migration lays them out: the annotations, then the skips in time order.
+        `SELECT h.*, i.id AS item_id FROM (SELECT ${cols} FROM annotations a UNION ALL SELECT (SELECT coalesce(max(id), 0) FROM annotations) + row_number() OVER (ORDER BY created_at, item_idx, annotator), item_idx, annotator, '', created_at, NULL, NULL, 0, 'skip', NULL FROM skips) h JOIN items i ON i.idx = h.item_idx WHERE h.id > ? ORDER BY h.id LIMIT ?`
+      : "SELECT a.*, i.id AS item_id FROM annotations a JOIN items i ON i.idx = a.item_idx WHERE a.id > ? ORDER BY a.id LIMIT ?";
     return {
       getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
       setMeta: db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
@@ -130,30 +164,55 @@ export class SqliteStore implements Store {
       insertItem: db.prepare<[number, string, string]>("INSERT INTO items (idx, id, data) VALUES (?, ?, ?)"),
       putFeature: db.prepare<[number, Uint8Array]>("INSERT OR REPLACE INTO features (idx, row) VALUES (?, ?)"),
       features: db.prepare<[], { idx: number; row: Buffer }>("SELECT idx, row FROM features ORDER BY idx"),
-      addAnn: db.prepare<[number, string, string, number, number | null, string | null, number]>(
-        "INSERT INTO annotations (item_idx, annotator, label, created_at, duration_ms, predicted, audit) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      ),
-      lastAnn: db.prepare<[number, string], AnnotationRow>("SELECT * FROM annotations WHERE item_idx = ? AND annotator = ? ORDER BY id DESC LIMIT 1"),
-      delAnn: db.prepare<[number]>("DELETE FROM annotations WHERE id = ?"),
-      current: db.prepare<[], { item_idx: number; label: string }>("SELECT item_idx, label, max(id) AS last FROM annotations GROUP BY item_idx"),
-      currentOne: db.prepare<[number], { label: string }>("SELECT label FROM annotations WHERE item_idx = ? ORDER BY id DESC LIMIT 1"),
-      annotations: db.prepare<[], AnnotationRow>("SELECT * FROM annotations ORDER BY id"),
-      // The latest annotation of each item after a pool index, with the item, a page at a time
-      // (the index on (item_idx, id) makes each page a short range scan).
+      lastAnn: db.prepare<[number, string], AnnotationRow>(`SELECT ${cols} FROM annotations a WHERE a.item_idx = ? AND a.annotator = ? AND ${isLive("a")} ORDER BY a.id DESC LIMIT 1`),
+      current: db.prepare<[], { item_idx: number; label: string }>(`SELECT a.item_idx, a.label, max(a.id) AS last FROM annotations a WHERE ${isLive("a")} GROUP BY a.item_idx`),
+      currentOne: db.prepare<[number], { label: string }>(`SELECT a.label FROM annotations a WHERE a.item_idx = ? AND ${isLive("a")} ORDER BY a.id DESC LIMIT 1`),
+      annotations: db.prepare<[], AnnotationRow>(`SELECT ${cols} FROM annotations a WHERE ${isLive("a")} ORDER BY a.id`),
+      // The latest live annotation of each item after a pool index, with the item, a page at a
+      // time (the index on (item_idx, id) makes each page a short range scan).
       labeledPage: db.prepare<[number, number], AnnotationRow & { item_id: string; item_data: string }>(
-        "SELECT a.*, i.id AS item_id, i.data AS item_data FROM annotations a JOIN items i ON i.idx = a.item_idx WHERE a.id IN (SELECT max(id) FROM annotations WHERE item_idx > ? GROUP BY item_idx ORDER BY item_idx LIMIT ?) ORDER BY a.item_idx",
+        `SELECT ${cols}, i.id AS item_id, i.data AS item_data FROM annotations a JOIN items i ON i.idx = a.item_idx WHERE a.id IN (SELECT max(b.id) FROM annotations b WHERE b.item_idx > ? AND ${isLive("b")} GROUP BY b.item_idx ORDER BY b.item_idx LIMIT ?) ORDER BY a.item_idx`,
       ),
-      annCount: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM annotations"),
-      addSkip: db.prepare<[number, string, number]>("INSERT OR IGNORE INTO skips (item_idx, annotator, created_at) VALUES (?, ?, ?)"),
-      skips: db.prepare<[], { item_idx: number; annotator: string }>("SELECT item_idx, annotator FROM skips"),
+      annCount: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM annotations a WHERE ${isLive("a")}`),
+      history: db.prepare<[number, number], AnnotationRow & { item_id: string }>(historySql),
+      skips: db.prepare<[], { item_idx: number; annotator: string }>(
+        legacy
+          ? "SELECT item_idx, annotator FROM skips ORDER BY created_at"
+          : "SELECT item_idx, annotator FROM (SELECT item_idx, annotator, kind, max(id) AS last FROM annotations WHERE kind IN ('skip', 'unskip') GROUP BY item_idx, annotator) WHERE kind = 'skip' ORDER BY last",
+      ),
       saveModel: db.prepare<[number, number, string]>("INSERT INTO models (created_at, labeled, model) VALUES (?, ?, ?)"),
       pruneModels: db.prepare<[number]>("DELETE FROM models WHERE id NOT IN (SELECT id FROM models ORDER BY id DESC LIMIT ?)"),
       latestModel: db.prepare<[], { labeled: number; model: string; created_at: number }>("SELECT labeled, model, created_at FROM models ORDER BY id DESC LIMIT 1"),
       updIter: db.prepare<[number | null, number, number]>("UPDATE iterations SET accuracy = ?, accuracy_n = ? WHERE iteration = ?"),
       iterations: db.prepare<[], IterationRow>("SELECT * FROM iterations ORDER BY iteration"),
-      since: db.prepare<[number], { n: number; correct: number | null }>("SELECT count(*) AS n, sum(predicted = label) AS correct FROM annotations WHERE created_at >= ? AND predicted IS NOT NULL"),
-      currentAnn: db.prepare<[number], AnnotationRow>("SELECT * FROM annotations WHERE item_idx = ? ORDER BY id DESC LIMIT 1"),
+      since: db.prepare<[number], { n: number; correct: number | null }>(`SELECT count(*) AS n, sum(a.predicted = a.label) AS correct FROM annotations a WHERE a.created_at >= ? AND a.predicted IS NOT NULL AND ${isLive("a")}`),
+      currentAnn: db.prepare<[number], AnnotationRow>(`SELECT ${cols} FROM annotations a WHERE a.item_idx = ? AND ${isLive("a")} ORDER BY a.id DESC LIMIT 1`),
     };
+  }
+
+  /**
+   * The statements that write history records, prepared on first use (a read-only database from
+   * before the history has none of their columns, and is never written).
+   */
+  private writes?: ReturnType<SqliteStore["prepareWrites"]>;
+
+  private prepareWrites() {
+    const db = this.db;
+    return {
+      addAnn: db.prepare<[{ item: number; annotator: string; label: string; at: number; duration: number | null; predicted: string | null; audit: number; kind: string | null }]>(
+        `INSERT INTO annotations (item_idx, annotator, label, created_at, duration_ms, predicted, audit, kind) VALUES (@item, @annotator, @label, @at, @duration, @predicted, @audit, coalesce(@kind, CASE WHEN EXISTS (SELECT 1 FROM annotations a WHERE a.item_idx = @item AND a.annotator = @annotator AND ${live("a")}) THEN 'relabel' ELSE 'label' END))`,
+      ),
+      addUndo: db.prepare<[{ id: number; annotator: string; at: number }]>(
+        `INSERT INTO annotations (item_idx, annotator, label, created_at, duration_ms, predicted, audit, kind, undoes) SELECT a.item_idx, @annotator, a.label, @at, NULL, NULL, 0, 'undo', a.id FROM annotations a WHERE a.id = @id AND ${live("a")}`,
+      ),
+      lastSkip: db.prepare<[number, string], { kind: string }>("SELECT kind FROM annotations WHERE item_idx = ? AND annotator = ? AND kind IN ('skip', 'unskip') ORDER BY id DESC LIMIT 1"),
+      addSkipRec: db.prepare<[number, string, number, string]>("INSERT INTO annotations (item_idx, annotator, label, created_at, duration_ms, predicted, audit, kind) VALUES (?, ?, '', ?, NULL, NULL, 0, ?)"),
+    };
+  }
+
+  private get w(): ReturnType<SqliteStore["prepareWrites"]> {
+    this.writes ??= this.prepareWrites();
+    return this.writes;
   }
 
   meta(): ProjectMeta {
@@ -238,8 +297,18 @@ export class SqliteStore implements Store {
   }
 
   addAnnotation(a: NewAnnotation): number {
-    const res = this.st.addAnn.run(a.itemIdx, a.annotator, a.label, a.createdAt, a.durationMs, a.predicted, a.audit ? 1 : 0);
+    const res = this.w.addAnn.run({ item: a.itemIdx, annotator: a.annotator, label: a.label, at: a.createdAt, duration: a.durationMs, predicted: a.predicted, audit: a.audit ? 1 : 0, kind: a.kind ?? null });
     return Number(res.lastInsertRowid);
+  }
+
+  undoAnnotation(id: number, annotator: string, at: number): number {
+    const res = this.w.addUndo.run({ id, annotator, at });
+    if (res.changes === 0) throw new ConflictError(`annotation ${id} is not a live label (undone already, or no such annotation)`);
+    return Number(res.lastInsertRowid);
+  }
+
+  historyPage(afterId: number, limit: number): { record: HistoryRecord; itemId: string }[] {
+    return this.st.history.all(afterId, limit).map((r) => ({ record: toRecord(r), itemId: r.item_id }));
   }
 
   /** Adds many annotations in one transaction (seed labels at init). */
@@ -253,10 +322,6 @@ export class SqliteStore implements Store {
   lastAnnotation(itemIdx: number, annotator: string): Annotation | undefined {
     const r = this.st.lastAnn.get(itemIdx, annotator);
     return r === undefined ? undefined : toAnnotation(r);
-  }
-
-  deleteAnnotation(id: number): void {
-    this.st.delAnn.run(id);
   }
 
   currentLabels(): { itemIdx: number; label: string }[] {
@@ -279,8 +344,22 @@ export class SqliteStore implements Store {
     return this.st.annCount.get()?.n ?? 0;
   }
 
-  addSkip(itemIdx: number, annotator: string, at: number): void {
-    this.st.addSkip.run(itemIdx, annotator, at);
+  addSkip(itemIdx: number, annotator: string, at: number): boolean {
+    return this.skipRecord(itemIdx, annotator, at, "skip");
+  }
+
+  removeSkip(itemIdx: number, annotator: string, at: number): boolean {
+    return this.skipRecord(itemIdx, annotator, at, "unskip");
+  }
+
+  /** Appends a skip or unskip record unless it would change nothing; true when appended. */
+  private skipRecord(itemIdx: number, annotator: string, at: number, kind: "skip" | "unskip"): boolean {
+    return this.transaction(() => {
+      const skipped = this.w.lastSkip.get(itemIdx, annotator)?.kind === "skip";
+      if (skipped === (kind === "skip")) return false;
+      this.w.addSkipRec.run(itemIdx, annotator, at, kind);
+      return true;
+    });
   }
 
   skips(): { itemIdx: number; annotator: string }[] {

@@ -1,7 +1,8 @@
 /**
  * The persistence interface of a labeling project: its settings, the items (raw fields as JSON,
- * pool index = `idx`, 0..n-1 in import order), their stored feature rows, annotations (who,
- * when, how long), skips, model snapshots and iteration metrics. Every caller outside src/store
+ * pool index = `idx`, 0..n-1 in import order), their stored feature rows, the append-only
+ * history of annotations (labels, relabels, undos, skips: who, when, what, how long), model
+ * snapshots and iteration metrics. Every caller outside src/store
  * gets one from `openStore` (open.ts) and uses this interface only; one implementation today,
  * the SQLite store (sqlite.ts; better-sqlite3, WAL). Another database plugs in behind `openStore`
  * and must pass the conformance suite (conformance.test.ts).
@@ -70,6 +71,47 @@ export interface Item {
   readonly data: Record<string, Cell>;
 }
 
+/**
+ * Kinds of history record that give an item a label: `label` (the annotator's first live label
+ * on the item), `relabel` (the annotator already had a live label on it), `import` (a seed label
+ * read at init), `review` (a reviewer's decision).
+ */
+export const LABEL_KINDS = ["label", "relabel", "import", "review"] as const;
+export type LabelKind = (typeof LABEL_KINDS)[number];
+
+/**
+ * Every kind of history record: the label kinds, `undo` (takes back one live label record,
+ * named by `undoes`), `skip` and `unskip` (an annotator passes on an item / takes that back).
+ */
+export type RecordKind = LabelKind | "undo" | "skip" | "unskip";
+
+/**
+ * One record of the append-only history. Nothing is overwritten or deleted: a relabel, an undo,
+ * a skip is each a new record.
+ *
+ * The current label of an item is the label of its latest (highest id) *live* label record: a
+ * record of a label kind that no undo record names. An undo by an annotator names their latest
+ * live label record on the item, so undos unwind that annotator's labels newest first, and the
+ * item falls back to the latest label record still live (another annotator's, the import, or
+ * none: unlabeled). An item is skipped by an annotator when their latest skip/unskip record on
+ * it is a skip.
+ */
+export interface HistoryRecord {
+  readonly id: number;
+  readonly itemIdx: number;
+  /** Who made the record (for an undo: who undid; for an import: the import annotator). */
+  readonly annotator: string;
+  readonly kind: RecordKind;
+  /** The label given (label kinds), the label taken back (undo), null (skip, unskip). */
+  readonly label: string | null;
+  readonly createdAt: number;
+  readonly durationMs: number | null;
+  /** True if the item was served as a uniformly random audit pick (label kinds). */
+  readonly audit: boolean;
+  /** For an undo: the id of the label record it takes back; else null. */
+  readonly undoes: number | null;
+}
+
 export interface NewAnnotation {
   readonly itemIdx: number;
   readonly annotator: string;
@@ -80,10 +122,14 @@ export interface NewAnnotation {
   readonly predicted: string | null;
   /** True if the item was served as a uniformly random audit pick. */
   readonly audit: boolean;
+  /** Absent: `relabel` when the annotator has a live label on the item, else `label`. */
+  readonly kind?: LabelKind;
 }
 
+/** A stored label record. */
 export interface Annotation extends NewAnnotation {
   readonly id: number;
+  readonly kind: LabelKind;
 }
 
 /** One model installed by a retrain, and how it did on the labels that arrived while it was current. */
@@ -135,30 +181,52 @@ export interface Store {
   featureRows(): IterableIterator<{ idx: number; row: Uint8Array }>;
   /** Removes fields from every item's data (columns that `init` leaves out after the import). */
   dropItemFields(names: readonly string[]): void;
-  /** Commits one annotation (durably, before returning) and returns its id. Annotations are appended, never changed. */
+  /**
+   * Appends one label record (committed durably before returning) and returns its id. Records
+   * are appended, never changed or deleted (see {@link HistoryRecord} for the current-label rule).
+   */
   addAnnotation(a: NewAnnotation): number;
   /** Adds many annotations in one transaction (seed labels at init). */
   addAnnotations(list: readonly NewAnnotation[]): void;
-  /** The latest annotation of `annotator` on an item. */
+  /** The latest live label record of `annotator` on an item. */
   lastAnnotation(itemIdx: number, annotator: string): Annotation | undefined;
-  /** Removes one annotation (an undo); the others are untouched. */
-  deleteAnnotation(id: number): void;
-  /** The latest annotation of an item (its current label, who gave it, whether it was an audit pick). */
+  /**
+   * Appends an undo record by `annotator` taking back the live label record `id`, and returns
+   * the undo's id. The label record stays in the history.
+   * @throws ConflictError when `id` is not a live label record (already undone, or no such record)
+   */
+  undoAnnotation(id: number, annotator: string, at: number): number;
+  /** The latest live label record of an item (its current label, who gave it, whether it was an audit pick). */
   currentAnnotation(itemIdx: number): Annotation | undefined;
-  /** The current label of every labeled item (its latest annotation). */
+  /** The current label of every labeled item (its latest live label record). */
   currentLabels(): { itemIdx: number; label: string }[];
   /** Current label of one item, or null. */
   currentLabel(itemIdx: number): string | null;
-  /** All annotations in the order they were made. */
+  /** The live label records (not undone), in the order they were made. */
   annotations(): IterableIterator<Annotation>;
   /**
    * Up to `limit` labeled items with pool index above `afterIdx`, in pool order, each with its
-   * latest annotation (its current label): one bounded query per page, for streaming exports.
+   * latest live label record (its current label): one bounded query per page, for streaming exports.
    */
   labeledPage(afterIdx: number, limit: number): { item: Item; annotation: Annotation }[];
+  /** Live label records (what {@link Store.annotations} yields). */
   annotationCount(): number;
-  /** Records that `annotator` passed on an item (again: no change). */
-  addSkip(itemIdx: number, annotator: string, at: number): void;
+  /**
+   * Up to `limit` history records of every kind with id above `afterId`, in the order they were
+   * made, each with its item's id: one bounded query per page, for the long-format export.
+   */
+  historyPage(afterId: number, limit: number): { record: HistoryRecord; itemId: string }[];
+  /**
+   * Records that `annotator` passed on an item.
+   * @returns false (and records nothing) when they have skipped it already
+   */
+  addSkip(itemIdx: number, annotator: string, at: number): boolean;
+  /**
+   * Records that `annotator` takes back their skip of an item.
+   * @returns false (and records nothing) when they have not skipped it
+   */
+  removeSkip(itemIdx: number, annotator: string, at: number): boolean;
+  /** The items each annotator has skipped and not taken back, in the order of the skips. */
   skips(): { itemIdx: number; annotator: string }[];
   /** Stores a model snapshot (the latest few are kept). */
   saveModel(labeled: number, model: SavedModel, at: number): void;
