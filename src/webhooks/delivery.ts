@@ -16,7 +16,7 @@
  */
 import { Rng } from "../linalg/rng.js";
 import type { DueDelivery, Store } from "../store/types.js";
-import { postJson, type Poster } from "./post.js";
+import { postJson, type Poster, type PostResult } from "./post.js";
 import { EVENT_HEADER, ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from "./signature.js";
 
 export interface DeliveryOptions {
@@ -144,7 +144,12 @@ export class WebhookDelivery {
       [ID_HEADER]: d.eventId,
     };
     const t0 = performance.now();
-    const r = await this.post(d.webhook.url, d.body, headers, this.timeoutMs);
+    let r: PostResult;
+    try {
+      r = await this.post(d.webhook.url, d.body, headers, this.timeoutMs);
+    } catch (e) {
+      r = { status: null, error: e instanceof Error ? e.message : String(e) };
+    }
     const durationMs = Math.round((performance.now() - t0) * 10) / 10;
     const ok = r.status !== null && r.status >= 200 && r.status < 300;
     const error = ok ? null : (r.error ?? `HTTP ${r.status ?? "?"}`);
