@@ -68,6 +68,8 @@ export class WebhookDelivery {
   private readonly inFlight = new Map<number, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Set when close stopped waiting: late attempts are not recorded (the store may be closed). */
+  private abandoned = false;
 
   constructor(o: DeliveryOptions) {
     this.store = o.store;
@@ -114,12 +116,19 @@ export class WebhookDelivery {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
   }
 
-  /** Stops reading the outbox and waits for the attempts in flight (each ends by its timeout). */
-  async close(): Promise<void> {
+  /**
+   * Stops reading the outbox and waits up to `waitMs` (default 1,000) for the attempts in flight.
+   * Those still running after it are abandoned unrecorded: their deliveries stay pending and are
+   * sent again by the next process (receivers drop the repeated id).
+   */
+  async close(waitMs = 1_000): Promise<void> {
     this.closed = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    await this.idle();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([this.idle().then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)))]);
+    clearTimeout(timer);
+    if (!waited) this.abandoned = true;
   }
 
   private launch(): Promise<void>[] {
@@ -155,6 +164,7 @@ export class WebhookDelivery {
     const error = ok ? null : (r.error ?? `HTTP ${r.status ?? "?"}`);
     const state = ok ? "delivered" : attempt >= this.maxAttempts ? "dead" : "pending";
     const nextAt = state === "pending" ? this.now() + backoffMs(attempt, this.baseDelayMs, this.maxDelayMs, this.random()) : this.now();
+    if (this.abandoned) return;
     try {
       this.store.recordDeliveryAttempt({ deliveryId: d.deliveryId, attempt, at, status: r.status, error, durationMs, state, nextAt });
     } catch (e) {
