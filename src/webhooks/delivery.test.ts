@@ -3,6 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "node:test";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/types.js";
 import { addWebhook } from "./config.js";
@@ -179,5 +181,64 @@ void test("an event emitted in a transaction that throws is not stored; removing
   } finally {
     await rx.close();
     store.close();
+  }
+});
+
+void test("a release-0.1 project (the v1 fixture) gains the webhook tables on its first write-open and delivers", async () => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-webhooks-v1-"));
+  const file = path.join(dir, "project.db");
+  fs.copyFileSync(path.resolve(here, "../../../src/store/fixtures/v1-project.db"), file);
+  const store = openStore(file);
+  const rx = await startReceiver(SECRET);
+  try {
+    assert.ok(store.schemaVersion >= 4);
+    assert.deepEqual(store.webhooks(), []);
+    addWebhook(store, { url: rx.url, secret: SECRET });
+    emitEvent(store, "label.created", labelData(1), Date.now());
+    const loop = new WebhookDelivery({ store });
+    assert.equal(await loop.runOnce(), 1);
+    await loop.close();
+    assert.equal(rx.received.length, 1);
+    assert.ok(rx.received[0].verified);
+  } finally {
+    await rx.close();
+    store.close();
+  }
+});
+
+void test("events committed by a process killed with SIGKILL before any delivery are delivered by the next one", async () => {
+  const { store, file } = tempStore();
+  const rx = await startReceiver(SECRET);
+  try {
+    addWebhook(store, { url: rx.url, secret: SECRET });
+    store.close();
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const open = pathToFileURL(path.resolve(here, "../store/open.js")).href;
+    const events = pathToFileURL(path.resolve(here, "events.js")).href;
+    // A child commits three labels' events, then dies at once (no close, no delivery).
+    const script = `
+      const { openStore } = await import(${JSON.stringify(open)});
+      const { emitEvent } = await import(${JSON.stringify(events)});
+      const store = openStore(${JSON.stringify(file)});
+      for (let i = 0; i < 3; i++) store.transaction(() => emitEvent(store, "label.created", { itemId: "item-" + i, label: "spam", annotator: "ana", annotationId: i, createdAt: new Date().toISOString(), audit: false, durationMs: null }, Date.now()));
+      process.stdout.write("committed\n");
+      process.kill(process.pid, "SIGKILL");
+    `;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    assert.equal(child.signal, "SIGKILL", child.stderr);
+    assert.equal(child.stdout.trim(), "committed");
+    const reopened = openStore(file);
+    try {
+      const loop = new WebhookDelivery({ store: reopened });
+      assert.equal(await loop.runOnce(), 3);
+      await loop.close();
+      assert.deepEqual(rx.received.map((r) => (r.body.data as { itemId: string }).itemId).sort(), ["item-0", "item-1", "item-2"]);
+      assert.ok(rx.received.every((r) => r.verified));
+    } finally {
+      reopened.close();
+    }
+  } finally {
+    await rx.close();
   }
 });
