@@ -222,7 +222,7 @@ void test("events committed by a process killed with SIGKILL before any delivery
       const { emitEvent } = await import(${JSON.stringify(events)});
       const store = openStore(${JSON.stringify(file)});
       for (let i = 0; i < 3; i++) store.transaction(() => emitEvent(store, "label.created", { itemId: "item-" + i, label: "spam", annotator: "ana", annotationId: i, createdAt: new Date().toISOString(), audit: false, durationMs: null }, Date.now()));
-      process.stdout.write("committed\n");
+      process.stdout.write("committed");
       process.kill(process.pid, "SIGKILL");
     `;
     const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
