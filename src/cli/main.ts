@@ -12,6 +12,7 @@ import { runServe } from "./serve.js";
 import { runSimulate } from "./simulate.js";
 import { runStatus } from "./status.js";
 import { runTrain } from "./train.js";
+import { runWebhooks } from "./webhooks.js";
 
 const commands: Record<string, { run: (argv: readonly string[]) => Promise<number>; help: string }> = {
   init: { run: runInit, help: "create a labeling project (SQLite) from a CSV or JSONL file" },
@@ -21,6 +22,7 @@ const commands: Record<string, { run: (argv: readonly string[]) => Promise<numbe
   train: { run: runTrain, help: "train the project's model on every label and save it" },
   predict: { run: runPredict, help: "score a CSV or JSONL file with a saved model" },
   simulate: { run: runSimulate, help: "replay active learning on labeled data and compare strategies" },
+  webhooks: { run: runWebhooks, help: "a project's webhook receivers (add, list, remove) and their delivery log" },
   demo: { run: runDemo, help: "label the SpamAssassin corpus in the web app (npm start); --simulate: the digits simulation" },
 };
 

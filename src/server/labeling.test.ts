@@ -226,3 +226,36 @@ void test("skips are the skipper's own: one user skipping every item does not bl
     done();
   }
 });
+
+void test("a label and its label.created event commit together: an event that cannot be written stores no label", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-labeling-"));
+  const store = openStore(path.join(dir, "project.db"), { create: true });
+  try {
+    const n = 4;
+    store.setMeta(META);
+    store.insertItems(Array.from({ length: n }, (_, i) => ({ idx: i, id: `i${i}`, data: {} })));
+    const state = LabelState.replay(store, META.labels, n);
+    const queue = new ReadyQueue((i) => state.isLabeled(i), n, { leaseMs: 60_000, auditEvery: 0 });
+    const events: unknown[] = [];
+    let fail = true;
+    const ops = new Labeling({
+      store, meta: META, state, queue, predictions: () => null, changed: () => undefined,
+      emit: (event, data) => {
+        if (fail) throw new Error("outbox full");
+        events.push({ event, data });
+      },
+    });
+    assert.throws(() => ops.label("i1", "a", "ana", 500, 1000), /outbox full/);
+    assert.equal(store.annotationCount(), 0, "the label was rolled back with its event");
+    assert.equal(state.labeled, 0);
+    fail = false;
+    assert.equal(ops.label("i1", "a", "ana", 500, 1000), 1);
+    assert.equal(store.annotationCount(), 1);
+    const id = store.lastAnnotation(1, "ana")?.id;
+    assert.deepEqual(events, [{ event: "label.created", data: { itemId: "i1", label: "a", annotator: "ana", annotationId: id, createdAt: new Date(1000).toISOString(), audit: false, durationMs: 500 } }]);
+    ops.label("i1", "a", "ana", 500, 1001);
+    assert.equal(events.length, 1, "the same label again stores nothing and sends nothing");
+  } finally {
+    store.close();
+  }
+});

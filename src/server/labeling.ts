@@ -11,6 +11,7 @@
  */
 import { BadInputError, ConflictError, NotFoundError } from "../errors.js";
 import type { ProjectMeta, Store } from "../store/types.js";
+import type { Emit } from "../webhooks/events.js";
 import type { LabelState } from "./label-state.js";
 import type { Lease, ReadyQueue } from "./queue.js";
 
@@ -23,6 +24,8 @@ export interface LabelingOptions {
   readonly predictions: () => Int32Array | null;
   /** Called after each stored label change (label or undo). */
   readonly changed: () => void;
+  /** Webhook events (label.created), written in the label's transaction (none when absent). */
+  readonly emit?: Emit;
 }
 
 export class Labeling {
@@ -65,7 +68,15 @@ export class Labeling {
     const pred = this.o.predictions();
     const predicted = pred !== null && !state.isLabeled(idx) ? this.o.meta.labels[pred[idx]] : null;
     const audit = lease?.audit === true;
-    store.addAnnotation({ itemIdx: idx, annotator, label, createdAt: now, durationMs, predicted, audit });
+    const emit = this.o.emit;
+    if (emit === undefined) store.addAnnotation({ itemIdx: idx, annotator, label, createdAt: now, durationMs, predicted, audit });
+    else {
+      // The label and its event commit together: an acknowledged label never loses its event.
+      store.transaction(() => {
+        const annotationId = store.addAnnotation({ itemIdx: idx, annotator, label, createdAt: now, durationMs, predicted, audit });
+        emit("label.created", { itemId: id, label, annotator, annotationId, createdAt: new Date(now).toISOString(), audit, durationMs }, now);
+      });
+    }
     // Committed: now the in-memory state.
     state.applyLabel(idx, c, { annotator, at: now, durationMs, predicted, audit });
     if (lease !== undefined) queue.release(idx);

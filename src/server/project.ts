@@ -30,6 +30,8 @@ import { Labeling } from "./labeling.js";
 import { Predictor, type Prediction } from "./predict.js";
 import { ReadyQueue } from "./queue.js";
 import { RetrainLoop } from "./retraining.js";
+import { WebhookDelivery, type DeliveryOptions } from "../webhooks/delivery.js";
+import { outboxEmitter } from "../webhooks/events.js";
 
 export type { CurvePoint, Dashboard } from "./dashboard.js";
 export type { ItemView } from "./explain.js";
@@ -52,6 +54,8 @@ export interface ProjectOptions {
   readonly budget?: number | null;
   /** Accuracy at which labeling may stop (overrides and updates the project's setting; null = none). */
   readonly targetAccuracy?: number | null;
+  /** The webhook delivery loop's settings (timeout, attempts, backoff, clock; see src/webhooks). */
+  readonly webhooks?: Omit<DeliveryOptions, "store">;
 }
 
 /** Project settings for the UI. */
@@ -80,6 +84,7 @@ export class LabelingProject {
   private readonly labeling: Labeling;
   private readonly loop: RetrainLoop;
   private readonly predictor: Predictor;
+  private readonly webhooks: WebhookDelivery;
 
   constructor(options: ProjectOptions) {
     this.store = openStore(options.dbPath, options.synchronous !== undefined ? { synchronous: options.synchronous } : {});
@@ -109,9 +114,13 @@ export class LabelingProject {
 
     this.explainer = new ItemExplainer(this.meta);
     this.predictor = new Predictor(this.meta);
-    this.loop = new RetrainLoop({ store: this.store, meta: this.meta, state, queue: this.queue, rng: this.rng, dbPath: options.dbPath, retrainEvery: this.retrainEvery, log });
-    this.labeling = new Labeling({ store: this.store, meta: this.meta, state, queue: this.queue, predictions: () => this.loop.pred, changed: () => this.loop.changed() });
+    // Webhook events go to the outbox in the transaction of their change; the delivery loop sends them.
+    const emit = outboxEmitter(this.store);
+    this.webhooks = new WebhookDelivery({ log, ...options.webhooks, store: this.store });
+    this.loop = new RetrainLoop({ store: this.store, meta: this.meta, state, queue: this.queue, rng: this.rng, dbPath: options.dbPath, retrainEvery: this.retrainEvery, log, emit });
+    this.labeling = new Labeling({ store: this.store, meta: this.meta, state, queue: this.queue, predictions: () => this.loop.pred, changed: () => this.loop.changed(), emit });
     this.loop.start();
+    this.webhooks.start();
   }
 
   private get figures(): FigureInputs {
@@ -160,6 +169,11 @@ export class LabelingProject {
    */
   undo(id: string, annotator: string, now = Date.now()): number {
     return this.labeling.undo(id, annotator, now);
+  }
+
+  /** Resolves when no webhook delivery attempt is in flight (tests). */
+  async webhooksIdle(): Promise<void> {
+    await this.webhooks.idle();
   }
 
   /** Resolves when no retrain is running (tests and the benchmark). */
@@ -223,6 +237,7 @@ export class LabelingProject {
 
   async close(): Promise<void> {
     await this.loop.close();
+    await this.webhooks.close();
     this.store.close();
   }
 }

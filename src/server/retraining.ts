@@ -16,7 +16,9 @@ import type { Rng } from "../linalg/rng.js";
 import { modelFromJSON } from "../models/registry.js";
 import type { Classifier } from "../models/types.js";
 import type { Assessment, Iteration, ProjectMeta, Store } from "../store/types.js";
+import type { Emit } from "../webhooks/events.js";
 import { accuracyReport, checkCriteria, kappaHistory } from "./advice.js";
+import { retrainEvents } from "./retrain-events.js";
 import type { Ranking } from "./explain.js";
 import type { LabelState } from "./label-state.js";
 import type { ReadyQueue } from "./queue.js";
@@ -37,6 +39,8 @@ export interface RetrainLoopOptions {
   readonly dbPath: string;
   readonly retrainEvery: number;
   readonly log: (line: string) => void;
+  /** Webhook events (model.retrained, stopping.advice), written in the retrain's transaction. */
+  readonly emit?: Emit;
 }
 
 type Installed = Extract<RetrainReply, { ok: true }>;
@@ -184,6 +188,7 @@ export class RetrainLoop implements Ranking {
       this.stop.save(it.iteration, stopPred);
       store.addIteration(it);
       if (snapshot) store.saveModel(trained, reply.model, now);
+      if (this.o.emit !== undefined) retrainEvents({ store, state, meta, iterations: this.iterations, randomCurve: reply.randomCurve, emit: this.o.emit }, it, now);
     });
     if (snapshot) this.lastSnapshotAt = now;
     this.lastRetrainAt = now;

@@ -265,6 +265,35 @@ for (const f of FACTORIES) {
     assert.equal(store.annotationCount(), 2);
   });
 
+  suite("webhooks: receivers, the outbox fans an event out to subscribed receivers only, due deliveries, attempts and the log", (store) => {
+    store.addWebhook({ id: "wh_a", url: "http://127.0.0.1:1/a", events: "*", secret: "s".repeat(16), createdAt: 1 });
+    store.addWebhook({ id: "wh_b", url: "http://127.0.0.1:1/b", events: ["model.retrained", "label.created"], secret: "t".repeat(16), createdAt: 2 });
+    assert.deepEqual(store.webhooks().map((w) => [w.id, w.events]), [["wh_a", "*"], ["wh_b", ["model.retrained", "label.created"]]]);
+    assert.equal(store.enqueueEvent({ id: "e1", event: "label.created", createdAt: 10, body: '{"id":"e1"}' }), 2);
+    assert.equal(store.enqueueEvent({ id: "e2", event: "stopping.advice", createdAt: 11, body: '{"id":"e2"}' }), 1);
+    // A name that only contains a subscribed one is not subscribed.
+    assert.equal(store.enqueueEvent({ id: "e3", event: "label", createdAt: 12, body: "{}" }), 1);
+    const due = store.dueDeliveries(100, 10);
+    assert.equal(due.length, 4);
+    assert.deepEqual(due.map((d) => [d.eventId, d.webhook.id]).sort(), [["e1", "wh_a"], ["e1", "wh_b"], ["e2", "wh_a"], ["e3", "wh_a"]]);
+    assert.equal(store.dueDeliveries(9, 10).length, 0, "none is due before its event");
+    const first = due[0];
+    assert.equal(store.dueDeliveries(100, 10, new Set([first.deliveryId])).length, 3, "in-flight ones are left out");
+    store.recordDeliveryAttempt({ deliveryId: first.deliveryId, attempt: 1, at: 100, status: 500, error: "HTTP 500", durationMs: 3, state: "pending", nextAt: 200 });
+    assert.equal(store.dueDeliveries(150, 10).length, 3, "a retry waits for its time");
+    const again = store.dueDeliveries(200, 10).find((d) => d.deliveryId === first.deliveryId);
+    assert.equal(again?.attempts, 1);
+    store.recordDeliveryAttempt({ deliveryId: first.deliveryId, attempt: 2, at: 200, status: 200, error: null, durationMs: 4, state: "delivered", nextAt: 200 });
+    const logged = store.deliveryLog(10).find((d) => d.deliveryId === first.deliveryId);
+    assert.deepEqual(logged?.attempts.map((a) => [a.attempt, a.status]), [[1, 500], [2, 200]]);
+    assert.equal(logged?.state, "delivered");
+    assert.equal(logged?.nextAt, null);
+    assert.equal(store.deliveryLog(2).length, 2, "the limit holds");
+    assert.equal(store.removeWebhook("wh_a", 300), true);
+    assert.deepEqual(store.dueDeliveries(1000, 10).map((d) => [d.eventId, d.webhook.id]), [["e1", "wh_b"]], "a removed receiver's deliveries are not due");
+    assert.ok(store.deliveryLog(10).filter((d) => d.webhookId === "wh_a" && d.deliveryId !== first.deliveryId).every((d) => d.state === "dead" && d.url === null));
+  });
+
   suite("a read-only reopen sees every committed write and refuses to write", (store) => {
     store.setMeta(META);
     store.insertItems(items(2));

@@ -65,6 +65,34 @@ CREATE TABLE IF NOT EXISTS iterations (
 );
 `;
 
+/** Version 4: webhooks (src/webhooks): receivers, the event outbox, deliveries and their attempts. */
+const SCHEMA_WEBHOOKS = `
+CREATE TABLE IF NOT EXISTS webhooks (id TEXT PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS webhook_events (id TEXT PRIMARY KEY, event TEXT NOT NULL, created_at INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL,
+  webhook_id TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL,
+  last_status INTEGER,
+  last_error TEXT,
+  UNIQUE (event_id, webhook_id)
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (state, next_at);
+CREATE TABLE IF NOT EXISTS webhook_attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  status INTEGER,
+  error TEXT,
+  duration_ms REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_attempts_delivery ON webhook_attempts (delivery_id, attempt);
+`;
+
 /** Whether `table` has `column`. */
 export function hasColumn(db: Database.Database, table: string, column: string): boolean {
   return db.prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)").all(table).some((c) => c.name === column);
@@ -115,6 +143,13 @@ export const MIGRATIONS: readonly Migration[] = [
         );
         db.exec("DROP TABLE skips");
       }
+    },
+  },
+  {
+    version: 4,
+    description: "webhooks: the configured receivers, an outbox of events, one delivery row per event and receiver, and every delivery attempt",
+    up(db) {
+      db.exec(SCHEMA_WEBHOOKS);
     },
   },
 ];

@@ -17,7 +17,7 @@ import { ActiveLearnError, BadInputError, ConflictError } from "../errors.js";
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
 import { LEGACY_KIND_SQL, checkReadable, hasColumn, migrate, schemaVersion } from "./migrations.js";
-import { LABEL_KINDS, type Annotation, type Assessment, type HistoryRecord, type Item, type Iteration, type LabelKind, type NewAnnotation, type ProjectMeta, type RecordKind, type Store, type StoreOptions } from "./types.js";
+import { LABEL_KINDS, type Annotation, type Assessment, type DeliveryAttempt, type DeliveryLogEntry, type DueDelivery, type HistoryRecord, type Item, type Iteration, type LabelKind, type NewAnnotation, type OutboxEvent, type ProjectMeta, type RecordKind, type Store, type StoreOptions, type Webhook } from "./types.js";
 
 /** The schema version with the append-only history (kind, undoes; skips as records). */
 const HISTORY_VERSION = 3;
@@ -79,6 +79,16 @@ const toRecord = (r: AnnotationRow): HistoryRecord => ({
   audit: r.audit === 1,
   undoes: r.undoes,
 });
+
+interface WebhookRow {
+  id: string;
+  url: string;
+  events: string;
+  secret: string;
+  created_at: number;
+}
+
+const toWebhook = (r: WebhookRow): Webhook => ({ id: r.id, url: r.url, events: r.events === "*" ? "*" : r.events.split(",").filter((e) => e !== ""), secret: r.secret, createdAt: r.created_at });
 
 /** A stored assessment, or null when absent or unreadable (a damaged row must not stop `status`). */
 function parseAssessment(text: string | null | undefined): Assessment | null {
@@ -415,6 +425,91 @@ export class SqliteStore implements Store {
       holdoutN: r.holdout_n,
       trainMs: r.train_ms,
       assessment: parseAssessment(r.assessment),
+    }));
+  }
+
+  /** Webhook statements, prepared on first use (a read-only older database has no webhook tables). */
+  private whSt: ReturnType<SqliteStore["prepareWebhooks"]> | null = null;
+
+  private get wh(): ReturnType<SqliteStore["prepareWebhooks"]> {
+    this.whSt ??= this.prepareWebhooks();
+    return this.whSt;
+  }
+
+  private prepareWebhooks() {
+    const db = this.db;
+    return {
+      add: db.prepare<[string, string, string, string, number]>("INSERT INTO webhooks (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)"),
+      list: db.prepare<[], WebhookRow>("SELECT * FROM webhooks ORDER BY created_at, id"),
+      remove: db.prepare<[string]>("DELETE FROM webhooks WHERE id = ?"),
+      orphan: db.prepare<[number, string]>("UPDATE webhook_deliveries SET state = 'dead', last_error = 'webhook removed', next_at = ? WHERE webhook_id = ? AND state = 'pending'"),
+      // One pending delivery per receiver subscribed to the event ("*" or the name in its list).
+      fanOut: db.prepare<[string, number, string]>(
+        "INSERT OR IGNORE INTO webhook_deliveries (event_id, webhook_id, state, attempts, next_at) SELECT ?, id, 'pending', 0, ? FROM webhooks WHERE events = '*' OR instr(',' || events || ',', ',' || ? || ',') > 0",
+      ),
+      addEvent: db.prepare<[string, string, number, string]>("INSERT OR IGNORE INTO webhook_events (id, event, created_at, body) VALUES (?, ?, ?, ?)"),
+      due: db.prepare<[number, number], WebhookRow & { delivery_id: number; event_id: string; event: string; body: string; attempts: number }>(
+        "SELECT d.id AS delivery_id, d.event_id, d.attempts, e.event, e.body, w.* FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id WHERE d.state = 'pending' AND d.next_at <= ? ORDER BY d.next_at, d.id LIMIT ?",
+      ),
+      addAttempt: db.prepare<[number, number, number, number | null, string | null, number]>("INSERT INTO webhook_attempts (delivery_id, attempt, at, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)"),
+      update: db.prepare<[string, number, number, number | null, string | null, number]>("UPDATE webhook_deliveries SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ? WHERE id = ?"),
+      log: db.prepare<[number], { id: number; event_id: string; webhook_id: string; state: string; next_at: number; event: string; created_at: number; url: string | null }>(
+        "SELECT d.id, d.event_id, d.webhook_id, d.state, d.next_at, e.event, e.created_at, w.url FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id LEFT JOIN webhooks w ON w.id = d.webhook_id ORDER BY d.id DESC LIMIT ?",
+      ),
+      attempts: db.prepare<[number], { attempt: number; at: number; status: number | null; error: string | null; duration_ms: number }>("SELECT attempt, at, status, error, duration_ms FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempt"),
+    };
+  }
+
+  addWebhook(w: Webhook): void {
+    this.wh.add.run(w.id, w.url, w.events === "*" ? "*" : w.events.join(","), w.secret, w.createdAt);
+  }
+
+  webhooks(): Webhook[] {
+    return this.wh.list.all().map(toWebhook);
+  }
+
+  removeWebhook(id: string, at: number): boolean {
+    return this.db.transaction(() => {
+      this.wh.orphan.run(at, id);
+      return this.wh.remove.run(id).changes > 0;
+    })();
+  }
+
+  enqueueEvent(e: OutboxEvent): number {
+    return this.db.transaction(() => {
+      const n = this.wh.fanOut.run(e.id, e.createdAt, e.event).changes;
+      if (n > 0) this.wh.addEvent.run(e.id, e.event, e.createdAt, e.body);
+      return n;
+    })();
+  }
+
+  dueDeliveries(now: number, limit: number, skip: ReadonlySet<number> = new Set()): DueDelivery[] {
+    // Ask for enough to fill `limit` after leaving out the ones in flight.
+    return this.wh.due
+      .all(now, limit + skip.size)
+      .filter((r) => !skip.has(r.delivery_id))
+      .slice(0, limit)
+      .map((r) => ({ deliveryId: r.delivery_id, webhook: toWebhook(r), eventId: r.event_id, event: r.event, body: r.body, attempts: r.attempts }));
+  }
+
+  recordDeliveryAttempt(a: DeliveryAttempt): void {
+    this.db.transaction(() => {
+      this.wh.addAttempt.run(a.deliveryId, a.attempt, a.at, a.status, a.error, a.durationMs);
+      this.wh.update.run(a.state, a.attempt, a.nextAt, a.status, a.error, a.deliveryId);
+    })();
+  }
+
+  deliveryLog(limit: number): DeliveryLogEntry[] {
+    return this.wh.log.all(limit).map((r) => ({
+      deliveryId: r.id,
+      eventId: r.event_id,
+      event: r.event,
+      eventCreatedAt: r.created_at,
+      webhookId: r.webhook_id,
+      url: r.url,
+      state: r.state as DeliveryLogEntry["state"],
+      attempts: this.wh.attempts.all(r.id).map((t) => ({ attempt: t.attempt, at: t.at, status: t.status, error: t.error, durationMs: t.duration_ms })),
+      nextAt: r.state === "pending" ? r.next_at : null,
     }));
   }
 

@@ -152,6 +152,68 @@ export interface Iteration {
   readonly assessment?: Assessment | null;
 }
 
+/** A configured webhook receiver (see src/webhooks). */
+export interface Webhook {
+  /** "wh_" and hex digits. */
+  readonly id: string;
+  readonly url: string;
+  /** The events it receives; "*" = every event. */
+  readonly events: readonly string[] | "*";
+  /** The HMAC-SHA256 key of its signatures (kept in clear: signing needs it). */
+  readonly secret: string;
+  readonly createdAt: number;
+}
+
+/** An event for the outbox: its JSON body is fixed here, so every retry sends the same bytes. */
+export interface OutboxEvent {
+  readonly id: string;
+  readonly event: string;
+  readonly createdAt: number;
+  /** The raw JSON body `{id, event, createdAt, data}`. */
+  readonly body: string;
+}
+
+/** A delivery due for an attempt: one event to one receiver. */
+export interface DueDelivery {
+  readonly deliveryId: number;
+  readonly webhook: Webhook;
+  readonly eventId: string;
+  readonly event: string;
+  readonly body: string;
+  /** Attempts made so far. */
+  readonly attempts: number;
+}
+
+/** One attempt's outcome; `state` is what the delivery becomes. */
+export interface DeliveryAttempt {
+  readonly deliveryId: number;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly at: number;
+  /** The receiver's HTTP status, or null when no response came (then `error` says why). */
+  readonly status: number | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+  /** delivered (2xx), pending (retry at `nextAt`) or dead (gave up). */
+  readonly state: "delivered" | "pending" | "dead";
+  readonly nextAt: number;
+}
+
+/** A delivery as the log shows it, with every attempt. */
+export interface DeliveryLogEntry {
+  readonly deliveryId: number;
+  readonly eventId: string;
+  readonly event: string;
+  readonly eventCreatedAt: number;
+  readonly webhookId: string;
+  /** Null once the webhook was removed. */
+  readonly url: string | null;
+  readonly state: "delivered" | "pending" | "dead";
+  readonly attempts: readonly { readonly attempt: number; readonly at: number; readonly status: number | null; readonly error: string | null; readonly durationMs: number }[];
+  /** The next attempt's time while pending. */
+  readonly nextAt: number | null;
+}
+
 /** How to open a store. */
 export interface StoreOptions {
   /** Create the database (init); otherwise it must exist. */
@@ -239,6 +301,23 @@ export interface Store {
   /** A small piece of server state kept across restarts (key other than "project"), or undefined. */
   stateValue(key: string): string | undefined;
   setStateValue(key: string, value: string): void;
+  /** Adds a webhook receiver. */
+  addWebhook(w: Webhook): void;
+  webhooks(): Webhook[];
+  /** Removes a receiver; its pending deliveries become dead ("webhook removed"). False when unknown. */
+  removeWebhook(id: string, at: number): boolean;
+  /**
+   * Puts an event in the outbox with one pending delivery per receiver subscribed to it (none:
+   * nothing is stored). Inside a caller's transaction it commits with the caller's writes.
+   * @returns the number of deliveries created
+   */
+  enqueueEvent(e: OutboxEvent): number;
+  /** Up to `limit` pending deliveries due at `now`, oldest first, leaving out `skip` (in flight). */
+  dueDeliveries(now: number, limit: number, skip?: ReadonlySet<number>): DueDelivery[];
+  /** Records an attempt and the delivery's new state, together. */
+  recordDeliveryAttempt(a: DeliveryAttempt): void;
+  /** The latest `limit` deliveries, newest first, with their attempts. */
+  deliveryLog(limit: number): DeliveryLogEntry[];
   /**
    * Runs `fn` in one transaction: every write it makes lands together or, when it throws, none
    * does (the error is rethrown). Nested calls join the outer transaction.
