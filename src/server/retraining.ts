@@ -18,7 +18,7 @@ import type { Classifier } from "../models/types.js";
 import type { Assessment, Iteration, ProjectMeta, Store } from "../store/types.js";
 import { accuracyReport, checkCriteria, kappaHistory } from "./advice.js";
 import type { Ranking } from "./explain.js";
-import type { LabelState } from "./label-state.js";
+import type { LabelState, TrainingSet } from "./label-state.js";
 import type { ReadyQueue } from "./queue.js";
 import type { PowerLaw, RetrainReply } from "./retrain-jobs.js";
 import { Retrainer } from "./retrainer.js";
@@ -37,6 +37,8 @@ export interface RetrainLoopOptions {
   readonly dbPath: string;
   readonly retrainEvery: number;
   readonly log: (line: string) => void;
+  /** The labeled set a retrain trains on (default: every labeled item's current label; overlap: the consensus). */
+  readonly trainingSet?: () => TrainingSet;
 }
 
 type Installed = Extract<RetrainReply, { ok: true }>;
@@ -100,7 +102,7 @@ export class RetrainLoop implements Ranking {
     if (this.closed || this.retrainer.busy || this.sinceRetrain < this.o.retrainEvery) return;
     if (this.o.state.classesPresent() < 2) return;
     this.sinceRetrain = 0;
-    const set = this.o.state.trainingSet();
+    const set = this.o.trainingSet?.() ?? this.o.state.trainingSet();
     const started = Date.now();
     const job = this.retrainer.run({
       ...set,
