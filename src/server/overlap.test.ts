@@ -5,7 +5,9 @@ import path from "node:path";
 import test from "node:test";
 import { BadOptionError, ConflictError, TooManyLeasesError } from "../errors.js";
 import { Rng } from "../linalg/rng.js";
+import { exportLabels } from "../project/export.js";
 import { initProject, projectDbPath } from "../project/init.js";
+import { labeledDataset } from "../project/labeled.js";
 import type { OverlapOptions } from "../project/overlap-settings.js";
 import { STATUS_OF } from "./http.js";
 import { adaptiveSlots, majority, unitHash } from "./overlap.js";
@@ -243,6 +245,30 @@ void test("lease caps: made-up annotator names cannot lease the whole pool; past
     assert.throws(() => p.next("c", 4), (e: unknown) => e instanceof TooManyLeasesError && STATUS_OF[e.code] === 429 && /3 items are being labeled at once/.test(e.message));
     p.label(a.id, "spam", "a", null, 5);
     assert.ok(p.next("c", 6) !== null, "a label frees a lease");
+  } finally {
+    await p.close();
+  }
+});
+
+void test("export and train take the consensus: a disputed item exports with an empty label and disputed=true, and does not train", async () => {
+  const db = await overlapProject(4, { overlap: 2 });
+  const p = new LabelingProject({ dbPath: db, auditEvery: 0 });
+  try {
+    p.label("item-0", "spam", "ana", null, 1);
+    p.label("item-0", "ham", "bo", null, 2); // dispute
+    p.label("item-1", "ham", "ana", null, 3);
+    p.label("item-1", "ham", "bo", null, 4);
+    p.label("item-2", "spam", "ana", null, 5); // one of two: trains on it
+    const csv = [...exportLabels(p.store, "csv")].join("").split("\r\n");
+    assert.equal(csv[0], "id,text,length,label,annotator,labeled_at,disputed");
+    assert.match(csv[1], /^item-0,.*,,ana;bo,1970-01-01T00:00:00\.002Z,true$/);
+    assert.match(csv[2], /^item-1,.*,ham,ana;bo,1970-01-01T00:00:00\.004Z,false$/);
+    assert.match(csv[3], /^item-2,.*,spam,ana,.*,false$/);
+    const rows = [...exportLabels(p.store, "jsonl")].join("").trim().split("\n").map((l) => JSON.parse(l) as { id: string; label: string | null; disputed: boolean });
+    assert.deepEqual(rows.map((r) => [r.id, r.label, r.disputed]), [["item-0", null, true], ["item-1", "ham", false], ["item-2", "spam", false]]);
+    const ds = labeledDataset(p.store, db);
+    assert.deepEqual(ds.dataset.ids, ["item-1", "item-2"]);
+    assert.deepEqual(ds.dataset.labels, ["ham", "spam"]);
   } finally {
     await p.close();
   }
