@@ -10,7 +10,9 @@ import { initProject, projectDbPath } from "../project/init.js";
 import { labeledDataset } from "../project/labeled.js";
 import type { OverlapOptions } from "../project/overlap-settings.js";
 import { STATUS_OF } from "./http.js";
-import { adaptiveSlots, majority, unitHash } from "./overlap.js";
+import { openStore } from "../store/open.js";
+import { LabelState } from "./label-state.js";
+import { adaptiveSlots, majority, Overlap, unitHash } from "./overlap.js";
 import { LabelingProject } from "./project.js";
 import { defaultLeaseCap, ReadyQueue } from "./queue.js";
 import { syntheticTruth, writeSyntheticCsv } from "./testing.js";
@@ -271,5 +273,59 @@ void test("export and train take the consensus: a disputed item exports with an 
     assert.deepEqual(ds.dataset.labels, ["ham", "spam"]);
   } finally {
     await p.close();
+  }
+});
+
+void test("the retrain that a disputing label starts already leaves the disputed item out", async () => {
+  const p = new LabelingProject({ dbPath: await overlapProject(6, { overlap: 2 }), auditEvery: 0, retrainEvery: 4 });
+  const alive = setInterval(() => undefined, 1000);
+  try {
+    let now = 1;
+    // Two classes at the second label: the first retrain (counting from the start) runs then.
+    p.label("item-2", "spam", "ana", null, now++);
+    p.label("item-3", "ham", "ana", null, now++);
+    await p.idle();
+    assert.equal(p.store.iterations().length, 1);
+    // Four more: the fourth puts item-0 in dispute and starts the next retrain at once.
+    p.label("item-2", "spam", "bo", null, now++);
+    p.label("item-0", "spam", "ana", null, now++);
+    p.label("item-1", "ham", "ana", null, now++);
+    p.label("item-0", "ham", "bo", null, now++);
+    await p.idle();
+    const its = p.store.iterations();
+    assert.equal(its.length, 2);
+    assert.equal(its[1].labeled, 3, "items 1, 2 and 3: item 0 is disputed");
+  } finally {
+    await p.close();
+    clearInterval(alive);
+  }
+});
+
+void test("--overlap-on uncertain: the least confident share of the strategy's batch overlaps; the choice is kept across a restart", async () => {
+  const db = await overlapProject(20, { overlap: 2, overlapShare: 0.25, overlapOn: "uncertain" });
+  const conf = Float32Array.from({ length: 20 }, (_, i) => 0.5 + i / 40); // item 0 least confident
+  const store = openStore(db);
+  try {
+    const meta = store.meta();
+    const state = LabelState.replay(store, meta.labels, 20);
+    const ov = Overlap.replay(store, meta, 0, state, () => conf);
+    ov.setRanking(Int32Array.from({ length: 8 }, (_, i) => i));
+    assert.deepEqual(Array.from({ length: 20 }, (_, i) => i).filter((i) => ov.overlaps(i)), [0, 1], "2 of the batch of 8");
+    for (const idx of [0, 5]) {
+      store.addAnnotation({ itemIdx: idx, annotator: "ana", label: "spam", createdAt: 1, durationMs: null, predicted: null, audit: false });
+      state.applyLabel(idx, 0, { annotator: "ana", at: 1, durationMs: null, predicted: null, audit: false });
+      ov.setVote(idx, "ana", 0);
+    }
+    assert.equal(ov.remaining(0), 1);
+    assert.equal(ov.remaining(5), 0);
+    // After a restart the model sees it the other way round; the labeled items keep their choice.
+    const again = Overlap.replay(store, meta, 0, LabelState.replay(store, meta.labels, 20), () => conf.slice().reverse());
+    again.setRanking(Int32Array.from({ length: 8 }, (_, i) => 19 - i));
+    assert.equal(again.overlaps(0), true);
+    assert.equal(again.overlaps(5), false);
+    assert.equal(again.overlaps(19), true, "now among the least confident");
+    assert.equal(again.overlaps(1), false, "unlabeled: chosen afresh");
+  } finally {
+    store.close();
   }
 });

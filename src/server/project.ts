@@ -93,6 +93,8 @@ export class LabelingProject {
   private readonly overlap: Overlap;
   /** The retrain whose batch the uncertain overlap choice was last set from. */
   private overlapRanked = -1;
+  /** Label changes not yet passed to the retrain loop (passed once the item's vote is in). */
+  private changes = 0;
 
   constructor(options: ProjectOptions) {
     this.store = openStore(options.dbPath, options.synchronous !== undefined ? { synchronous: options.synchronous } : {});
@@ -125,7 +127,7 @@ export class LabelingProject {
     this.explainer = new ItemExplainer(this.meta);
     this.predictor = new Predictor(this.meta);
     this.loop = new RetrainLoop({ store: this.store, meta: this.meta, state, queue: this.queue, rng: this.rng, dbPath: options.dbPath, retrainEvery: this.retrainEvery, log, trainingSet: () => this.overlap.trainingSet(state.trainingSet()) });
-    this.labeling = new Labeling({ store: this.store, meta: this.meta, state, queue: this.queue, predictions: () => this.loop.pred, changed: () => this.loop.changed() });
+    this.labeling = new Labeling({ store: this.store, meta: this.meta, state, queue: this.queue, predictions: () => this.loop.pred, changed: () => this.changes++ });
     this.loop.start();
   }
 
@@ -158,6 +160,7 @@ export class LabelingProject {
   label(id: string, label: string, annotator: string, durationMs: number | null, now = Date.now()): number {
     const labeled = this.labeling.label(id, label, annotator, durationMs, now);
     this.overlap.setVote(this.labeling.idxOf(id), annotator, this.state.classOf(label) ?? null);
+    this.passChanges();
     return labeled;
   }
 
@@ -177,7 +180,13 @@ export class LabelingProject {
     // Their vote falls back to the label of theirs the undo left, if any.
     const left = this.overlap.enabled ? this.store.lastAnnotation(idx, annotator) : undefined;
     this.overlap.setVote(idx, annotator, left === undefined ? null : (this.state.classOf(left.label) ?? null));
+    this.passChanges();
     return labeled;
+  }
+
+  /** Tells the retrain loop of the label changes, after the votes are in (so a retrain sees the consensus). */
+  private passChanges(): void {
+    for (; this.changes > 0; this.changes--) this.loop.changed();
   }
 
   /** Resolves when no retrain is running (tests and the benchmark). */
