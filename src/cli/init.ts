@@ -8,7 +8,8 @@
  */
 import { BadOptionError } from "../errors.js";
 import { initProject } from "../project/init.js";
-import { list, num, parseArgs, str, usage, type FlagSpec } from "./args.js";
+import { overlapSettingProblems, type OverlapOptions } from "../project/overlap-settings.js";
+import { list, num, parseArgs, str, usage, type FlagSpec, type FlagValues } from "./args.js";
 import { findingLines, rolesTable } from "./roles.js";
 
 export const initSpec: Record<string, FlagSpec> = {
@@ -33,8 +34,18 @@ export const initSpec: Record<string, FlagSpec> = {
   help: { type: "boolean", help: "show this help" },
 };
 
+/** The overlap options among the parsed flags. */
+function overlapOptions(flags: FlagValues): OverlapOptions {
+  const share = num(flags, "overlap-share");
+  const on = str(flags, "overlap-on");
+  const n = num(flags, "overlap");
+  const max = num(flags, "adaptive-overlap");
+  return { ...(n !== undefined ? { overlap: n } : {}), ...(share !== undefined ? { overlapShare: share } : {}), ...(on !== undefined ? { overlapOn: on } : {}), ...(max !== undefined ? { adaptiveOverlap: max } : {}) };
+}
+
 export async function runInit(argv: readonly string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, initSpec, "init");
+  // The overlap options are checked with the flags, so a typo in one is reported with them.
+  const { flags, positional } = parseArgs(argv, initSpec, "init", (f) => overlapSettingProblems(overlapOptions(f)));
   if (flags.help === true) {
     process.stdout.write(usage("init", "DIR --data FILE --labels a,b,c [options]", initSpec) + "\n");
     return 0;
@@ -59,10 +70,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(list(flags, "keep") !== undefined ? { keep: list(flags, "keep") } : {}),
     ...(retrainEvery !== undefined ? { retrainEvery } : {}),
     ...(num(flags, "budget") !== undefined ? { budget: num(flags, "budget") } : {}),
-    ...(num(flags, "overlap") !== undefined ? { overlap: num(flags, "overlap") } : {}),
-    ...(num(flags, "overlap-share") !== undefined ? { overlapShare: num(flags, "overlap-share") } : {}),
-    ...(opt("overlap-on") !== undefined ? { overlapOn: opt("overlap-on") } : {}),
-    ...(num(flags, "adaptive-overlap") !== undefined ? { adaptiveOverlap: num(flags, "adaptive-overlap") } : {}),
+    ...overlapOptions(flags),
     ...(num(flags, "target-accuracy") !== undefined ? { targetAccuracy: num(flags, "target-accuracy") } : {}),
     onProgress: (phase, done, total) => {
       if (!process.stderr.isTTY) {
