@@ -295,6 +295,14 @@ void test("the retrain that a disputing label starts already leaves the disputed
     const its = p.store.iterations();
     assert.equal(its.length, 2);
     assert.equal(its[1].labeled, 3, "items 1, 2 and 3: item 0 is disputed");
+    // bo's next is the second slot of an item only ana labeled (started items first, oldest first):
+    // blind, the suggestion is the model's.
+    const view = p.next("bo", now++);
+    assert.equal(view?.id, "item-3");
+    const data = p.store.item(3)?.data;
+    assert.ok(view !== null && data !== undefined && view.suggestion !== null);
+    assert.equal(view.suggestion.label, p.predict([data])[0].label);
+    assert.equal(JSON.stringify(view).includes("ana"), false);
   } finally {
     await p.close();
     clearInterval(alive);
