@@ -187,8 +187,10 @@ export class ReadyQueue {
   }
 
   private available(idx: number, annotator: string, now: number): boolean {
+    // The cheap test first: a started item is often one this annotator labeled.
+    if (this.slots.labeledBy(idx, annotator)) return false;
     const free = this.slots.remaining(idx);
-    if (free <= 0 || this.slots.labeledBy(idx, annotator)) return false;
+    if (free <= 0) return false;
     if (this.skipped.get(annotator)?.has(idx) === true) return false;
     // A slot leased to anyone, this annotator included, is not handed out again.
     const live = this.liveOn(idx, now);
