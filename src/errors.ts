@@ -14,7 +14,8 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "TOO_LARGE"
-  | "NOT_ALLOWED";
+  | "NOT_ALLOWED"
+  | "TOO_MANY_LEASES";
 
 /** Where in an input a problem sits; every field optional, filled as far as it is known. */
 export interface InputLocation {
@@ -104,6 +105,14 @@ export class ConflictError extends ActiveLearnError {
   constructor(message: string) {
     super("CONFLICT", message);
     this.name = "ConflictError";
+  }
+}
+
+/** Every slot a project may lease at once is leased: try again later (HTTP 429). */
+export class TooManyLeasesError extends ActiveLearnError {
+  constructor(message: string) {
+    super("TOO_MANY_LEASES", message);
+    this.name = "TooManyLeasesError";
   }
 }
 

@@ -96,3 +96,22 @@ void test("init prints every column's role on stdout and the warnings on stderr;
   const help = run("init", "--help");
   for (const flag of ["--ignore", "--keep", "--map"]) assert.match(help.out, new RegExp(`^  ${flag} `, "m"));
 });
+
+void test("init --overlap flags: bad values are reported at once with the other flag problems (exit 2), good ones land in the project's settings", async () => {
+  const base = tmp();
+  const data = writeSyntheticCsv(base, 10, 0);
+  const bad = run("init", path.join(base, "bad"), "--data", data, "--labels", "spam,ham", "--text", "text", "--overlap", "2", "--overlap-share", "1.5", "--overlap-on", "hard", "--adaptive-overlap", "2", "--overlap-x", "1");
+  assert.equal(bad.code, 2, bad.err);
+  for (const m of [/unknown option --overlap-x/, /--overlap-share must be a proportion/, /--overlap-on must be one of random, uncertain, got "hard"/, /--adaptive-overlap must be above --overlap \(2\)/]) assert.match(bad.err, m);
+  assert.equal(fs.existsSync(path.join(base, "bad")), false);
+  const proj = path.join(base, "ok");
+  const ok = run("init", proj, "--data", data, "--labels", "spam,ham", "--text", "text", "--overlap", "3", "--overlap-share", "0.2", "--overlap-on", "uncertain", "--adaptive-overlap", "5");
+  assert.equal(ok.code, 0, ok.err);
+  const { openStore } = await import("../store/open.js");
+  const store = openStore(projectDbPath(proj), { readonly: true });
+  try {
+    assert.deepEqual(store.meta().overlap, { annotators: 3, share: 0.2, on: "uncertain", adaptiveMax: 5 });
+  } finally {
+    store.close();
+  }
+});

@@ -1,13 +1,15 @@
 /**
  * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
  *  [--ignore a,b] [--keep a,b] [--map "4,5=pos;1,2=neg;3=-"] [--strategy NAME] [--model NAME]
- *  [--retrain-every N] [--budget N] [--target-accuracy P]`: creates a labeling project in DIR; prints
+ *  [--retrain-every N] [--budget N] [--target-accuracy P] [--overlap N] [--overlap-share F]
+ *  [--overlap-on random|uncertain] [--adaptive-overlap MAX]`: creates a labeling project in DIR; prints
  *  the role of every column and warns about columns that look like the answer (left out unless
  *  --keep), an id or free text.
  */
 import { BadOptionError } from "../errors.js";
 import { initProject } from "../project/init.js";
-import { list, num, parseArgs, str, usage, type FlagSpec } from "./args.js";
+import { overlapSettingProblems, type OverlapOptions } from "../project/overlap-settings.js";
+import { list, num, parseArgs, str, usage, type FlagSpec, type FlagValues } from "./args.js";
 import { findingLines, rolesTable } from "./roles.js";
 
 export const initSpec: Record<string, FlagSpec> = {
@@ -24,12 +26,26 @@ export const initSpec: Record<string, FlagSpec> = {
   "retrain-every": { type: "int", help: "retrain after every N new labels (default 10)" },
   budget: { type: "int", help: "labels you can afford; the dashboard and status say when they are spent" },
   "target-accuracy": { type: "number", help: "accuracy that is good enough, e.g. 0.9; the dashboard and status say when it is reached" },
+  overlap: { type: "int", help: "distinct annotators for an overlapping item (default 1 = no overlap)" },
+  "overlap-share": { type: "number", help: "share of served items that overlap, 0..1 (default 1 with --overlap)" },
+  "overlap-on": { type: "string", help: "which items overlap: random (unbiased agreement figures) or uncertain (where the model is least sure); default random" },
+  "adaptive-overlap": { type: "int", help: "an item whose labels disagree gets one more annotator, up to this many" },
   name: { type: "string", help: "project name (default: the folder name)" },
   help: { type: "boolean", help: "show this help" },
 };
 
+/** The overlap options among the parsed flags. */
+function overlapOptions(flags: FlagValues): OverlapOptions {
+  const share = num(flags, "overlap-share");
+  const on = str(flags, "overlap-on");
+  const n = num(flags, "overlap");
+  const max = num(flags, "adaptive-overlap");
+  return { ...(n !== undefined ? { overlap: n } : {}), ...(share !== undefined ? { overlapShare: share } : {}), ...(on !== undefined ? { overlapOn: on } : {}), ...(max !== undefined ? { adaptiveOverlap: max } : {}) };
+}
+
 export async function runInit(argv: readonly string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, initSpec, "init");
+  // The overlap options are checked with the flags, so a typo in one is reported with them.
+  const { flags, positional } = parseArgs(argv, initSpec, "init", (f) => overlapSettingProblems(overlapOptions(f)));
   if (flags.help === true) {
     process.stdout.write(usage("init", "DIR --data FILE --labels a,b,c [options]", initSpec) + "\n");
     return 0;
@@ -54,6 +70,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(list(flags, "keep") !== undefined ? { keep: list(flags, "keep") } : {}),
     ...(retrainEvery !== undefined ? { retrainEvery } : {}),
     ...(num(flags, "budget") !== undefined ? { budget: num(flags, "budget") } : {}),
+    ...overlapOptions(flags),
     ...(num(flags, "target-accuracy") !== undefined ? { targetAccuracy: num(flags, "target-accuracy") } : {}),
     onProgress: (phase, done, total) => {
       if (!process.stderr.isTTY) {

@@ -23,7 +23,7 @@ export const nextRoute = createRoute({
       ahead: z.enum(["0", "1"], { error: (iss) => `ahead must be 0 or 1, got ${JSON.stringify(iss.input)}` }).optional().openapi({ param: { name: "ahead", in: "query" }, description: "1: the item after the current one" }),
     }),
   },
-  responses: { 200: json(NextReplySchema, "an item"), 204: { description: "nothing is left for this annotator (all labeled, skipped by them, or held by others)" }, 400: error("bad query") },
+  responses: { 200: json(NextReplySchema, "an item"), 204: { description: "nothing is left for this annotator (all labeled, skipped by them, or held by others)" }, 400: error("bad query"), 429: error("TOO_MANY_LEASES: all annotators together hold the most live leases the pool allows (max(100, 10% of the pool)); try again when an item is labeled or a lease expires") },
 });
 
 export const LabelBodySchema = z.strictObject({ label: NameSchema.openapi({ description: "one of the project's labels" }), annotator: PersonSchema, durationMs: DurationSchema });

@@ -86,6 +86,19 @@ export const MetricsSchema = z
 
 const byLabel = z.record(z.string(), z.number().int()).openapi({ description: "labeled items per label" });
 
+export const OverlapSummarySchema = z
+  .strictObject({
+    annotators: z.number().int().openapi({ description: "distinct annotators an overlapping item goes to" }),
+    share: z.number().openapi({ description: "share of items that overlap, 0..1" }),
+    on: z.string().openapi({ description: "how overlapping items are chosen: random or uncertain" }),
+    adaptiveMax: z.number().int().openapi({ description: "most annotators an item in disagreement can get (adaptive overlap)" }),
+    overlapping: z.number().int().openapi({ description: "overlapping items with at least one label" }),
+    complete: z.number().int().openapi({ description: "overlapping items with all their slots labeled" }),
+    disputed: z.number().int().openapi({ description: "items whose annotators' labels tie (no majority): they do not train the model" }),
+    extended: z.number().int().openapi({ description: "items that got an extra annotator because their labels disagreed" }),
+  })
+  .openapi("OverlapSummary");
+
 export const StatsSchema = z
   .strictObject({
     total: z.number().int(),
@@ -96,6 +109,7 @@ export const StatsSchema = z
     metrics: MetricsSchema,
     accuracy: AccuracyReportSchema,
     advice: AdviceSchema,
+    overlap: OverlapSummarySchema.optional().openapi({ description: "present only for projects with overlap (init --overlap N)" }),
   })
   .openapi("Stats");
 
@@ -152,6 +166,7 @@ export const DashboardSchema = z
     lastRetrainAt: time,
     accuracy: AccuracyReportSchema,
     advice: AdviceSchema,
+    overlap: OverlapSummarySchema.optional().openapi({ description: "present only for projects with overlap (init --overlap N)" }),
     accuracyMethod: z.string(),
     labelsSavedMethod: z.string(),
   })

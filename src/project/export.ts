@@ -1,12 +1,15 @@
 /**
  * Exporting a project's labels: one row per labeled item (its current label), with the item's
- * fields, the annotator and the time of the label. JSON Lines or CSV (RFC 4180 quoting).
+ * fields, the annotator and the time of the label. JSON Lines or CSV (RFC 4180 quoting). With
+ * overlap the label is the consensus (consensus.ts): the annotators who gave it (joined by ";"),
+ * and a `disputed` flag; a disputed item has an empty label (null in JSON Lines).
  *
  * @example
  * for (const chunk of exportLabels(store, "csv")) process.stdout.write(chunk);
  */
 import type { Cell } from "../data/jsonl.js";
 import type { Annotation, Item, Store } from "../store/types.js";
+import { consensusLabels } from "./consensus.js";
 
 export type ExportFormat = "jsonl" | "csv";
 
@@ -51,18 +54,23 @@ export function* exportLabels(store: Store, format: ExportFormat): Generator<str
   const meta = store.meta();
   const fields = meta.fields.map((f) => f.name);
   const idName = meta.idColumn ?? "id";
+  const final = consensusLabels(store);
   let out = "";
   if (format === "csv") {
     const uniq = (name: string): string => (fields.includes(name) ? `_${name}` : name);
-    out += [idName, ...fields, uniq("label"), uniq("annotator"), uniq("labeled_at")].map(csvField).join(",") + "\r\n";
+    out += [idName, ...fields, uniq("label"), uniq("annotator"), uniq("labeled_at"), ...(final !== null ? [uniq("disputed")] : [])].map(csvField).join(",") + "\r\n";
   }
   let rows = 0;
-  for (const { item, annotation: a } of labeledItems(store)) {
-    const at = new Date(a.createdAt).toISOString();
+  for (const { idx, item, annotation: a } of labeledItems(store)) {
+    const fin = final?.get(idx);
+    const label = fin !== undefined ? fin.label : a.label;
+    const annotator = fin !== undefined ? fin.annotators.join(";") : a.annotator;
+    const at = new Date(fin !== undefined ? fin.at : a.createdAt).toISOString();
+    const disputed = final !== null ? [fin?.disputed === true] : [];
     if (format === "jsonl") {
-      out += JSON.stringify({ id: item.id, data: item.data, label: a.label, annotator: a.annotator, labeledAt: at }) + "\n";
+      out += JSON.stringify({ id: item.id, data: item.data, label, annotator, labeledAt: at, ...(final !== null ? { disputed: disputed[0] } : {}) }) + "\n";
     } else {
-      out += [item.id, ...fields.map((f) => item.data[f] ?? null), a.label, a.annotator, at].map(csvField).join(",") + "\r\n";
+      out += [item.id, ...fields.map((f) => item.data[f] ?? null), label, annotator, at, ...disputed.map(String)].map(csvField).join(",") + "\r\n";
     }
     if (++rows % PAGE_ROWS === 0) {
       yield out;

@@ -23,6 +23,7 @@ import { parseLabelMap, uncoveredMessage, type UncoveredValue } from "./label-ma
 import { stageDatabase } from "./staging.js";
 import { recordsToDataset } from "./records.js";
 import { stopSettingProblems } from "../server/advice.js";
+import { overlapSettingProblems, overlapSettings, type OverlapOptions } from "./overlap-settings.js";
 
 /** The database file inside a project folder. */
 export const PROJECT_DB = "project.db";
@@ -30,7 +31,7 @@ export const PROJECT_DB = "project.db";
 /** Annotator name of labels imported at init. */
 export const IMPORT_ANNOTATOR = "import";
 
-export interface InitOptions {
+export interface InitOptions extends OverlapOptions {
   readonly dir: string;
   readonly data: string;
   readonly labels: readonly string[];
@@ -92,6 +93,7 @@ function checkOptions(o: InitOptions): void {
   }
   if (o.retrainEvery !== undefined && !(Number.isInteger(o.retrainEvery) && o.retrainEvery >= 1)) problems.push(`--retrain-every must be a whole number >= 1, got ${o.retrainEvery}`);
   problems.push(...stopSettingProblems(o.budget, o.targetAccuracy));
+  problems.push(...overlapSettingProblems(o));
   const named = [["text", o.text], ["label", o.label], ["id", o.id]].filter((p): p is [string, string] => p[1] !== undefined);
   for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) if (named[i][1] === named[j][1]) problems.push(`--${named[i][0]} and --${named[j][0]} both name column "${named[i][1]}"`);
   if (o.map !== undefined) {
@@ -275,6 +277,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     featureWidth: width,
     budget: o.budget ?? null,
     targetAccuracy: o.targetAccuracy ?? null,
+    overlap: overlapSettings(o),
   };
   store.setMeta(meta);
   return { items: n, seedLabels: seeds.length, fields, featureWidth: width, roles, findings };

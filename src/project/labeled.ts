@@ -9,6 +9,7 @@
 import type { Dataset } from "../data/types.js";
 import { BadInputError } from "../errors.js";
 import { IMPORT_ANNOTATOR } from "./init.js";
+import { consensusLabels } from "./consensus.js";
 import { labeledItems } from "./export.js";
 import { recordsToDataset } from "./records.js";
 import type { Store } from "../store/types.js";
@@ -23,7 +24,10 @@ export interface LabeledProject {
   readonly items: number;
 }
 
-/** The labeled items of the project in `store` (current label = latest annotation), in pool order. */
+/**
+ * The labeled items of the project in `store` (current label = latest annotation; with overlap the
+ * consensus, disputed items left out), in pool order.
+ */
 export function labeledDataset(store: Store, source: string): LabeledProject {
   const meta = store.meta();
   const order: number[] = [];
@@ -32,11 +36,15 @@ export function labeledDataset(store: Store, source: string): LabeledProject {
   const labels: string[] = [];
   let audit = 0;
   let imported = 0;
+  // With overlap: the consensus label; a disputed item is left out (as the served project does).
+  const final = consensusLabels(store);
   for (const { idx, item, annotation: a } of labeledItems(store)) {
+    const f = final?.get(idx);
+    if (f !== undefined && f.label === null) continue;
     order.push(idx);
     records.push(item.data);
     ids.push(item.id);
-    labels.push(a.label);
+    labels.push(f?.label ?? a.label);
     if (a.audit) audit++;
     if (a.annotator === IMPORT_ANNOTATOR) imported++;
   }

@@ -16,6 +16,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   NOT_FITTED: 409,
   EMPTY_POOL: 409,
   TOO_LARGE: 413,
+  TOO_MANY_LEASES: 429,
 };
 
 /** Default body limit: 1 MiB. */

@@ -38,11 +38,11 @@ export class Labeling {
     return idx;
   }
 
-  /** The item's live lease, refused with a ConflictError when it is someone else's. */
+  /** The annotator's live lease on the item; a ConflictError when every free slot of it is leased to others. */
   private leaseFor(id: string, idx: number, annotator: string, now: number): Lease | undefined {
-    const lease = this.o.queue.leaseOf(idx, now);
-    if (lease !== undefined && lease.annotator !== annotator) throw new ConflictError(`item "${id}" is being labeled by ${lease.annotator}`);
-    return lease;
+    const other = this.o.queue.blockedBy(idx, annotator, now);
+    if (other !== undefined) throw new ConflictError(`item "${id}" is being labeled by ${other}`);
+    return this.o.queue.leaseOf(idx, now, annotator);
   }
 
   private labelIndex(label: string): number {
@@ -62,7 +62,7 @@ export class Labeling {
     const idx = this.idxOf(id);
     const lease = this.leaseFor(id, idx, annotator, now);
     if (state.labelOf[idx] === c && store.lastAnnotation(idx, annotator)?.label === label) {
-      if (lease !== undefined) queue.release(idx);
+      if (lease !== undefined) queue.release(idx, annotator);
       return state.labeled;
     }
     const pred = this.o.predictions();
@@ -79,7 +79,7 @@ export class Labeling {
     }
     // Committed: now the in-memory state.
     state.applyLabel(idx, c, { annotator, at: now, durationMs, predicted, audit });
-    if (lease !== undefined) queue.release(idx);
+    if (lease !== undefined) queue.release(idx, annotator);
     this.o.changed();
     return state.labeled;
   }
@@ -93,7 +93,7 @@ export class Labeling {
     const lease = this.leaseFor(id, idx, annotator, now);
     this.o.store.addSkip(idx, annotator, now);
     this.o.queue.markSkipped(idx, annotator);
-    if (lease !== undefined) this.o.queue.release(idx);
+    if (lease !== undefined) this.o.queue.release(idx, annotator);
   }
 
   /**

@@ -28,7 +28,8 @@ import { accuracyOf, adviceOf, metricsOf, statsOf, type FigureInputs, type Metri
 import { LabelState } from "./label-state.js";
 import { Labeling } from "./labeling.js";
 import { Predictor, type Prediction } from "./predict.js";
-import { ReadyQueue } from "./queue.js";
+import { Overlap, type OverlapSummary } from "./overlap.js";
+import { defaultLeaseCap, ReadyQueue } from "./queue.js";
 import { RetrainLoop } from "./retraining.js";
 import { WebhookDelivery, type DeliveryOptions } from "../webhooks/delivery.js";
 import { outboxEmitter } from "../webhooks/events.js";
@@ -36,6 +37,7 @@ import { outboxEmitter } from "../webhooks/events.js";
 export type { CurvePoint, Dashboard } from "./dashboard.js";
 export type { ItemView } from "./explain.js";
 export type { Metrics, Stats } from "./figures.js";
+export type { OverlapSummary } from "./overlap.js";
 
 export interface ProjectOptions {
   readonly dbPath: string;
@@ -45,7 +47,10 @@ export interface ProjectOptions {
   readonly leaseMs?: number;
   /** Every N-th served item is a uniformly random audit pick (default 10; 0 = none). */
   readonly auditEvery?: number;
+  /** Seeds the serving order, audit picks, retrains and which items overlap (default 0). */
   readonly seed?: number;
+  /** Live leases of all annotators together at most (default max(100, 10% of the pool)). */
+  readonly maxLeases?: number;
   /** Store durability: "normal" (default; survives a crash of the server) or "full" (also power loss). */
   readonly synchronous?: "normal" | "full";
   /** Log lines (retrains, failures). */
@@ -72,6 +77,11 @@ export interface ProjectInfo {
   targetAccuracy: number | null;
 }
 
+/** `figures` with the overlap counts, when the project has overlap (else unchanged: no `overlap` key). */
+function withOverlap<T extends object>(figures: T, overlap: OverlapSummary | null): T & { overlap?: OverlapSummary } {
+  return overlap === null ? figures : { ...figures, overlap };
+}
+
 export class LabelingProject {
   readonly store: Store;
   readonly meta: ProjectMeta;
@@ -85,6 +95,11 @@ export class LabelingProject {
   private readonly loop: RetrainLoop;
   private readonly predictor: Predictor;
   private readonly webhooks: WebhookDelivery;
+  private readonly overlap: Overlap;
+  /** The retrain whose batch the uncertain overlap choice was last set from. */
+  private overlapRanked = -1;
+  /** Label changes not yet passed to the retrain loop (passed once the item's vote is in). */
+  private changes = 0;
 
   constructor(options: ProjectOptions) {
     this.store = openStore(options.dbPath, options.synchronous !== undefined ? { synchronous: options.synchronous } : {});
@@ -105,7 +120,9 @@ export class LabelingProject {
     // Current labels, audit flags and the audit window, replayed from the annotations.
     const state = LabelState.replay(this.store, this.meta.labels, this.total);
     this.state = state;
-    this.queue = new ReadyQueue((i) => state.isLabeled(i), this.total, { leaseMs: options.leaseMs ?? 5 * 60_000, auditEvery: options.auditEvery ?? 10 });
+    // Votes and slots of overlapping items (one slot per item without overlap).
+    this.overlap = Overlap.replay(this.store, this.meta, options.seed ?? 0, state, () => this.loop.conf);
+    this.queue = new ReadyQueue(this.overlap, this.total, { leaseMs: options.leaseMs ?? 5 * 60_000, auditEvery: options.auditEvery ?? 10, maxLeases: options.maxLeases ?? defaultLeaseCap(this.total) });
     for (const s of this.store.skips()) this.queue.markSkipped(s.itemIdx, s.annotator);
     // Cold start: the loop's random order (loop/cold-start.ts) until the first retrain comes back.
     const unl: number[] = [];
@@ -117,8 +134,8 @@ export class LabelingProject {
     // Webhook events go to the outbox in the transaction of their change; the delivery loop sends them.
     const emit = outboxEmitter(this.store);
     this.webhooks = new WebhookDelivery({ log, ...options.webhooks, store: this.store });
-    this.loop = new RetrainLoop({ store: this.store, meta: this.meta, state, queue: this.queue, rng: this.rng, dbPath: options.dbPath, retrainEvery: this.retrainEvery, log, emit });
-    this.labeling = new Labeling({ store: this.store, meta: this.meta, state, queue: this.queue, predictions: () => this.loop.pred, changed: () => this.loop.changed(), emit });
+    this.loop = new RetrainLoop({ store: this.store, meta: this.meta, state, queue: this.queue, rng: this.rng, dbPath: options.dbPath, retrainEvery: this.retrainEvery, log, emit, trainingSet: () => this.overlap.trainingSet(state.trainingSet()) });
+    this.labeling = new Labeling({ store: this.store, meta: this.meta, state, queue: this.queue, predictions: () => this.loop.pred, changed: () => this.changes++, emit });
     this.loop.start();
     this.webhooks.start();
   }
@@ -132,6 +149,11 @@ export class LabelingProject {
    * `ahead`, the item after their current one (so a page can fetch it in advance).
    */
   next(annotator: string, now = Date.now(), ahead = false): ItemView | null {
+    if (this.overlap.settings?.on === "uncertain" && this.loop.iterations.length !== this.overlapRanked) {
+      // The same batch the retrain asked the strategy for (retraining.ts).
+      this.overlap.setRanking(this.queue.upcoming(Math.max(50, 5 * this.retrainEvery)));
+      this.overlapRanked = this.loop.iterations.length;
+    }
     const pick = this.queue.next(annotator, now, this.rng, this.loop.pred !== null, ahead);
     if (pick === null) return null;
     const item = this.store.item(pick.idx);
@@ -145,7 +167,10 @@ export class LabelingProject {
    * @returns the number of labeled items
    */
   label(id: string, label: string, annotator: string, durationMs: number | null, now = Date.now()): number {
-    return this.labeling.label(id, label, annotator, durationMs, now);
+    const labeled = this.labeling.label(id, label, annotator, durationMs, now);
+    this.overlap.setVote(this.labeling.idxOf(id), annotator, this.state.classOf(label) ?? null);
+    this.passChanges();
+    return labeled;
   }
 
   /** The annotator passes on an item: it is released and not offered to them again. */
@@ -168,7 +193,18 @@ export class LabelingProject {
    * @returns the number of labeled items
    */
   undo(id: string, annotator: string, now = Date.now()): number {
-    return this.labeling.undo(id, annotator, now);
+    const labeled = this.labeling.undo(id, annotator, now);
+    const idx = this.labeling.idxOf(id);
+    // Their vote falls back to the label of theirs the undo left, if any.
+    const left = this.overlap.enabled ? this.store.lastAnnotation(idx, annotator) : undefined;
+    this.overlap.setVote(idx, annotator, left === undefined ? null : (this.state.classOf(left.label) ?? null));
+    this.passChanges();
+    return labeled;
+  }
+
+  /** Tells the retrain loop of the label changes, after the votes are in (so a retrain sees the consensus). */
+  private passChanges(): void {
+    for (; this.changes > 0; this.changes--) this.loop.changed();
   }
 
   /** Resolves when no webhook delivery attempt is in flight (tests). */
@@ -181,9 +217,19 @@ export class LabelingProject {
     await this.loop.idle();
   }
 
-  /** Counts, metrics, the headline accuracy with the others, and the stopping advice. */
-  stats(): Stats {
-    return statsOf(this.figures);
+  /** Counts, metrics, the headline accuracy with the others, the stopping advice, and with overlap its counts. */
+  stats(): Stats & { overlap?: OverlapSummary } {
+    return withOverlap(statsOf(this.figures), this.overlap.summary());
+  }
+
+  /**
+   * The consensus of an item (overlap.ts): the majority of its annotators' current labels, with
+   * `disputed` when they tie (the item does not train); null when no annotator labeled it.
+   */
+  consensus(id: string): { label: string | null; disputed: boolean } | null {
+    const c = this.overlap.consensus(this.labeling.idxOf(id));
+    if (c === undefined) return null;
+    return c === -1 ? { label: null, disputed: true } : { label: this.meta.labels[c], disputed: false };
   }
 
   /** The headline accuracy over the pool and the other figures (see advice.ts). */
@@ -219,10 +265,10 @@ export class LabelingProject {
 
   /**
    * The dashboard: learning curve, label counts, labels saved, annotators, the headline accuracy
-   * and the stopping advice (see dashboard.ts).
+   * and the stopping advice (see dashboard.ts); with overlap, its counts (overlapping, complete, disputed).
    */
-  dashboard(): Dashboard {
-    return dashboardOf(this.figures);
+  dashboard(): Dashboard & { overlap?: OverlapSummary } {
+    return withOverlap(dashboardOf(this.figures), this.overlap.summary());
   }
 
   /**

@@ -20,7 +20,7 @@ import type { Emit } from "../webhooks/events.js";
 import { accuracyReport, checkCriteria, kappaHistory } from "./advice.js";
 import { retrainEvents } from "./retrain-events.js";
 import type { Ranking } from "./explain.js";
-import type { LabelState } from "./label-state.js";
+import type { LabelState, TrainingSet } from "./label-state.js";
 import type { ReadyQueue } from "./queue.js";
 import type { PowerLaw, RetrainReply } from "./retrain-jobs.js";
 import { Retrainer } from "./retrainer.js";
@@ -41,6 +41,8 @@ export interface RetrainLoopOptions {
   readonly log: (line: string) => void;
   /** Webhook events (model.retrained, stopping.advice), written in the retrain's transaction. */
   readonly emit?: Emit;
+  /** The labeled set a retrain trains on (default: every labeled item's current label; overlap: the consensus). */
+  readonly trainingSet?: () => TrainingSet;
 }
 
 type Installed = Extract<RetrainReply, { ok: true }>;
@@ -104,7 +106,7 @@ export class RetrainLoop implements Ranking {
     if (this.closed || this.retrainer.busy || this.sinceRetrain < this.o.retrainEvery) return;
     if (this.o.state.classesPresent() < 2) return;
     this.sinceRetrain = 0;
-    const set = this.o.state.trainingSet();
+    const set = this.o.trainingSet?.() ?? this.o.state.trainingSet();
     const started = Date.now();
     const job = this.retrainer.run({
       ...set,

@@ -9,6 +9,7 @@
  */
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
+import type { OverlapSettings } from "../project/overlap-settings.js";
 
 export type FieldKind = "numeric" | "categorical" | "text";
 
@@ -36,6 +37,8 @@ export interface ProjectMeta {
   readonly budget?: number | null;
   /** Accuracy at which labeling may stop (`init --target-accuracy`; absent or null = none). */
   readonly targetAccuracy?: number | null;
+  /** Several annotators per item (`init --overlap`; absent or null = one annotator per item). */
+  readonly overlap?: OverlapSettings | null;
 }
 
 /** One stopping criterion after a retrain: fired, not yet, or off (no budget or target set). */

@@ -57,6 +57,7 @@ export type Stats = {
   readonly metrics: Metrics;
   readonly accuracy: AccuracyReport;
   readonly advice: Advice;
+  readonly overlap?: OverlapSummary;
 };
 
 export type Metrics = {
@@ -130,6 +131,26 @@ export type CriterionState = {
   readonly reason: string;
 };
 
+/** present only for projects with overlap (init --overlap N) */
+export type OverlapSummary = {
+  /** distinct annotators an overlapping item goes to */
+  readonly annotators: number;
+  /** share of items that overlap, 0..1 */
+  readonly share: number;
+  /** how overlapping items are chosen: random or uncertain */
+  readonly on: string;
+  /** most annotators an item in disagreement can get (adaptive overlap) */
+  readonly adaptiveMax: number;
+  /** overlapping items with at least one label */
+  readonly overlapping: number;
+  /** overlapping items with all their slots labeled */
+  readonly complete: number;
+  /** items whose annotators' labels tie (no majority): they do not train the model */
+  readonly disputed: number;
+  /** items that got an extra annotator because their labels disagreed */
+  readonly extended: number;
+};
+
 export type Project = {
   readonly name: string;
   readonly labels: readonly (string)[];
@@ -172,6 +193,7 @@ export type Dashboard = {
   readonly lastRetrainAt: string | null;
   readonly accuracy: AccuracyReport;
   readonly advice: Advice;
+  readonly overlap?: OverlapSummary;
   readonly accuracyMethod: string;
   readonly labelsSavedMethod: string;
 };

@@ -1,0 +1,275 @@
+/**
+ * Overlap of a served project: which items go to several annotators, how many slots each has
+ * (adaptive overlap adds one when the labels disagree), every annotator's current label of each
+ * item (their vote), the consensus an item trains with (majority vote; a tie is a dispute and the
+ * item does not train), and the items started but not complete (served before new ones).
+ *
+ * Which items overlap is deterministic under the project's seed: with `on: "random"` an item
+ * overlaps when a hash of (seed, pool index) falls below the share, so the overlapping items are
+ * a uniform sample (unbiased agreement figures); with `on: "uncertain"` an item overlaps when the
+ * model's confidence in it is among the lowest `share` of the strategy's current batch (before
+ * the first model: the random rule). An uncertain choice is kept in the store's server state once
+ * the item has a label, so a restart keeps it.
+ *
+ * Without overlap (settings null) the project behaves as before: one slot per item, the item's
+ * latest label trains.
+ *
+ * @example
+ * const ov = Overlap.replay(store, meta, seed, state, () => loop.conf);
+ * ov.remaining(3); // slots of item 3 still to label
+ * ov.setVote(3, "ana", 1); // after ana's label is stored
+ */
+import type { OverlapSettings } from "../project/overlap-settings.js";
+import { IMPORT_ANNOTATOR } from "../project/init.js";
+import type { ProjectMeta, Store } from "../store/types.js";
+import type { LabelState, TrainingSet } from "./label-state.js";
+
+/** Server-state key of the items chosen to overlap by uncertainty (JSON array of pool indices). */
+const UNCERTAIN_KEY = "overlap-uncertain";
+
+/** A uniform number in [0, 1) from (seed, idx): murmur3's finaliser over both. */
+export function unitHash(seed: number, idx: number): number {
+  let h = (Math.imul(idx ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(seed | 0, 0x85ebca6b)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+/** Free slots of items, as the ready queue sees them. */
+export interface Slots {
+  /** Labels item `idx` still needs from annotators who have not labeled it (0 = complete). */
+  remaining(idx: number): number;
+  /** Whether `annotator` has a current label on item `idx` (they are not served it again). */
+  labeledBy(idx: number, annotator: string): boolean;
+  /** Items started (at least one label) but not complete, oldest first. */
+  pending(): Iterable<number>;
+}
+
+/** Overlap counts for stats and the dashboard. */
+export interface OverlapSummary {
+  /** Annotators an overlapping item goes to, the share of items that overlap, and how chosen. */
+  readonly annotators: number;
+  readonly share: number;
+  readonly on: string;
+  readonly adaptiveMax: number;
+  /** Overlapping items with at least one label. */
+  readonly overlapping: number;
+  /** Overlapping items with all their slots labeled. */
+  readonly complete: number;
+  /** Items whose annotators' labels tie (no majority): they do not train the model. */
+  readonly disputed: number;
+  /** Items that got an extra annotator because their labels disagreed. */
+  readonly extended: number;
+}
+
+/** The majority class of `votes`, or -1 when the top classes tie. */
+export function majority(votes: Iterable<number>): number {
+  const count = new Map<number, number>();
+  for (const c of votes) count.set(c, (count.get(c) ?? 0) + 1);
+  let best = -1;
+  let bestN = 0;
+  let tie = false;
+  for (const [c, n] of count) {
+    if (n > bestN) {
+      best = c;
+      bestN = n;
+      tie = false;
+    } else if (n === bestN) tie = true;
+  }
+  return tie ? -1 : best;
+}
+
+/** Slots of an overlapping item with these votes: one more per disagreement, up to `max`. */
+export function adaptiveSlots(n: number, max: number, votes: readonly number[]): number {
+  const unanimous = votes.every((v) => v === votes[0]);
+  let s = n;
+  while (votes.length >= s && !unanimous && s < max) s++;
+  return s;
+}
+
+export class Overlap implements Slots {
+  /** Each item's human votes: annotator -> class index (their current label). */
+  private readonly votes = new Map<number, Map<string, number>>();
+  /** Uncertain choices made so far (true = overlaps). */
+  private readonly chosen = new Map<number, boolean>();
+  /** Uncertain choices of items with a label, as stored. */
+  private readonly kept: number[] = [];
+  private readonly started = new Set<number>();
+  /** Uncertain: items whose confidence is below this overlap (null = no model yet). */
+  private threshold: number | null = null;
+
+  constructor(
+    readonly settings: OverlapSettings | null,
+    private readonly seed: number,
+    private readonly state: LabelState,
+    private readonly conf: () => Float32Array | null,
+    private readonly store: Store | null = null,
+  ) {}
+
+  /** The overlap of a served project, its votes replayed from the store's annotations. */
+  static replay(store: Store, meta: ProjectMeta, seed: number, state: LabelState, conf: () => Float32Array | null): Overlap {
+    const o = new Overlap(meta.overlap ?? null, seed, state, conf, store);
+    if (o.settings === null) return o;
+    const kept = store.stateValue(UNCERTAIN_KEY);
+    if (kept !== undefined) for (const i of JSON.parse(kept) as number[]) o.kept.push(i);
+    for (const i of o.kept) o.chosen.set(i, true);
+    for (const a of store.annotations()) {
+      if (a.annotator === IMPORT_ANNOTATOR) continue;
+      const c = state.classOf(a.label);
+      if (c === undefined || a.itemIdx >= state.total) continue;
+      let v = o.votes.get(a.itemIdx);
+      if (v === undefined) o.votes.set(a.itemIdx, (v = new Map<string, number>()));
+      v.set(a.annotator, c);
+    }
+    for (const idx of o.votes.keys()) {
+      if (o.settings.on === "uncertain" && !o.chosen.has(idx)) o.chosen.set(idx, false);
+      o.track(idx);
+    }
+    return o;
+  }
+
+  get enabled(): boolean {
+    return this.settings !== null;
+  }
+
+  /** Uncertain choice: the `share` least confident of `batch` (the strategy's next picks) overlap. */
+  setRanking(batch: ArrayLike<number>): void {
+    const conf = this.conf();
+    if (this.settings === null || conf === null || batch.length === 0) return;
+    const c = Float64Array.from({ length: batch.length }, (_, t) => conf[batch[t]]).sort();
+    const k = Math.round(this.settings.share * c.length);
+    this.threshold = k >= c.length ? Infinity : c[k];
+  }
+
+  /** Whether item `idx` is an overlapping item. */
+  overlaps(idx: number): boolean {
+    const s = this.settings;
+    if (s === null) return false;
+    if (s.on === "random") return unitHash(this.seed, idx) < s.share;
+    const made = this.chosen.get(idx);
+    if (made !== undefined) return made;
+    const conf = this.conf();
+    // Before the first model: the random rule, not kept (the model's view replaces it).
+    if (conf === null || this.threshold === null) return unitHash(this.seed, idx) < s.share;
+    const c = conf[idx] < this.threshold;
+    this.chosen.set(idx, c);
+    return c;
+  }
+
+  private voteList(idx: number): number[] {
+    const v = this.votes.get(idx);
+    return v === undefined ? [] : [...v.values()];
+  }
+
+  /** Annotators item `idx` goes to: 1, N for an overlapping item, more after disagreements. */
+  slots(idx: number): number {
+    const s = this.settings;
+    if (s === null || !this.overlaps(idx)) return 1;
+    return adaptiveSlots(s.annotators, s.adaptiveMax, this.voteList(idx));
+  }
+
+  remaining(idx: number): number {
+    if (this.settings === null) return this.state.isLabeled(idx) ? 0 : 1;
+    const n = this.votes.get(idx)?.size ?? 0;
+    // Labeled by import only: complete (seed labels are not served).
+    if (n === 0) return this.state.isLabeled(idx) ? 0 : this.slots(idx);
+    return Math.max(0, this.slots(idx) - n);
+  }
+
+  labeledBy(idx: number, annotator: string): boolean {
+    return this.votes.get(idx)?.has(annotator) === true;
+  }
+
+  pending(): Iterable<number> {
+    return this.started;
+  }
+
+  /** After a stored label (class `c`) or undo (`c` = the annotator's label left, null = none). */
+  setVote(idx: number, annotator: string, c: number | null): void {
+    if (this.settings === null || annotator === IMPORT_ANNOTATOR) return;
+    let v = this.votes.get(idx);
+    if (c === null) {
+      v?.delete(annotator);
+      if (v !== undefined && v.size === 0) this.votes.delete(idx);
+    } else {
+      if (v === undefined) this.votes.set(idx, (v = new Map<string, number>()));
+      const first = v.size === 0;
+      v.set(annotator, c);
+      if (first && this.settings.on === "uncertain" && !this.kept.includes(idx)) {
+        // The choice is fixed by the first label (kept across restarts when it overlaps).
+        const o = this.overlaps(idx);
+        this.chosen.set(idx, o);
+        if (o) {
+          this.kept.push(idx);
+          this.store?.setStateValue(UNCERTAIN_KEY, JSON.stringify(this.kept));
+        }
+      }
+    }
+    this.track(idx);
+  }
+
+  private track(idx: number): void {
+    if ((this.votes.get(idx)?.size ?? 0) > 0 && this.remaining(idx) > 0) this.started.add(idx);
+    else this.started.delete(idx);
+  }
+
+  /**
+   * The consensus of item `idx`: the majority class of its annotators' current labels, -1 for a
+   * dispute (a tie), undefined when no annotator (only the import, or nobody) labeled it.
+   */
+  consensus(idx: number): number | undefined {
+    const v = this.votes.get(idx);
+    if (v === undefined || v.size === 0) return undefined;
+    return majority(v.values());
+  }
+
+  /** Whether item `idx` is in dispute (its labels tie). */
+  disputed(idx: number): boolean {
+    return this.consensus(idx) === -1;
+  }
+
+  /**
+   * The training set with each item's consensus: a disputed item is left out (it waits for
+   * another label or a review); an item with fewer labels than its slots trains on the majority
+   * of those it has (a single label until the second arrives). Without overlap: unchanged.
+   */
+  trainingSet(set: TrainingSet): TrainingSet {
+    if (this.settings === null) return set;
+    const keep: number[] = [];
+    const y: number[] = [];
+    for (let q = 0; q < set.labeled.length; q++) {
+      const c = this.consensus(set.labeled[q]);
+      if (c === -1) continue;
+      keep.push(q);
+      y.push(c ?? set.y[q]);
+    }
+    return {
+      labeled: Int32Array.from(keep, (q) => set.labeled[q]),
+      y: Int32Array.from(y),
+      audit: Uint8Array.from(keep, (q) => set.audit[q]),
+      imported: Uint8Array.from(keep, (q) => set.imported[q]),
+    };
+  }
+
+  /** Counts of overlapping, complete, disputed and extended items (null without overlap). */
+  summary(): OverlapSummary | null {
+    const s = this.settings;
+    if (s === null) return null;
+    let overlapping = 0;
+    let complete = 0;
+    let disputed = 0;
+    let extended = 0;
+    for (const [idx, v] of this.votes) {
+      if (majority(v.values()) === -1) disputed++;
+      if (!this.overlaps(idx)) continue;
+      overlapping++;
+      const slots = this.slots(idx);
+      if (v.size >= slots) complete++;
+      if (slots > s.annotators) extended++;
+    }
+    return { annotators: s.annotators, share: s.share, on: s.on, adaptiveMax: s.adaptiveMax, overlapping, complete, disputed, extended };
+  }
+}
