@@ -1,9 +1,9 @@
 /**
  * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
  *  [--ignore a,b] [--keep a,b] [--map "4,5=pos;1,2=neg;3=-"] [--strategy NAME] [--model NAME]
- *  [--retrain-every N] [--budget N] [--target-accuracy P]`: creates a labeling project in DIR; prints
+ *  [--retrain-every N] [--budget N] [--target-accuracy P] [--admin NAME]`: creates a labeling project in DIR; prints
  *  the role of every column and warns about columns that look like the answer (left out unless
- *  --keep), an id or free text.
+ *  --keep), an id or free text. With --admin, creates the first admin account and prints its login token once.
  */
 import { BadOptionError } from "../errors.js";
 import { initProject } from "../project/init.js";
@@ -25,6 +25,7 @@ export const initSpec: Record<string, FlagSpec> = {
   budget: { type: "int", help: "labels you can afford; the dashboard and status say when they are spent" },
   "target-accuracy": { type: "number", help: "accuracy that is good enough, e.g. 0.9; the dashboard and status say when it is reached" },
   name: { type: "string", help: "project name (default: the folder name)" },
+  admin: { type: "string", help: "create this first admin account and print its login token (shown once)" },
   help: { type: "boolean", help: "show this help" },
 };
 
@@ -49,6 +50,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(opt("strategy") !== undefined ? { strategy: opt("strategy") } : {}),
     ...(opt("model") !== undefined ? { model: opt("model") } : {}),
     ...(opt("name") !== undefined ? { name: opt("name") } : {}),
+    ...(opt("admin") !== undefined ? { admin: opt("admin") } : {}),
     ...(opt("map") !== undefined ? { map: opt("map") } : {}),
     ...(list(flags, "ignore") !== undefined ? { ignore: list(flags, "ignore") } : {}),
     ...(list(flags, "keep") !== undefined ? { keep: list(flags, "keep") } : {}),
@@ -67,6 +69,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
   process.stderr.write(findingLines(summary.findings));
   process.stdout.write(
     `created project ${dir}: ${summary.items} items, ${summary.seedLabels} seed labels, ${summary.fields.length} fields (${summary.fields.map((f) => `${f.name}:${f.kind}`).join(", ")}), ${summary.featureWidth} features\n` +
+      (summary.admin === undefined ? "" : `admin "${summary.admin.name}"; login token, shown only now:\n${summary.admin.token}\n`) +
       `next: activelearn serve ${dir}\n`,
   );
   return 0;

@@ -2,6 +2,10 @@
 import { BadOptionError } from "../errors.js";
 import { stopSettingProblems } from "../server/advice.js";
 import { startServer, type RunningServer } from "../server/app.js";
+import { exposureCheck } from "../auth/policy.js";
+import { hasAdmin } from "../auth/users.js";
+import { existingProjectDb } from "../server/existing-project.js";
+import { openStore } from "../store/open.js";
 import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
 
 export const serveSpec: Record<string, FlagSpec> = {
@@ -79,6 +83,18 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   const budget = num(flags, "budget");
   const targetAccuracy = num(flags, "target-accuracy");
   problems.push(...stopSettingProblems(budget, targetAccuracy));
+  if (problems.length === 0) {
+    // Beyond loopback only with an admin account (see auth/policy.ts).
+    const store = openStore(existingProjectDb(positional[0]), { readonly: true });
+    let admin: boolean;
+    try {
+      admin = hasAdmin(store);
+    } finally {
+      store.close();
+    }
+    const exposure = exposureCheck(admin, str(flags, "host") ?? "127.0.0.1");
+    if (exposure !== null) problems.push(exposure);
+  }
   if (problems.length > 0) throw new BadOptionError(problems);
   return serveUntilSignal(positional[0], port, str(flags, "host"), every, flags.quiet === true, sync as "normal" | "full" | undefined, {
     ...(budget !== undefined ? { budget } : {}),

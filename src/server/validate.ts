@@ -4,19 +4,12 @@
  */
 import type { Cell } from "../data/jsonl.js";
 import { BadOptionError } from "../errors.js";
+import { MAX_NAME, personName } from "../person-name.js";
 import { describeFieldMismatch, fieldMismatch, type FieldSpec } from "../project/records.js";
 
-/** Longest accepted person name, in characters (code points) after normalisation. */
-export const MAX_NAME = 200;
+export { MAX_NAME };
 /** Longest accepted labeling time: 24 hours. */
 export const MAX_DURATION_MS = 86_400_000;
-
-// C0 controls, DEL and C1 controls.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-// Bidirectional embeddings, overrides and isolates, and the LRM/RLM/ALM marks.
-const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export class Problems {
   readonly list: string[] = [];
@@ -41,14 +34,10 @@ export class Problems {
     const v = obj[field];
     if (v === undefined || v === null) this.list.push(`${where}: field "${field}" is required`);
     else if (typeof v !== "string") this.list.push(`${where}: field "${field}" must be a string, got ${typeOf(v)}`);
-    else if (LONE_SURROGATE.test(v)) this.list.push(`${where}: field "${field}" holds a lone surrogate (not valid Unicode text)`);
     else {
-      const s = v.normalize("NFC").trim();
-      const bad = CONTROL.exec(s) ?? BIDI.exec(s);
-      if (s === "") this.list.push(`${where}: field "${field}" must not be empty`);
-      else if (bad !== null) this.list.push(`${where}: field "${field}" must not contain ${CONTROL.test(s) ? "control" : "bidirectional control"} characters (found U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")} at position ${bad.index})`);
-      else if ([...s].length > MAX_NAME) this.list.push(`${where}: field "${field}" is longer than ${MAX_NAME} characters`);
-      else return s;
+      const r = personName(v);
+      if ("name" in r) return r.name;
+      this.list.push(`${where}: field "${field}" ${r.problem}`);
     }
     return "";
   }

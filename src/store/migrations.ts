@@ -63,6 +63,29 @@ CREATE TABLE IF NOT EXISTS iterations (
 );
 `;
 
+/**
+ * Version 6: accounts. Secrets are stored only as hashes: `token_hash` and `password_hash` in
+ * the scrypt format of src/auth/hash.ts, a session by the SHA-256 of its random id.
+ */
+const SCHEMA_ACCOUNTS = `
+CREATE TABLE IF NOT EXISTS users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  token_hash TEXT NOT NULL,
+  password_hash TEXT,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+`;
+
 function hasColumn(db: Database.Database, table: string, column: string): boolean {
   return db.prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)").all(table).some((c) => c.name === column);
 }
@@ -82,6 +105,18 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "index annotations by time (the test-then-train count since the latest retrain, read at every start, no longer scans every annotation)",
     up(db) {
       db.exec("CREATE INDEX IF NOT EXISTS annotations_created ON annotations (created_at)");
+    },
+  },
+  // Steps 3 to 5 belong to other branches of issue 11 (merged in parallel): the runner needs
+  // contiguous versions, so they stand here as empty steps.
+  { version: 3, description: "placeholder: replaced at merge", up: () => undefined },
+  { version: 4, description: "placeholder: replaced at merge", up: () => undefined },
+  { version: 5, description: "placeholder: replaced at merge", up: () => undefined },
+  {
+    version: 6,
+    description: "accounts: users (role, scrypt hashes of the login token and password, disabled flag) and login sessions (hashed ids with an expiry)",
+    up(db) {
+      db.exec(SCHEMA_ACCOUNTS);
     },
   },
 ];
