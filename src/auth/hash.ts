@@ -25,7 +25,7 @@ export const DEFAULT_SCRYPT: ScryptParams = { N: 16384, r: 8, p: 1 };
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 /** The memory a stored hash may ask for (a damaged or hostile row must not exhaust the machine). */
-const MAX_MEMORY = 256 * 1024 * 1024;
+const MAX_MEMORY = 64 * 1024 * 1024;
 
 function scrypt(secret: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
