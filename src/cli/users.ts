@@ -42,12 +42,12 @@ export async function runUsers(argv: readonly string[]): Promise<number> {
     if (action === "list" && name !== undefined) problems.push(`users list takes no name, got "${name}"`);
     if (action !== "list" && name === undefined) problems.push(`users ${action} needs a user NAME`);
     if (extra.length > 0) problems.push(`users ${action} takes one name, got more: ${extra.join(" ")}`);
-    const role = str(flags, "role");
-    if (action === "add" && role === undefined) problems.push(`option --role is required with add (${ROLES.join(", ")})`);
-    if (action === "add" && role !== undefined && !isRole(role)) problems.push(roleProblem(role));
-    if (action !== "add" && role !== undefined) problems.push(`option --role goes only with add`);
-    if ((action === "remove") && flags.json === true) problems.push(`option --json does not go with remove`);
+    if (action === "remove" && flags.json === true) problems.push(`option --json does not go with remove`);
   }
+  const role = str(flags, "role");
+  if (action === "add" && role === undefined) problems.push(`option --role is required with add (${ROLES.join(", ")})`);
+  if (role !== undefined && !isRole(role)) problems.push(roleProblem(role));
+  if (action !== undefined && action !== "add" && role !== undefined) problems.push(`option --role goes only with add`);
   if (problems.length > 0) throw new BadOptionError(problems);
   const store = openStore(existingProjectDb(dir));
   const json = flags.json === true;
