@@ -14,6 +14,7 @@
 import crypto from "node:crypto";
 import type { Store } from "../store/types.js";
 import { DEFAULT_SCRYPT, hashSecret, verifySecret } from "./hash.js";
+import { verifySession } from "./sessions.js";
 import { parseToken } from "./token.js";
 import { publicUser, type User } from "./users.js";
 
@@ -81,4 +82,19 @@ export async function loginWithPassword(store: Store, name: string, password: st
   }
   const ok = await verifySecret(password, u.passwordHash);
   return ok && !u.disabled ? publicUser(u) : null;
+}
+
+/**
+ * The account of a request: its bearer token if it sends one (a bad token is null, never a
+ * fallback to the cookie), else its session cookie's id. `via` says which, for the CSRF check
+ * (needed on state-changing requests of a session, not of a token: a page on another origin
+ * cannot set an Authorization header without the token).
+ */
+export async function identify(store: Store, request: { readonly bearer: string | null; readonly sessionId: string | null }, now: number, cache?: VerifiedTokens): Promise<{ user: User; via: "token" | "session" } | null> {
+  if (request.bearer !== null) {
+    const user = await authenticate(store, request.bearer, cache);
+    return user === null ? null : { user, via: "token" };
+  }
+  const user = verifySession(store, request.sessionId, now);
+  return user === null ? null : { user, via: "session" };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { createSession, revokeSession, SESSION_TTL_MS, verifySession } from "./sessions.js";
+import { identify } from "./authenticate.js";
+import { checkCsrf, createSession, csrfToken, revokeSession, SESSION_TTL_MS, verifySession } from "./sessions.js";
 import { withStore } from "./test-support.js";
 import { addUser, removeUser, setDisabled } from "./users.js";
 
@@ -36,4 +37,25 @@ void test("made-up, malformed and foreign session ids are refused; a disabled or
     assert.equal(verifySession(store, s2.id, 1)?.name, "ana");
     removeUser(store, "ana");
     assert.equal(verifySession(store, s2.id, 1), null);
+  }));
+
+void test("the CSRF token belongs to its session only and is checked in constant time", () => {
+  const a = "A".repeat(43);
+  const b = "B".repeat(43);
+  assert.match(csrfToken(a), /^[A-Za-z0-9_-]{43}$/);
+  assert.equal(csrfToken(a), csrfToken(a));
+  assert.notEqual(csrfToken(a), csrfToken(b));
+  assert.equal(checkCsrf(a, csrfToken(a)), true);
+  for (const bad of [csrfToken(b), "", null, undefined, csrfToken(a).slice(1), a]) assert.equal(checkCsrf(a, bad), false, String(bad));
+});
+
+void test("identify: a bearer token first (a bad one is never saved by a cookie), else the session", () =>
+  withStore(async (store) => {
+    const ana = await addUser(store, "ana", "annotator");
+    const bo = await addUser(store, "bo", "viewer");
+    const s = createSession(store, bo.user.id, 0);
+    assert.deepEqual(await identify(store, { bearer: ana.token, sessionId: s.id }, 1), { user: ana.user, via: "token" });
+    assert.equal(await identify(store, { bearer: "1.bad", sessionId: s.id }, 1), null);
+    assert.equal((await identify(store, { bearer: null, sessionId: s.id }, 1))?.via, "session");
+    assert.equal(await identify(store, { bearer: null, sessionId: null }, 1), null);
   }));

@@ -40,6 +40,23 @@ export function verifySession(store: Store, id: string | null | undefined, now: 
   return u === undefined || u.disabled ? null : publicUser(u);
 }
 
+/**
+ * The CSRF token of a session, for the page to send back in a header on every state-changing
+ * request: derived from the session id (SHA-256 of a fixed prefix and the id), so a page on
+ * another origin, which cannot read the HttpOnly cookie, cannot make it, and nothing more is stored.
+ */
+export function csrfToken(sessionId: string): string {
+  return crypto.createHash("sha256").update(`activelearn-csrf:${sessionId}`).digest("base64url");
+}
+
+/** Whether `presented` is the CSRF token of the session (compared in constant time). */
+export function checkCsrf(sessionId: string, presented: string | null | undefined): boolean {
+  if (typeof presented !== "string") return false;
+  const want = Buffer.from(csrfToken(sessionId));
+  const got = Buffer.from(presented);
+  return got.length === want.length && crypto.timingSafeEqual(got, want);
+}
+
 /** Ends a session (logout); unknown ids are ignored. */
 export function revokeSession(store: Store, id: string): void {
   if (SHAPE.test(id)) store.deleteSession(hashId(id));
