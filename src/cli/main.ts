@@ -19,7 +19,7 @@ const commands: Record<string, { run: (argv: readonly string[]) => Promise<numbe
   serve: { run: runServe, help: "serve a project's labeling app and REST API" },
   status: { run: runStatus, help: "counts, per-label counts and current metrics of a project" },
   export: { run: runExport, help: "export a project's labels as JSON Lines or CSV" },
-  users: { run: runUsers, help: "a project's accounts: add (prints a login token once), list, remove, reset" },
+  users: { run: runUsers, help: "a project's accounts: add (prints a login token once), list, remove, reset, password" },
   train: { run: runTrain, help: "train the project's model on every label and save it" },
   predict: { run: runPredict, help: "score a CSV or JSONL file with a saved model" },
   simulate: { run: runSimulate, help: "replay active learning on labeled data and compare strategies" },

@@ -5,15 +5,16 @@ import os from "node:os";
 import path from "node:path";
 import test from "node:test";
 import { fileURLToPath } from "node:url";
-import { authenticate } from "../auth/authenticate.js";
+import { authenticate, loginWithPassword } from "../auth/authenticate.js";
 import { rawBytes } from "../auth/test-support.js";
 import { projectDbPath } from "../project/init.js";
 import { writeSyntheticCsv } from "../server/testing.js";
 import { openStore } from "../store/open.js";
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "main.js");
-const run = (...args: string[]): { code: number | null; out: string; err: string } => {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8" });
+const run = (...args: string[]): { code: number | null; out: string; err: string } => runWith("", ...args);
+const runWith = (input: string, ...args: string[]): { code: number | null; out: string; err: string } => {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", input });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -74,6 +75,20 @@ void test("init --admin, then users add/list/reset/remove from the command line;
 
     const bytes = rawBytes(projectDbPath(dir));
     for (const t of [adminToken, added.token, fresh]) assert.equal(bytes.includes(Buffer.from(t.split(".")[1])), false, "a token in clear in the database file");
+
+    r = runWith("short\n", "users", dir, "password", "ana");
+    assert.equal(r.code, 2);
+    assert.match(r.err, /a password must have 8 to 1024 characters, got 5/);
+    r = runWith("correct horse battery\nignored\n", "users", dir, "password", "ana");
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /password set for "ana"/);
+    const store = openStore(projectDbPath(dir), { readonly: true });
+    try {
+      assert.equal((await loginWithPassword(store, "ana", "correct horse battery"))?.name, "ana");
+    } finally {
+      store.close();
+    }
+    assert.equal(rawBytes(projectDbPath(dir)).includes(Buffer.from("correct horse battery")), false, "a password in clear in the database file");
 
     r = run("users", dir, "remove", "anna");
     assert.equal(r.code, 2);

@@ -1,12 +1,15 @@
 /**
  * `activelearn users DIR add NAME --role ROLE [--json]`, `users DIR list [--json]`,
- * `users DIR remove NAME`, `users DIR reset NAME [--json]`: the project's accounts. `add` and
- * `reset` print the login token once (only its hash is stored); with --json, one line
- * `{"name":…,"role":…,"token":…}`. `list` shows no secrets.
+ * `users DIR remove NAME`, `users DIR reset NAME [--json]`, `users DIR password NAME`: the
+ * project's accounts. `add` and `reset` print the login token once (only its hash is stored);
+ * with --json, one line `{"name":…,"role":…,"token":…}`. `list` shows no secrets. `password`
+ * reads the password (for the web login) from the first line of stdin, unechoed on a terminal.
  */
+import readline from "node:readline";
+import { Writable } from "node:stream";
 import { BadOptionError } from "../errors.js";
 import { isRole, roleProblem, ROLES } from "../auth/roles.js";
-import { addUser, listUsers, removeUser, resetToken } from "../auth/users.js";
+import { addUser, listUsers, removeUser, resetToken, setPassword } from "../auth/users.js";
 import { existingProjectDb } from "../server/existing-project.js";
 import { openStore } from "../store/open.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
@@ -18,9 +21,28 @@ export const usersSpec: Record<string, FlagSpec> = {
   help: { type: "boolean", help: "show this help" },
 };
 
-const ACTIONS = ["add", "list", "remove", "reset"] as const;
+const ACTIONS = ["add", "list", "remove", "reset", "password"] as const;
 type Action = (typeof ACTIONS)[number];
-const SYNOPSIS = "DIR add NAME --role ROLE | DIR list | DIR remove NAME | DIR reset NAME";
+const SYNOPSIS = "DIR add NAME --role ROLE | DIR list | DIR remove NAME | DIR reset NAME | DIR password NAME";
+
+/** The first line of stdin; on a terminal, asked for on stderr and not echoed. */
+function readSecretLine(prompt: string): Promise<string> {
+  const tty = process.stdin.isTTY;
+  if (tty) process.stderr.write(prompt);
+  const muted = new Writable({ write: (_chunk, _enc, done) => done() });
+  const rl = readline.createInterface({ input: process.stdin, output: muted, terminal: tty });
+  return new Promise((resolve) => {
+    let line: string | null = null;
+    rl.once("line", (l) => {
+      line = l;
+      rl.close();
+    });
+    rl.once("close", () => {
+      if (tty) process.stderr.write("\n");
+      resolve(line ?? "");
+    });
+  });
+}
 
 function tokenLines(name: string, role: string, token: string, json: boolean, what: string): string {
   if (json) return JSON.stringify({ name, role, token }) + "\n";
@@ -42,7 +64,7 @@ export async function runUsers(argv: readonly string[]): Promise<number> {
     if (action === "list" && name !== undefined) problems.push(`users list takes no name, got "${name}"`);
     if (action !== "list" && name === undefined) problems.push(`users ${action} needs a user NAME`);
     if (extra.length > 0) problems.push(`users ${action} takes one name, got more: ${extra.join(" ")}`);
-    if (action === "remove" && flags.json === true) problems.push(`option --json does not go with remove`);
+    if ((action === "remove" || action === "password") && flags.json === true) problems.push(`option --json does not go with ${action}`);
   }
   const role = str(flags, "role");
   if (action === "add" && role === undefined) problems.push(`option --role is required with add (${ROLES.join(", ")})`);
@@ -61,6 +83,11 @@ export async function runUsers(argv: readonly string[]): Promise<number> {
       case "reset": {
         const { user, token } = await resetToken(store, name);
         process.stdout.write(tokenLines(user.name, user.role, token, json, "new token for"));
+        break;
+      }
+      case "password": {
+        const user = await setPassword(store, name, await readSecretLine(`password for "${name}": `));
+        process.stdout.write(`password set for "${user.name}" (${user.role}); their sessions ended\n`);
         break;
       }
       case "remove": {
