@@ -32,7 +32,23 @@ export function exposureNotice(srv: Pick<RunningServer, "urls" | "exposed" | "po
   ];
 }
 
-/** Serves until SIGINT/SIGTERM. */
+/**
+ * Refuses to serve a project without an admin account beyond loopback (see auth/policy.ts).
+ * @throws BadOptionError naming --host
+ */
+export function checkExposure(projectDir: string, host: string): void {
+  const store = openStore(existingProjectDb(projectDir), { readonly: true });
+  let admin: boolean;
+  try {
+    admin = hasAdmin(store);
+  } finally {
+    store.close();
+  }
+  const problem = exposureCheck(admin, host);
+  if (problem !== null) throw new BadOptionError([problem], "host");
+}
+
+/** Serves until SIGINT/SIGTERM (beyond loopback only with an admin account). */
 export async function serveUntilSignal(
   projectDir: string,
   port: number | undefined,
@@ -42,6 +58,7 @@ export async function serveUntilSignal(
   synchronous?: "normal" | "full",
   stop: { budget?: number; targetAccuracy?: number } = {},
 ): Promise<number> {
+  checkExposure(projectDir, host ?? "127.0.0.1");
   const srv = await startServer({
     projectDir,
     ...stop,
@@ -83,18 +100,6 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   const budget = num(flags, "budget");
   const targetAccuracy = num(flags, "target-accuracy");
   problems.push(...stopSettingProblems(budget, targetAccuracy));
-  if (problems.length === 0) {
-    // Beyond loopback only with an admin account (see auth/policy.ts).
-    const store = openStore(existingProjectDb(positional[0]), { readonly: true });
-    let admin: boolean;
-    try {
-      admin = hasAdmin(store);
-    } finally {
-      store.close();
-    }
-    const exposure = exposureCheck(admin, str(flags, "host") ?? "127.0.0.1");
-    if (exposure !== null) problems.push(exposure);
-  }
   if (problems.length > 0) throw new BadOptionError(problems);
   return serveUntilSignal(positional[0], port, str(flags, "host"), every, flags.quiet === true, sync as "normal" | "full" | undefined, {
     ...(budget !== undefined ? { budget } : {}),

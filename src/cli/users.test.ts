@@ -10,6 +10,7 @@ import { rawBytes } from "../auth/test-support.js";
 import { projectDbPath } from "../project/init.js";
 import { writeSyntheticCsv } from "../server/testing.js";
 import { openStore } from "../store/open.js";
+import { checkExposure } from "./serve.js";
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "main.js");
 const run = (...args: string[]): { code: number | null; out: string; err: string } => runWith("", ...args);
@@ -38,6 +39,7 @@ void test("init --admin, then users add/list/reset/remove from the command line;
     const adminToken = /admin "root"; login token, shown only now:\n(\S+)\n/.exec(r.out)?.[1];
     assert.ok(adminToken !== undefined, r.out);
     assert.equal(await whoIs(dir, adminToken), "root");
+    assert.doesNotThrow(() => checkExposure(dir, "0.0.0.0"), "with an admin, serve may listen beyond loopback");
 
     r = run("users", dir, "add", "ana", "--role", "annotator", "--json");
     assert.equal(r.code, 0, r.err);
@@ -115,11 +117,17 @@ void test("init --admin with a bad name creates nothing; serve beyond loopback r
     assert.equal(fs.existsSync(dir), false);
     r = run("init", dir, "--data", data, "--labels", "spam,ham", "--text", "text");
     assert.equal(r.code, 0, r.err);
+    assert.throws(() => checkExposure(dir, "10.1.2.3"), /option --host 10\.1\.2\.3: not loopback/);
+    assert.doesNotThrow(() => checkExposure(dir, "127.0.0.1"));
     r = run("serve", dir, "--host", "0.0.0.0", "--port", "0");
     assert.equal(r.code, 2);
     assert.match(r.err, /option --host 0\.0\.0\.0: not loopback, and the project has no admin account/);
     r = run("users", dir, "list");
     assert.match(r.out, /no users: the project is in single-user mode/);
+    r = run("demo", "--dir", path.join(base, "demo"), "--host", "0.0.0.0");
+    assert.equal(r.code, 2);
+    assert.match(r.err, /option --host 0\.0\.0\.0: not loopback, and the project has no admin account/);
+    assert.equal(fs.existsSync(path.join(base, "demo")), false, "refused before building anything");
   } finally {
     fs.rmSync(base, { recursive: true, force: true });
   }
