@@ -21,14 +21,14 @@ export const serveSpec: Record<string, FlagSpec> = {
 
 /**
  * What `serve` says when the server is reachable from other machines: the addresses, and that
- * anyone who reaches the port can label and export (there are no accounts yet). Empty on loopback.
+ * anyone who reaches the port can label and export (accounts are not checked over HTTP yet). Empty on loopback.
  */
 export function exposureNotice(srv: Pick<RunningServer, "urls" | "exposed" | "port">, host: string): string[] {
   if (!srv.exposed) return [];
   const others = srv.urls.filter((u) => !/^http:\/\/(127\.|\[::1\])/.test(u));
   return [
     others.length > 0 ? `reachable from other machines at ${others.join(", ")}` : `listening on ${host} (no other address of this machine was found)`,
-    `warning: --host ${host} is not loopback: anyone who can reach port ${srv.port} can label items and export every label and item (there are no accounts yet); use --host 127.0.0.1 to keep it to this machine`,
+    `warning: --host ${host} is not loopback: anyone who can reach port ${srv.port} can label items and export every label and item (accounts are not checked over HTTP yet); use --host 127.0.0.1 to keep it to this machine`,
   ];
 }
 
