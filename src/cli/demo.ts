@@ -12,7 +12,8 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { BadInputError } from "../errors.js";
+import { exposureCheck } from "../auth/policy.js";
+import { BadInputError, BadOptionError } from "../errors.js";
 import { Rng } from "../linalg/rng.js";
 import { initProject, projectDbPath } from "../project/init.js";
 import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
@@ -132,6 +133,9 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   }
   const dir = str(flags, "dir") ?? ".activelearn-demo";
   if (!fs.existsSync(projectDbPath(dir))) {
+    // A new demo project has no admin: beyond loopback it would be refused after the build.
+    const exposure = exposureCheck(false, str(flags, "host") ?? "127.0.0.1");
+    if (exposure !== null) throw new BadOptionError([exposure], "host");
     // Before anything is written: without the corpus, say how to get it and leave no folder behind.
     if (locateCorpus() === undefined) throw new BadInputError(missingCorpusMessage());
     fs.mkdirSync(dir, { recursive: true });

@@ -2,9 +2,9 @@
  * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
  *  [--ignore a,b] [--keep a,b] [--map "4,5=pos;1,2=neg;3=-"] [--strategy NAME] [--model NAME]
  *  [--retrain-every N] [--budget N] [--target-accuracy P] [--overlap N] [--overlap-share F]
- *  [--overlap-on random|uncertain] [--adaptive-overlap MAX]`: creates a labeling project in DIR; prints
+ *  [--overlap-on random|uncertain] [--adaptive-overlap MAX] [--admin NAME]`: creates a labeling project in DIR; prints
  *  the role of every column and warns about columns that look like the answer (left out unless
- *  --keep), an id or free text.
+ *  --keep), an id or free text. With --admin, creates the first admin account and prints its login token once.
  */
 import { BadOptionError } from "../errors.js";
 import { initProject } from "../project/init.js";
@@ -31,6 +31,7 @@ export const initSpec: Record<string, FlagSpec> = {
   "overlap-on": { type: "string", help: "which items overlap: random (unbiased agreement figures) or uncertain (where the model is least sure); default random" },
   "adaptive-overlap": { type: "int", help: "an item whose labels disagree gets one more annotator, up to this many" },
   name: { type: "string", help: "project name (default: the folder name)" },
+  admin: { type: "string", help: "create this first admin account and print its login token (shown once)" },
   help: { type: "boolean", help: "show this help" },
 };
 
@@ -65,6 +66,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(opt("strategy") !== undefined ? { strategy: opt("strategy") } : {}),
     ...(opt("model") !== undefined ? { model: opt("model") } : {}),
     ...(opt("name") !== undefined ? { name: opt("name") } : {}),
+    ...(opt("admin") !== undefined ? { admin: opt("admin") } : {}),
     ...(opt("map") !== undefined ? { map: opt("map") } : {}),
     ...(list(flags, "ignore") !== undefined ? { ignore: list(flags, "ignore") } : {}),
     ...(list(flags, "keep") !== undefined ? { keep: list(flags, "keep") } : {}),
@@ -84,6 +86,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
   process.stderr.write(findingLines(summary.findings));
   process.stdout.write(
     `created project ${dir}: ${summary.items} items, ${summary.seedLabels} seed labels, ${summary.fields.length} fields (${summary.fields.map((f) => `${f.name}:${f.kind}`).join(", ")}), ${summary.featureWidth} features\n` +
+      (summary.admin === undefined ? "" : `admin "${summary.admin.name}"; login token, shown only now:\n${summary.admin.token}\n`) +
       `next: activelearn serve ${dir}\n`,
   );
   return 0;

@@ -13,12 +13,14 @@ import { runSimulate } from "./simulate.js";
 import { runStatus } from "./status.js";
 import { runTrain } from "./train.js";
 import { runWebhooks } from "./webhooks.js";
+import { runUsers } from "./users.js";
 
 const commands: Record<string, { run: (argv: readonly string[]) => Promise<number>; help: string }> = {
   init: { run: runInit, help: "create a labeling project (SQLite) from a CSV or JSONL file" },
   serve: { run: runServe, help: "serve a project's labeling app and REST API" },
   status: { run: runStatus, help: "counts, per-label counts and current metrics of a project" },
   export: { run: runExport, help: "export a project's labels as JSON Lines or CSV" },
+  users: { run: runUsers, help: "a project's accounts: add (prints a login token once), list, remove, reset, password" },
   train: { run: runTrain, help: "train the project's model on every label and save it" },
   predict: { run: runPredict, help: "score a CSV or JSONL file with a saved model" },
   simulate: { run: runSimulate, help: "replay active learning on labeled data and compare strategies" },

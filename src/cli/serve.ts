@@ -2,6 +2,10 @@
 import { BadOptionError } from "../errors.js";
 import { stopSettingProblems } from "../server/advice.js";
 import { startServer, type RunningServer } from "../server/app.js";
+import { exposureCheck } from "../auth/policy.js";
+import { hasAdmin } from "../auth/users.js";
+import { existingProjectDb } from "../server/existing-project.js";
+import { openStore } from "../store/open.js";
 import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
 
 export const serveSpec: Record<string, FlagSpec> = {
@@ -17,18 +21,34 @@ export const serveSpec: Record<string, FlagSpec> = {
 
 /**
  * What `serve` says when the server is reachable from other machines: the addresses, and that
- * anyone who reaches the port can label and export (there are no accounts yet). Empty on loopback.
+ * anyone who reaches the port can label and export (accounts are not checked over HTTP yet). Empty on loopback.
  */
 export function exposureNotice(srv: Pick<RunningServer, "urls" | "exposed" | "port">, host: string): string[] {
   if (!srv.exposed) return [];
   const others = srv.urls.filter((u) => !/^http:\/\/(127\.|\[::1\])/.test(u));
   return [
     others.length > 0 ? `reachable from other machines at ${others.join(", ")}` : `listening on ${host} (no other address of this machine was found)`,
-    `warning: --host ${host} is not loopback: anyone who can reach port ${srv.port} can label items and export every label and item (there are no accounts yet); use --host 127.0.0.1 to keep it to this machine`,
+    `warning: --host ${host} is not loopback: anyone who can reach port ${srv.port} can label items and export every label and item (accounts are not checked over HTTP yet); use --host 127.0.0.1 to keep it to this machine`,
   ];
 }
 
-/** Serves until SIGINT/SIGTERM. */
+/**
+ * Refuses to serve a project without an admin account beyond loopback (see auth/policy.ts).
+ * @throws BadOptionError naming --host
+ */
+export function checkExposure(projectDir: string, host: string): void {
+  const store = openStore(existingProjectDb(projectDir), { readonly: true });
+  let admin: boolean;
+  try {
+    admin = hasAdmin(store);
+  } finally {
+    store.close();
+  }
+  const problem = exposureCheck(admin, host);
+  if (problem !== null) throw new BadOptionError([problem], "host");
+}
+
+/** Serves until SIGINT/SIGTERM (beyond loopback only with an admin account). */
 export async function serveUntilSignal(
   projectDir: string,
   port: number | undefined,
@@ -38,6 +58,7 @@ export async function serveUntilSignal(
   synchronous?: "normal" | "full",
   stop: { budget?: number; targetAccuracy?: number } = {},
 ): Promise<number> {
+  checkExposure(projectDir, host ?? "127.0.0.1");
   const srv = await startServer({
     projectDir,
     ...stop,

@@ -5,20 +5,14 @@
  * in front ("body: field \"annotator\" must be a string, got number").
  */
 import { z } from "@hono/zod-openapi";
+import { MAX_NAME, personName } from "../person-name.js";
 
-/** Longest accepted person name, in characters (code points) after normalisation. */
-export const MAX_NAME = 200;
+export { MAX_NAME };
+
 /** Longest accepted labeling time: 24 hours. */
 export const MAX_DURATION_MS = 86_400_000;
 /** Most items in one predict call. */
 export const MAX_PREDICT = 1000;
-
-// C0 controls, DEL and C1 controls.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-// Bidirectional embeddings, overrides and isolates, and the LRM/RLM/ALM marks.
-const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** "null", "an array", or the typeof of a value, for messages. */
 export function typeOf(v: unknown): string {
@@ -34,15 +28,10 @@ export type Cell = z.infer<typeof CellSchema>;
 const annotatorDescription =
   "who is labeling: NFC-normalised and trimmed; at most 200 characters; no control characters (C0, C1), bidirectional controls (U+202A-202E, U+2066-2069, U+200E/F, U+061C) or lone surrogates (else a 400 naming the field)";
 
-/** The problem with a person's name, or null when it is fine (checked after NFC and trimming). */
+/** The problem with a person's name, or null when it is fine (the rule of src/person-name.ts). */
 export function personProblem(v: string): string | null {
-  if (LONE_SURROGATE.test(v)) return "holds a lone surrogate (not valid Unicode text)";
-  const s = v.normalize("NFC").trim();
-  const bad = CONTROL.exec(s) ?? BIDI.exec(s);
-  if (s === "") return "must not be empty";
-  if (bad !== null) return `must not contain ${CONTROL.test(s) ? "control" : "bidirectional control"} characters (found U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")} at position ${bad.index})`;
-  if ([...s].length > MAX_NAME) return `is longer than ${MAX_NAME} characters`;
-  return null;
+  const r = personName(v);
+  return "problem" in r ? r.problem : null;
 }
 
 /**

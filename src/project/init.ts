@@ -24,6 +24,8 @@ import { stageDatabase } from "./staging.js";
 import { recordsToDataset } from "./records.js";
 import { stopSettingProblems } from "../server/advice.js";
 import { overlapSettingProblems, overlapSettings, type OverlapOptions } from "./overlap-settings.js";
+import { addUser } from "../auth/users.js";
+import { personName } from "../person-name.js";
 
 /** The database file inside a project folder. */
 export const PROJECT_DB = "project.db";
@@ -53,6 +55,8 @@ export interface InitOptions extends OverlapOptions {
   readonly keep?: readonly string[];
   /** Label column values to project labels, e.g. "4,5=positive;1,2=negative;3=-" (see label-map.ts). */
   readonly map?: string;
+  /** Creates this first admin account (its login token is in the summary, shown once). */
+  readonly admin?: string;
   /** Called now and then with the rows imported so far and the phase. */
   readonly onProgress?: (phase: "import" | "features", done: number, total: number) => void;
   /** Rows per insert transaction and per featurization chunk (default 5000). */
@@ -69,6 +73,8 @@ export interface InitSummary {
   readonly roles: readonly RoleRow[];
   /** Warnings about feature columns (answer-like, id-like, free text); dropped ones are left out. */
   readonly findings: readonly ColumnFinding[];
+  /** With `admin`: the admin's name and login token (only its hash is stored). */
+  readonly admin?: { readonly name: string; readonly token: string };
 }
 
 /** Path of a project's database; the folder may also be given as the .db file itself. */
@@ -100,6 +106,10 @@ function checkOptions(o: InitOptions): void {
     if (o.label === undefined) problems.push("--map needs --label: the column whose values it turns into labels");
     problems.push(...parseLabelMap(o.map, labels).problems);
   }
+  if (o.admin !== undefined) {
+    const n = personName(o.admin);
+    if ("problem" in n) problems.push(`--admin ${JSON.stringify(o.admin)} ${n.problem}`);
+  }
   if (problems.length > 0) throw new BadOptionError(problems);
 }
 
@@ -122,7 +132,9 @@ export async function initProject(o: InitOptions): Promise<InitSummary> {
   let store: Store | undefined;
   try {
     store = openStore(staged.tempPath, { create: true });
-    const summary = await importInto(store, o, labels);
+    const imported = await importInto(store, o, labels);
+    const admin = o.admin === undefined ? undefined : await addUser(store, o.admin, "admin");
+    const summary = admin === undefined ? imported : { ...imported, admin: { name: admin.user.name, token: admin.token } };
     store.close();
     store = undefined;
     staged.commit();

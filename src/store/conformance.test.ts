@@ -9,8 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import test from "node:test";
 import type { SavedModel } from "../models/types.js";
+import { ConflictError } from "../errors.js";
 import { openStore } from "./open.js";
-import type { Item, Iteration, NewAnnotation, ProjectMeta, Store } from "./types.js";
+import type { Item, Iteration, NewAnnotation, ProjectMeta, Store, StoredUser } from "./types.js";
 
 /** A store implementation under test: creates a fresh, empty store, and reopens it. */
 interface Factory {
@@ -292,6 +293,43 @@ for (const f of FACTORIES) {
     assert.equal(store.removeWebhook("wh_a", 300), true);
     assert.deepEqual(store.dueDeliveries(1000, 10).map((d) => [d.eventId, d.webhook.id]), [["e1", "wh_b"]], "a removed receiver's deliveries are not due");
     assert.ok(store.deliveryLog(10).filter((d) => d.webhookId === "wh_a" && d.deliveryId !== first.deliveryId).every((d) => d.state === "dead" && d.url === null));
+  });
+
+  suite("accounts: add, look up, update, remove (with their sessions); a taken name is a conflict", (store) => {
+    const u = (name: string): Omit<StoredUser, "id"> => ({ name, role: "annotator", createdAt: 5, tokenHash: `h-${name}`, passwordHash: null, disabled: false });
+    assert.deepEqual(store.users(), []);
+    const ana = store.addUser(u("ana"));
+    const bo = store.addUser({ ...u("bo"), role: "admin", passwordHash: "p" });
+    assert.notEqual(ana, bo);
+    assert.deepEqual(store.user(ana), { id: ana, ...u("ana") });
+    assert.equal(store.userByName("bo")?.id, bo);
+    assert.equal(store.userByName("Bo"), undefined, "names are exact");
+    assert.throws(() => store.addUser(u("ana")), (e: unknown) => e instanceof ConflictError && /"ana" already exists/.test(e.message));
+    assert.deepEqual(store.users().map((x) => x.name), ["ana", "bo"]);
+    store.updateUser(ana, { role: "reviewer", disabled: true });
+    assert.deepEqual(store.user(ana), { id: ana, ...u("ana"), role: "reviewer", disabled: true });
+    store.updateUser(ana, { tokenHash: "h2", passwordHash: "p2" });
+    assert.equal(store.user(ana)?.tokenHash, "h2");
+    assert.equal(store.user(ana)?.role, "reviewer", "an update changes only what it names");
+    store.addSession({ idHash: "s1", userId: ana, createdAt: 1, expiresAt: 10 });
+    store.addSession({ idHash: "s2", userId: ana, createdAt: 1, expiresAt: 20 });
+    store.addSession({ idHash: "s3", userId: bo, createdAt: 1, expiresAt: 30 });
+    assert.deepEqual(store.session("s1"), { idHash: "s1", userId: ana, createdAt: 1, expiresAt: 10 });
+    assert.equal(store.deleteExpiredSessions(10), 1);
+    assert.equal(store.session("s1"), undefined);
+    store.removeUser(ana);
+    assert.equal(store.user(ana), undefined);
+    assert.equal(store.session("s2"), undefined, "a removed account's sessions go with it");
+    assert.equal(store.session("s3")?.userId, bo);
+    store.deleteSessionsOf(bo);
+    assert.equal(store.session("s3"), undefined);
+    const ro = f.reopen(store, true);
+    try {
+      assert.deepEqual(ro.users().map((x) => x.name), ["bo"]);
+      assert.throws(() => ro.addUser(u("cy")));
+    } finally {
+      ro.close();
+    }
   });
 
   suite("a read-only reopen sees every committed write and refuses to write", (store) => {

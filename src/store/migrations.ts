@@ -65,6 +65,29 @@ CREATE TABLE IF NOT EXISTS iterations (
 );
 `;
 
+/**
+ * Version 5: accounts. Secrets are stored only as hashes: `token_hash` and `password_hash` in
+ * the scrypt format of src/auth/hash.ts, a session by the SHA-256 of its random id.
+ */
+const SCHEMA_ACCOUNTS = `
+CREATE TABLE IF NOT EXISTS users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  token_hash TEXT NOT NULL,
+  password_hash TEXT,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+`;
+
 /** Version 4: webhooks (src/webhooks): receivers, the event outbox, deliveries and their attempts. */
 const SCHEMA_WEBHOOKS = `
 CREATE TABLE IF NOT EXISTS webhooks (id TEXT PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL, created_at INTEGER NOT NULL);
@@ -150,6 +173,13 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "webhooks: the configured receivers, an outbox of events, one delivery row per event and receiver, and every delivery attempt",
     up(db) {
       db.exec(SCHEMA_WEBHOOKS);
+    },
+  },
+  {
+    version: 5,
+    description: "accounts: users (role, scrypt hashes of the login token and password, disabled flag) and login sessions (hashed ids with an expiry)",
+    up(db) {
+      db.exec(SCHEMA_ACCOUNTS);
     },
   },
 ];

@@ -17,7 +17,7 @@ import { ActiveLearnError, BadInputError, ConflictError } from "../errors.js";
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
 import { LEGACY_KIND_SQL, checkReadable, hasColumn, migrate, schemaVersion } from "./migrations.js";
-import { LABEL_KINDS, type Annotation, type Assessment, type DeliveryAttempt, type DeliveryLogEntry, type DueDelivery, type HistoryRecord, type Item, type Iteration, type LabelKind, type NewAnnotation, type OutboxEvent, type ProjectMeta, type RecordKind, type Store, type StoreOptions, type Webhook } from "./types.js";
+import { LABEL_KINDS, type Annotation, type Assessment, type DeliveryAttempt, type DeliveryLogEntry, type DueDelivery, type HistoryRecord, type Item, type Iteration, type LabelKind, type NewAnnotation, type OutboxEvent, type ProjectMeta, type RecordKind, type Role, type Store, type StoredSession, type StoredUser, type StoreOptions, type Webhook } from "./types.js";
 
 /** The schema version with the append-only history (kind, undoes; skips as records). */
 const HISTORY_VERSION = 3;
@@ -101,6 +101,42 @@ function parseAssessment(text: string | null | undefined): Assessment | null {
   }
 }
 
+interface UserRow {
+  id: number;
+  name: string;
+  role: string;
+  created_at: number;
+  token_hash: string;
+  password_hash: string | null;
+  disabled: number;
+}
+
+const toUser = (r: UserRow): StoredUser => ({
+  id: r.id,
+  name: r.name,
+  role: r.role as Role,
+  createdAt: r.created_at,
+  tokenHash: r.token_hash,
+  passwordHash: r.password_hash,
+  disabled: r.disabled === 1,
+});
+
+/** The account statements (prepared on first use: an older database opened read-only has no such tables). */
+function prepareAccounts(db: Database.Database) {
+  return {
+    add: db.prepare<[string, string, number, string, string | null, number]>("INSERT INTO users (name, role, created_at, token_hash, password_hash, disabled) VALUES (?, ?, ?, ?, ?, ?)"),
+    byId: db.prepare<[number], UserRow>("SELECT * FROM users WHERE id = ?"),
+    byName: db.prepare<[string], UserRow>("SELECT * FROM users WHERE name = ?"),
+    all: db.prepare<[], UserRow>("SELECT * FROM users ORDER BY id"),
+    update: db.prepare<[string, string, string | null, number, number]>("UPDATE users SET role = ?, token_hash = ?, password_hash = ?, disabled = ? WHERE id = ?"),
+    remove: db.prepare<[number]>("DELETE FROM users WHERE id = ?"),
+    addSession: db.prepare<[string, number, number, number]>("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)"),
+    session: db.prepare<[string], { id_hash: string; user_id: number; created_at: number; expires_at: number }>("SELECT * FROM sessions WHERE id_hash = ?"),
+    deleteSession: db.prepare<[string]>("DELETE FROM sessions WHERE id_hash = ?"),
+    deleteSessionsOf: db.prepare<[number]>("DELETE FROM sessions WHERE user_id = ?"),
+    deleteExpired: db.prepare<[number]>("DELETE FROM sessions WHERE expires_at <= ?"),
+  };
+}
 
 export class SqliteStore implements Store {
   readonly path: string;
@@ -511,6 +547,83 @@ export class SqliteStore implements Store {
       attempts: this.wh.attempts.all(r.id).map((t) => ({ attempt: t.attempt, at: t.at, status: t.status, error: t.error, durationMs: t.duration_ms })),
       nextAt: r.state === "pending" ? r.next_at : null,
     }));
+  }
+
+  private accountStatements: ReturnType<typeof prepareAccounts> | null | undefined;
+
+  /** The account statements, or null when the database has no account tables (older, read-only). */
+  private get acc(): ReturnType<typeof prepareAccounts> | null {
+    if (this.accountStatements === undefined) {
+      const present = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'users'").get() !== undefined;
+      this.accountStatements = present ? prepareAccounts(this.db) : null;
+    }
+    return this.accountStatements;
+  }
+
+  private writableAcc(): ReturnType<typeof prepareAccounts> {
+    const a = this.acc;
+    if (a === null) throw new BadInputError("this project database has no accounts yet: open it once for writing (activelearn serve DIR) to migrate it", { file: this.path });
+    return a;
+  }
+
+  addUser(u: Omit<StoredUser, "id">): number {
+    try {
+      return Number(this.writableAcc().add.run(u.name, u.role, u.createdAt, u.tokenHash, u.passwordHash, u.disabled ? 1 : 0).lastInsertRowid);
+    } catch (e) {
+      if (e instanceof Error && (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new ConflictError(`a user named "${u.name}" already exists`);
+      throw e;
+    }
+  }
+
+  user(id: number): StoredUser | undefined {
+    const r = this.acc?.byId.get(id);
+    return r === undefined ? undefined : toUser(r);
+  }
+
+  userByName(name: string): StoredUser | undefined {
+    const r = this.acc?.byName.get(name);
+    return r === undefined ? undefined : toUser(r);
+  }
+
+  users(): StoredUser[] {
+    return this.acc?.all.all().map(toUser) ?? [];
+  }
+
+  updateUser(id: number, change: Partial<Pick<StoredUser, "role" | "tokenHash" | "passwordHash" | "disabled">>): void {
+    this.transaction(() => {
+      const u = this.user(id);
+      if (u === undefined) throw new ActiveLearnError("NOT_FOUND", `no user with id ${id}`);
+      const next = { ...u, ...change };
+      this.writableAcc().update.run(next.role, next.tokenHash, next.passwordHash, next.disabled ? 1 : 0, id);
+    });
+  }
+
+  removeUser(id: number): void {
+    this.transaction(() => {
+      this.writableAcc().deleteSessionsOf.run(id);
+      this.writableAcc().remove.run(id);
+    });
+  }
+
+  addSession(s: StoredSession): void {
+    this.writableAcc().addSession.run(s.idHash, s.userId, s.createdAt, s.expiresAt);
+  }
+
+  session(idHash: string): StoredSession | undefined {
+    const r = this.acc?.session.get(idHash);
+    return r === undefined ? undefined : { idHash: r.id_hash, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at };
+  }
+
+  deleteSession(idHash: string): void {
+    this.writableAcc().deleteSession.run(idHash);
+  }
+
+  deleteSessionsOf(userId: number): void {
+    this.writableAcc().deleteSessionsOf.run(userId);
+  }
+
+  deleteExpiredSessions(now: number): number {
+    return this.writableAcc().deleteExpired.run(now).changes;
   }
 
   /** Runs `fn` in one transaction. */

@@ -217,6 +217,31 @@ export interface DeliveryLogEntry {
   readonly nextAt: number | null;
 }
 
+/** What an account may do (see src/auth/policy.ts). */
+export type Role = "admin" | "reviewer" | "annotator" | "viewer";
+
+/** An account as stored: secrets only as hashes (src/auth/hash.ts). */
+export interface StoredUser {
+  readonly id: number;
+  /** A person's name (src/person-name.ts), unique in the project. */
+  readonly name: string;
+  readonly role: Role;
+  readonly createdAt: number;
+  /** scrypt hash of the login token. */
+  readonly tokenHash: string;
+  /** scrypt hash of the password, or null (token login only). */
+  readonly passwordHash: string | null;
+  readonly disabled: boolean;
+}
+
+/** A login session as stored: by the SHA-256 of its id (never the id itself). */
+export interface StoredSession {
+  readonly idHash: string;
+  readonly userId: number;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
 /** How to open a store. */
 export interface StoreOptions {
   /** Create the database (init); otherwise it must exist. */
@@ -321,6 +346,23 @@ export interface Store {
   recordDeliveryAttempt(a: DeliveryAttempt): void;
   /** The latest `limit` deliveries, newest first, with their attempts. */
   deliveryLog(limit: number): DeliveryLogEntry[];
+  /** Adds an account and returns its id; a name already taken is a ConflictError. */
+  addUser(u: Omit<StoredUser, "id">): number;
+  user(id: number): StoredUser | undefined;
+  userByName(name: string): StoredUser | undefined;
+  /** Every account, oldest first (empty in an older database without accounts). */
+  users(): StoredUser[];
+  /** Changes an account's role, hashes or disabled flag. */
+  updateUser(id: number, change: Partial<Pick<StoredUser, "role" | "tokenHash" | "passwordHash" | "disabled">>): void;
+  /** Removes an account and its sessions. */
+  removeUser(id: number): void;
+  addSession(s: StoredSession): void;
+  session(idHash: string): StoredSession | undefined;
+  deleteSession(idHash: string): void;
+  /** Removes every session of an account (a token reset, a removal). */
+  deleteSessionsOf(userId: number): void;
+  /** Removes the sessions expired at `now`; returns how many. */
+  deleteExpiredSessions(now: number): number;
   /**
    * Runs `fn` in one transaction: every write it makes lands together or, when it throws, none
    * does (the error is rethrown). Nested calls join the outer transaction.
