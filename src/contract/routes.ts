@@ -10,6 +10,9 @@ import { DashboardSchema, ErrorSchema, LabelResultSchema, NextReplySchema, OkSch
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } }) as const;
 const error = (description: string) => json(ErrorSchema, description);
+/** The refusals of a state-changing request: another site's Origin (403) and, with a body, a Content-Type other than JSON (415). */
+const crossSite = { 403: error("FORBIDDEN: the request's Origin is not this server's (a page on another site)") } as const;
+const jsonOnly = { ...crossSite, 415: error("UNSUPPORTED_MEDIA_TYPE: a non-empty body must be sent as Content-Type: application/json") } as const;
 const idParams = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, description: "item id (the --id column, else the 1-based row number of the imported file)" }) });
 const annotatorQuery = z.object({ annotator: PersonSchema.openapi({ param: { name: "annotator", in: "query" } }) });
 
@@ -33,7 +36,7 @@ export const labelRoute = createRoute({
   path: "/api/items/{id}/label",
   summary: "Label an item. The same label from the same annotator on the same item again stores nothing (201 either way).",
   request: { params: idParams, body: { required: true, content: { "application/json": { schema: LabelBodySchema } } } },
-  responses: { 201: json(LabelResultSchema, "stored"), 400: error("bad body (every problem named)"), 404: error("no such item"), 409: error("the item is held by another annotator"), 413: error("body over 1 MiB") },
+  responses: { 201: json(LabelResultSchema, "stored"), 400: error("bad body (every problem named)"), 404: error("no such item"), 409: error("the item is held by another annotator"), 413: error("body over 1 MiB"), ...jsonOnly },
 });
 
 export const undoRoute = createRoute({
@@ -41,7 +44,7 @@ export const undoRoute = createRoute({
   path: "/api/items/{id}/label",
   summary: "Undo this annotator's last label on the item; if the item is left unlabeled it is served to them next.",
   request: { params: idParams, query: annotatorQuery },
-  responses: { 200: json(LabelResultSchema, "undone"), 400: error("bad query"), 404: error("no such item, or nothing to undo"), 409: error("conflict") },
+  responses: { 200: json(LabelResultSchema, "undone"), 400: error("bad query"), 404: error("no such item, or nothing to undo"), 409: error("conflict"), ...crossSite },
 });
 
 export const SkipBodySchema = z.strictObject({ annotator: PersonSchema.optional().openapi({ description: "who skips (required here unless given as the annotator query parameter)" }) });
@@ -55,7 +58,7 @@ export const skipRoute = createRoute({
     query: z.object({ annotator: PersonSchema.optional().openapi({ param: { name: "annotator", in: "query" }, description: "who skips, when the body does not say" }) }),
     body: { required: true, content: { "application/json": { schema: SkipBodySchema } } },
   },
-  responses: { 200: json(OkSchema, "skipped"), 400: error("bad body"), 404: error("no such item"), 409: error("the item is held by another annotator"), 413: error("body over 1 MiB") },
+  responses: { 200: json(OkSchema, "skipped"), 400: error("bad body"), 404: error("no such item"), 409: error("the item is held by another annotator"), 413: error("body over 1 MiB"), ...jsonOnly },
 });
 
 export const unskipRoute = createRoute({
@@ -63,7 +66,7 @@ export const unskipRoute = createRoute({
   path: "/api/items/{id}/skip",
   summary: "Take back this annotator's skip of the item: it is offered to them again (first). A skip is only ever the skipping annotator's: it never hides the item from anyone else.",
   request: { params: idParams, query: annotatorQuery },
-  responses: { 200: json(OkSchema, "the skip is taken back"), 400: error("bad query"), 404: error("no such item, or this annotator has not skipped it") },
+  responses: { 200: json(OkSchema, "the skip is taken back"), 400: error("bad query"), 404: error("no such item, or this annotator has not skipped it"), ...crossSite },
 });
 
 export const statsRoute = createRoute({
@@ -113,7 +116,7 @@ export const predictRoute = createRoute({
   summary:
     "Class probabilities of new items with the latest model (at most 1,000 items per call). Every item must have exactly the fields the model was trained on (null for a missing value): a missing or unknown field is a 400 naming them, never a prediction from the prior alone.",
   request: { body: { required: true, content: { "application/json": { schema: PredictBodySchema } } } },
-  responses: { 200: json(PredictReplySchema, "one prediction per item, in order"), 400: error("bad body"), 409: error("no model yet"), 413: error("body over 1 MiB") },
+  responses: { 200: json(PredictReplySchema, "one prediction per item, in order"), 400: error("bad body"), 409: error("no model yet"), 413: error("body over 1 MiB"), ...jsonOnly },
 });
 
 export const openApiRoute = createRoute({
