@@ -121,6 +121,18 @@ void test("the acting annotator is the token's user: another name is a 403; an a
     assert.equal((await as(srv, tokens.admin, "DELETE", `${at}?annotator=annotator-1`)).status, 200);
   }));
 
+void test("an annotator's dashboard shows only their own row of the annotator table; an admin's and a viewer's every row", () =>
+  withAccounts(async (srv, tokens) => {
+    for (const who of ["annotator", "reviewer"] as const) {
+      const it = ((await as(srv, tokens[who], "GET", "/api/next")).body as ItemReply).item;
+      assert.equal((await as(srv, tokens[who], "POST", `/api/items/${encodeURIComponent(it.id)}/label`, { label: syntheticTruth(it.id) })).status, 201);
+    }
+    const rows = async (caller: Caller): Promise<string[]> => ((await as(srv, tokens[caller], "GET", "/api/dashboard")).body as { annotators: { name: string }[] }).annotators.map((a) => a.name).sort();
+    assert.deepEqual(await rows("annotator"), ["annotator-1"]);
+    assert.deepEqual(await rows("admin"), ["annotator-1", "reviewer-1"]);
+    assert.deepEqual(await rows("viewer"), ["annotator-1", "reviewer-1"]);
+  }));
+
 void test("a page takes the token once as ?token=; without it a project with accounts is a 401", () =>
   withAccounts(async (srv, tokens) => {
     assert.equal((await as(srv, null, "GET", `/?token=${encodeURIComponent(tokens.annotator!)}`)).status, 200);

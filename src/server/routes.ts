@@ -185,7 +185,12 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
 
   app.on("GET", statsRoute.path, () => reply<typeof StatsSchema>(200, project.stats()));
   app.on("GET", projectRoute.path, () => reply<typeof ProjectSchema>(200, project.info()));
-  app.on("GET", dashboardRoute.path, () => reply<typeof DashboardSchema>(200, project.dashboard()));
+  app.on("GET", dashboardRoute.path, (c) => {
+    const d = project.dashboard();
+    // An annotator ("own") sees only their own row of the per-annotator table.
+    const user = c.get("user");
+    return reply<typeof DashboardSchema>(200, c.get("access") === "own" && user !== null ? { ...d, annotators: d.annotators.filter((a) => a.name === user.name) } : d);
+  });
   app.on("GET", openApiRoute.path, () => jsonResponse(200, document));
 
   app.on("GET", exportRoute.path, async (c) => {
