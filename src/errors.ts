@@ -15,7 +15,11 @@ export type ErrorCode =
   | "CONFLICT"
   | "TOO_LARGE"
   | "NOT_ALLOWED"
-  | "TOO_MANY_LEASES";
+  | "TOO_MANY_LEASES"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "MISDIRECTED";
 
 /** Where in an input a problem sits; every field optional, filled as far as it is known. */
 export interface InputLocation {

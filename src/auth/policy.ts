@@ -57,6 +57,7 @@ export const POLICY: readonly RouteRule[] = [
   { method: "POST", route: "/api/items/:id/label", roles: LABELERS, what: "label an item (as the caller)" },
   { method: "DELETE", route: "/api/items/:id/label", roles: { admin: "all", reviewer: "own", annotator: "own" }, what: "undo a label (the caller's own; an admin's any)" },
   { method: "POST", route: "/api/items/:id/skip", roles: LABELERS, what: "skip an item (as the caller)" },
+  { method: "DELETE", route: "/api/items/:id/skip", roles: LABELERS, what: "take back a skip (the caller's own)" },
   { method: "GET", route: "/api/stats", roles: READERS, what: "counts and metrics (an annotator's per-annotator rows: their own)" },
   { method: "GET", route: "/api/dashboard", roles: READERS, what: "the dashboard's figures (an annotator's per-annotator rows: their own)" },
   { method: "GET", route: "/api/project", roles: EVERYONE, what: "the project's settings, read-only" },

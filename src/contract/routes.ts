@@ -11,7 +11,11 @@ import { DashboardSchema, ErrorSchema, LabelResultSchema, NextReplySchema, OkSch
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } }) as const;
 const error = (description: string) => json(ErrorSchema, description);
 const idParams = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, description: "item id (the --id column, else the 1-based row number of the imported file)" }) });
-const annotatorQuery = z.object({ annotator: PersonSchema.openapi({ param: { name: "annotator", in: "query" } }) });
+const annotatorQuery = z.object({ annotator: PersonSchema.optional().openapi({ param: { name: "annotator", in: "query" }, description: "who acts: required when the project has no accounts; with a token the caller is the token's user, so leave it out or give that name (another name is a 403; an admin's undo may name whose label to undo)" }) });
+/** The refusals of the accounts layer: no or a bad token (401), a role that may not or acting as someone else (403). */
+const auth = { 401: error("UNAUTHORIZED: the project has accounts and the request has no valid Authorization: Bearer token"), 403: error("FORBIDDEN: the caller's role may not, or the request names another annotator, or its Origin is another site's") } as const;
+/** A state-changing request with a body: also a Content-Type other than JSON (415). */
+const jsonOnly = { ...auth, 415: error("UNSUPPORTED_MEDIA_TYPE: a non-empty body must be sent as Content-Type: application/json") } as const;
 
 export const nextRoute = createRoute({
   method: "get",
@@ -23,17 +27,17 @@ export const nextRoute = createRoute({
       ahead: z.enum(["0", "1"], { error: (iss) => `ahead must be 0 or 1, got ${JSON.stringify(iss.input)}` }).optional().openapi({ param: { name: "ahead", in: "query" }, description: "1: the item after the current one" }),
     }),
   },
-  responses: { 200: json(NextReplySchema, "an item"), 204: { description: "nothing is left for this annotator (all labeled, skipped by them, or held by others)" }, 400: error("bad query"), 429: error("TOO_MANY_LEASES: all annotators together hold the most live leases the pool allows (max(100, 10% of the pool)); try again when an item is labeled or a lease expires") },
+  responses: { ...auth, 200: json(NextReplySchema, "an item"), 204: { description: "nothing is left for this annotator (all labeled, skipped by them, or held by others)" }, 400: error("bad query"), 429: error("TOO_MANY_LEASES: all annotators together hold the most live leases the pool allows (max(100, 10% of the pool)); try again when an item is labeled or a lease expires") },
 });
 
-export const LabelBodySchema = z.strictObject({ label: NameSchema.openapi({ description: "one of the project's labels" }), annotator: PersonSchema, durationMs: DurationSchema });
+export const LabelBodySchema = z.strictObject({ label: NameSchema.openapi({ description: "one of the project's labels" }), annotator: PersonSchema.optional().openapi({ description: "who labels: required when the project has no accounts; with a token leave it out or give the token user's name (another is a 403)" }), durationMs: DurationSchema });
 
 export const labelRoute = createRoute({
   method: "post",
   path: "/api/items/{id}/label",
   summary: "Label an item. The same label from the same annotator on the same item again stores nothing (201 either way).",
   request: { params: idParams, body: { required: true, content: { "application/json": { schema: LabelBodySchema } } } },
-  responses: { 201: json(LabelResultSchema, "stored"), 400: error("bad body (every problem named)"), 404: error("no such item"), 409: error("the item is held by another annotator"), 413: error("body over 1 MiB") },
+  responses: { 201: json(LabelResultSchema, "stored"), 400: error("bad body (every problem named)"), 404: error("no such item"), 409: error("the item is held by another annotator"), 413: error("body over 1 MiB"), ...jsonOnly },
 });
 
 export const undoRoute = createRoute({
@@ -41,7 +45,7 @@ export const undoRoute = createRoute({
   path: "/api/items/{id}/label",
   summary: "Undo this annotator's last label on the item; if the item is left unlabeled it is served to them next.",
   request: { params: idParams, query: annotatorQuery },
-  responses: { 200: json(LabelResultSchema, "undone"), 400: error("bad query"), 404: error("no such item, or nothing to undo"), 409: error("conflict") },
+  responses: { 200: json(LabelResultSchema, "undone"), 400: error("bad query"), 404: error("no such item, or nothing to undo"), 409: error("conflict"), ...auth },
 });
 
 export const SkipBodySchema = z.strictObject({ annotator: PersonSchema.optional().openapi({ description: "who skips (required here unless given as the annotator query parameter)" }) });
@@ -55,7 +59,7 @@ export const skipRoute = createRoute({
     query: z.object({ annotator: PersonSchema.optional().openapi({ param: { name: "annotator", in: "query" }, description: "who skips, when the body does not say" }) }),
     body: { required: true, content: { "application/json": { schema: SkipBodySchema } } },
   },
-  responses: { 200: json(OkSchema, "skipped"), 400: error("bad body"), 404: error("no such item"), 409: error("the item is held by another annotator"), 413: error("body over 1 MiB") },
+  responses: { 200: json(OkSchema, "skipped"), 400: error("bad body"), 404: error("no such item"), 409: error("the item is held by another annotator"), 413: error("body over 1 MiB"), ...jsonOnly },
 });
 
 export const unskipRoute = createRoute({
@@ -63,23 +67,23 @@ export const unskipRoute = createRoute({
   path: "/api/items/{id}/skip",
   summary: "Take back this annotator's skip of the item: it is offered to them again (first). A skip is only ever the skipping annotator's: it never hides the item from anyone else.",
   request: { params: idParams, query: annotatorQuery },
-  responses: { 200: json(OkSchema, "the skip is taken back"), 400: error("bad query"), 404: error("no such item, or this annotator has not skipped it") },
+  responses: { 200: json(OkSchema, "the skip is taken back"), 400: error("bad query"), 404: error("no such item, or this annotator has not skipped it"), ...auth },
 });
 
 export const statsRoute = createRoute({
   method: "get",
   path: "/api/stats",
   summary: "Counts, current metrics, the headline accuracy with its interval and the stopping advice",
-  responses: { 200: json(StatsSchema, "stats") },
+  responses: { ...auth, 200: json(StatsSchema, "stats") },
 });
 
-export const projectRoute = createRoute({ method: "get", path: "/api/project", summary: "Project settings", responses: { 200: json(ProjectSchema, "settings") } });
+export const projectRoute = createRoute({ method: "get", path: "/api/project", summary: "Project settings", responses: { ...auth, 200: json(ProjectSchema, "settings") } });
 
 export const dashboardRoute = createRoute({
   method: "get",
   path: "/api/dashboard",
   summary: "Stopping advice, headline accuracy with its interval, learning curve with intervals, label counts, labels saved against random sampling, annotators",
-  responses: { 200: json(DashboardSchema, "dashboard") },
+  responses: { ...auth, 200: json(DashboardSchema, "dashboard") },
 });
 
 export const exportRoute = createRoute({
@@ -96,6 +100,7 @@ export const exportRoute = createRoute({
     }),
   },
   responses: {
+    ...auth,
     200: {
       description:
         "JSON Lines ({id, data, label, annotator, labeledAt} per line) or CSV (id, fields, label, annotator, labeled_at), streamed (chunked) at the pace the client reads. In CSV, a cell starting with =, +, -, @, TAB or CR gets a leading ' so spreadsheets show it as text instead of running it as a formula (cells that are plain numbers, such as -3.5, are left as they are).",
@@ -113,14 +118,14 @@ export const predictRoute = createRoute({
   summary:
     "Class probabilities of new items with the latest model (at most 1,000 items per call). Every item must have exactly the fields the model was trained on (null for a missing value): a missing or unknown field is a 400 naming them, never a prediction from the prior alone.",
   request: { body: { required: true, content: { "application/json": { schema: PredictBodySchema } } } },
-  responses: { 200: json(PredictReplySchema, "one prediction per item, in order"), 400: error("bad body"), 409: error("no model yet"), 413: error("body over 1 MiB") },
+  responses: { 200: json(PredictReplySchema, "one prediction per item, in order"), 400: error("bad body"), 409: error("no model yet"), 413: error("body over 1 MiB"), ...jsonOnly },
 });
 
 export const openApiRoute = createRoute({
   method: "get",
   path: "/api/openapi.json",
   summary: "This document, generated from the route schemas",
-  responses: { 200: { description: "OpenAPI 3.1", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
+  responses: { ...auth, 200: { description: "OpenAPI 3.1", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
 });
 
 /** Every API route, in the order of the document. */

@@ -18,6 +18,7 @@ import { guardConnections, resolveLimits, serverOptions, type ConnectionGuard, t
 import { Exporter } from "./exporter.js";
 import { existingProjectDb } from "./existing-project.js";
 import { errorReply, jsonResponse, sendJson } from "./http.js";
+import { hostProblem, originProblem, serverNames, type ServerNames } from "./origin.js";
 import { LabelingProject } from "./project.js";
 import { apiApp, type ServerFaults } from "./routes.js";
 
@@ -45,6 +46,11 @@ export interface ServerOptions {
   readonly targetAccuracy?: number;
   /** Timeouts and the connection cap against slow clients (defaults: DEFAULT_LIMITS in connections.ts). */
   readonly limits?: ConnectionLimits;
+  /**
+   * More names the Host header may give besides the bound address (and the loopback names on
+   * loopback, the machine's addresses on 0.0.0.0/::): e.g. the DNS name of a proxy in front.
+   */
+  readonly allowedHosts?: readonly string[];
   /** Test-only fault injection and request observation (the CLI never sets it). */
   readonly faults?: ServerFaults;
 }
@@ -92,6 +98,14 @@ export function usableHost(host: string | undefined): boolean {
   }
 }
 
+/** The 421 of a foreign Host header or the 403 of a foreign Origin on a state-changing request, or null. */
+function refusalOf(req: IncomingMessage, names: ServerNames): { status: number; code: "MISDIRECTED" | "FORBIDDEN"; message: string } | null {
+  const host = hostProblem(req.headers.host, names);
+  if (host !== null) return { status: 421, code: "MISDIRECTED", message: host };
+  const origin = originProblem(req.method ?? "GET", req.headers.origin, req.headers.host, names);
+  return origin === null ? null : { status: 403, code: "FORBIDDEN", message: origin };
+}
+
 /**
  * Opens the project in `projectDir` and serves it.
  * @throws BadInputError when the folder holds no project database
@@ -124,12 +138,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const limits = resolveLimits(options.limits);
+  let names: ServerNames | null = null; // known once listening (the port)
   const server = http.createServer(serverOptions(limits), (req: IncomingMessage, res: ServerResponse) => {
     // Only origin-form targets reach hono: "//[", "http://%zz/", "*" are a 400 here, never a throw.
     try {
       requestUrl(req.url);
     } catch (e) {
       sendJson(res, errorReply(e).status, errorReply(e).body);
+      return;
+    }
+    // DNS rebinding: a Host that is not one of this server's names is not for us (421); a
+    // state-changing request from another site's page is refused (403).
+    const refusal = names === null ? null : refusalOf(req, names);
+    if (refusal !== null) {
+      req.resume();
+      sendJson(res, refusal.status, { error: { code: refusal.code, message: refusal.message } }, { connection: "close" });
       return;
     }
     // The Host header only names the URL hono sees (routing never uses it): one node-server could
@@ -183,6 +206,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
+  names = serverNames(host, port, options.allowedHosts ?? []);
   const urls = reachableUrls(host, port);
   let closing: Promise<void> | null = null;
   return {

@@ -17,6 +17,10 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   EMPTY_POOL: 409,
   TOO_LARGE: 413,
   TOO_MANY_LEASES: 429,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  MISDIRECTED: 421,
 };
 
 /** Default body limit: 1 MiB. */
@@ -74,17 +78,29 @@ export function readBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<Buff
   });
 }
 
-/** Reads and parses a JSON object body. Empty bodies are `{}`. */
+/** Whether a Content-Type header is application/json (parameters allowed, charset only utf-8). */
+export function isJsonType(ct: string | undefined): boolean {
+  if (ct === undefined) return false;
+  const [type, ...params] = ct.split(";").map((s) => s.trim().toLowerCase());
+  if (type !== "application/json") return false;
+  return params.every((p) => !p.startsWith("charset=") || /^charset="?utf-8"?$/.test(p));
+}
+
+/**
+ * Reads and parses a JSON object body. Empty bodies are `{}` (no Content-Type needed); any
+ * other body must be sent as `Content-Type: application/json` (415 otherwise: a form on another
+ * site can post text/plain without asking, never application/json).
+ */
 export async function readJson(req: IncomingMessage, limit = BODY_LIMIT): Promise<Record<string, unknown>> {
   const ct = req.headers["content-type"];
   const raw = await readBody(req, limit);
   if (raw.length === 0) return {};
+  if (!isJsonType(ct)) throw new ActiveLearnError("UNSUPPORTED_MEDIA_TYPE", `header Content-Type: the body must be sent as application/json (UTF-8), got ${ct === undefined ? "none" : JSON.stringify(ct.slice(0, 100))}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString("utf8"));
   } catch (e) {
-    const hint = ct !== undefined && !/json/i.test(ct) ? ` (content-type was "${ct}"; send application/json)` : "";
-    throw new ActiveLearnError("BAD_INPUT", `malformed JSON body: ${e instanceof Error ? e.message : String(e)}${hint}`);
+    throw new ActiveLearnError("BAD_INPUT", `malformed JSON body: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ActiveLearnError("BAD_INPUT", "the JSON body must be an object");
   return parsed as Record<string, unknown>;

@@ -37,8 +37,9 @@ void test("malformed request targets get a 4xx and the server keeps serving", as
       assert.match(status, /^HTTP\/1\.1 4\d\d /, `${target}: ${status}`);
       assert.equal((await call(srv.url, "GET", "/api/stats")).status, 200, `still serving after ${target}`);
     }
-    // A Host header no URL can be built from is served as before (routing never uses it).
-    for (const host of ["[", "a b", "x:99999", "a@b"]) assert.match(await raw(srv.port, `GET /api/stats HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`), /^HTTP\/1\.1 200 /, host);
+    // A Host header that names no server (or no URL can be built from) is not for this server: a 421 (DNS rebinding).
+    for (const host of ["[", "a b", "x:99999", "a@b"]) assert.match(await raw(srv.port, `GET /api/stats HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`), /^HTTP\/1\.1 421 /, host);
+    assert.match(await raw(srv.port, `GET /api/stats HTTP/1.1\r\nhost: 127.0.0.1:${srv.port}\r\nconnection: close\r\n\r\n`), /^HTTP\/1\.1 200 /);
     // Not HTTP at all: a 400 from the parser, and the server still serves.
     assert.match(await raw(srv.port, "\x00\x01garbage\r\n\r\n"), /^HTTP\/1\.1 400/);
     assert.equal((await call(srv.url, "GET", "/api/stats")).status, 200);

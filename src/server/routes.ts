@@ -15,6 +15,7 @@ import type { Context } from "hono";
 import { API_ROUTES, dashboardRoute, exportRoute, LabelBodySchema, labelRoute, nextRoute, openApiRoute, PredictBodySchema, predictRoute, projectRoute, SkipBodySchema, skipRoute, statsRoute, undoRoute, unskipRoute } from "../contract/routes.js";
 import type { DashboardSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "../contract/schemas.js";
 import { ActiveLearnError } from "../errors.js";
+import { accessControl, actingAnnotator, type AccessVariables } from "./access.js";
 import type { Exporter } from "./exporter.js";
 import { errorReply, jsonResponse, readJson } from "./http.js";
 import { openApiDocument } from "./openapi.js";
@@ -22,7 +23,7 @@ import type { LabelingProject } from "./project.js";
 import { page, SECURITY_HEADERS, staticFile } from "./static.js";
 import { check, Problems, type Where } from "./validate.js";
 
-type Env = { Bindings: HttpBindings };
+type Env = { Bindings: HttpBindings; Variables: AccessVariables };
 type Ctx = Context<Env>;
 
 /** Test-only hooks into the real server (never settable from the CLI): fail or observe requests. */
@@ -122,6 +123,7 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     }
     await next();
   });
+  app.use("*", accessControl(project.store));
 
   const query = <S extends z.ZodType>(p: Problems, c: Ctx, schema: S): z.output<S> | null => p.parse(schema, queryOf(c), "query");
   const body = async <S extends z.ZodType>(p: Problems, c: Ctx, schema: S, where: Where = "body"): Promise<z.output<S> | null> => p.parse(schema, await readJson(c.env.incoming), where);
@@ -130,8 +132,9 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
   app.on("GET", honoPath(nextRoute.path), (c) => {
     const p = new Problems();
     const q = query(p, c, nextRoute.request.query);
+    const who = actingAnnotator(c.get("user"), q?.annotator, "query", p);
     check(p);
-    const item = project.next(q!.annotator, Date.now(), q!.ahead === "1");
+    const item = project.next(who, Date.now(), q!.ahead === "1");
     if (item === null) return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
     return reply<typeof NextReplySchema>(200, { item });
   });
@@ -141,8 +144,9 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     const p = new Problems();
     const b = await body(p, c, LabelBodySchema);
     if (b !== null && !project.meta.labels.includes(b.label)) p.list.push(`body: unknown label "${b.label}"; the project's labels are ${project.meta.labels.map((l) => `"${l}"`).join(", ")}`);
+    const who = b === null ? "" : actingAnnotator(c.get("user"), b.annotator, "body", p);
     check(p);
-    const labeled = project.label(id, b!.label, b!.annotator, b!.durationMs ?? null);
+    const labeled = project.label(id, b!.label, who, b!.durationMs ?? null);
     return reply<typeof LabelResultSchema>(201, { ok: true, labeled });
   });
 
@@ -150,8 +154,10 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     const id = itemId(c);
     const p = new Problems();
     const q = query(p, c, undoRoute.request.query);
+    // An admin ("all") may name whose label to undo; everyone else undoes only their own.
+    const who = actingAnnotator(c.get("user"), q?.annotator, "query", p, c.get("access") === "all");
     check(p);
-    const labeled = project.undo(id, q!.annotator);
+    const labeled = project.undo(id, who);
     return reply<typeof LabelResultSchema>(200, { ok: true, labeled });
   });
 
@@ -161,10 +167,9 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     const b = await body(p, c, SkipBodySchema);
     const q = query(p, c, skipRoute.request.query);
     // The annotator may come in the body or, for convenience, the query.
-    const annotator = b?.annotator ?? q?.annotator;
-    if (b !== null && q !== null && annotator === undefined) p.list.push('body: field "annotator" is required');
+    const who = b === null || q === null ? "" : actingAnnotator(c.get("user"), b.annotator ?? q.annotator, "body", p);
     check(p);
-    project.skip(id, annotator!);
+    project.skip(id, who);
     return reply<typeof OkSchema>(200, { ok: true });
   });
 
@@ -172,14 +177,20 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     const id = itemId(c);
     const p = new Problems();
     const q = query(p, c, unskipRoute.request.query);
+    const who = actingAnnotator(c.get("user"), q?.annotator, "query", p);
     check(p);
-    project.unskip(id, q!.annotator);
+    project.unskip(id, who);
     return reply<typeof OkSchema>(200, { ok: true });
   });
 
   app.on("GET", statsRoute.path, () => reply<typeof StatsSchema>(200, project.stats()));
   app.on("GET", projectRoute.path, () => reply<typeof ProjectSchema>(200, project.info()));
-  app.on("GET", dashboardRoute.path, () => reply<typeof DashboardSchema>(200, project.dashboard()));
+  app.on("GET", dashboardRoute.path, (c) => {
+    const d = project.dashboard();
+    // An annotator ("own") sees only their own row of the per-annotator table.
+    const user = c.get("user");
+    return reply<typeof DashboardSchema>(200, c.get("access") === "own" && user !== null ? { ...d, annotators: d.annotators.filter((a) => a.name === user.name) } : d);
+  });
   app.on("GET", openApiRoute.path, () => jsonResponse(200, document));
 
   app.on("GET", exportRoute.path, async (c) => {

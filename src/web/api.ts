@@ -48,10 +48,30 @@ async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(res.status, `http_${res.status}`, `${res.status} ${res.statusText || "error"}`.trim());
 }
 
+const TOKEN_KEY = "activelearn.token";
+
+/**
+ * The login token of a project with accounts: taken once from `?token=` on the page's URL (then
+ * removed from the address bar, so it is not bookmarked or sent as a Referer), kept in
+ * sessionStorage for the tab's life; null without one (a project without accounts needs none).
+ */
+export function loginToken(): string | null {
+  if (typeof window === "undefined" || typeof sessionStorage === "undefined") return null;
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get("token");
+  if (fromUrl !== null && fromUrl !== "") {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete("token");
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
 export class Api {
   constructor(
     private readonly base = "",
     private readonly timeoutMs = 20_000,
+    private readonly token: string | null = loginToken(),
   ) {}
 
   private async request(method: string, path: string, body?: unknown): Promise<Response> {
@@ -60,7 +80,11 @@ export class Api {
       res = await fetch(this.base + path, {
         method,
         cache: "no-store",
-        headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
+        headers: {
+          Accept: "application/json",
+          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+          ...(this.token === null ? {} : { Authorization: `Bearer ${this.token}` }),
+        },
         body: body === undefined ? null : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
