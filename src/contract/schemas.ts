@@ -181,6 +181,7 @@ export type Suggestion = z.infer<typeof SuggestionSchema>;
 export type Item = z.infer<typeof ItemSchema>;
 export type LabelResult = z.infer<typeof LabelResultSchema>;
 export type Figure = z.infer<typeof FigureSchema>;
+export type OverlapSummary = z.infer<typeof OverlapSummarySchema>;
 export type AccuracyReport = z.infer<typeof AccuracyReportSchema>;
 export type CriterionState = z.infer<typeof CriterionStateSchema>;
 export type Advice = z.infer<typeof AdviceSchema>;

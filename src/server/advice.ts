@@ -34,6 +34,7 @@ import {
   type StoppingCriterion,
 } from "../loop/stopping.js";
 import { stopStateOf } from "../loop/stop-monitor.js";
+import type { Figure as ContractFigure } from "../contract/schemas.js";
 import type { Assessment, CriterionState, Iteration } from "../store/types.js";
 import { expectedGain, MIN_AUDIT } from "./learning-curve.js";
 import { MIN_ESTIMATE_N, type PowerLaw } from "./retrain-jobs.js";
@@ -57,22 +58,11 @@ const WORDS: Record<string, string> = {
   classification_change: "classification change",
 };
 
-/** An accuracy with its sample size and 95% Wilson interval; `value` is null below the minimum n. */
-export interface Figure {
-  /** pool (the headline: random audit picks), hard_items (test-then-train), imported (cross-validation on imported labels). */
-  readonly kind: "pool" | "hard_items" | "imported";
-  /** What it is, in a few words. */
-  readonly label: string;
-  /** Null when measured on fewer than MIN_ESTIMATE_N items. */
-  readonly value: number | null;
-  readonly n: number;
-  readonly low: number | null;
-  readonly high: number | null;
-  /** One line for people: "91.2% (95% interval 86.0–94.3%, 120 random picks)" or why there is no figure. */
-  readonly text: string;
-  /** How it is measured and why it differs from the others. */
-  readonly method: string;
-}
+/**
+ * An accuracy with its sample size and 95% Wilson interval; `value` is null below the minimum n.
+ * Its shape is the contract's (src/contract/schemas.ts FigureSchema), so the two cannot drift.
+ */
+export type Figure = Readonly<ContractFigure>;
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;

@@ -19,6 +19,7 @@
  * ov.remaining(3); // slots of item 3 still to label
  * ov.setVote(3, "ana", 1); // after ana's label is stored
  */
+import type { OverlapSummary as ContractOverlapSummary } from "../contract/schemas.js";
 import type { OverlapSettings } from "../project/overlap-settings.js";
 import { IMPORT_ANNOTATOR } from "../project/init.js";
 import type { ProjectMeta, Store } from "../store/types.js";
@@ -48,22 +49,11 @@ export interface Slots {
   pending(): Iterable<number>;
 }
 
-/** Overlap counts for stats and the dashboard. */
-export interface OverlapSummary {
-  /** Annotators an overlapping item goes to, the share of items that overlap, and how chosen. */
-  readonly annotators: number;
-  readonly share: number;
-  readonly on: string;
-  readonly adaptiveMax: number;
-  /** Overlapping items with at least one label. */
-  readonly overlapping: number;
-  /** Overlapping items with all their slots labeled. */
-  readonly complete: number;
-  /** Items whose annotators' labels tie (no majority): they do not train the model. */
-  readonly disputed: number;
-  /** Items that got an extra annotator because their labels disagreed. */
-  readonly extended: number;
-}
+/**
+ * The overlap counts of a project (overlapping, complete, disputed and extended items, and the
+ * settings): the contract's shape (src/contract/schemas.ts OverlapSummarySchema), so the two cannot drift.
+ */
+export type OverlapSummary = Readonly<ContractOverlapSummary>;
 
 /** The majority class of `votes`, or -1 when the top classes tie. */
 export function majority(votes: Iterable<number>): number {
