@@ -8,7 +8,7 @@ import { BadOptionError } from "../errors.js";
 import { exportLabels } from "../project/export.js";
 import { exportHistory } from "../project/export-history.js";
 import { openStore } from "../store/open.js";
-import { existingProjectDb } from "../server/existing-project.js";
+import { existingProjectDb } from "../project/existing.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
 import { writingOutput } from "./paths.js";
 

@@ -4,7 +4,7 @@ import { stopSettingProblems } from "../server/advice.js";
 import { startServer, type RunningServer } from "../server/app.js";
 import { exposureCheck } from "../auth/policy.js";
 import { hasAdmin } from "../auth/users.js";
-import { existingProjectDb } from "../server/existing-project.js";
+import { existingProjectDb } from "../project/existing.js";
 import { openStore } from "../store/open.js";
 import { num, parseArgs, str, usage, type FlagSpec } from "./args.js";
 

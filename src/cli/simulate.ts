@@ -13,7 +13,7 @@ import { BadInputError, BadOptionError } from "../errors.js";
 import type { Dataset } from "../data/types.js";
 import { labeledDataset } from "../project/labeled.js";
 import { openStore } from "../store/open.js";
-import { existingProjectDb } from "../server/existing-project.js";
+import { existingProjectDb } from "../project/existing.js";
 import { sd } from "../eval/metrics.js";
 import { BOOTSTRAP_RESAMPLES, MIN_SEEDS_FOR_SPREAD } from "../eval/bootstrap.js";
 import { headlineText, renderReport } from "../eval/report.js";

@@ -7,7 +7,7 @@ import { BadOptionError } from "../errors.js";
 import { IMPORT_ANNOTATOR } from "../project/init.js";
 import { accuracyReport, pooledTestThenTrain, stoppingAdvice } from "../server/advice.js";
 import { openStore } from "../store/open.js";
-import { existingProjectDb } from "../server/existing-project.js";
+import { existingProjectDb } from "../project/existing.js";
 import { parseArgs, usage, type FlagSpec } from "./args.js";
 import { formatTable } from "./table.js";
 

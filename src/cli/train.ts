@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { BadOptionError } from "../errors.js";
 import { trainBundle } from "../project/bundle.js";
 import { openStore } from "../store/open.js";
-import { existingProjectDb } from "../server/existing-project.js";
+import { existingProjectDb } from "../project/existing.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
 import { writingOutput } from "./paths.js";
 

@@ -10,7 +10,7 @@ import { Writable } from "node:stream";
 import { BadOptionError } from "../errors.js";
 import { isRole, roleProblem, ROLES } from "../auth/roles.js";
 import { addUser, listUsers, removeUser, resetToken, setPassword } from "../auth/users.js";
-import { existingProjectDb } from "../server/existing-project.js";
+import { existingProjectDb } from "../project/existing.js";
 import { openStore } from "../store/open.js";
 import { parseArgs, str, usage, type FlagSpec } from "./args.js";
 import { formatTable } from "./table.js";

@@ -5,7 +5,7 @@
  * `deliveries` prints the delivery log, newest first, with every attempt under `--json`.
  */
 import { BadOptionError } from "../errors.js";
-import { existingProjectDb } from "../server/existing-project.js";
+import { existingProjectDb } from "../project/existing.js";
 import { openStore } from "../store/open.js";
 import type { DeliveryLogEntry, Store } from "../store/types.js";
 import { addWebhook } from "../webhooks/config.js";

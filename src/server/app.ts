@@ -16,7 +16,7 @@ import { ActiveLearnError, BadOptionError } from "../errors.js";
 import { isLoopback, reachableUrls } from "./address.js";
 import { guardConnections, resolveLimits, serverOptions, type ConnectionGuard, type ConnectionLimits } from "./connections.js";
 import { Exporter } from "./exporter.js";
-import { existingProjectDb } from "./existing-project.js";
+import { existingProjectDb } from "../project/existing.js";
 import { errorReply, jsonResponse, sendJson } from "./http.js";
 import { hostProblem, originProblem, serverNames, type ServerNames } from "./origin.js";
 import { LabelingProject } from "./project.js";

@@ -1,8 +1,8 @@
-/** Finding the project database `serve` is asked to open, with an error that says how to make one. */
+/** Finding the database of an existing project (serve, status, export, train, users, webhooks, simulate --project), with an error that says how to make one. */
 import fs from "node:fs";
 import path from "node:path";
 import { BadInputError } from "../errors.js";
-import { projectDbPath } from "../project/init.js";
+import { projectDbPath } from "./init.js";
 import { openStore } from "../store/open.js";
 
 /**
