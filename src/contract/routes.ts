@@ -5,6 +5,7 @@
  * generated from the same document (src/web/contract.gen.ts).
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { ADMIN_ROUTES } from "./admin-routes.js";
 import { NameSchema, DurationSchema, PersonSchema, RecordsSchema } from "./fields.js";
 import { DashboardSchema, ErrorSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "./schemas.js";
 
@@ -129,4 +130,4 @@ export const openApiRoute = createRoute({
 });
 
 /** Every API route, in the order of the document. */
-export const API_ROUTES = [nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute] as const;
+export const API_ROUTES = [nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute, ...ADMIN_ROUTES] as const;

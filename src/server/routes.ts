@@ -15,6 +15,7 @@ import type { Context } from "hono";
 import { API_ROUTES, dashboardRoute, exportRoute, LabelBodySchema, labelRoute, nextRoute, openApiRoute, PredictBodySchema, predictRoute, projectRoute, SkipBodySchema, skipRoute, statsRoute, undoRoute, unskipRoute } from "../contract/routes.js";
 import type { DashboardSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "../contract/schemas.js";
 import { ActiveLearnError } from "../errors.js";
+import { registerAdminRoutes } from "./admin-routes.js";
 import { accessControl, actingAnnotator, type AccessVariables } from "./access.js";
 import type { Exporter } from "./exporter.js";
 import { errorReply, jsonResponse, readJson } from "./http.js";
@@ -221,6 +222,8 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     check(p);
     return reply<typeof PredictReplySchema>(200, { predictions: project.predict(b!.items) });
   });
+
+  registerAdminRoutes(app, project, o.log);
 
   app.get("/", () => html("index.html", project.meta.name));
   app.get("/dashboard", () => html("dashboard.html", project.meta.name));
