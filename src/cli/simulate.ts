@@ -24,6 +24,7 @@ import { list, num, parseArgs, str, usage, type FlagSpec, type FlagValues } from
 import { outputProblem, writingOutput } from "./paths.js";
 import { findingLines, rolesTable } from "./roles.js";
 import { progressBar } from "./progress.js";
+import { runQcSimulate } from "./simulate-qc.js";
 import { formatTable } from "./table.js";
 
 export const simulateSpec: Record<string, FlagSpec> = {
@@ -45,6 +46,8 @@ export const simulateSpec: Record<string, FlagSpec> = {
   out: { type: "string", path: "output-dir", help: "output folder (default out/<dataset name>)" },
   reference: { type: "string", path: "input", help: "reference results JSON to compare with (shape of shared/reference)" },
   workers: { type: "int", help: "worker threads (default: one per core; 0 = none)" },
+  annotators: { type: "string", help: "simulated annotators instead of ground truth: accuracies (0.95,0.85,0.7) or a JSON file of {name, accuracy | confusion}; compares quality-control policies (--qc) at equal labeling cost, writing qc.json and qc.md" },
+  qc: { type: "string", help: "with --annotators: policies to compare, none,overlap2,adaptive,review-suspects (default all)" },
   help: { type: "boolean", help: "show this help" },
 };
 
@@ -131,6 +134,9 @@ function sourceProblems(flags: FlagValues): string[] {
   if (flags.data !== undefined && flags.label === undefined) problems.push(`option --label is required with --data (${simulateSpec.label.help})`);
   if (flags.project !== undefined)
     for (const f of ["label", "text", "id", "ignore", "keep"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
+  if (flags.annotators === undefined && flags.qc !== undefined) problems.push("option --qc needs --annotators (the simulated annotators whose labels the policies control)");
+  if (flags.annotators !== undefined)
+    for (const f of ["reference", "cold-start", "workers"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --annotators (the quality-control comparison runs on this thread from random start items)`);
   return problems;
 }
 
@@ -190,6 +196,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   // The default folder is checked here, before the work; one given as --out was checked with the options.
   const outProblem = outputProblem("out", out, "dir");
   if (outProblem !== undefined) throw new BadOptionError([outProblem], "out");
+  if (flags.annotators !== undefined) return runQcSimulate(ds, flags, out, model);
   const bar = progressBar("simulate");
   const res = await simulate(ds, {
     strategies: str(flags, "strategies")?.split(",").filter((s) => s.trim() !== ""),

@@ -21,23 +21,14 @@
  */
 import type { OverlapSummary as ContractOverlapSummary } from "../contract/schemas.js";
 import type { OverlapSettings } from "../project/overlap-settings.js";
+import { unitHash } from "../linalg/hash.js";
+export { unitHash };
 import { IMPORT_ANNOTATOR } from "../project/init.js";
 import type { ProjectMeta, Store } from "../store/types.js";
 import type { LabelState, TrainingSet } from "./label-state.js";
 
 /** Server-state key of the items chosen to overlap by uncertainty (JSON array of pool indices). */
 const UNCERTAIN_KEY = "overlap-uncertain";
-
-/** A uniform number in [0, 1) from (seed, idx): murmur3's finaliser over both. */
-export function unitHash(seed: number, idx: number): number {
-  let h = (Math.imul(idx ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(seed | 0, 0x85ebca6b)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
-}
 
 /** Free slots of items, as the ready queue sees them. */
 export interface Slots {
