@@ -161,7 +161,7 @@ export function compareQc(ds: Dataset, o: QcOptions): QcResults {
       vs_none: pairedDifference(r.per_seed.map((s) => s.aulc), none.per_seed.map((s) => s.aulc)),
       final_vs_none: pairedDifference(r.per_seed.map((s) => s.final_accuracy), none.per_seed.map((s) => s.final_accuracy)),
     };
-    verdicts.push(sentence(p, out[p]!, none));
+    verdicts.push(sentence(p, out[p], none));
   }
   return {
     dataset: ds.source,
