@@ -293,6 +293,13 @@ for (const f of FACTORIES) {
     assert.equal(store.removeWebhook("wh_a", 300), true);
     assert.deepEqual(store.dueDeliveries(1000, 10).map((d) => [d.eventId, d.webhook.id]), [["e1", "wh_b"]], "a removed receiver's deliveries are not due");
     assert.ok(store.deliveryLog(10).filter((d) => d.webhookId === "wh_a" && d.deliveryId !== first.deliveryId).every((d) => d.state === "dead" && d.url === null));
+    // Pruning forgets finished deliveries by when they finished; a pending one and its event stay.
+    assert.equal(store.pruneDeliveries(250), 1, "the delivery finished at 200");
+    assert.equal(store.deliveryLog(10).length, 3);
+    assert.equal(store.pruneDeliveries(301), 2, "the two made dead at 300 by the removal");
+    assert.deepEqual(store.deliveryLog(10).map((d) => [d.eventId, d.webhookId, d.state]), [["e1", "wh_b", "pending"]]);
+    assert.deepEqual(store.dueDeliveries(1000, 10).map((d) => [d.eventId, d.body]), [["e1", '{"id":"e1"}']], "the pending delivery still has its event");
+    assert.equal(store.pruneDeliveries(10_000), 0);
   });
 
   suite("accounts: add, look up, update, remove (with their sessions); a taken name is a conflict", (store) => {

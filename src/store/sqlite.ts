@@ -493,6 +493,10 @@ export class SqliteStore implements Store {
         "SELECT d.id, d.event_id, d.webhook_id, d.state, d.next_at, e.event, e.created_at, w.url FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id LEFT JOIN webhooks w ON w.id = d.webhook_id ORDER BY d.id DESC LIMIT ?",
       ),
       attempts: db.prepare<[number], { attempt: number; at: number; status: number | null; error: string | null; duration_ms: number }>("SELECT attempt, at, status, error, duration_ms FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempt"),
+      // A finished delivery's next_at is the time it finished (delivered or given up).
+      pruneAttempts: db.prepare<[number]>("DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE state IN ('delivered', 'dead') AND next_at < ?)"),
+      pruneDeliveries: db.prepare<[number]>("DELETE FROM webhook_deliveries WHERE state IN ('delivered', 'dead') AND next_at < ?"),
+      pruneEvents: db.prepare("DELETE FROM webhook_events WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)"),
     };
   }
 
@@ -532,6 +536,15 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       this.wh.addAttempt.run(a.deliveryId, a.attempt, a.at, a.status, a.error, a.durationMs);
       this.wh.update.run(a.state, a.attempt, a.nextAt, a.status, a.error, a.deliveryId);
+    })();
+  }
+
+  pruneDeliveries(finishedBefore: number): number {
+    return this.db.transaction(() => {
+      this.wh.pruneAttempts.run(finishedBefore);
+      const n = this.wh.pruneDeliveries.run(finishedBefore).changes;
+      if (n > 0) this.wh.pruneEvents.run();
+      return n;
     })();
   }
 

@@ -346,6 +346,11 @@ export interface Store {
   recordDeliveryAttempt(a: DeliveryAttempt): void;
   /** The latest `limit` deliveries, newest first, with their attempts. */
   deliveryLog(limit: number): DeliveryLogEntry[];
+  /**
+   * Forgets deliveries that finished (delivered or dead) before `finishedBefore`, their attempts,
+   * and the events left with no delivery (pending ones are never touched). Returns how many.
+   */
+  pruneDeliveries(finishedBefore: number): number;
   /** Adds an account and returns its id; a name already taken is a ConflictError. */
   addUser(u: Omit<StoredUser, "id">): number;
   user(id: number): StoredUser | undefined;

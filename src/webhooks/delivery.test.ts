@@ -242,3 +242,29 @@ void test("events committed by a process killed with SIGKILL before any delivery
     await rx.close();
   }
 });
+
+void test("the delivery log keeps finished deliveries for the retention, then prunes them (at most once an hour); pending ones stay", async () => {
+  const { store } = tempStore();
+  const rx = await startReceiver(SECRET);
+  try {
+    addWebhook(store, { url: rx.url, secret: SECRET });
+    let clock = Date.now();
+    const loop = new WebhookDelivery({ store, now: () => clock, retainMs: 60_000 });
+    emitEvent(store, "label.created", labelData(0), clock);
+    assert.equal(await loop.runOnce(), 1);
+    assert.equal(loop.prune(), 0, "a minute's retention: nothing is old enough yet");
+    clock += 2 * 3600_000;
+    emitEvent(store, "label.created", labelData(1), clock);
+    assert.equal(loop.prune(), 1, "the delivery finished two hours ago");
+    assert.deepEqual(store.deliveryLog(10).map((d) => d.state), ["pending"], "the pending one stays");
+    assert.equal(await loop.runOnce(), 1);
+    clock += 5 * 60_000;
+    assert.equal(loop.prune(), 0, "pruned once an hour at most");
+    assert.equal(loop.prune(true), 1);
+    assert.deepEqual(store.deliveryLog(10), []);
+    await loop.close();
+  } finally {
+    await rx.close();
+    store.close();
+  }
+});

@@ -41,7 +41,12 @@ export interface DeliveryOptions {
   /** Deliveries in flight at most (default 8). */
   readonly concurrency?: number;
   readonly log?: (line: string) => void;
+  /** How long the log keeps a finished delivery (default 30 days); older ones are pruned once an hour. */
+  readonly retainMs?: number;
 }
+
+/** How often finished deliveries past their retention are pruned. */
+const PRUNE_EVERY_MS = 3600_000;
 
 /**
  * The delay before attempt `attempt + 1` after `attempt` failed ones: base * 2^(attempt-1),
@@ -65,6 +70,8 @@ export class WebhookDelivery {
   private readonly pollMs: number;
   private readonly concurrency: number;
   private readonly log: (line: string) => void;
+  private readonly retainMs: number;
+  private lastPrune = -Infinity;
   private readonly inFlight = new Map<number, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -84,6 +91,17 @@ export class WebhookDelivery {
     this.pollMs = o.pollMs ?? 1_000;
     this.concurrency = Math.max(1, o.concurrency ?? 8);
     this.log = o.log ?? (() => undefined);
+    this.retainMs = o.retainMs ?? 30 * 24 * 3600_000;
+  }
+
+  /** Prunes finished deliveries older than the retention, at most once an hour (or now with `force`). */
+  prune(force = false): number {
+    const now = this.now();
+    if (!force && now - this.lastPrune < PRUNE_EVERY_MS) return 0;
+    this.lastPrune = now;
+    const n = this.store.pruneDeliveries(now - this.retainMs);
+    if (n > 0) this.log(`webhooks: pruned ${n} finished deliveries older than ${Math.round(this.retainMs / 86_400_000)} days from the log`);
+    return n;
   }
 
   /** Reads the outbox every `pollMs` until {@link close}. */
@@ -93,6 +111,7 @@ export class WebhookDelivery {
       this.timer = null;
       if (this.closed) return;
       try {
+        this.prune();
         void Promise.all(this.launch());
       } catch (e) {
         this.log(`webhooks: cannot read the outbox: ${e instanceof Error ? e.message : String(e)}`);
