@@ -25,6 +25,7 @@ const EXPECTED: Record<string, readonly Role[] | "public"> = {
   "GET /login": "public",
   "POST /api/login": "public",
   "POST /api/logout": "public",
+  "GET /api/me": ["admin", "reviewer", "annotator", "viewer"],
 };
 
 void test("the policy table has exactly the routes of the expected table, once each", () => {

@@ -19,6 +19,7 @@ import { accessControl, actingAnnotator, type AccessVariables } from "./access.j
 import type { Exporter } from "./exporter.js";
 import { errorReply, jsonResponse, readJson } from "./http.js";
 import { openApiDocument } from "./openapi.js";
+import { registerLogin } from "./login.js";
 import type { LabelingProject } from "./project.js";
 import { page, SECURITY_HEADERS, staticFile } from "./static.js";
 import { check, Problems, type Where } from "./validate.js";
@@ -55,6 +56,7 @@ const METHODS: readonly { readonly pattern: RegExp; readonly methods: readonly s
     { pattern: /^\/$/, methods: ["GET", "HEAD"] },
     { pattern: /^\/dashboard\/?$/, methods: ["GET", "HEAD"] },
     { pattern: /^\/static\/(.+)$/, methods: ["GET", "HEAD"] },
+    { pattern: /^\/login$/, methods: ["GET", "HEAD"] },
   ];
 })();
 
@@ -100,7 +102,7 @@ function reply<S extends z.ZodType>(status: number, body: Immutable<z.input<S>>)
   return jsonResponse(status, body);
 }
 
-function html(name: "index.html" | "dashboard.html", projectName: string): Response {
+function html(name: "index.html" | "dashboard.html" | "login.html", projectName: string): Response {
   const f = page(name, projectName);
   return new Response(new Uint8Array(f.body), { status: 200, headers: { "content-type": f.contentType, "content-length": String(f.body.length), "cache-control": "no-cache", ...SECURITY_HEADERS } });
 }
@@ -221,6 +223,9 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     check(p);
     return reply<typeof PredictReplySchema>(200, { predictions: project.predict(b!.items) });
   });
+
+  // The web login: /login, /api/login, /api/logout, /api/me (./login.ts).
+  registerLogin(app, { store: project.store, page: () => html("login.html", project.meta.name) });
 
   app.get("/", () => html("index.html", project.meta.name));
   app.get("/dashboard", () => html("dashboard.html", project.meta.name));
