@@ -28,6 +28,10 @@ export type RouteId =
   | "/api/export"
   | "/api/predict"
   | "/api/openapi.json"
+  | "/api/settings"
+  | "/api/webhooks"
+  | "/api/webhooks/:id"
+  | "/api/webhooks/deliveries"
   | "/"
   | "/dashboard"
   | "/static/*"
@@ -40,7 +44,7 @@ export type RouteId =
 export type Access = "all" | "own";
 
 export interface RouteRule {
-  readonly method: "GET" | "POST" | "DELETE";
+  readonly method: "GET" | "POST" | "PATCH" | "DELETE";
   readonly route: RouteId;
   /** "public": no account needed, even when the project has accounts. */
   readonly roles: "public" | Readonly<Partial<Record<Role, Access>>>;
@@ -64,6 +68,12 @@ export const POLICY: readonly RouteRule[] = [
   { method: "GET", route: "/api/project", roles: EVERYONE, what: "the project's settings, read-only" },
   { method: "GET", route: "/api/export", roles: { admin: "all" }, what: "export every label and item" },
   { method: "POST", route: "/api/predict", roles: { admin: "all", reviewer: "all" }, what: "score items with the current model" },
+  { method: "GET", route: "/api/settings", roles: { admin: "all" }, what: "the settings an admin may change while serving (overlap)" },
+  { method: "PATCH", route: "/api/settings", roles: { admin: "all" }, what: "change the overlap settings" },
+  { method: "GET", route: "/api/webhooks", roles: { admin: "all" }, what: "the webhook receivers" },
+  { method: "POST", route: "/api/webhooks", roles: { admin: "all" }, what: "add a webhook receiver" },
+  { method: "DELETE", route: "/api/webhooks/:id", roles: { admin: "all" }, what: "remove a webhook receiver" },
+  { method: "GET", route: "/api/webhooks/deliveries", roles: { admin: "all" }, what: "the webhook delivery log" },
   { method: "GET", route: "/api/openapi.json", roles: EVERYONE, what: "the API's description" },
   { method: "GET", route: "/", roles: LABELERS, what: "the labeling page" },
   { method: "GET", route: "/dashboard", roles: READERS, what: "the dashboard page" },

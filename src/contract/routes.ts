@@ -5,6 +5,7 @@
  * generated from the same document (src/web/contract.gen.ts).
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { ADMIN_ROUTES } from "./admin-routes.js";
 import { NameSchema, DurationSchema, PersonSchema, RecordsSchema } from "./fields.js";
 import { CallerSchema, DashboardSchema, ErrorSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "./schemas.js";
 
@@ -169,4 +170,4 @@ export const meRoute = createRoute({
 });
 
 /** Every API route, in the order of the document. */
-export const API_ROUTES = [nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute, loginRoute, logoutRoute, meRoute] as const;
+export const API_ROUTES = [nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute, ...ADMIN_ROUTES, loginRoute, logoutRoute, meRoute] as const;

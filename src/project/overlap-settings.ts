@@ -36,30 +36,49 @@ export interface OverlapOptions {
   readonly adaptiveOverlap?: number;
 }
 
-/** Every problem with the overlap options, each naming its flag (empty when they are fine). */
-export function overlapSettingProblems(o: OverlapOptions): string[] {
+/** What each option is called where it was given: init's flags, or the admin API's body fields. */
+export interface OverlapOptionNames {
+  readonly overlap: string;
+  readonly overlapShare: string;
+  readonly overlapOn: string;
+  readonly adaptiveOverlap: string;
+}
+
+export const INIT_FLAGS: OverlapOptionNames = { overlap: "--overlap", overlapShare: "--overlap-share", overlapOn: "--overlap-on", adaptiveOverlap: "--adaptive-overlap" };
+
+/** Every problem with the overlap options, each naming its flag or field (empty when they are fine). */
+export function overlapSettingProblems(o: OverlapOptions, names: OverlapOptionNames = INIT_FLAGS): string[] {
   const out: string[] = [];
   const n = o.overlap ?? 1;
   const nOk = Number.isInteger(n) && n >= 1 && n <= MAX_OVERLAP;
-  if (!nOk) out.push(`--overlap must be a whole number from 1 (no overlap) to ${MAX_OVERLAP}, got ${o.overlap}`);
+  if (!nOk) out.push(`${names.overlap} must be a whole number from 1 (no overlap) to ${MAX_OVERLAP}, got ${o.overlap}`);
   const needsOverlap = (flag: string): void => {
-    if (nOk && n < 2) out.push(`${flag} needs --overlap 2 or more (the annotators an overlapping item goes to)`);
+    if (nOk && n < 2) out.push(`${flag} needs ${names.overlap} 2 or more (the annotators an overlapping item goes to)`);
   };
   if (o.overlapShare !== undefined) {
-    if (!(o.overlapShare >= 0 && o.overlapShare <= 1)) out.push(`--overlap-share must be a proportion from 0 to 1 (e.g. 0.2), got ${o.overlapShare}`);
-    needsOverlap("--overlap-share");
+    if (!(o.overlapShare >= 0 && o.overlapShare <= 1)) out.push(`${names.overlapShare} must be a proportion from 0 to 1 (e.g. 0.2), got ${o.overlapShare}`);
+    needsOverlap(names.overlapShare);
   }
   if (o.overlapOn !== undefined) {
-    if (!(OVERLAP_ON as readonly string[]).includes(o.overlapOn)) out.push(`--overlap-on must be one of ${OVERLAP_ON.join(", ")}, got "${o.overlapOn}"`);
-    needsOverlap("--overlap-on");
+    if (!(OVERLAP_ON as readonly string[]).includes(o.overlapOn)) out.push(`${names.overlapOn} must be one of ${OVERLAP_ON.join(", ")}, got "${o.overlapOn}"`);
+    needsOverlap(names.overlapOn);
   }
   if (o.adaptiveOverlap !== undefined) {
     const m = o.adaptiveOverlap;
-    if (!(Number.isInteger(m) && m <= MAX_OVERLAP)) out.push(`--adaptive-overlap must be a whole number up to ${MAX_OVERLAP}, got ${m}`);
-    else if (nOk && m <= n) out.push(`--adaptive-overlap must be above --overlap (${n}): the most annotators a disagreement may bring an item to, got ${m}`);
-    needsOverlap("--adaptive-overlap");
+    if (!(Number.isInteger(m) && m <= MAX_OVERLAP)) out.push(`${names.adaptiveOverlap} must be a whole number up to ${MAX_OVERLAP}, got ${m}`);
+    else if (nOk && m <= n) out.push(`${names.adaptiveOverlap} must be above ${names.overlap} (${n}): the most annotators a disagreement may bring an item to, got ${m}`);
+    needsOverlap(names.adaptiveOverlap);
   }
   return out;
+}
+
+/**
+ * The options that describe `current` settings (null: none), so a partial change can be laid
+ * over them: `{ ...optionsOf(current), ...change }`.
+ */
+export function optionsOf(current: OverlapSettings | null): OverlapOptions {
+  if (current === null) return { overlap: 1 };
+  return { overlap: current.annotators, overlapShare: current.share, overlapOn: current.on, ...(current.adaptiveMax > current.annotators ? { adaptiveOverlap: current.adaptiveMax } : {}) };
 }
 
 /**

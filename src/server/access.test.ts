@@ -81,6 +81,12 @@ void test("every route × role on the real server: the statuses of the issue's r
       await got("GET /api/project", READERS, 200, "GET", "/api/project");
       await got("GET /api/export", ["admin"], 200, "GET", "/api/export");
       await got("POST /api/predict", ["admin", "reviewer"], 200, "POST", "/api/predict", { items: [{ text: "cheap pills", length: 11 }] });
+      await got("GET /api/settings", ["admin"], 200, "GET", "/api/settings");
+      await got("PATCH /api/settings", ["admin"], 200, "PATCH", "/api/settings", { overlap: 1 });
+      const hook = (await got("POST /api/webhooks", ["admin"], 201, "POST", "/api/webhooks", { url: "http://127.0.0.1:9/hook" })) as { webhook: { id: string } } | null;
+      await got("GET /api/webhooks", ["admin"], 200, "GET", "/api/webhooks");
+      await got("GET /api/webhooks/deliveries", ["admin"], 200, "GET", "/api/webhooks/deliveries");
+      await got("DELETE /api/webhooks/:id", ["admin"], 200, "DELETE", `/api/webhooks/${hook?.webhook.id ?? "wh_000000000000"}`);
       await got("GET /api/openapi.json", READERS, 200, "GET", "/api/openapi.json");
       await got("GET /", LABELERS, 200, "GET", "/");
       await got("GET /dashboard", READERS, 200, "GET", "/dashboard");

@@ -82,6 +82,18 @@ void test("every route's real replies fit the served OpenAPI document and the ro
     assert.ok(dash.curve.length > 0 && dash.annotators.length > 0, "the dashboard's arrays are filled, so their items were checked");
     await checkReply("POST", "/api/predict", { items: [{ text: "cheap pills", length: 11 }, { text: "meeting notes", length: null }] });
     await checkReply("GET", "/api/openapi.json");
+    // The admin routes (single-user mode here: whoever runs the server).
+    await checkReply("GET", "/api/settings");
+    await checkReply("PATCH", "/api/settings", { overlap: 2, overlapShare: 0.5, adaptiveOverlap: 3 });
+    await checkReply("PATCH", "/api/settings", { overlap: 1 });
+    await checkReply("PATCH", "/api/settings", { overlapShare: 2, colour: "red" });
+    const added = (await checkReply("POST", "/api/webhooks", { url: "http://127.0.0.1:9/hook", events: ["label.created"] })) as { webhook: { id: string } };
+    await checkReply("POST", "/api/webhooks", { url: "ftp://example.com/" });
+    await checkReply("GET", "/api/webhooks");
+    await checkReply("GET", "/api/webhooks/deliveries?limit=5");
+    await checkReply("GET", "/api/webhooks/deliveries?limit=0");
+    await checkReply("DELETE", `/api/webhooks/${added.webhook.id}`);
+    await checkReply("DELETE", `/api/webhooks/${added.webhook.id}`);
 
     // Errors have the documented shape too.
     await checkReply("GET", "/api/next");
@@ -122,7 +134,7 @@ void test("every route's real replies fit the served OpenAPI document and the ro
     for (const s of ["get /api/me 200", "get /api/me 401", "post /api/login 200", "post /api/login 400", "post /api/login 401", "post /api/login 409", "post /api/login 429", "post /api/logout 200", "post /api/logout 403"]) assert.ok(seen.has(s), s);
 
     for (const route of API_ROUTES) assert.ok([...seen].some((s) => s.startsWith(`${route.method} ${route.path} 2`)), `${route.method} ${route.path} was never called with success`);
-    for (const s of ["post /api/items/{id}/label 400", "post /api/items/{id}/label 404", "post /api/items/{id}/label 409", "post /api/items/{id}/skip 413", "get /api/next 400", "post /api/predict 400"]) assert.ok(seen.has(s), s);
+    for (const s of ["post /api/items/{id}/label 400", "post /api/items/{id}/label 404", "post /api/items/{id}/label 409", "post /api/items/{id}/skip 413", "get /api/next 400", "post /api/predict 400", "patch /api/settings 400", "post /api/webhooks 400", "get /api/webhooks/deliveries 400", "delete /api/webhooks/{id} 404"]) assert.ok(seen.has(s), s);
   } finally {
     await srv.close();
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });

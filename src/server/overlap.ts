@@ -91,34 +91,64 @@ export class Overlap implements Slots {
   /** Uncertain: items whose confidence is below this overlap (null = no model yet). */
   private threshold: number | null = null;
 
+  private current: OverlapSettings | null;
+
   constructor(
-    readonly settings: OverlapSettings | null,
+    settings: OverlapSettings | null,
     private readonly seed: number,
     private readonly state: LabelState,
     private readonly conf: () => Float32Array | null,
     private readonly store: Store | null = null,
-  ) {}
+  ) {
+    this.current = settings;
+  }
 
   /** The overlap of a served project, its votes replayed from the store's annotations. */
   static replay(store: Store, meta: ProjectMeta, seed: number, state: LabelState, conf: () => Float32Array | null): Overlap {
     const o = new Overlap(meta.overlap ?? null, seed, state, conf, store);
-    if (o.settings === null) return o;
+    o.load();
+    return o;
+  }
+
+  /** The settings in force (null: no overlap). */
+  get settings(): OverlapSettings | null {
+    return this.current;
+  }
+
+  /**
+   * New settings (an admin's change): the votes are replayed from the store under them. Items
+   * already complete stay complete unless the new settings give them more slots; then they are
+   * served again (first, as started items are). Uncertain choices already kept stay kept.
+   */
+  reconfigure(settings: OverlapSettings | null): void {
+    this.current = settings;
+    this.votes.clear();
+    this.chosen.clear();
+    this.kept.length = 0;
+    this.started.clear();
+    this.threshold = null;
+    this.load();
+  }
+
+  private load(): void {
+    const s = this.current;
+    const store = this.store;
+    if (s === null || store === null) return;
     const kept = store.stateValue(UNCERTAIN_KEY);
-    if (kept !== undefined) for (const i of JSON.parse(kept) as number[]) o.kept.push(i);
-    for (const i of o.kept) o.chosen.set(i, true);
+    if (kept !== undefined) for (const i of JSON.parse(kept) as number[]) this.kept.push(i);
+    for (const i of this.kept) this.chosen.set(i, true);
     for (const a of store.annotations()) {
       if (a.annotator === IMPORT_ANNOTATOR) continue;
-      const c = state.classOf(a.label);
-      if (c === undefined || a.itemIdx >= state.total) continue;
-      let v = o.votes.get(a.itemIdx);
-      if (v === undefined) o.votes.set(a.itemIdx, (v = new Map<string, number>()));
+      const c = this.state.classOf(a.label);
+      if (c === undefined || a.itemIdx >= this.state.total) continue;
+      let v = this.votes.get(a.itemIdx);
+      if (v === undefined) this.votes.set(a.itemIdx, (v = new Map<string, number>()));
       v.set(a.annotator, c);
     }
-    for (const idx of o.votes.keys()) {
-      if (o.settings.on === "uncertain" && !o.chosen.has(idx)) o.chosen.set(idx, false);
-      o.track(idx);
+    for (const idx of this.votes.keys()) {
+      if (s.on === "uncertain" && !this.chosen.has(idx)) this.chosen.set(idx, false);
+      this.track(idx);
     }
-    return o;
   }
 
   get enabled(): boolean {

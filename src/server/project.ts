@@ -29,6 +29,7 @@ import { LabelState } from "./label-state.js";
 import { Labeling } from "./labeling.js";
 import { Predictor, type Prediction } from "./predict.js";
 import { Overlap, type OverlapSummary } from "./overlap.js";
+import type { OverlapSettings } from "../project/overlap-settings.js";
 import { defaultLeaseCap, ReadyQueue } from "./queue.js";
 import { RetrainLoop } from "./retraining.js";
 import { WebhookDelivery, type DeliveryOptions } from "../webhooks/delivery.js";
@@ -84,7 +85,7 @@ function withOverlap<T extends object>(figures: T, overlap: OverlapSummary | nul
 
 export class LabelingProject {
   readonly store: Store;
-  readonly meta: ProjectMeta;
+  private current: ProjectMeta;
   readonly total: number;
   readonly retrainEvery: number;
   private readonly state: LabelState;
@@ -107,7 +108,7 @@ export class LabelingProject {
       const stored = this.store.meta();
       const budget = options.budget !== undefined ? options.budget : (stored.budget ?? null);
       const targetAccuracy = options.targetAccuracy !== undefined ? options.targetAccuracy : (stored.targetAccuracy ?? null);
-      this.meta = { ...stored, budget, targetAccuracy };
+      this.current = { ...stored, budget, targetAccuracy };
       if (budget !== (stored.budget ?? null) || targetAccuracy !== (stored.targetAccuracy ?? null)) this.store.setMeta(this.meta);
     } catch (e) {
       this.store.close();
@@ -138,6 +139,23 @@ export class LabelingProject {
     this.labeling = new Labeling({ store: this.store, meta: this.meta, state, queue: this.queue, predictions: () => this.loop.pred, changed: () => this.changes++, emit });
     this.loop.start();
     this.webhooks.start();
+  }
+
+  /** The project's settings as stored (overlap may change while served: {@link changeOverlap}). */
+  get meta(): ProjectMeta {
+    return this.current;
+  }
+
+  /**
+   * An admin's new overlap settings (null: none; validate with overlapSettingProblems first):
+   * stored, then the votes are replayed under them, so an item that now needs more annotators
+   * is served again, first.
+   */
+  changeOverlap(settings: OverlapSettings | null): void {
+    const next = { ...this.current, overlap: settings };
+    this.store.setMeta(next);
+    this.current = next;
+    this.overlap.reconfigure(settings);
   }
 
   private get figures(): FigureInputs {

@@ -15,6 +15,7 @@ import type { Context } from "hono";
 import { API_ROUTES, dashboardRoute, exportRoute, LabelBodySchema, labelRoute, nextRoute, openApiRoute, PredictBodySchema, predictRoute, projectRoute, SkipBodySchema, skipRoute, statsRoute, undoRoute, unskipRoute } from "../contract/routes.js";
 import type { DashboardSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "../contract/schemas.js";
 import { ActiveLearnError } from "../errors.js";
+import { registerAdminRoutes } from "./admin-routes.js";
 import { accessControl, actingAnnotator, type AccessVariables } from "./access.js";
 import type { Exporter } from "./exporter.js";
 import { errorReply, jsonResponse, readJson } from "./http.js";
@@ -224,6 +225,7 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     return reply<typeof PredictReplySchema>(200, { predictions: project.predict(b!.items) });
   });
 
+  registerAdminRoutes(app, project, o.log);
   // The web login: /login, /api/login, /api/logout, /api/me (./login.ts).
   registerLogin(app, { store: project.store, page: () => html("login.html", project.meta.name) });
 

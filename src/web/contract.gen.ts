@@ -227,6 +227,65 @@ export type Prediction = {
   readonly probabilities: Readonly<Record<string, number>>;
 };
 
+export type Settings = {
+  readonly overlap: OverlapSettings;
+};
+
+/** null: one annotator per item */
+export type OverlapSettings = {
+  /** distinct annotators an overlapping item goes to (2 or more) */
+  readonly annotators: number;
+  /** share of served items that overlap, 0..1 */
+  readonly share: number;
+  /** random: unbiased agreement figures; uncertain: experts where the model is least sure */
+  readonly on: "random" | "uncertain";
+  /** most annotators an item whose labels disagree may get (= annotators: adaptive overlap off) */
+  readonly adaptiveMax: number;
+} | null;
+
+export type WebhookList = {
+  readonly webhooks: readonly (Webhook)[];
+};
+
+export type Webhook = {
+  readonly id: string;
+  readonly url: string;
+  /** the events it receives; "*": every event */
+  readonly events: readonly (string)[] | "*";
+  readonly createdAt: string;
+};
+
+export type WebhookAdded = {
+  readonly webhook: Webhook;
+  /** the generated signing secret, shown this once (absent when the request gave one) */
+  readonly secret?: string;
+};
+
+export type DeliveryLog = {
+  readonly deliveries: readonly (Delivery)[];
+};
+
+export type Delivery = {
+  readonly deliveryId: number;
+  readonly eventId: string;
+  readonly event: string;
+  readonly eventCreatedAt: string;
+  readonly webhookId: string;
+  /** null once the webhook was removed */
+  readonly url: string | null;
+  readonly state: "delivered" | "pending" | "dead";
+  readonly attempts: readonly ({
+    readonly attempt: number;
+    readonly at: string;
+    /** the receiver's HTTP status; null when none came (see error) */
+    readonly status: number | null;
+    readonly error: string | null;
+    readonly durationMs: number;
+  })[];
+  /** the next attempt while pending */
+  readonly nextAt: string | null;
+};
+
 export type Caller = {
   /** the account's name; null in open mode (a project without accounts) */
   readonly name: string | null;

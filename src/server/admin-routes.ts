@@ -1,0 +1,86 @@
+/**
+ * The admin routes' handlers (contract: src/contract/admin-routes.ts): the overlap settings, read
+ * and changed while the project is served, and the webhook receivers with their delivery log, the
+ * same operations as `activelearn webhooks DIR ...` (which works on a stopped project).
+ *
+ * @example
+ * registerAdminRoutes(app, project, log);
+ */
+import type { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { changeSettingsRoute, deliveriesRoute, SettingsChangeSchema, type DeliveryLogSchema, type SettingsSchema, type WebhookAddedSchema, type WebhookListSchema, WebhookBodySchema, addWebhookRoute, removeWebhookRoute, settingsRoute, webhooksRoute } from "../contract/admin-routes.js";
+import { ActiveLearnError, NotFoundError } from "../errors.js";
+import { optionsOf, overlapSettingProblems, overlapSettings, type OverlapOptionNames } from "../project/overlap-settings.js";
+import type { DeliveryLogEntry, Webhook } from "../store/types.js";
+import { addWebhook } from "../webhooks/config.js";
+import { jsonResponse, readJson } from "./http.js";
+import type { LabelingProject } from "./project.js";
+import { check, Problems } from "./validate.js";
+import type { HttpBindings } from "@hono/node-server";
+import type { AccessVariables } from "./access.js";
+
+type Env = { Bindings: HttpBindings; Variables: AccessVariables };
+
+/** The overlap settings' names in the admin API's body. */
+const BODY_FIELDS: OverlapOptionNames = { overlap: 'body: field "overlap"', overlapShare: 'body: field "overlapShare"', overlapOn: 'body: field "overlapOn"', adaptiveOverlap: 'body: field "adaptiveOverlap"' };
+
+const iso = (at: number): string => new Date(at).toISOString();
+const webhookView = (w: Webhook): z.input<typeof WebhookListSchema>["webhooks"][number] => ({ id: w.id, url: w.url, events: w.events === "*" ? "*" : [...w.events], createdAt: iso(w.createdAt) });
+const deliveryView = (d: DeliveryLogEntry): z.input<typeof DeliveryLogSchema>["deliveries"][number] => ({
+  ...d,
+  eventCreatedAt: iso(d.eventCreatedAt),
+  nextAt: d.nextAt === null ? null : iso(d.nextAt),
+  attempts: d.attempts.map((a) => ({ ...a, at: iso(a.at) })),
+});
+
+/** Registers the admin routes on `app` (access control has run: only admins get here with accounts on). */
+export function registerAdminRoutes(app: OpenAPIHono<Env>, project: LabelingProject, log: (line: string) => void): void {
+  const settings = (): z.input<typeof SettingsSchema> => ({ overlap: project.meta.overlap ?? null });
+  const who = (c: Context<Env>): string => c.get("user")?.name ?? "the single user";
+
+  app.on("GET", settingsRoute.path, () => jsonResponse(200, settings()));
+
+  app.on("PATCH", changeSettingsRoute.path, async (c) => {
+    const p = new Problems();
+    const b = p.parse(SettingsChangeSchema, await readJson(c.env.incoming), "body");
+    if (b !== null) {
+      // Overlap 1 turns overlap off: the other settings fall away unless given with it (then they are a problem).
+      const base = b.overlap === 1 ? {} : optionsOf(project.meta.overlap ?? null);
+      const change = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
+      p.list.push(...overlapSettingProblems({ ...base, ...change }, BODY_FIELDS));
+      check(p);
+      const next = overlapSettings({ ...base, ...change });
+      project.changeOverlap(next);
+      log(`settings: ${who(c)} set overlap to ${next === null ? "none" : JSON.stringify(next)}`);
+    }
+    check(p);
+    return jsonResponse(200, settings());
+  });
+
+  app.on("GET", webhooksRoute.path, () => jsonResponse(200, { webhooks: project.store.webhooks().map(webhookView) } satisfies z.input<typeof WebhookListSchema>));
+
+  app.on("POST", addWebhookRoute.path, async (c) => {
+    const p = new Problems();
+    const b = p.parse(WebhookBodySchema, await readJson(c.env.incoming), "body");
+    check(p);
+    const { webhook, generated } = addWebhook(project.store, { url: b!.url, ...(b!.events !== undefined ? { events: b!.events } : {}), ...(b!.secret !== undefined ? { secret: b!.secret } : {}) });
+    log(`webhooks: ${who(c)} added ${webhook.id} (${webhook.url})`);
+    return jsonResponse(201, { webhook: webhookView(webhook), ...(generated ? { secret: webhook.secret } : {}) } satisfies z.input<typeof WebhookAddedSchema>);
+  });
+
+  app.on("GET", deliveriesRoute.path, (c) => {
+    const p = new Problems();
+    const q = p.parse(deliveriesRoute.request.query, Object.fromEntries(new URL(c.req.url).searchParams), "query");
+    check(p);
+    const limit = q!.limit === undefined ? 50 : Number(q!.limit);
+    return jsonResponse(200, { deliveries: project.store.deliveryLog(limit).map(deliveryView) } satisfies z.input<typeof DeliveryLogSchema>);
+  });
+
+  app.on("DELETE", removeWebhookRoute.path.replace("{id}", ":id"), (c) => {
+    const id = c.req.param("id");
+    if (id === undefined || id === "") throw new ActiveLearnError("BAD_INPUT", "path: a webhook id is needed");
+    if (!project.store.removeWebhook(id, Date.now())) throw new NotFoundError(`no webhook with id ${JSON.stringify(id.slice(0, 100))} (GET /api/webhooks lists them)`);
+    log(`webhooks: ${who(c)} removed ${id}`);
+    return jsonResponse(200, { ok: true });
+  });
+}
