@@ -68,7 +68,7 @@ export function parseArgs(
       problems.push(`option --${name} needs a value (${s.help})`);
       continue;
     }
-    if (s.type === "string") flags[name] = s.repeatable === true && typeof flags[name] === "string" ? `${flags[name] as string},${raw}` : raw;
+    if (s.type === "string") flags[name] = s.repeatable === true && typeof flags[name] === "string" ? `${flags[name]},${raw}` : raw;
     else {
       const v = Number(raw);
       if (!Number.isFinite(v) || (s.type === "int" && !Number.isInteger(v))) problems.push(`option --${name} must be ${s.type === "int" ? "a whole number" : "a number"}, got "${raw}"`);

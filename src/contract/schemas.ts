@@ -179,7 +179,7 @@ export const PredictReplySchema = z.strictObject({ predictions: z.array(Predicti
 export const CallerSchema = z
   .strictObject({
     name: z.string().nullable().openapi({ description: "the account's name; null in open mode (a project without accounts)" }),
-    role: z.enum(["admin", "reviewer", "annotator", "viewer"]).nullable().openapi({ description: "the account's role; null in open mode" }),
+    role: z.union([z.enum(["admin", "reviewer", "annotator", "viewer"]), z.null()]).openapi({ description: "the account's role; null in open mode" }),
     via: z.enum(["token", "session", "open"]).openapi({ description: "how the request was authenticated: an Authorization: Bearer token, the session cookie, or not at all (open mode)" }),
     csrfToken: z.string().nullable().openapi({ description: "with a session: the value every state-changing request must send as the X-CSRF-Token header; null otherwise (a Bearer request needs none)" }),
   })

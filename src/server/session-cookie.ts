@@ -52,7 +52,7 @@ const PROBE_ORIGIN = "http://next.invalid";
  */
 export function safeNext(raw: string | null | undefined): string {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > 2000) return "/";
-  if (!raw.startsWith("/") || raw.startsWith("//") || /[\s\\\u0000-\u001f\u007f]/.test(raw)) return "/";
+  if (!raw.startsWith("/") || raw.startsWith("//") || /[\s\\]/.test(raw) || [...raw].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return "/";
   let u: URL;
   try {
     u = new URL(raw, PROBE_ORIGIN);
