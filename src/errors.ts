@@ -16,6 +16,7 @@ export type ErrorCode =
   | "TOO_LARGE"
   | "NOT_ALLOWED"
   | "TOO_MANY_LEASES"
+  | "TOO_MANY_ATTEMPTS"
   | "UNAUTHORIZED"
   | "FORBIDDEN"
   | "UNSUPPORTED_MEDIA_TYPE"

@@ -25,6 +25,13 @@ const EXPECTED: Record<string, readonly Role[] | "public"> = {
   "GET /login": "public",
   "POST /api/login": "public",
   "POST /api/logout": "public",
+  "GET /api/me": ["admin", "reviewer", "annotator", "viewer"],
+  "GET /api/settings": ["admin"],
+  "PATCH /api/settings": ["admin"],
+  "GET /api/webhooks": ["admin"],
+  "POST /api/webhooks": ["admin"],
+  "DELETE /api/webhooks/:id": ["admin"],
+  "GET /api/webhooks/deliveries": ["admin"],
 };
 
 void test("the policy table has exactly the routes of the expected table, once each", () => {

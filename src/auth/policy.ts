@@ -37,7 +37,8 @@ export type RouteId =
   | "/static/*"
   | "/login"
   | "/api/login"
-  | "/api/logout";
+  | "/api/logout"
+  | "/api/me";
 
 /** How far a role reaches on a route: everyone's records, or only the caller's own. */
 export type Access = "all" | "own";
@@ -80,6 +81,7 @@ export const POLICY: readonly RouteRule[] = [
   { method: "GET", route: "/login", roles: "public", what: "the login page" },
   { method: "POST", route: "/api/login", roles: "public", what: "log in (rate-limited; see rate-limit.ts)" },
   { method: "POST", route: "/api/logout", roles: "public", what: "log out (ends the caller's session, if any)" },
+  { method: "GET", route: "/api/me", roles: EVERYONE, what: "who the caller is (name, role, token or session, the session's CSRF token)" },
 ];
 
 /** The rule of a (method, route) pair; HEAD follows GET. */

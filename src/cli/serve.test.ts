@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import http from "node:http";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,6 +8,9 @@ import test from "node:test";
 import Database from "better-sqlite3";
 import { fileURLToPath } from "node:url";
 import { isLoopback, reachableUrls } from "../server/address.js";
+import { addUser } from "../auth/users.js";
+import { syntheticProject } from "../server/testing.js";
+import { openStore } from "../store/open.js";
 import { exposureNotice } from "./serve.js";
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "main.js");
@@ -75,6 +79,70 @@ void test("serve warns, with the addresses, when it listens beyond loopback", ()
   const urls = reachableUrls("0.0.0.0", 8080, ifaces);
   const lines = exposureNotice({ urls, exposed: true, port: 8080 }, "0.0.0.0");
   assert.match(lines[0], /reachable from other machines at http:\/\/192\.168\.1\.20:8080\//);
-  assert.match(lines[1], /^warning: --host 0\.0\.0\.0 is not loopback: anyone who can reach port 8080 can label items and export/);
+  assert.match(lines[1], /^warning: --host 0\.0\.0\.0 is not loopback and the server speaks plain HTTP: passwords, tokens and session cookies cross the network unencrypted/);
   assert.deepEqual(exposureNotice({ urls: ["http://127.0.0.1:8080/"], exposed: false, port: 8080 }, "127.0.0.1"), []);
+});
+
+/** Starts `serve` on a free port, waits for its start lines, sends `request` (if any), then stops it. */
+async function serveOnce(args: readonly string[], request?: (url: string) => Promise<void>): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  const child = spawn(process.execPath, [MAIN, "serve", ...args, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const started = await Promise.race([
+    (async () => {
+      while (!/http:\/\/[\d.]+:\d+\//.test(stdout) || !/activelearn: (single-user mode|accounts on)/.test(stderr)) await new Promise((r) => setTimeout(r, 20));
+      return true;
+    })(),
+    exited.then(() => false),
+  ]);
+  if (started) {
+    await request?.(/http:\/\/[\d.]+:\d+\//.exec(stdout)![0]);
+    child.kill("SIGTERM");
+  }
+  return { stdout, stderr, code: await exited };
+}
+
+void test("serve says single-user mode on loopback without accounts, 'accounts on' with them; --allowed-host adds Host names and refuses bad ones", async () => {
+  const { dir, dbPath } = await syntheticProject(20, 2);
+  try {
+    const open = await serveOnce([dir]);
+    const lines = open.stderr.split("\n").filter((l) => l.includes("single-user"));
+    assert.equal(lines.length, 1, open.stderr);
+    assert.match(lines[0], /^activelearn: single-user mode: the project has no accounts, so anyone who can reach port \d+ can label under any name; add an admin with: activelearn users DIR add NAME --role admin$/);
+
+    const store = openStore(dbPath);
+    try {
+      await addUser(store, "root", "admin");
+    } finally {
+      store.close();
+    }
+    const hosts: number[] = [];
+    const withAccounts = await serveOnce([dir, "--allowed-host", "label.example.org:8443", "--allowed-host=Proxy.Example,10.0.0.7"], async (url) => {
+      const port = new URL(url).port;
+      for (const host of ["label.example.org", "proxy.example:80", "10.0.0.7", "evil.example"]) {
+        // fetch cannot set Host: a raw request does.
+        hosts.push(await new Promise<number>((resolve, reject) => {
+          const r = http.request({ host: "127.0.0.1", port, path: "/api/me", headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          r.on("error", reject);
+          r.end();
+        }));
+      }
+    });
+    assert.match(withAccounts.stderr, /activelearn: accounts on: every request needs a login \(web: http:\/\/127\.0\.0\.1:\d+\/login; API: Authorization: Bearer TOKEN\)/);
+    assert.doesNotMatch(withAccounts.stderr, /single-user/);
+    assert.deepEqual(hosts, [401, 401, 401, 421], "the allowed names reach the server (401: no login), another name is a 421");
+
+    const r = spawnSync(process.execPath, [MAIN, "serve", dir, "--port", "0", "--allowed-host", "https://label.example.org/", "--allowed-host", "a b,x:99999,*.example,999.1.2.3"], { encoding: "utf8", timeout: 20_000 });
+    assert.equal(r.status, 2, r.stderr);
+    for (const bad of ["https://label.example.org/", "a b", "x:99999", "*.example", "999.1.2.3"]) assert.ok(r.stderr.includes(`option --allowed-host: ${JSON.stringify(bad)}`), `${bad}: ${r.stderr}`);
+    assert.doesNotMatch(r.stdout, /serving/);
+  } finally {
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
 });

@@ -7,14 +7,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ADMIN_ROUTES } from "./admin-routes.js";
 import { NameSchema, DurationSchema, PersonSchema, RecordsSchema } from "./fields.js";
-import { DashboardSchema, ErrorSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "./schemas.js";
+import { CallerSchema, DashboardSchema, ErrorSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "./schemas.js";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } }) as const;
 const error = (description: string) => json(ErrorSchema, description);
 const idParams = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, description: "item id (the --id column, else the 1-based row number of the imported file)" }) });
 const annotatorQuery = z.object({ annotator: PersonSchema.optional().openapi({ param: { name: "annotator", in: "query" }, description: "who acts: required when the project has no accounts; with a token the caller is the token's user, so leave it out or give that name (another name is a 403; an admin's undo may name whose label to undo)" }) });
 /** The refusals of the accounts layer: no or a bad token (401), a role that may not or acting as someone else (403). */
-const auth = { 401: error("UNAUTHORIZED: the project has accounts and the request has no valid Authorization: Bearer token"), 403: error("FORBIDDEN: the caller's role may not, or the request names another annotator, or its Origin is another site's") } as const;
+const auth = { 401: error("UNAUTHORIZED: the project has accounts and the request has no valid Authorization: Bearer token or session cookie"), 403: error("FORBIDDEN: the caller's role may not, or the request names another annotator, or its Origin is another site's, or a state-changing request of a session lacks its X-CSRF-Token header") } as const;
 /** A state-changing request with a body: also a Content-Type other than JSON (415). */
 const jsonOnly = { ...auth, 415: error("UNSUPPORTED_MEDIA_TYPE: a non-empty body must be sent as Content-Type: application/json") } as const;
 
@@ -129,5 +129,45 @@ export const openApiRoute = createRoute({
   responses: { ...auth, 200: { description: "OpenAPI 3.1", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
 });
 
+// ---- Sessions: the web login (name and password, or a token link), logout, who am I.
+
+export const LoginBodySchema = z.strictObject({
+  name: z.string({ error: (iss) => `must be a string, got ${iss.input === null ? "null" : typeof iss.input}` }).max(200, { error: "is longer than 200 characters" }).optional().openapi({ description: "the account's name (with password)" }),
+  password: z.string({ error: (iss) => `must be a string, got ${iss.input === null ? "null" : typeof iss.input}` }).max(1024, { error: "is longer than 1024 characters" }).optional().openapi({ description: "the account's password (activelearn users DIR password NAME sets it)" }),
+  token: z.string({ error: (iss) => `must be a string, got ${iss.input === null ? "null" : typeof iss.input}` }).max(200, { error: "is longer than 200 characters" }).optional().openapi({ description: "a login token instead of name and password (what a token link carries)" }),
+});
+
+export const loginRoute = createRoute({
+  method: "post",
+  path: "/api/login",
+  summary:
+    "Log in with {name, password} or {token}: sets the session cookie (al_session: HttpOnly, SameSite=Strict, Path=/, 12 hours) and returns the caller with the CSRF token to send as X-CSRF-Token on every state-changing request of the session. Failed attempts are limited per name (5) and per client address (20) in 15 minutes.",
+  request: { body: { required: true, content: { "application/json": { schema: LoginBodySchema } } } },
+  responses: {
+    200: json(CallerSchema, "logged in; Set-Cookie carries the session"),
+    400: error("bad body: neither {name, password} nor {token}"),
+    401: error("UNAUTHORIZED: wrong name, password or token (the message does not say which)"),
+    403: error("FORBIDDEN: the Origin is another site's"),
+    409: error("CONFLICT: the project has no accounts, so there is nothing to log in to"),
+    413: error("body over 1 MiB"),
+    415: error("UNSUPPORTED_MEDIA_TYPE: the body must be sent as Content-Type: application/json"),
+    429: error("TOO_MANY_ATTEMPTS: too many failed logins for this name or from this address; the Retry-After header says how many seconds to wait"),
+  },
+});
+
+export const logoutRoute = createRoute({
+  method: "post",
+  path: "/api/logout",
+  summary: "End the caller's session (if any) and clear the session cookie. With a live session the X-CSRF-Token header is required.",
+  responses: { 200: json(OkSchema, "logged out (also when there was no session)"), 403: error("FORBIDDEN: a live session without its X-CSRF-Token header, or a foreign Origin") },
+});
+
+export const meRoute = createRoute({
+  method: "get",
+  path: "/api/me",
+  summary: "The caller: name, role, how the request was authenticated, and with a session its CSRF token",
+  responses: { ...auth, 200: json(CallerSchema, "the caller") },
+});
+
 /** Every API route, in the order of the document. */
-export const API_ROUTES = [nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute, ...ADMIN_ROUTES] as const;
+export const API_ROUTES = [nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute, ...ADMIN_ROUTES, loginRoute, logoutRoute, meRoute] as const;

@@ -175,6 +175,16 @@ export const DashboardSchema = z
 export const PredictionSchema = z.strictObject({ label: z.string(), probabilities: z.record(z.string(), z.number()) }).openapi("Prediction");
 export const PredictReplySchema = z.strictObject({ predictions: z.array(PredictionSchema) }).openapi("PredictReply");
 
+/** Who the caller is (GET /api/me, and the reply of a login). */
+export const CallerSchema = z
+  .strictObject({
+    name: z.string().nullable().openapi({ description: "the account's name; null in open mode (a project without accounts)" }),
+    role: z.union([z.enum(["admin", "reviewer", "annotator", "viewer"]), z.null()]).openapi({ description: "the account's role; null in open mode" }),
+    via: z.enum(["token", "session", "open"]).openapi({ description: "how the request was authenticated: an Authorization: Bearer token, the session cookie, or not at all (open mode)" }),
+    csrfToken: z.string().nullable().openapi({ description: "with a session: the value every state-changing request must send as the X-CSRF-Token header; null otherwise (a Bearer request needs none)" }),
+  })
+  .openapi("Caller");
+
 export const ErrorSchema = z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }).openapi("ErrorBody");
 
 export type Suggestion = z.infer<typeof SuggestionSchema>;
@@ -192,3 +202,4 @@ export type AnnotatorStats = z.infer<typeof AnnotatorStatsSchema>;
 export type Dashboard = z.infer<typeof DashboardSchema>;
 export type Prediction = z.infer<typeof PredictionSchema>;
 export type ErrorBody = z.infer<typeof ErrorSchema>;
+export type Caller = z.infer<typeof CallerSchema>;

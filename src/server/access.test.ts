@@ -19,7 +19,7 @@ const CALLERS: readonly Caller[] = ["admin", "reviewer", "annotator", "viewer", 
 async function as(srv: RunningServer, token: string | null, method: string, p: string, body?: unknown): Promise<{ status: number; body: unknown; headers: Headers }> {
   const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(new URL(p, srv.url), { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(new URL(p, srv.url), { method, headers, redirect: "manual", ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const text = await res.text();
   return { status: res.status, body: text !== "" && (res.headers.get("content-type") ?? "").startsWith("application/json") ? (JSON.parse(text) as unknown) : text, headers: res.headers };
 }
@@ -48,7 +48,8 @@ async function withAccounts(fn: (srv: RunningServer, tokens: Record<Caller, stri
 // labels, skips and undoes their own; viewer reads the dashboard; nobody without a valid token).
 const LABELERS: readonly Caller[] = ["admin", "reviewer", "annotator"];
 const READERS: readonly Caller[] = ["admin", "reviewer", "annotator", "viewer"];
-const expect = (allowed: readonly Caller[] | "public", caller: Caller, ok: number): number => (allowed === "public" ? ok : caller === "no token" || caller === "bad token" ? 401 : allowed.includes(caller) ? ok : 403);
+const expect = (allowed: readonly Caller[] | "public", caller: Caller, ok: number, page = false): number =>
+  allowed === "public" ? ok : caller === "no token" ? (page ? 303 : 401) : caller === "bad token" ? 401 : allowed.includes(caller) ? ok : 403;
 
 void test("every route × role on the real server: the statuses of the issue's role rules; 401s say Bearer", () =>
   withAccounts(async (srv, tokens) => {
@@ -59,7 +60,8 @@ void test("every route × role on the real server: the statuses of the issue's r
       const got = async (route: string, allowed: readonly Caller[] | "public", ok: number, method: string, p: string, body?: unknown): Promise<unknown> => {
         const r = await as(srv, t, method, p, body);
         seen.add(route);
-        const want = expect(allowed, caller, ok);
+        // A page without any credentials sends the browser to the login page.
+        const want = expect(allowed, caller, ok, method === "GET" && !p.startsWith("/api/") && !p.startsWith("/static/"));
         if (r.status !== want) wrong.push(`${caller} ${route}: got ${r.status}, want ${want} (${JSON.stringify(r.body).slice(0, 160)})`);
         if (r.status === 401 && !/^Bearer/.test(r.headers.get("www-authenticate") ?? "")) wrong.push(`${caller} ${route}: 401 without WWW-Authenticate: Bearer`);
         if (r.status === 401 || r.status === 403) {
@@ -89,6 +91,10 @@ void test("every route × role on the real server: the statuses of the issue's r
       await got("GET /", LABELERS, 200, "GET", "/");
       await got("GET /dashboard", READERS, 200, "GET", "/dashboard");
       await got("GET /static/*", "public", 200, "GET", "/static/api.js");
+      await got("GET /login", "public", 200, "GET", "/login");
+      await got("GET /api/me", READERS, 200, "GET", "/api/me");
+      await got("POST /api/login", "public", 400, "POST", "/api/login", {});
+      await got("POST /api/logout", "public", 200, "POST", "/api/logout");
     }
     assert.deepEqual(wrong, []);
     // Every API route of the contract was in the table.
@@ -139,12 +145,16 @@ void test("an annotator's dashboard shows only their own row of the annotator ta
     assert.deepEqual(await rows("viewer"), ["annotator-1", "reviewer-1"]);
   }));
 
-void test("a page takes the token once as ?token=; without it a project with accounts is a 401", () =>
+void test("a token link (/?token=) goes to the login page with the token in the fragment; query tokens never authenticate", () =>
   withAccounts(async (srv, tokens) => {
-    assert.equal((await as(srv, null, "GET", `/?token=${encodeURIComponent(tokens.annotator!)}`)).status, 200);
-    assert.equal((await as(srv, null, "GET", `/dashboard?token=${encodeURIComponent(tokens.viewer!)}`)).status, 200);
-    assert.equal((await as(srv, null, "GET", `/?token=${encodeURIComponent(tokens.viewer!)}`)).status, 403);
-    assert.equal((await as(srv, null, "GET", "/")).status, 401);
-    // The query token counts on the pages only, never on the API.
+    const t = tokens.annotator!;
+    const link = await as(srv, null, "GET", `/?token=${encodeURIComponent(t)}`);
+    assert.equal(link.status, 303);
+    assert.equal(link.headers.get("location"), `/login?next=%2F#token=${encodeURIComponent(t)}`);
+    const dash = await as(srv, null, "GET", `/dashboard?view=1&token=${encodeURIComponent(tokens.viewer!)}`);
+    assert.equal(dash.headers.get("location"), `/login?next=${encodeURIComponent("/dashboard?view=1")}#token=${encodeURIComponent(tokens.viewer!)}`);
+    assert.equal((await as(srv, null, "GET", "/")).status, 303);
+    // The query token counts nowhere: not on the API, not as a page's credential.
     assert.equal((await as(srv, null, "GET", `/api/stats?token=${encodeURIComponent(tokens.admin!)}`)).status, 401);
+    assert.equal((await as(srv, tokens.annotator, "GET", "/")).status, 200, "a Bearer header still opens a page");
   }));

@@ -1,10 +1,22 @@
 /**
- * Accounts on the HTTP API: per request, the account of its `Authorization: Bearer` token
- * (src/auth/authenticate.ts, with one {@link VerifiedTokens} cache per server), then the role ×
- * route table (src/auth/policy.ts) on the route as hono writes it: 401 with `WWW-Authenticate:
- * Bearer` without a good token, 403 for a role that may not. In open mode (no accounts) nothing
- * changes. The pages (`/`, `/dashboard`) also take the token once as `?token=` on their URL, since
- * a browser opening a link sends no Authorization header.
+ * Accounts on the HTTP API and the pages: per request, the account of its `Authorization:
+ * Bearer` token (src/auth/authenticate.ts, with one {@link VerifiedTokens} cache per server), else
+ * of its session cookie (`al_session`, set by the web login: ./login.ts); then the role × route
+ * table (src/auth/policy.ts) on the route as hono writes it: 401 with `WWW-Authenticate: Bearer`
+ * without a good token or session, 403 for a role that may not. A request with an Authorization
+ * header is judged by it alone (a bad token never falls back to the cookie). In open mode (no
+ * accounts) nothing changes.
+ *
+ * CSRF: the cookie is sent by the browser on its own, so every state-changing request (anything
+ * but GET, HEAD, OPTIONS) authenticated by the session must carry the session's CSRF token as the
+ * `X-CSRF-Token` header (src/auth/sessions.ts; GET /api/me and the login reply give it), else 403
+ * and nothing changes. A Bearer request needs none: no page of another site can add that header.
+ * POST /api/login is exempt (it checks credentials, not the cookie).
+ *
+ * Pages: `/` and `/dashboard` without a valid session (and without an Authorization header) are a
+ * 303 to `/login?next=PATH`; a token link (`/?token=T`, the form the CLI's links had) is a 303 to
+ * `/login?next=PATH#token=T`, whose script trades the token for a session cookie (the token never
+ * stays in the tab's storage, and leaves the address bar at once).
  *
  * The acting annotator of an authenticated request is the account's name: an `annotator` query
  * or body field may be left out or repeat it; naming someone else is a 403 (only an admin's undo
@@ -17,12 +29,14 @@
 import type { MiddlewareHandler } from "hono";
 import { identify, VerifiedTokens } from "../auth/authenticate.js";
 import { accessOf, authorize, type Access } from "../auth/policy.js";
+import { checkCsrf } from "../auth/sessions.js";
 import { bearerToken } from "../auth/token.js";
 import { hasAccounts, type User } from "../auth/users.js";
 import { API_ROUTES } from "../contract/routes.js";
 import { ActiveLearnError } from "../errors.js";
 import type { Store } from "../store/types.js";
 import { errorReply, jsonResponse } from "./http.js";
+import { cookieValue, safeNext, SESSION_COOKIE } from "./session-cookie.js";
 import type { Problems } from "./validate.js";
 
 /** What the access check leaves on the request's context for the handlers. */
@@ -31,6 +45,10 @@ export interface AccessVariables {
   readonly user: User | null;
   /** How far the caller reaches on this route ("own": only their own records). */
   readonly access: Access;
+  /** How the caller was authenticated: "open" without accounts; null when not at all (a public route). */
+  readonly via: "token" | "session" | "open" | null;
+  /** The session id of a request authenticated by the session cookie, else null. */
+  readonly sessionId: string | null;
 }
 
 const API_PATTERNS = API_ROUTES.map((r) => ({ method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/\./g, "\\.").replace(/\{[^}]+\}/g, "[^/]+")}$`), id: r.path.replace(/\{([^}]+)\}/g, ":$1") }));
@@ -42,6 +60,7 @@ export function routeIdOf(pathname: string): string {
   if (pathname === "/") return "/";
   if (/^\/dashboard\/?$/.test(pathname)) return "/dashboard";
   if (pathname.startsWith("/static/")) return "/static/*";
+  if (pathname === "/login") return "/login";
   return pathname;
 }
 
@@ -51,26 +70,61 @@ const refuse = (status: 401 | 403, message: string): Response => {
   return jsonResponse(status, body, status === 401 ? { "www-authenticate": 'Bearer realm="activelearn"' } : {});
 };
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A 303 to `location` (a path on this server). */
+const seeOther = (location: string): Response => new Response(null, { status: 303, headers: { location, "cache-control": "no-store" } });
+
+/** The login page's URL for a page request to `url` (its `token` parameter dropped). */
+function loginUrl(url: URL): string {
+  const rest = new URLSearchParams(url.searchParams);
+  rest.delete("token");
+  const query = rest.toString();
+  return `/login?next=${encodeURIComponent(safeNext(url.pathname + (query === "" ? "" : `?${query}`)))}`;
+}
+
 /** The hono middleware that authenticates and authorizes every request on `store`'s accounts. */
 export function accessControl(store: Store): MiddlewareHandler<{ Variables: AccessVariables }> {
   const cache = new VerifiedTokens();
   return async (c, next) => {
     const url = new URL(c.req.url);
     const route = routeIdOf(url.pathname);
-    const accounts = hasAccounts(store);
+    const method = c.req.method.toUpperCase();
     let user: User | null = null;
-    if (accounts) {
+    let via: AccessVariables["via"] = "open";
+    let sessionId: string | null = null;
+    if (hasAccounts(store)) {
       const header = c.req.header("authorization");
-      // A page link carries the token as ?token= (the page keeps it and sends it as a header after).
-      const pageToken = route === "/" || route === "/dashboard" ? url.searchParams.get("token") : null;
-      const bearer = header !== undefined ? bearerToken(header) : pageToken;
-      user = (await identify(store, { bearer, sessionId: null }, Date.now(), cache))?.user ?? null;
-      const verdict = authorize(user, c.req.method, route, true);
-      if (verdict === 401) return refuse(401, header === undefined && pageToken === null ? "this project has accounts: send Authorization: Bearer TOKEN (activelearn users DIR add NAME --role ROLE prints one)" : "the token is not valid (unknown, reset or removed account, or a disabled one)");
-      if (verdict === 403) return refuse(403, `${user!.role} "${user!.name}" may not ${c.req.method} ${route}`);
+      const page = (route === "/" || route === "/dashboard") && header === undefined;
+      // A token link: the login page trades the token for a session (in the fragment: not sent again).
+      const linkToken = page ? url.searchParams.get("token") : null;
+      if (linkToken !== null && linkToken !== "") return seeOther(`${loginUrl(url)}#token=${encodeURIComponent(linkToken)}`);
+      // With an Authorization header the header alone counts: a bad token never falls back to the cookie.
+      const cookie = header === undefined ? cookieValue(c.req.header("cookie"), SESSION_COOKIE) : null;
+      const who = await identify(store, { bearer: header !== undefined ? bearerToken(header) : null, sessionId: cookie }, Date.now(), cache);
+      user = who?.user ?? null;
+      via = who?.via ?? null;
+      sessionId = who?.via === "session" ? cookie : null;
+      if (sessionId !== null && !SAFE_METHODS.has(method) && route !== "/api/login" && !checkCsrf(sessionId, c.req.header("x-csrf-token"))) {
+        return refuse(403, `header X-CSRF-Token: ${c.req.header("x-csrf-token") === undefined ? "missing" : "wrong"}: a ${method} with the session cookie must send the session's CSRF token (GET /api/me gives it); nothing was changed`);
+      }
+      const verdict = authorize(user, method, route, true);
+      if (verdict === 401) {
+        if (page) return seeOther(loginUrl(url));
+        const message =
+          header !== undefined
+            ? "the token is not valid (unknown, reset or removed account, or a disabled one)"
+            : cookie !== null
+              ? "the session has ended (logged out, expired, or the account was reset, removed or disabled): log in again at /login"
+              : "this project has accounts: log in at /login, or send Authorization: Bearer TOKEN (activelearn users DIR add NAME --role ROLE prints one)";
+        return refuse(401, message);
+      }
+      if (verdict === 403) return refuse(403, `${user!.role} "${user!.name}" may not ${method} ${route}`);
     }
     c.set("user", user);
-    c.set("access", accessOf(user, c.req.method, route) ?? "all");
+    c.set("via", via);
+    c.set("sessionId", sessionId);
+    c.set("access", accessOf(user, method, route) ?? "all");
     await next();
   };
 }

@@ -18,7 +18,7 @@ import { guardConnections, resolveLimits, serverOptions, type ConnectionGuard, t
 import { Exporter } from "./exporter.js";
 import { existingProjectDb } from "../project/existing.js";
 import { errorReply, jsonResponse, sendJson } from "./http.js";
-import { hostProblem, originProblem, serverNames, type ServerNames } from "./origin.js";
+import { allowedHostName, hostProblem, originProblem, serverNames, type ServerNames } from "./origin.js";
 import { LabelingProject } from "./project.js";
 import { apiApp, type ServerFaults } from "./routes.js";
 
@@ -49,6 +49,8 @@ export interface ServerOptions {
   /**
    * More names the Host header may give besides the bound address (and the loopback names on
    * loopback, the machine's addresses on 0.0.0.0/::): e.g. the DNS name of a proxy in front.
+   * Host names or addresses with an optional port (the port is not compared); anything else is a
+   * BadOptionError before the project is opened (see allowedHostName in ./origin.ts).
    */
   readonly allowedHosts?: readonly string[];
   /** Test-only fault injection and request observation (the CLI never sets it). */
@@ -111,6 +113,9 @@ function refusalOf(req: IncomingMessage, names: ServerNames): { status: number; 
  * @throws BadInputError when the folder holds no project database
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const hostNames = (options.allowedHosts ?? []).map((h) => allowedHostName(h, "allowedHosts"));
+  const hostProblems = hostNames.flatMap((h) => ("problem" in h ? [h.problem] : []));
+  if (hostProblems.length > 0) throw new BadOptionError(hostProblems, "allowedHosts");
   const quiet = options.quiet === true;
   const log = (line: string): void => {
     if (!quiet) process.stderr.write(`activelearn serve: ${line}\n`);
@@ -206,7 +211,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
-  names = serverNames(host, port, options.allowedHosts ?? []);
+  names = serverNames(host, port, hostNames.flatMap((h) => ("name" in h ? [h.name] : [])));
   const urls = reachableUrls(host, port);
   let closing: Promise<void> | null = null;
   return {

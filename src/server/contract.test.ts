@@ -10,6 +10,7 @@ import path from "node:path";
 import test from "node:test";
 import type { z } from "@hono/zod-openapi";
 import { validateJson, type JsonSchema, type SchemaDocument } from "../contract/json-schema.js";
+import { addUser, setPassword } from "../auth/users.js";
 import { API_ROUTES } from "../contract/routes.js";
 import { WEB_TYPES_PATH, webTypes } from "../contract/write-web-types.js";
 import { startServer } from "./app.js";
@@ -32,8 +33,10 @@ void test("every route's real replies fit the served OpenAPI document and the ro
   const seen = new Set<string>();
   try {
     const doc = (await call(srv.url, "GET", "/api/openapi.json")).body as Doc;
-    const checkReply = async (method: string, p: string, body?: unknown, raw?: string): Promise<unknown> => {
-      const r = await call(srv.url, method, p, body, raw);
+    let lastHeaders = new Headers();
+    const checkReply = async (method: string, p: string, body?: unknown, raw?: string, headers?: Record<string, string>): Promise<unknown> => {
+      const r = await call(srv.url, method, p, body, raw, headers);
+      lastHeaders = r.headers;
       const route = API_ROUTES.find((x) => x.method === method.toLowerCase() && new RegExp(`^${x.path.replace(/\{[^}]+\}/g, "[^/?]+")}(\\?|$)`).test(p));
       assert.ok(route !== undefined, `${method} ${p}: no route in the contract`);
       const described = doc.paths[route.path]?.[route.method]?.responses[String(r.status)];
@@ -51,7 +54,7 @@ void test("every route's real replies fit the served OpenAPI document and the ro
     };
 
     // The served document names every reply schema of the contract as a component.
-    for (const name of ["Item", "NextReply", "LabelResult", "Ok", "Stats", "Metrics", "AccuracyReport", "Figure", "Advice", "CriterionState", "Project", "Dashboard", "CurvePoint", "AnnotatorStats", "PredictReply", "Prediction", "ErrorBody", "Cell", "Suggestion"]) {
+    for (const name of ["Caller", "Item", "NextReply", "LabelResult", "Ok", "Stats", "Metrics", "AccuracyReport", "Figure", "Advice", "CriterionState", "Project", "Dashboard", "CurvePoint", "AnnotatorStats", "PredictReply", "Prediction", "ErrorBody", "Cell", "Suggestion"]) {
       assert.ok(doc.components?.schemas?.[name] !== undefined, `component ${name} is not in the served document`);
     }
     await checkReply("GET", "/api/project");
@@ -112,6 +115,24 @@ void test("every route's real replies fit the served OpenAPI document and the ro
       assert.ok(types.some((t) => (r.headers.get("content-type") ?? "").startsWith(t)), `${r.headers.get("content-type")} not in ${types.join(", ")}`);
       seen.add(`get /api/export 200`);
     }
+    // The session routes: open mode first, then with an account (accounts are read per request).
+    await checkReply("GET", "/api/me");
+    await checkReply("POST", "/api/login", { name: "ana", password: "ana-password" });
+    await checkReply("POST", "/api/logout");
+    await addUser(srv.project.store, "ana", "annotator");
+    await setPassword(srv.project.store, "ana", "ana-password");
+    await checkReply("POST", "/api/login", { name: "ana" });
+    await checkReply("POST", "/api/login", { name: "ana", password: "wrong-password" });
+    const login = (await checkReply("POST", "/api/login", { name: "ana", password: "ana-password" })) as { csrfToken: string };
+    const cookie = (lastHeaders.get("set-cookie") ?? "").split(";")[0];
+    await checkReply("GET", "/api/me", undefined, undefined, { cookie });
+    await checkReply("POST", "/api/logout", undefined, undefined, { cookie });
+    await checkReply("POST", "/api/logout", undefined, undefined, { cookie, "x-csrf-token": login.csrfToken });
+    await checkReply("GET", "/api/me", undefined, undefined, { cookie });
+    for (let i = 0; i < 5; i++) await checkReply("POST", "/api/login", { name: "ana", password: "wrong-password" });
+    await checkReply("POST", "/api/login", { name: "ana", password: "ana-password" });
+    for (const s of ["get /api/me 200", "get /api/me 401", "post /api/login 200", "post /api/login 400", "post /api/login 401", "post /api/login 409", "post /api/login 429", "post /api/logout 200", "post /api/logout 403"]) assert.ok(seen.has(s), s);
+
     for (const route of API_ROUTES) assert.ok([...seen].some((s) => s.startsWith(`${route.method} ${route.path} 2`)), `${route.method} ${route.path} was never called with success`);
     for (const s of ["post /api/items/{id}/label 400", "post /api/items/{id}/label 404", "post /api/items/{id}/label 409", "post /api/items/{id}/skip 413", "get /api/next 400", "post /api/predict 400", "patch /api/settings 400", "post /api/webhooks 400", "get /api/webhooks/deliveries 400", "delete /api/webhooks/{id} 404"]) assert.ok(seen.has(s), s);
   } finally {

@@ -48,6 +48,13 @@ void test("originProblem: same origin and no Origin pass; another origin, https,
   const lan = serverNames("192.168.1.5", 80);
   assert.equal(originProblem("POST", "http://192.168.1.5", "192.168.1.5", lan), null);
   assert.notEqual(originProblem("POST", "http://localhost", "192.168.1.5", lan), null);
+  // Behind a TLS proxy on the default port: https://NAME with Host: NAME (an --allowed-host name), nothing looser.
+  const proxied = serverNames("127.0.0.1", 8080, ["label.example.org"]);
+  assert.equal(originProblem("POST", "https://label.example.org", "label.example.org", proxied), null);
+  assert.equal(originProblem("POST", "https://label.example.org:443", "label.example.org", proxied), null);
+  for (const [o, h] of [["https://label.example.org", "label.example.org:8080"], ["https://label.example.org:8443", "label.example.org"], ["https://evil.example", "label.example.org"], ["https://evil.example", "evil.example"], ["https://127.0.0.1", "127.0.0.1:8080"]] as const) {
+    assert.notEqual(originProblem("POST", o, h, proxied), null, `${o} with Host ${h}`);
+  }
 });
 
 void test("a cross-origin text/plain label post is refused and stores nothing; a foreign Host is a 421; same-origin requests work", async () => {

@@ -20,6 +20,7 @@ import { accessControl, actingAnnotator, type AccessVariables } from "./access.j
 import type { Exporter } from "./exporter.js";
 import { errorReply, jsonResponse, readJson } from "./http.js";
 import { openApiDocument } from "./openapi.js";
+import { registerLogin } from "./login.js";
 import type { LabelingProject } from "./project.js";
 import { page, SECURITY_HEADERS, staticFile } from "./static.js";
 import { check, Problems, type Where } from "./validate.js";
@@ -56,6 +57,7 @@ const METHODS: readonly { readonly pattern: RegExp; readonly methods: readonly s
     { pattern: /^\/$/, methods: ["GET", "HEAD"] },
     { pattern: /^\/dashboard\/?$/, methods: ["GET", "HEAD"] },
     { pattern: /^\/static\/(.+)$/, methods: ["GET", "HEAD"] },
+    { pattern: /^\/login$/, methods: ["GET", "HEAD"] },
   ];
 })();
 
@@ -101,7 +103,7 @@ function reply<S extends z.ZodType>(status: number, body: Immutable<z.input<S>>)
   return jsonResponse(status, body);
 }
 
-function html(name: "index.html" | "dashboard.html", projectName: string): Response {
+function html(name: "index.html" | "dashboard.html" | "login.html", projectName: string): Response {
   const f = page(name, projectName);
   return new Response(new Uint8Array(f.body), { status: 200, headers: { "content-type": f.contentType, "content-length": String(f.body.length), "cache-control": "no-cache", ...SECURITY_HEADERS } });
 }
@@ -224,6 +226,8 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
   });
 
   registerAdminRoutes(app, project, o.log);
+  // The web login: /login, /api/login, /api/logout, /api/me (./login.ts).
+  registerLogin(app, { store: project.store, page: () => html("login.html", project.meta.name) });
 
   app.get("/", () => html("index.html", project.meta.name));
   app.get("/dashboard", () => html("dashboard.html", project.meta.name));

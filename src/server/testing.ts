@@ -77,9 +77,9 @@ export interface Reply {
   readonly headers: Headers;
 }
 
-/** A JSON request to the server (loopback only). */
-export async function call(base: string, method: string, p: string, body?: unknown, raw?: string): Promise<Reply> {
-  const init: RequestInit = { method, headers: { "content-type": "application/json" } };
+/** A JSON request to the server (loopback only), with more headers if given (a cookie, a token). */
+export async function call(base: string, method: string, p: string, body?: unknown, raw?: string, headers: Record<string, string> = {}): Promise<Reply> {
+  const init: RequestInit = { method, headers: { "content-type": "application/json", ...headers } };
   if (raw !== undefined) init.body = raw;
   else if (body !== undefined) init.body = JSON.stringify(body);
   const res = await fetch(new URL(p, base), init);

@@ -13,7 +13,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { Cell } from "../contract/fields.js";
+import { addUser, setPassword } from "../auth/users.js";
 import { startServer } from "../server/app.js";
+import type { Role } from "../store/types.js";
+import { openStore } from "../store/open.js";
 
 export type { Cell } from "../contract/fields.js";
 
@@ -36,6 +39,8 @@ export interface TestProject {
   readonly auditEvery?: number;
   /** Labels to spend at most. */
   readonly budget?: number;
+  /** Accounts to create before serving (a password if given); none: the single-user mode. */
+  readonly accounts?: readonly { readonly name: string; readonly role: Role; readonly password?: string }[];
 }
 
 export interface TestServer {
@@ -47,6 +52,10 @@ export interface TestServer {
   fail(method: string, path: RegExp, status: number): void;
   /** Every request the server got, as "METHOD /path?query", in order. */
   readonly requests: readonly string[];
+  /** The login token of each account, by name. */
+  readonly tokens: ReadonlyMap<string, string>;
+  /** The JSONL export's rows (with an admin's token when the project has accounts). */
+  exported(): Promise<{ data: Record<string, Cell>; label: string; annotator: string }[]>;
 }
 
 export function refOf(data: Readonly<Record<string, Cell>>): string {
@@ -72,6 +81,20 @@ export async function startTestServer(project: TestProject): Promise<TestServer>
   const args = [path.join(REPO_ROOT, "dist/src/cli/main.js"), "init", projectDir, "--data", data, "--labels", project.labels.join(",")];
   if (project.textColumn !== null) args.push("--text", project.textColumn);
   await promisify(execFile)(process.execPath, args);
+  const tokens = new Map<string, string>();
+  if (project.accounts !== undefined) {
+    const store = openStore(path.join(projectDir, "project.db"));
+    try {
+      for (const a of project.accounts) {
+        tokens.set(a.name, (await addUser(store, a.name, a.role)).token);
+        if (a.password !== undefined) await setPassword(store, a.name, a.password);
+      }
+    } finally {
+      store.close();
+    }
+  }
+  const admin = project.accounts?.find((a) => a.role === "admin");
+  const auth: Record<string, string> = admin === undefined ? {} : { authorization: `Bearer ${tokens.get(admin.name)}` };
 
   const requests: string[] = [];
   const armed: { method: string; path: RegExp; status: number }[] = [];
@@ -94,6 +117,11 @@ export async function startTestServer(project: TestProject): Promise<TestServer>
     },
   });
   const url = server.url.replace(/\/$/, "");
+  const exported = async (): Promise<{ data: Record<string, Cell>; label: string; annotator: string }[]> => {
+    const res = await fetch(`${url}/api/export?format=jsonl`, { headers: auth });
+    if (!res.ok) throw new Error(`export: ${res.status}`);
+    return (await res.text()).split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { data: Record<string, Cell>; label: string; annotator: string });
+  };
   return {
     url,
     requests,
@@ -101,12 +129,9 @@ export async function startTestServer(project: TestProject): Promise<TestServer>
       await server.close();
       await rm(dir, { recursive: true, force: true });
     },
-    storedLabels: async () => {
-      const res = await fetch(`${url}/api/export?format=jsonl`);
-      if (!res.ok) throw new Error(`export: ${res.status}`);
-      const rows = (await res.text()).split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { data: Record<string, Cell>; label: string });
-      return new Map(rows.map((r) => [refOf(r.data), r.label]));
-    },
+    tokens,
+    exported,
+    storedLabels: async () => new Map((await exported()).map((r) => [refOf(r.data), r.label])),
     fail: (method, p, status) => armed.push({ method, path: p, status }),
   };
 }

@@ -10,8 +10,8 @@
  */
 
 // The API's types, generated from the server's route schemas (one contract; no zod in the browser).
-export type { AccuracyReport, Advice, AnnotatorStats, Cell, CriterionState, CurvePoint, Dashboard, Figure, Item, LabelResult, Project, Stats, Suggestion } from "./contract.gen.js";
-import type { Dashboard, Item, LabelResult, Project, Stats } from "./contract.gen.js";
+export type { AccuracyReport, Advice, AnnotatorStats, Caller, Cell, CriterionState, CurvePoint, Dashboard, Figure, Item, LabelResult, Project, Stats, Suggestion } from "./contract.gen.js";
+import type { Caller, Dashboard, Item, LabelResult, Project, Stats } from "./contract.gen.js";
 
 /** A time as the server sends it: epoch milliseconds or an ISO string; null = never. */
 export type Time = number | string | null;
@@ -48,31 +48,37 @@ async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(res.status, `http_${res.status}`, `${res.status} ${res.statusText || "error"}`.trim());
 }
 
-const TOKEN_KEY = "activelearn.token";
-
-/**
- * The login token of a project with accounts: taken once from `?token=` on the page's URL (then
- * removed from the address bar, so it is not bookmarked or sent as a Referer), kept in
- * sessionStorage for the tab's life; null without one (a project without accounts needs none).
- */
-export function loginToken(): string | null {
-  if (typeof window === "undefined" || typeof sessionStorage === "undefined") return null;
-  const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get("token");
-  if (fromUrl !== null && fromUrl !== "") {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    url.searchParams.delete("token");
-    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
-  }
-  return sessionStorage.getItem(TOKEN_KEY);
+/** The login page's URL, to come back to the current page after logging in. */
+export function loginPath(): string {
+  return `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
+export interface ApiOptions {
+  readonly base?: string;
+  readonly timeoutMs?: number;
+  /**
+   * Called on a 401 (the session ended: logged out elsewhere, expired, account reset) before the
+   * call rejects; the pages send the browser to the login page.
+   */
+  readonly onUnauthorized?: () => void;
+}
+
+/**
+ * The client. The browser sends the session cookie by itself (HttpOnly: this code never sees
+ * it); the session's CSRF token, learnt from {@link Api.me} or {@link Api.login}, is kept in
+ * memory only and sent as `X-CSRF-Token` on every state-changing call.
+ */
 export class Api {
-  constructor(
-    private readonly base = "",
-    private readonly timeoutMs = 20_000,
-    private readonly token: string | null = loginToken(),
-  ) {}
+  private readonly base: string;
+  private readonly timeoutMs: number;
+  private readonly onUnauthorized: (() => void) | undefined;
+  private csrf: string | null = null;
+
+  constructor(options: ApiOptions = {}) {
+    this.base = options.base ?? "";
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.onUnauthorized = options.onUnauthorized;
+  }
 
   private async request(method: string, path: string, body?: unknown): Promise<Response> {
     let res: Response;
@@ -83,7 +89,7 @@ export class Api {
         headers: {
           Accept: "application/json",
           ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-          ...(this.token === null ? {} : { Authorization: `Bearer ${this.token}` }),
+          ...(this.csrf === null || method === "GET" ? {} : { "X-CSRF-Token": this.csrf }),
         },
         body: body === undefined ? null : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
@@ -92,6 +98,7 @@ export class Api {
       const timedOut = e instanceof DOMException && e.name === "TimeoutError";
       throw new ApiError(0, timedOut ? "timeout" : "network", timedOut ? "The server did not answer in time." : "Cannot reach the server.");
     }
+    if (res.status === 401) this.onUnauthorized?.();
     if (!res.ok) throw await errorFrom(res);
     return res;
   }
@@ -106,6 +113,26 @@ export class Api {
     }
     if (!isObject(data)) throw new ApiError(res.status, "bad_response", `The server sent an unexpected answer to ${method} ${path}.`);
     return data as T;
+  }
+
+  /** Who is calling (remembers the session's CSRF token). */
+  async me(): Promise<Caller> {
+    const c = await this.json<Caller>("GET", "/api/me");
+    this.csrf = c.csrfToken;
+    return c;
+  }
+
+  /** Logs in with a name and password, or a token; the reply's cookie starts the session. */
+  async login(body: { name: string; password: string } | { token: string }): Promise<Caller> {
+    const c = await this.json<Caller>("POST", "/api/login", body);
+    this.csrf = c.csrfToken;
+    return c;
+  }
+
+  /** Ends the session and clears its cookie. */
+  async logout(): Promise<void> {
+    await this.request("POST", "/api/logout");
+    this.csrf = null;
   }
 
   project(): Promise<Project> {

@@ -285,3 +285,14 @@ export type Delivery = {
   /** the next attempt while pending */
   readonly nextAt: string | null;
 };
+
+export type Caller = {
+  /** the account's name; null in open mode (a project without accounts) */
+  readonly name: string | null;
+  /** the account's role; null in open mode */
+  readonly role: "admin" | "reviewer" | "annotator" | "viewer" | null;
+  /** how the request was authenticated: an Authorization: Bearer token, the session cookie, or not at all (open mode) */
+  readonly via: "token" | "session" | "open";
+  /** with a session: the value every state-changing request must send as the X-CSRF-Token header; null otherwise (a Bearer request needs none) */
+  readonly csrfToken: string | null;
+};

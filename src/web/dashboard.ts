@@ -5,13 +5,14 @@
  * label distribution, labels saved against random sampling, per-annotator throughput; refreshed
  * every few seconds (a failed refresh keeps the last data on screen and says so).
  */
-import { Api, ApiError, type Advice, type AccuracyReport, type Dashboard, type Project } from "./api.js";
+import { Api, ApiError, loginPath, type Advice, type AccuracyReport, type Dashboard, type Project } from "./api.js";
 import { barChart, learningCurve, PALETTE } from "./charts.js";
 import { byId, clear, el } from "./dom.js";
 import { formatAgo, formatDuration, formatInt, toMillis } from "./format.js";
+import { showSession } from "./session.js";
 
 const REFRESH_MS = 5_000;
-const api = new Api();
+const api = new Api({ onUnauthorized: () => location.assign(loginPath()) });
 
 const ui = {
   projectName: byId("project-name", HTMLElement),
@@ -226,4 +227,4 @@ async function refresh(): Promise<void> {
   }
 }
 
-void refresh();
+void showSession(api, byId("who-name", HTMLElement), byId("who", HTMLElement)).then(() => refresh());

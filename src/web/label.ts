@@ -1,5 +1,7 @@
 /**
- * The labeling page: one item at a time, the model's pick, labeled with a key press.
+ * The labeling page: one item at a time, the model's pick, labeled with a key press. With an
+ * account (the session cookie of the login page) the labels go under the account's name and a
+ * "Log out" button shows; without accounts the page asks for a name, as before.
  *
  * Keys: 1-9 label, Enter accepts the model's suggestion, S or → skips, Backspace undoes the last
  * label (the item comes back). A label is only taken as saved once the server says so: if the
@@ -9,16 +11,17 @@
  * one item per annotator answers that look-ahead with the current item again; the page notices
  * and from then on asks right after each label instead.
  */
-import { Api, ApiError, type Item, type Project, type Stats } from "./api.js";
+import { Api, ApiError, loginPath, type Item, type Project, type Stats } from "./api.js";
 import { append, byId, clear, el, isTyping } from "./dom.js";
 import { describePick, formatAgo, formatCell, formatInt, formatPercent, imageUrl, pacePerMinute, toMillis } from "./format.js";
+import { showSession } from "./session.js";
 import { toast } from "./toast.js";
 
 const NAME_KEY = "activelearn.annotator";
 const STATS_EVERY_MS = 10_000;
 const UNDO_DEPTH = 100;
 
-const api = new Api();
+const api = new Api({ onUnauthorized: () => location.assign(loginPath()) });
 
 const ui = {
   projectName: byId("project-name", HTMLElement),
@@ -451,10 +454,17 @@ function askName(): Promise<string> {
 }
 
 async function start(): Promise<void> {
-  const saved = localStorage.getItem(NAME_KEY)?.trim() ?? "";
-  const params = new URLSearchParams(location.search);
-  if (params.has("change-name")) history.replaceState(null, "", location.pathname);
-  state.annotator = saved !== "" && !params.has("change-name") ? saved : await askName();
+  // With an account (session or token) the server knows who labels: no name to ask, none to change.
+  const me = await showSession(api);
+  if (me !== null && me.via !== "open" && me.name !== null) {
+    state.annotator = me.name;
+    ui.changeName.hidden = true;
+  } else {
+    const saved = localStorage.getItem(NAME_KEY)?.trim() ?? "";
+    const params = new URLSearchParams(location.search);
+    if (params.has("change-name")) history.replaceState(null, "", location.pathname);
+    state.annotator = saved !== "" && !params.has("change-name") ? saved : await askName();
+  }
   ui.whoName.textContent = state.annotator;
   ui.who.hidden = false;
 
