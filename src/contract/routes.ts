@@ -6,6 +6,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { NameSchema, DurationSchema, PersonSchema, RecordsSchema } from "./fields.js";
+import { REVIEW_ROUTES } from "./review-routes.js";
 import { DashboardSchema, ErrorSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "./schemas.js";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } }) as const;
@@ -129,4 +130,8 @@ export const openApiRoute = createRoute({
 });
 
 /** Every API route, in the order of the document. */
-export const API_ROUTES = [nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute] as const;
+export const API_ROUTES = [
+  nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute,
+  // The review queue (review-routes.ts).
+  ...REVIEW_ROUTES,
+] as const;

@@ -41,6 +41,7 @@ export function routeIdOf(pathname: string): string {
   if (api !== undefined) return api.id;
   if (pathname === "/") return "/";
   if (/^\/dashboard\/?$/.test(pathname)) return "/dashboard";
+  if (/^\/review\/?$/.test(pathname)) return "/review";
   if (pathname.startsWith("/static/")) return "/static/*";
   return pathname;
 }
@@ -62,7 +63,7 @@ export function accessControl(store: Store): MiddlewareHandler<{ Variables: Acce
     if (accounts) {
       const header = c.req.header("authorization");
       // A page link carries the token as ?token= (the page keeps it and sends it as a header after).
-      const pageToken = route === "/" || route === "/dashboard" ? url.searchParams.get("token") : null;
+      const pageToken = route === "/" || route === "/dashboard" || route === "/review" ? url.searchParams.get("token") : null;
       const bearer = header !== undefined ? bearerToken(header) : pageToken;
       user = (await identify(store, { bearer, sessionId: null }, Date.now(), cache))?.user ?? null;
       const verdict = authorize(user, c.req.method, route, true);

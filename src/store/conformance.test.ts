@@ -348,7 +348,7 @@ for (const f of FACTORIES) {
     assert.equal(store.openReview({ itemIdx: 0, reason: "model", details: {}, openedAt: 31, version: b }), null, "an item in open review is not added twice");
     const r2 = store.openReview({ itemIdx: 2, reason: "model", details: { label: "ham", modelLabel: "spam", probability: 0.95, iteration: 3 }, openedAt: 32, version: 0 });
     assert.ok(r2 !== null && r2 > r1);
-    assert.deepEqual(store.review(r1), { id: r1, itemIdx: 0, reason: "disagreement", details: { votes: { ana: "spam", bo: "ham" } }, openedAt: 30, version: b, resolvedAt: null, resolvedBy: null, decision: null, annotationId: null, overruled: null });
+    assert.deepEqual(store.review(r1), { id: r1, itemIdx: 0, reason: "disagreement", details: { votes: { ana: "spam", bo: "ham" } }, openedAt: 30, version: b, resolvedAt: null, resolvedBy: null, decision: null, annotationId: null, votes: null });
     assert.equal(store.openReviewOf(0)?.id, r1);
     assert.equal(store.openReviewOf(1), undefined);
     assert.equal(store.review(999), undefined);
@@ -356,7 +356,7 @@ for (const f of FACTORIES) {
     assert.deepEqual(store.reviews("open", r1, 10).map((r) => r.id), [r2], "paged by id");
     assert.deepEqual(store.reviews("open", 0, 1).map((r) => r.id), [r1]);
     const d = store.addAnnotation(ann(0, "rita", "spam", 40, { kind: "review" }));
-    const outcome = { resolvedAt: 40, resolvedBy: "rita", decision: "spam", annotationId: d, overruled: { bo: "ham" } };
+    const outcome = { resolvedAt: 40, resolvedBy: "rita", decision: "spam", annotationId: d, votes: { bo: "ham" } };
     assert.equal(store.resolveReview(r1, outcome), true);
     assert.equal(store.resolveReview(r1, { ...outcome, decision: "ham" }), false, "resolved once");
     assert.equal(store.resolveReview(999, outcome), false);
@@ -376,7 +376,7 @@ for (const f of FACTORIES) {
     const ro = f.reopen(store, true);
     try {
       assert.deepEqual(ro.reviewCounts(), { open: 2, resolved: 1 });
-      assert.deepEqual(ro.review(r1)?.overruled, { bo: "ham" });
+      assert.deepEqual(ro.review(r1)?.votes, { bo: "ham" });
     } finally {
       ro.close();
     }

@@ -120,7 +120,7 @@ CREATE INDEX IF NOT EXISTS webhook_attempts_delivery ON webhook_attempts (delive
  * Version 6: the review queue (src/server/reviews.ts). One row per time an item entered review;
  * at most one open review per item (the partial unique index). `version` is the item's version
  * when it entered review; `annotation_id` the history record of kind "review" holding the
- * decision; `overruled` the annotators' labels the decision was taken over (JSON).
+ * decision; `votes` each annotator's label of the item when the decision was taken (JSON).
  */
 const SCHEMA_REVIEWS = `
 CREATE TABLE IF NOT EXISTS reviews (
@@ -134,7 +134,7 @@ CREATE TABLE IF NOT EXISTS reviews (
   resolved_by TEXT,
   decision TEXT,
   annotation_id INTEGER,
-  overruled TEXT
+  votes TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS reviews_open_item ON reviews (item_idx) WHERE resolved_at IS NULL;
 CREATE INDEX IF NOT EXISTS reviews_item ON reviews (item_idx, id);
@@ -208,7 +208,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    description: "the review queue: reviews (item, reason, details, when opened, the item's version then; when resolved, by whom, the decision and its history record, the labels it overruled)",
+    description: "the review queue: reviews (item, reason, details, when opened, the item's version then; when resolved, by whom, the decision and its history record, the annotators' labels it was taken over)",
     up(db) {
       db.exec(SCHEMA_REVIEWS);
     },

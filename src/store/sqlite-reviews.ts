@@ -22,7 +22,7 @@ interface ReviewRow {
   resolved_by: string | null;
   decision: string | null;
   annotation_id: number | null;
-  overruled: string | null;
+  votes: string | null;
 }
 
 interface HistoryRow {
@@ -59,7 +59,7 @@ const toReview = (r: ReviewRow): Review => ({
   resolvedBy: r.resolved_by,
   decision: r.decision,
   annotationId: r.annotation_id,
-  overruled: parseObject<Record<string, string>>(r.overruled),
+  votes: parseObject<Record<string, string>>(r.votes),
 });
 
 function prepare(db: Database.Database) {
@@ -71,7 +71,7 @@ function prepare(db: Database.Database) {
     listOpen: db.prepare<[number, number], ReviewRow>("SELECT * FROM reviews WHERE resolved_at IS NULL AND id > ? ORDER BY id LIMIT ?"),
     listResolved: db.prepare<[number, number], ReviewRow>("SELECT * FROM reviews WHERE resolved_at IS NOT NULL AND id > ? ORDER BY id LIMIT ?"),
     counts: db.prepare<[], { open: number | null; resolved: number | null }>("SELECT sum(resolved_at IS NULL) AS open, sum(resolved_at IS NOT NULL) AS resolved FROM reviews"),
-    resolve: db.prepare<[number, string, string, number, string, number]>("UPDATE reviews SET resolved_at = ?, resolved_by = ?, decision = ?, annotation_id = ?, overruled = ? WHERE id = ? AND resolved_at IS NULL"),
+    resolve: db.prepare<[number, string, string, number, string, number]>("UPDATE reviews SET resolved_at = ?, resolved_by = ?, decision = ?, annotation_id = ?, votes = ? WHERE id = ? AND resolved_at IS NULL"),
   };
 }
 
@@ -164,6 +164,6 @@ export class SqliteReviews {
   }
 
   resolve(id: number, o: ReviewOutcome): boolean {
-    return this.writable.resolve.run(o.resolvedAt, o.resolvedBy, o.decision, o.annotationId, JSON.stringify(o.overruled), id).changes > 0;
+    return this.writable.resolve.run(o.resolvedAt, o.resolvedBy, o.decision, o.annotationId, JSON.stringify(o.votes), id).changes > 0;
   }
 }

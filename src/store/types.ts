@@ -255,7 +255,7 @@ export interface Review extends NewReview {
   /** The history record of kind "review" that holds the decision, null while open. */
   readonly annotationId: number | null;
   /** The annotators' labels the decision was taken over (annotator -> label), null while open. */
-  readonly overruled: Readonly<Record<string, string>> | null;
+  readonly votes: Readonly<Record<string, string>> | null;
 }
 
 /** A review's outcome, as {@link Store.resolveReview} records it. */
@@ -264,7 +264,7 @@ export interface ReviewOutcome {
   readonly resolvedBy: string;
   readonly decision: string;
   readonly annotationId: number;
-  readonly overruled: Readonly<Record<string, string>>;
+  readonly votes: Readonly<Record<string, string>>;
 }
 
 /** What an account may do (see src/auth/policy.ts). */
