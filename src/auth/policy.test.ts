@@ -25,6 +25,11 @@ const EXPECTED: Record<string, readonly Role[] | "public"> = {
   "GET /login": "public",
   "POST /api/login": "public",
   "POST /api/logout": "public",
+  // The review queue.
+  "GET /api/reviews": ["admin", "reviewer"],
+  "GET /api/review/next": ["admin", "reviewer"],
+  "POST /api/review/:id/resolve": ["admin", "reviewer"],
+  "GET /review": ["admin", "reviewer"],
 };
 
 void test("the policy table has exactly the routes of the expected table, once each", () => {

@@ -48,6 +48,7 @@ async function withAccounts(fn: (srv: RunningServer, tokens: Record<Caller, stri
 // labels, skips and undoes their own; viewer reads the dashboard; nobody without a valid token).
 const LABELERS: readonly Caller[] = ["admin", "reviewer", "annotator"];
 const READERS: readonly Caller[] = ["admin", "reviewer", "annotator", "viewer"];
+const REVIEWERS: readonly Caller[] = ["admin", "reviewer"];
 const expect = (allowed: readonly Caller[] | "public", caller: Caller, ok: number): number => (allowed === "public" ? ok : caller === "no token" || caller === "bad token" ? 401 : allowed.includes(caller) ? ok : 403);
 
 void test("every route × role on the real server: the statuses of the issue's role rules; 401s say Bearer", () =>
@@ -83,6 +84,11 @@ void test("every route × role on the real server: the statuses of the issue's r
       await got("GET /", LABELERS, 200, "GET", "/");
       await got("GET /dashboard", READERS, 200, "GET", "/dashboard");
       await got("GET /static/*", "public", 200, "GET", "/static/api.js");
+      // The review queue: reviewers and admins only (a 404 for the unknown review: allowed, then refused by the queue).
+      await got("GET /api/reviews", REVIEWERS, 200, "GET", "/api/reviews?status=open");
+      await got("GET /api/review/next", REVIEWERS, 200, "GET", "/api/review/next");
+      await got("POST /api/review/:id/resolve", REVIEWERS, 404, "POST", "/api/review/999999/resolve", { label: "spam", seen: 0 });
+      await got("GET /review", REVIEWERS, 200, "GET", "/review");
     }
     assert.deepEqual(wrong, []);
     // Every API route of the contract was in the table.

@@ -37,7 +37,7 @@ import { unitHash, type Overlap } from "./overlap.js";
 export const MODEL_THRESHOLD = 0.9;
 
 /** Mixed into the project's seed for the spot-check choice (independent of the overlap choice). */
-const SPOT_SALT = 0x53504f54;
+export const SPOT_SALT = 0x53504f54;
 
 /** Open reviews read per page while looking for the next free one. */
 const PAGE = 200;
