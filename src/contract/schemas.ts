@@ -111,7 +111,7 @@ export const StatsSchema = z
     accuracy: AccuracyReportSchema,
     advice: AdviceSchema,
     overlap: OverlapSummarySchema.optional().openapi({ description: "present only for projects with overlap (init --overlap N)" }),
-    reviews: ReviewFiguresSchema.openapi({ description: "the review queue: open and resolved reviews, labels overturned per annotator" }),
+    reviews: ReviewFiguresSchema,
   })
   .openapi("Stats");
 
@@ -169,7 +169,7 @@ export const DashboardSchema = z
     accuracy: AccuracyReportSchema,
     advice: AdviceSchema,
     overlap: OverlapSummarySchema.optional().openapi({ description: "present only for projects with overlap (init --overlap N)" }),
-    reviews: ReviewFiguresSchema.openapi({ description: "the review queue: open and resolved reviews, and per annotator the share of their labels overturned in review (with n and a 95% interval)" }),
+    reviews: ReviewFiguresSchema,
     accuracyMethod: z.string(),
     labelsSavedMethod: z.string(),
   })

@@ -164,6 +164,26 @@ void test("disagreement: a tie with no slot left enters review (item.disputed), 
   }
 });
 
+void test("adaptive overlap: an item enters review only once its extra slots are filled and its labels still tie", async () => {
+  const dir = await project(20, { overlap: 2, overlapShare: 1, adaptiveOverlap: 4 });
+  await served(dir, async (srv) => {
+    const open = async (): Promise<string[]> => ((await call(srv.url, "GET", "/api/reviews")).body as { reviews: Summary[] }).reviews.map((r) => r.itemId);
+    const tied = await label(srv, "ana");
+    const mixed = await label(srv, "ana");
+    const give = async (id: string, who: string, l: string): Promise<void> => assert.equal((await call(srv.url, "POST", `/api/items/${id}/label`, { label: l, annotator: who })).status, 201);
+    const t = syntheticTruth(tied);
+    await give(tied, "bo", other(t));
+    assert.deepEqual(await open(), [], "a tie with a slot left: another annotator, not a review");
+    await give(tied, "cy", t);
+    assert.deepEqual(await open(), [], "2-1, and adaptive overlap wants a fourth");
+    await give(tied, "dee", other(t));
+    assert.deepEqual(await open(), [tied], "2-2 with every slot filled: review");
+    const m = syntheticTruth(mixed);
+    for (const [who, l] of [["bo", other(m)], ["cy", m], ["dee", m]] as const) await give(mixed, who, l);
+    assert.deepEqual(await open(), [tied], "3-1: the majority settles it");
+  });
+});
+
 void test("a decision on an item that changed since the reviewer saw it is a 409 and stores nothing; after looking again it goes through", async () => {
   const dir = await project(20, { overlap: 2, overlapShare: 1 });
   await served(dir, async (srv) => {

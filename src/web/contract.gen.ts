@@ -152,7 +152,6 @@ export type OverlapSummary = {
   readonly extended: number;
 };
 
-/** the review queue: open and resolved reviews, labels overturned per annotator */
 export type ReviewFigures = {
   readonly open: number;
   readonly resolved: number;
@@ -215,7 +214,7 @@ export type Dashboard = {
   readonly accuracy: AccuracyReport;
   readonly advice: Advice;
   readonly overlap?: OverlapSummary;
-  readonly reviews: unknown;
+  readonly reviews: ReviewFigures;
   readonly accuracyMethod: string;
   readonly labelsSavedMethod: string;
 };
