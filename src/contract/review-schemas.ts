@@ -74,7 +74,7 @@ export const ReviewViewSchema = z
   })
   .openapi("ReviewView");
 
-export const ReviewNextSchema = z.strictObject({ review: ReviewViewSchema.nullable().openapi({ description: "null: no open review is free for this reviewer" }) }).openapi("ReviewNext");
+export const ReviewNextSchema = z.strictObject({ review: z.union([ReviewViewSchema, z.null()]).openapi({ description: "null: no open review is free for this reviewer" }) }).openapi("ReviewNext");
 
 export const ResolveReplySchema = z
   .strictObject({

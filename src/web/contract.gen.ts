@@ -290,10 +290,10 @@ export type ReviewDetails = {
 };
 
 export type ReviewNext = {
-  readonly review: ReviewView;
+  /** null: no open review is free for this reviewer */
+  readonly review: ReviewView | null;
 };
 
-/** null: no open review is free for this reviewer */
 export type ReviewView = {
   readonly review: ReviewSummary;
   readonly item: {
@@ -314,7 +314,7 @@ export type ReviewView = {
   /** the item's version: send it back with the decision (a 409 if the item changed meanwhile) */
   readonly seen: number;
   readonly leaseExpiresAt: string;
-} | null;
+};
 
 export type ItemLabel = {
   readonly annotator: string;
