@@ -127,6 +127,24 @@ void test("a reviewer settles every open review with the keyboard only; the deci
       assert.equal(r.decision, truth.get(ref));
       assert.equal(stored.get(ref), truth.get(ref), `the export has the decision for ${ref}`);
     }
+
+    // The dashboard: no open review; bo's labels were all overturned, ana's none.
+    const dash = await openPage(theBrowser(), `${server.url}/dashboard`);
+    try {
+      await dash.page.waitForSelector("body[data-loaded] #overturned");
+      assert.equal(await dash.page.locator("#reviews-open").textContent(), "0");
+      const row = async (name: string): Promise<string[]> => dash.page.locator("#overturned tbody tr").filter({ has: dash.page.locator("th", { hasText: new RegExp(`^${name}$`) }) }).locator("td").allTextContents();
+      const bo = await row("bo");
+      assert.equal(bo[0], String(ties));
+      assert.equal(bo[1], String(ties));
+      assert.match(bo[2], /^100\.0% \(/);
+      const ana = await row("ana");
+      assert.equal(ana[1], "0");
+      assert.match(ana[2], /^0\.0% \(0\.0%–/);
+      assert.deepEqual(dash.errors, []);
+    } finally {
+      await dash.close();
+    }
   } finally {
     await server.close();
   }
