@@ -25,7 +25,8 @@
  */
 import { BadInputError, ConflictError, NotFoundError } from "../errors.js";
 import { wilson } from "../eval/metrics.js";
-import type { HistoryRecord, ProjectMeta, Review, ReviewDetails, ReviewReason, Store } from "../store/types.js";
+import type { ProjectMeta, Review, ReviewDetails, ReviewReason, Store } from "../store/types.js";
+import { liveLabels, votesOf, whyOf } from "./review-history.js";
 import type { Emit } from "../webhooks/events.js";
 import type { ReviewFigures, ReviewSummary, ReviewView } from "../contract/review-schemas.js";
 import type { TrainingSet } from "./label-state.js";
@@ -68,30 +69,6 @@ export interface Resolution {
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
-
-/** Why an item is in review, in words (`share`: the spot-check share). */
-export function whyOf(r: Pick<Review, "reason" | "details">, share: number): string {
-  const d = r.details;
-  if (r.reason === "disagreement") {
-    const votes = Object.entries(d.votes ?? {}).map(([who, l]) => `${who}: ${l}`);
-    return `the annotators disagree and no slot is left (${votes.join(", ")})`;
-  }
-  if (r.reason === "model") return `the model gives ${d.modelLabel ?? "another label"} at ${Math.round((d.probability ?? 0) * 1000) / 10}% out-of-sample, against the label ${d.label ?? "?"}`;
-  return `spot check: ${Math.round(share * 1000) / 10}% of single-labeled items are reviewed, chosen at random`;
-}
-
-/** The live (not undone) label records of an item's history, oldest first. */
-function liveLabels(history: readonly HistoryRecord[]): HistoryRecord[] {
-  const undone = new Set(history.filter((r) => r.kind === "undo" && r.undoes !== null).map((r) => r.undoes));
-  return history.filter((r) => r.kind !== "undo" && r.kind !== "skip" && r.kind !== "unskip" && !undone.has(r.id));
-}
-
-/** Each annotator's current label (their latest live label record), without the import and review decisions. */
-function votesOf(history: readonly HistoryRecord[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const r of liveLabels(history)) if (r.kind !== "review" && r.kind !== "import" && r.annotator !== IMPORT_ANNOTATOR && r.label !== null) out[r.annotator] = r.label;
-  return out;
-}
 
 export class ReviewQueue {
   /** Review id -> who holds it until when. */
