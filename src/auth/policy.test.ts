@@ -32,6 +32,11 @@ const EXPECTED: Record<string, readonly Role[] | "public"> = {
   "POST /api/webhooks": ["admin"],
   "DELETE /api/webhooks/:id": ["admin"],
   "GET /api/webhooks/deliveries": ["admin"],
+  // The review queue.
+  "GET /api/reviews": ["admin", "reviewer"],
+  "GET /api/review/next": ["admin", "reviewer"],
+  "POST /api/review/:id/resolve": ["admin", "reviewer"],
+  "GET /review": ["admin", "reviewer"],
 };
 
 void test("the policy table has exactly the routes of the expected table, once each", () => {

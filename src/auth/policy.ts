@@ -38,7 +38,12 @@ export type RouteId =
   | "/login"
   | "/api/login"
   | "/api/logout"
-  | "/api/me";
+  | "/api/me"
+  // The review queue.
+  | "/api/reviews"
+  | "/api/review/next"
+  | "/api/review/:id/resolve"
+  | "/review";
 
 /** How far a role reaches on a route: everyone's records, or only the caller's own. */
 export type Access = "all" | "own";
@@ -55,6 +60,7 @@ export interface RouteRule {
 const LABELERS = { admin: "all", reviewer: "all", annotator: "own" } as const;
 const READERS = { admin: "all", reviewer: "all", annotator: "own", viewer: "all" } as const;
 const EVERYONE = { admin: "all", reviewer: "all", annotator: "all", viewer: "all" } as const;
+const REVIEWERS = { admin: "all", reviewer: "all" } as const;
 
 /** The role × route table. */
 export const POLICY: readonly RouteRule[] = [
@@ -82,6 +88,11 @@ export const POLICY: readonly RouteRule[] = [
   { method: "POST", route: "/api/login", roles: "public", what: "log in (rate-limited; see rate-limit.ts)" },
   { method: "POST", route: "/api/logout", roles: "public", what: "log out (ends the caller's session, if any)" },
   { method: "GET", route: "/api/me", roles: EVERYONE, what: "who the caller is (name, role, token or session, the session's CSRF token)" },
+  // The review queue: reviewers and admins (a reviewer sees every label of an item and decides).
+  { method: "GET", route: "/api/reviews", roles: REVIEWERS, what: "list the review queue" },
+  { method: "GET", route: "/api/review/next", roles: REVIEWERS, what: "lease the next review (as the caller)" },
+  { method: "POST", route: "/api/review/:id/resolve", roles: REVIEWERS, what: "decide an item's final label (as the caller)" },
+  { method: "GET", route: "/review", roles: REVIEWERS, what: "the review page" },
 ];
 
 /** The rule of a (method, route) pair; HEAD follows GET. */

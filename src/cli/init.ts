@@ -2,7 +2,7 @@
  * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
  *  [--ignore a,b] [--keep a,b] [--map "4,5=pos;1,2=neg;3=-"] [--strategy NAME] [--model NAME]
  *  [--retrain-every N] [--budget N] [--target-accuracy P] [--overlap N] [--overlap-share F]
- *  [--overlap-on random|uncertain] [--adaptive-overlap MAX] [--admin NAME]`: creates a labeling project in DIR; prints
+ *  [--overlap-on random|uncertain] [--adaptive-overlap MAX] [--review-share F] [--admin NAME]`: creates a labeling project in DIR; prints
  *  the role of every column and warns about columns that look like the answer (left out unless
  *  --keep), an id or free text. With --admin, creates the first admin account and prints its login token once.
  */
@@ -30,6 +30,7 @@ export const initSpec: Record<string, FlagSpec> = {
   "overlap-share": { type: "number", help: "share of served items that overlap, 0..1 (default 1 with --overlap)" },
   "overlap-on": { type: "string", help: "which items overlap: random (unbiased agreement figures) or uncertain (where the model is least sure); default random" },
   "adaptive-overlap": { type: "int", help: "an item whose labels disagree gets one more annotator, up to this many" },
+  "review-share": { type: "number", help: "share of single-labeled items a reviewer spot-checks, 0..1 (default 0); chosen at random, seeded" },
   name: { type: "string", help: "project name (default: the folder name)" },
   admin: { type: "string", help: "create this first admin account and print its login token (shown once)" },
   help: { type: "boolean", help: "show this help" },
@@ -73,6 +74,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(retrainEvery !== undefined ? { retrainEvery } : {}),
     ...(num(flags, "budget") !== undefined ? { budget: num(flags, "budget") } : {}),
     ...overlapOptions(flags),
+    ...(num(flags, "review-share") !== undefined ? { reviewShare: num(flags, "review-share") } : {}),
     ...(num(flags, "target-accuracy") !== undefined ? { targetAccuracy: num(flags, "target-accuracy") } : {}),
     onProgress: (phase, done, total) => {
       if (!process.stderr.isTTY) {

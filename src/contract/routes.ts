@@ -8,6 +8,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ADMIN_ROUTES } from "./admin-routes.js";
 import { NameSchema, DurationSchema, PersonSchema, RecordsSchema } from "./fields.js";
 import { CallerSchema, DashboardSchema, ErrorSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "./schemas.js";
+import { REVIEW_ROUTES } from "./review-routes.js";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } }) as const;
 const error = (description: string) => json(ErrorSchema, description);
@@ -170,4 +171,10 @@ export const meRoute = createRoute({
 });
 
 /** Every API route, in the order of the document. */
-export const API_ROUTES = [nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute, ...ADMIN_ROUTES, loginRoute, logoutRoute, meRoute] as const;
+export const API_ROUTES = [
+  nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute,
+  ...ADMIN_ROUTES,
+  loginRoute, logoutRoute, meRoute,
+  // The review queue (review-routes.ts).
+  ...REVIEW_ROUTES,
+] as const;

@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CellSchema } from "./fields.js";
+import { ReviewFiguresSchema } from "./review-schemas.js";
 
 const interval = z.tuple([z.number(), z.number()]).nullable().openapi({ description: "95% Wilson interval [low, high]" });
 const time = z.string().nullable().openapi({ format: "date-time", description: "ISO time; null = never" });
@@ -110,6 +111,7 @@ export const StatsSchema = z
     accuracy: AccuracyReportSchema,
     advice: AdviceSchema,
     overlap: OverlapSummarySchema.optional().openapi({ description: "present only for projects with overlap (init --overlap N)" }),
+    reviews: ReviewFiguresSchema,
   })
   .openapi("Stats");
 
@@ -167,6 +169,7 @@ export const DashboardSchema = z
     accuracy: AccuracyReportSchema,
     advice: AdviceSchema,
     overlap: OverlapSummarySchema.optional().openapi({ description: "present only for projects with overlap (init --overlap N)" }),
+    reviews: ReviewFiguresSchema,
     accuracyMethod: z.string(),
     labelsSavedMethod: z.string(),
   })

@@ -55,6 +55,8 @@ export interface InitOptions extends OverlapOptions {
   readonly keep?: readonly string[];
   /** Label column values to project labels, e.g. "4,5=positive;1,2=negative;3=-" (see label-map.ts). */
   readonly map?: string;
+  /** Share of single-labeled items sent to review as a spot check, 0..1 (default 0). */
+  readonly reviewShare?: number;
   /** Creates this first admin account (its login token is in the summary, shown once). */
   readonly admin?: string;
   /** Called now and then with the rows imported so far and the phase. */
@@ -100,6 +102,7 @@ function checkOptions(o: InitOptions): void {
   if (o.retrainEvery !== undefined && !(Number.isInteger(o.retrainEvery) && o.retrainEvery >= 1)) problems.push(`--retrain-every must be a whole number >= 1, got ${o.retrainEvery}`);
   problems.push(...stopSettingProblems(o.budget, o.targetAccuracy));
   problems.push(...overlapSettingProblems(o));
+  if (o.reviewShare !== undefined && !(o.reviewShare >= 0 && o.reviewShare <= 1)) problems.push(`--review-share must be a proportion from 0 to 1 (e.g. 0.05), got ${o.reviewShare}`);
   const named = [["text", o.text], ["label", o.label], ["id", o.id]].filter((p): p is [string, string] => p[1] !== undefined);
   for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) if (named[i][1] === named[j][1]) problems.push(`--${named[i][0]} and --${named[j][0]} both name column "${named[i][1]}"`);
   if (o.map !== undefined) {
@@ -290,6 +293,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     budget: o.budget ?? null,
     targetAccuracy: o.targetAccuracy ?? null,
     overlap: overlapSettings(o),
+    ...(o.reviewShare !== undefined && o.reviewShare > 0 ? { reviewShare: o.reviewShare } : {}),
   };
   store.setMeta(meta);
   return { items: n, seedLabels: seeds.length, fields, featureWidth: width, roles, findings };

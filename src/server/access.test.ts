@@ -48,6 +48,7 @@ async function withAccounts(fn: (srv: RunningServer, tokens: Record<Caller, stri
 // labels, skips and undoes their own; viewer reads the dashboard; nobody without a valid token).
 const LABELERS: readonly Caller[] = ["admin", "reviewer", "annotator"];
 const READERS: readonly Caller[] = ["admin", "reviewer", "annotator", "viewer"];
+const REVIEWERS: readonly Caller[] = ["admin", "reviewer"];
 const expect = (allowed: readonly Caller[] | "public", caller: Caller, ok: number, page = false): number =>
   allowed === "public" ? ok : caller === "no token" ? (page ? 303 : 401) : caller === "bad token" ? 401 : allowed.includes(caller) ? ok : 403;
 
@@ -95,6 +96,11 @@ void test("every route × role on the real server: the statuses of the issue's r
       await got("GET /api/me", READERS, 200, "GET", "/api/me");
       await got("POST /api/login", "public", 400, "POST", "/api/login", {});
       await got("POST /api/logout", "public", 200, "POST", "/api/logout");
+      // The review queue: reviewers and admins only (a 404 for the unknown review: allowed, then refused by the queue).
+      await got("GET /api/reviews", REVIEWERS, 200, "GET", "/api/reviews?status=open");
+      await got("GET /api/review/next", REVIEWERS, 200, "GET", "/api/review/next");
+      await got("POST /api/review/:id/resolve", REVIEWERS, 404, "POST", "/api/review/999999/resolve", { label: "spam", seen: 0 });
+      await got("GET /review", REVIEWERS, 200, "GET", "/review");
     }
     assert.deepEqual(wrong, []);
     // Every API route of the contract was in the table.

@@ -59,6 +59,7 @@ export function routeIdOf(pathname: string): string {
   if (api !== undefined) return api.id;
   if (pathname === "/") return "/";
   if (/^\/dashboard\/?$/.test(pathname)) return "/dashboard";
+  if (/^\/review\/?$/.test(pathname)) return "/review";
   if (pathname.startsWith("/static/")) return "/static/*";
   if (pathname === "/login") return "/login";
   return pathname;
@@ -95,7 +96,7 @@ export function accessControl(store: Store): MiddlewareHandler<{ Variables: Acce
     let sessionId: string | null = null;
     if (hasAccounts(store)) {
       const header = c.req.header("authorization");
-      const page = (route === "/" || route === "/dashboard") && header === undefined;
+      const page = (route === "/" || route === "/dashboard" || route === "/review") && header === undefined;
       // A token link: the login page trades the token for a session (in the fragment: not sent again).
       const linkToken = page ? url.searchParams.get("token") : null;
       if (linkToken !== null && linkToken !== "") return seeOther(`${loginUrl(url)}#token=${encodeURIComponent(linkToken)}`);

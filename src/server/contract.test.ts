@@ -28,7 +28,7 @@ function zodSchemaOf(route: AnyRoute, status: number): z.ZodType | null {
 }
 
 void test("every route's real replies fit the served OpenAPI document and the route's zod schemas", async () => {
-  const { dir } = await syntheticProject(60, 4);
+  const { dir } = await syntheticProject(60, 4, { reviewShare: 0.5 });
   const srv = await startServer({ projectDir: dir, port: 0, quiet: true, auditEvery: 3 });
   const seen = new Set<string>();
   try {
@@ -54,7 +54,7 @@ void test("every route's real replies fit the served OpenAPI document and the ro
     };
 
     // The served document names every reply schema of the contract as a component.
-    for (const name of ["Caller", "Item", "NextReply", "LabelResult", "Ok", "Stats", "Metrics", "AccuracyReport", "Figure", "Advice", "CriterionState", "Project", "Dashboard", "CurvePoint", "AnnotatorStats", "PredictReply", "Prediction", "ErrorBody", "Cell", "Suggestion"]) {
+    for (const name of ["Caller", "Item", "NextReply", "LabelResult", "Ok", "Stats", "Metrics", "AccuracyReport", "Figure", "Advice", "CriterionState", "Project", "Dashboard", "CurvePoint", "AnnotatorStats", "PredictReply", "Prediction", "ErrorBody", "Cell", "Suggestion", "ReviewList", "ReviewSummary", "ReviewView", "ReviewNext", "ResolveReply", "ReviewFigures", "Overturned"]) {
       assert.ok(doc.components?.schemas?.[name] !== undefined, `component ${name} is not in the served document`);
     }
     await checkReply("GET", "/api/project");
@@ -95,6 +95,19 @@ void test("every route's real replies fit the served OpenAPI document and the ro
     await checkReply("DELETE", `/api/webhooks/${added.webhook.id}`);
     await checkReply("DELETE", `/api/webhooks/${added.webhook.id}`);
 
+    // The review queue (spot checks of half the labels): list, lease, decide.
+    const reviews = (await checkReply("GET", "/api/reviews?status=open&limit=5")) as { reviews: unknown[]; open: number };
+    assert.ok(reviews.reviews.length > 0 && reviews.open > 0, "spot checks are open");
+    const rv = (await checkReply("GET", "/api/review/next?reviewer=rita")) as { review: { review: { id: number; itemId: string }; seen: number; labels: unknown[] } };
+    assert.ok(rv.review.labels.length > 0, "the labels were checked against the schema");
+    await checkReply("POST", `/api/review/${rv.review.review.id}/resolve`, { label: syntheticTruth(rv.review.review.itemId), seen: rv.review.seen, reviewer: "rita" });
+    await checkReply("GET", "/api/reviews?status=resolved");
+    await checkReply("POST", `/api/review/${rv.review.review.id}/resolve`, { label: "spam", seen: rv.review.seen, reviewer: "rita" }); // resolved already: 409
+    await checkReply("POST", "/api/review/999999/resolve", { label: "spam", seen: 0, reviewer: "rita" });
+    await checkReply("POST", "/api/review/x/resolve", { label: "eggs", seen: -1 });
+    await checkReply("GET", "/api/reviews?status=closed&limit=0");
+    await checkReply("GET", "/api/review/next");
+
     // Errors have the documented shape too.
     await checkReply("GET", "/api/next");
     await checkReply("POST", `/api/items/${encodeURIComponent(it.id)}/label`, { label: "eggs", annotator: 3, colour: "red" });
@@ -134,7 +147,7 @@ void test("every route's real replies fit the served OpenAPI document and the ro
     for (const s of ["get /api/me 200", "get /api/me 401", "post /api/login 200", "post /api/login 400", "post /api/login 401", "post /api/login 409", "post /api/login 429", "post /api/logout 200", "post /api/logout 403"]) assert.ok(seen.has(s), s);
 
     for (const route of API_ROUTES) assert.ok([...seen].some((s) => s.startsWith(`${route.method} ${route.path} 2`)), `${route.method} ${route.path} was never called with success`);
-    for (const s of ["post /api/items/{id}/label 400", "post /api/items/{id}/label 404", "post /api/items/{id}/label 409", "post /api/items/{id}/skip 413", "get /api/next 400", "post /api/predict 400", "patch /api/settings 400", "post /api/webhooks 400", "get /api/webhooks/deliveries 400", "delete /api/webhooks/{id} 404"]) assert.ok(seen.has(s), s);
+    for (const s of ["post /api/items/{id}/label 400", "post /api/items/{id}/label 404", "post /api/items/{id}/label 409", "post /api/items/{id}/skip 413", "get /api/next 400", "post /api/predict 400", "patch /api/settings 400", "post /api/webhooks 400", "get /api/webhooks/deliveries 400", "delete /api/webhooks/{id} 404", "post /api/review/{id}/resolve 409", "post /api/review/{id}/resolve 404", "post /api/review/{id}/resolve 400", "get /api/reviews 400", "get /api/review/next 400"]) assert.ok(seen.has(s), s);
   } finally {
     await srv.close();
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });

@@ -63,6 +63,7 @@ export class LabelState {
     for (const a of store.annotations()) {
       lastAudit.set(a.itemIdx, a.audit);
       if (a.annotator === IMPORT_ANNOTATOR) lastImported.add(a.itemIdx);
+      else if (a.kind === "review") lastImported.delete(a.itemIdx);
       else {
         lastImported.delete(a.itemIdx);
         s.annotators.add(a.annotator, a.createdAt, a.durationMs);
@@ -113,8 +114,11 @@ export class LabelState {
     return Object.fromEntries(this.labels.map((l, i) => [l, this.byLabel[i]]));
   }
 
-  /** After a stored label: class `c` on item `idx`, with the model's prior prediction if any. */
-  applyLabel(idx: number, c: number, a: { readonly annotator: string; readonly at: number; readonly durationMs: number | null; readonly predicted: string | null; readonly audit: boolean }): void {
+  /**
+   * After a stored label: class `c` on item `idx`, with the model's prior prediction if any. A
+   * reviewer's decision (`review`) changes the label but not the annotators' figures.
+   */
+  applyLabel(idx: number, c: number, a: { readonly annotator: string; readonly at: number; readonly durationMs: number | null; readonly predicted: string | null; readonly audit: boolean; readonly review?: boolean }): void {
     if (this.labelOf[idx] < 0) this.labeled++;
     else this.byLabel[this.labelOf[idx]]--;
     this.byLabel[c]++;
@@ -124,7 +128,7 @@ export class LabelState {
       this.importedOf[idx] = 0;
       this.importedCount--;
     }
-    this.annotators.add(a.annotator, a.at, a.durationMs);
+    if (a.review !== true) this.annotators.add(a.annotator, a.at, a.durationMs);
     if (a.predicted !== null) {
       const right = a.predicted === this.labels[c];
       this.evalN++;

@@ -26,6 +26,8 @@ export interface LabelingOptions {
   readonly changed: () => void;
   /** Webhook events (label.created), written in the label's transaction (none when absent). */
   readonly emit?: Emit;
+  /** Called in the label's transaction after the record is stored (class `c`): the review queue's checks. */
+  readonly onStored?: (idx: number, annotator: string, c: number, now: number) => void;
 }
 
 export class Labeling {
@@ -68,13 +70,15 @@ export class Labeling {
     const pred = this.o.predictions();
     const predicted = pred !== null && !state.isLabeled(idx) ? this.o.meta.labels[pred[idx]] : null;
     const audit = lease?.audit === true;
-    const emit = this.o.emit;
-    if (emit === undefined) store.addAnnotation({ itemIdx: idx, annotator, label, createdAt: now, durationMs, predicted, audit });
+    const { emit, onStored } = this.o;
+    if (emit === undefined && onStored === undefined) store.addAnnotation({ itemIdx: idx, annotator, label, createdAt: now, durationMs, predicted, audit });
     else {
-      // The label and its event commit together: an acknowledged label never loses its event.
+      // The label, its event and the review it may open commit together: an acknowledged label
+      // never loses its event.
       store.transaction(() => {
         const annotationId = store.addAnnotation({ itemIdx: idx, annotator, label, createdAt: now, durationMs, predicted, audit });
-        emit("label.created", { itemId: id, label, annotator, annotationId, createdAt: new Date(now).toISOString(), audit, durationMs }, now);
+        emit?.("label.created", { itemId: id, label, annotator, annotationId, createdAt: new Date(now).toISOString(), audit, durationMs }, now);
+        onStored?.(idx, annotator, c, now);
       });
     }
     // Committed: now the in-memory state.

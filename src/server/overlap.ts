@@ -11,8 +11,12 @@
  * the first model: the random rule). An uncertain choice is kept in the store's server state once
  * the item has a label, so a restart keeps it.
  *
+ * A reviewer's decision (src/server/reviews.ts) settles an item: while it is the item's latest
+ * label record it is the consensus, and the item needs no more labels; a later annotator label
+ * supersedes it (as the latest label does without overlap).
+ *
  * Without overlap (settings null) the project behaves as before: one slot per item, the item's
- * latest label trains.
+ * latest label trains (a review decision, being the latest, among them).
  *
  * @example
  * const ov = Overlap.replay(store, meta, seed, state, () => loop.conf);
@@ -79,6 +83,8 @@ export class Overlap implements Slots {
   /** Uncertain choices of items with a label, as stored. */
   private readonly kept: number[] = [];
   private readonly started = new Set<number>();
+  /** Items whose latest label record is a reviewer's decision: its class. */
+  private readonly decided = new Map<number, number>();
   /** Uncertain: items whose confidence is below this overlap (null = no model yet). */
   private threshold: number | null = null;
 
@@ -114,6 +120,7 @@ export class Overlap implements Slots {
   reconfigure(settings: OverlapSettings | null): void {
     this.current = settings;
     this.votes.clear();
+    this.decided.clear();
     this.chosen.clear();
     this.kept.length = 0;
     this.started.clear();
@@ -132,11 +139,16 @@ export class Overlap implements Slots {
       if (a.annotator === IMPORT_ANNOTATOR) continue;
       const c = this.state.classOf(a.label);
       if (c === undefined || a.itemIdx >= this.state.total) continue;
+      if (a.kind === "review") {
+        this.decided.set(a.itemIdx, c);
+        continue;
+      }
+      this.decided.delete(a.itemIdx);
       let v = this.votes.get(a.itemIdx);
       if (v === undefined) this.votes.set(a.itemIdx, (v = new Map<string, number>()));
       v.set(a.annotator, c);
     }
-    for (const idx of this.votes.keys()) {
+    for (const idx of new Set([...this.votes.keys(), ...this.decided.keys()])) {
       if (s.on === "uncertain" && !this.chosen.has(idx)) this.chosen.set(idx, false);
       this.track(idx);
     }
@@ -184,6 +196,7 @@ export class Overlap implements Slots {
 
   remaining(idx: number): number {
     if (this.settings === null) return this.state.isLabeled(idx) ? 0 : 1;
+    if (this.decided.has(idx)) return 0;
     const n = this.votes.get(idx)?.size ?? 0;
     // Labeled by import only: complete (seed labels are not served).
     if (n === 0) return this.state.isLabeled(idx) ? 0 : this.slots(idx);
@@ -206,6 +219,7 @@ export class Overlap implements Slots {
       v?.delete(annotator);
       if (v !== undefined && v.size === 0) this.votes.delete(idx);
     } else {
+      this.decided.delete(idx); // a new label supersedes a review decision
       if (v === undefined) this.votes.set(idx, (v = new Map<string, number>()));
       const first = v.size === 0;
       v.set(annotator, c);
@@ -222,16 +236,49 @@ export class Overlap implements Slots {
     this.track(idx);
   }
 
+  /**
+   * After a stored review decision (class `c`), or with null when the item's latest label record
+   * is no longer one (an undo brought back an earlier decision: call with its class).
+   */
+  setDecision(idx: number, c: number | null): void {
+    if (this.settings === null) return;
+    if (c === null) this.decided.delete(idx);
+    else this.decided.set(idx, c);
+    this.track(idx);
+  }
+
+  /**
+   * Whether `annotator`'s label of class `c` on item `idx` would leave it in dispute with no
+   * slot left: an overlapping item whose annotators' labels tie once every slot (adaptive
+   * overlap's too) is filled. The moment an item enters review for disagreement.
+   */
+  wouldDispute(idx: number, annotator: string, c: number): boolean {
+    const s = this.settings;
+    if (s === null || annotator === IMPORT_ANNOTATOR || !this.overlaps(idx)) return false;
+    const votes = new Map(this.votes.get(idx) ?? []);
+    votes.set(annotator, c);
+    const list = [...votes.values()];
+    return list.length >= adaptiveSlots(s.annotators, s.adaptiveMax, list) && majority(list) === -1;
+  }
+
+  /** Each annotator's current label of item `idx` (annotator -> class), without the import or a review. */
+  votesOf(idx: number): ReadonlyMap<string, number> {
+    return this.votes.get(idx) ?? new Map<string, number>();
+  }
+
   private track(idx: number): void {
     if ((this.votes.get(idx)?.size ?? 0) > 0 && this.remaining(idx) > 0) this.started.add(idx);
     else this.started.delete(idx);
   }
 
   /**
-   * The consensus of item `idx`: the majority class of its annotators' current labels, -1 for a
-   * dispute (a tie), undefined when no annotator (only the import, or nobody) labeled it.
+   * The consensus of item `idx`: a reviewer's decision while it is the item's latest label, else
+   * the majority class of its annotators' current labels, -1 for a dispute (a tie), undefined
+   * when no annotator (only the import, or nobody) labeled it.
    */
   consensus(idx: number): number | undefined {
+    const d = this.decided.get(idx);
+    if (d !== undefined) return d;
     const v = this.votes.get(idx);
     if (v === undefined || v.size === 0) return undefined;
     return majority(v.values());
@@ -274,7 +321,7 @@ export class Overlap implements Slots {
     let disputed = 0;
     let extended = 0;
     for (const [idx, v] of this.votes) {
-      if (majority(v.values()) === -1) disputed++;
+      if (this.consensus(idx) === -1) disputed++;
       if (!this.overlaps(idx)) continue;
       overlapping++;
       const slots = this.slots(idx);

@@ -13,7 +13,7 @@
  * This class is the facade the HTTP layer uses; each concern lives in its own module:
  * label-state.ts (labels in memory), labeling.ts (label, skip, undo), explain.ts (how an item is
  * shown and why it was picked), retraining.ts (retrains and the current model), figures.ts
- * (stats, metrics, accuracy, advice), dashboard.ts and predict.ts.
+ * (stats, metrics, accuracy, advice), dashboard.ts, predict.ts and reviews.ts (the review queue).
  */
 import type { Cell } from "../data/jsonl.js";
 import { ConflictError, NotFoundError } from "../errors.js";
@@ -32,6 +32,8 @@ import { Overlap, type OverlapSummary } from "./overlap.js";
 import type { OverlapSettings } from "../project/overlap-settings.js";
 import { defaultLeaseCap, ReadyQueue } from "./queue.js";
 import { RetrainLoop } from "./retraining.js";
+import { ReviewQueue } from "./reviews.js";
+import type { ReviewFigures, ReviewView } from "../contract/review-schemas.js";
 import { WebhookDelivery, type DeliveryOptions } from "../webhooks/delivery.js";
 import { outboxEmitter } from "../webhooks/events.js";
 
@@ -97,6 +99,7 @@ export class LabelingProject {
   private readonly predictor: Predictor;
   private readonly webhooks: WebhookDelivery;
   private readonly overlap: Overlap;
+  private readonly reviews: ReviewQueue;
   /** The retrain whose batch the uncertain overlap choice was last set from. */
   private overlapRanked = -1;
   /** Label changes not yet passed to the retrain loop (passed once the item's vote is in). */
@@ -135,8 +138,27 @@ export class LabelingProject {
     // Webhook events go to the outbox in the transaction of their change; the delivery loop sends them.
     const emit = outboxEmitter(this.store);
     this.webhooks = new WebhookDelivery({ log, ...options.webhooks, store: this.store });
-    this.loop = new RetrainLoop({ store: this.store, meta: this.meta, state, queue: this.queue, rng: this.rng, dbPath: options.dbPath, retrainEvery: this.retrainEvery, log, emit, trainingSet: () => this.overlap.trainingSet(state.trainingSet()) });
-    this.labeling = new Labeling({ store: this.store, meta: this.meta, state, queue: this.queue, predictions: () => this.loop.pred, changed: () => this.changes++, emit });
+    // The review queue: items enter it in the transaction of the label or retrain that flags them.
+    const reviews = new ReviewQueue({ store: this.store, meta: this.meta, overlap: this.overlap, seed: options.seed ?? 0, leaseMs: options.leaseMs ?? 5 * 60_000, emit });
+    this.reviews = reviews;
+    const trainingLabel = (idx: number): number | undefined => this.overlap.consensus(idx) ?? (state.labelOf[idx] >= 0 ? state.labelOf[idx] : undefined);
+    this.loop = new RetrainLoop({
+      store: this.store,
+      meta: this.meta,
+      state,
+      queue: this.queue,
+      rng: this.rng,
+      dbPath: options.dbPath,
+      retrainEvery: this.retrainEvery,
+      log,
+      emit,
+      trainingSet: () => this.overlap.trainingSet(state.trainingSet()),
+      afterInstall: (set, oof, iteration, now) => {
+        const n = reviews.afterRetrain(set, oof, trainingLabel, iteration, now);
+        if (n > 0) log(`retrain ${iteration}: ${n} labeled item${n === 1 ? "" : "s"} the model strongly disagrees with went to review`);
+      },
+    });
+    this.labeling = new Labeling({ store: this.store, meta: this.meta, state, queue: this.queue, predictions: () => this.loop.pred, changed: () => this.changes++, emit, onStored: (idx, who, c, now) => reviews.onLabel(idx, who, c, now) });
     this.loop.start();
     this.webhooks.start();
   }
@@ -216,8 +238,51 @@ export class LabelingProject {
     // Their vote falls back to the label of theirs the undo left, if any.
     const left = this.overlap.enabled ? this.store.lastAnnotation(idx, annotator) : undefined;
     this.overlap.setVote(idx, annotator, left === undefined ? null : (this.state.classOf(left.label) ?? null));
+    // An undo of a label newer than a review decision brings the decision back.
+    const current = this.overlap.enabled ? this.store.currentAnnotation(idx) : undefined;
+    if (current?.kind === "review") this.overlap.setDecision(idx, this.state.classOf(current.label) ?? null);
     this.passChanges();
     return labeled;
+  }
+
+  /** Reviews, open or resolved, oldest first, with id above `after` (see reviews.ts). */
+  reviewList(status: "open" | "resolved", after: number, limit: number, now = Date.now()): ReturnType<ReviewQueue["list"]> {
+    return this.reviews.list(status, after, limit, now);
+  }
+
+  /**
+   * The reviewer's next review, leased to them, with the item, its labels and the model's view;
+   * with `skip`, they pass on that review first. Null when no open review is free for them.
+   */
+  reviewNext(reviewer: string, now = Date.now(), skip?: number): ReviewView | null {
+    return this.reviews.next(reviewer, now, (idx) => this.modelView(idx), skip);
+  }
+
+  /** The current model's label and probabilities for a stored item (null before the first model). */
+  private modelView(idx: number): { label: string; probabilities: Record<string, number> } | null {
+    const model = this.loop.model;
+    const item = this.store.item(idx);
+    if (model === null || item === undefined) return null;
+    return this.predictor.predict(model, [item.data])[0];
+  }
+
+  /**
+   * A reviewer's decision on review `id`: the item's final label (a record of kind "review"),
+   * checked against the item's version the reviewer saw (`seen`).
+   * @throws ConflictError when the item changed since, or the review is resolved or held by another reviewer
+   */
+  resolveReview(id: number, label: string, seen: number, reviewer: string, now = Date.now()): ReturnType<ReviewQueue["resolve"]> {
+    const r = this.reviews.resolve(id, label, seen, reviewer, now);
+    this.state.applyLabel(r.itemIdx, r.classIndex, { annotator: reviewer, at: now, durationMs: null, predicted: null, audit: r.audit, review: true });
+    this.overlap.setDecision(r.itemIdx, r.classIndex);
+    this.changes++;
+    this.passChanges();
+    return r;
+  }
+
+  /** Open and resolved reviews, and per annotator the share of their labels overturned in review. */
+  reviewFigures(): ReviewFigures {
+    return this.reviews.figures();
   }
 
   /** Tells the retrain loop of the label changes, after the votes are in (so a retrain sees the consensus). */
@@ -236,8 +301,8 @@ export class LabelingProject {
   }
 
   /** Counts, metrics, the headline accuracy with the others, the stopping advice, and with overlap its counts. */
-  stats(): Stats & { overlap?: OverlapSummary } {
-    return withOverlap(statsOf(this.figures), this.overlap.summary());
+  stats(): Stats & { overlap?: OverlapSummary; reviews: ReviewFigures } {
+    return { ...withOverlap(statsOf(this.figures), this.overlap.summary()), reviews: this.reviews.figures() };
   }
 
   /**
@@ -285,8 +350,8 @@ export class LabelingProject {
    * The dashboard: learning curve, label counts, labels saved, annotators, the headline accuracy
    * and the stopping advice (see dashboard.ts); with overlap, its counts (overlapping, complete, disputed).
    */
-  dashboard(): Dashboard & { overlap?: OverlapSummary } {
-    return withOverlap(dashboardOf(this.figures), this.overlap.summary());
+  dashboard(): Dashboard & { overlap?: OverlapSummary; reviews: ReviewFigures } {
+    return { ...withOverlap(dashboardOf(this.figures), this.overlap.summary()), reviews: this.reviews.figures() };
   }
 
   /**

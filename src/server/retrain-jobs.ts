@@ -76,6 +76,11 @@ export type RetrainReply =
        * MIN_ESTIMATE_N (null otherwise, or with fewer imported labels than that).
        */
       readonly imported: { readonly accuracy: number; readonly n: number } | null;
+      /**
+       * Out-of-fold class probabilities of the labeled items, (labeled x nClasses) row-major in
+       * the job's order (out-of-fold.ts); null with too few labels.
+       */
+      readonly oof: Float32Array | null;
       /** With no item left to label: accuracy of models trained on m imported labels, tested on the rest. */
       readonly importedCurve: { readonly labels: number; readonly accuracy: number; readonly n: number }[] | null;
     }

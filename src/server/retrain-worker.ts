@@ -3,8 +3,9 @@
  * for each job runs one round of the loop (loop/round.ts, the code ActiveLearner and simulate
  * run: a warm-started fit on the labeled rows, the project's strategy on the unlabeled ones),
  * predicts the whole pool and posts back the ranking of the unlabeled items (the strategy's picks,
- * then the rest least confident first), every item's prediction, the stop set's probabilities
- * and the accuracy estimates.
+ * then the rest least confident first), every item's prediction, the stop set's probabilities,
+ * the accuracy estimates and the labeled items' out-of-fold probabilities (out-of-fold.ts, for
+ * the review queue).
  */
 import { lowerThreadPriority } from "./thread-priority.js";
 import { parentPort, workerData } from "node:worker_threads";
@@ -19,6 +20,7 @@ import { getStrategy } from "../strategies/registry.js";
 import type { QueryStrategy } from "../strategies/types.js";
 import { openStore } from "../store/open.js";
 import { fitRandomCurve, subsetCurve } from "./learning-curve.js";
+import { outOfFold } from "./out-of-fold.js";
 import { completeOrder } from "./ranking.js";
 import { MIN_ESTIMATE_N, type RetrainInit, type RetrainJob, type RetrainReply } from "./retrain-jobs.js";
 
@@ -90,6 +92,8 @@ function run(job: RetrainJob): RetrainReply {
   }
   // What the stopping criteria read, computed as simulate's StopMonitor computes it.
   const stopProba = stopSetProba(model, X, init.stopSet);
+  // Its own generator (from the job's seed): the draws above stay as they were.
+  const oof = outOfFold({ X, nClasses: job.nClasses, newModel, labeled: job.labeled, labels: job.y, seed: (job.seed ^ 0x6f6f66) >>> 0 });
   return {
     id: job.id,
     ok: true,
@@ -106,6 +110,7 @@ function run(job: RetrainJob): RetrainReply {
     stopProba,
     imported,
     importedCurve,
+    oof,
   };
 }
 
@@ -165,6 +170,6 @@ parentPort?.on("message", (job: RetrainJob) => {
   } catch (e) {
     reply = { id: job.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
-  const transfer = reply.ok ? [reply.order.buffer, reply.scores.buffer, reply.pred.buffer, reply.conf.buffer, reply.stopProba.buffer] : [];
+  const transfer = reply.ok ? [reply.order.buffer, reply.scores.buffer, reply.pred.buffer, reply.conf.buffer, reply.stopProba.buffer, ...(reply.oof !== null ? [reply.oof.buffer] : [])] : [];
   parentPort?.postMessage(reply, transfer as ArrayBuffer[]);
 });

@@ -43,6 +43,11 @@ export interface RetrainLoopOptions {
   readonly emit?: Emit;
   /** The labeled set a retrain trains on (default: every labeled item's current label; overlap: the consensus). */
   readonly trainingSet?: () => TrainingSet;
+  /**
+   * Called in the install transaction with the set the model was fitted on and its items'
+   * out-of-fold probabilities (the review queue flags labels the model strongly disagrees with).
+   */
+  readonly afterInstall?: (set: TrainingSet, oof: Float32Array | null, iteration: number, now: number) => void;
 }
 
 type Installed = Extract<RetrainReply, { ok: true }>;
@@ -124,7 +129,7 @@ export class RetrainLoop implements Ranking {
           this.o.log(`retrain failed: ${reply.error}`);
           return;
         }
-        this.install(reply, set.labeled.length, started);
+        this.install(reply, set, started);
       })
       .finally(() => {
         this.running = null;
@@ -133,8 +138,9 @@ export class RetrainLoop implements Ranking {
   }
 
   /** Installs a retrain's model and ranking, and stores what it measured. */
-  private install(reply: Installed, trained: number, started: number): void {
+  private install(reply: Installed, set: TrainingSet, started: number): void {
     const { store, state, meta } = this.o;
+    const trained = set.labeled.length;
     const now = Date.now();
     // Close the outgoing model's test-then-train estimate, then install the new one.
     const prev = this.iterations.at(-1);
@@ -191,6 +197,7 @@ export class RetrainLoop implements Ranking {
       store.addIteration(it);
       if (snapshot) store.saveModel(trained, reply.model, now);
       if (this.o.emit !== undefined) retrainEvents({ store, state, meta, iterations: this.iterations, randomCurve: reply.randomCurve, emit: this.o.emit }, it, now);
+      this.o.afterInstall?.(set, reply.oof, it.iteration, now);
     });
     if (snapshot) this.lastSnapshotAt = now;
     this.lastRetrainAt = now;

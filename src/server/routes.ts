@@ -13,11 +13,14 @@ import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { API_ROUTES, dashboardRoute, exportRoute, LabelBodySchema, labelRoute, nextRoute, openApiRoute, PredictBodySchema, predictRoute, projectRoute, SkipBodySchema, skipRoute, statsRoute, undoRoute, unskipRoute } from "../contract/routes.js";
+import { ResolveBodySchema, reviewNextRoute, reviewsRoute } from "../contract/review-routes.js";
+import type { ResolveReplySchema, ReviewListSchema, ReviewNextSchema } from "../contract/review-schemas.js";
 import type { DashboardSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "../contract/schemas.js";
 import { ActiveLearnError } from "../errors.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { accessControl, actingAnnotator, type AccessVariables } from "./access.js";
 import type { Exporter } from "./exporter.js";
+import type { User } from "../auth/users.js";
 import { errorReply, jsonResponse, readJson } from "./http.js";
 import { openApiDocument } from "./openapi.js";
 import { registerLogin } from "./login.js";
@@ -56,6 +59,7 @@ const METHODS: readonly { readonly pattern: RegExp; readonly methods: readonly s
     ...[...byPath].map(([p, methods]) => ({ pattern: patternOf(p), methods })),
     { pattern: /^\/$/, methods: ["GET", "HEAD"] },
     { pattern: /^\/dashboard\/?$/, methods: ["GET", "HEAD"] },
+    { pattern: /^\/review\/?$/, methods: ["GET", "HEAD"] },
     { pattern: /^\/static\/(.+)$/, methods: ["GET", "HEAD"] },
     { pattern: /^\/login$/, methods: ["GET", "HEAD"] },
   ];
@@ -103,7 +107,7 @@ function reply<S extends z.ZodType>(status: number, body: Immutable<z.input<S>>)
   return jsonResponse(status, body);
 }
 
-function html(name: "index.html" | "dashboard.html" | "login.html", projectName: string): Response {
+function html(name: "index.html" | "dashboard.html" | "login.html" | "review.html", projectName: string): Response {
   const f = page(name, projectName);
   return new Response(new Uint8Array(f.body), { status: 200, headers: { "content-type": f.contentType, "content-length": String(f.body.length), "cache-control": "no-cache", ...SECURITY_HEADERS } });
 }
@@ -192,7 +196,7 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     const d = project.dashboard();
     // An annotator ("own") sees only their own row of the per-annotator table.
     const user = c.get("user");
-    return reply<typeof DashboardSchema>(200, c.get("access") === "own" && user !== null ? { ...d, annotators: d.annotators.filter((a) => a.name === user.name) } : d);
+    return reply<typeof DashboardSchema>(200, c.get("access") === "own" && user !== null ? { ...d, annotators: d.annotators.filter((a) => a.name === user.name), reviews: { ...d.reviews, overturned: d.reviews.overturned.filter((a) => a.name === user.name) } } : d);
   });
   app.on("GET", openApiRoute.path, () => jsonResponse(200, document));
 
@@ -228,6 +232,37 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
   registerAdminRoutes(app, project, o.log);
   // The web login: /login, /api/login, /api/logout, /api/me (./login.ts).
   registerLogin(app, { store: project.store, page: () => html("login.html", project.meta.name) });
+  // The review queue (review-routes.ts; reviewers and admins).
+  app.on("GET", reviewsRoute.path, (c) => {
+    const p = new Problems();
+    const q = query(p, c, reviewsRoute.request.query);
+    check(p);
+    return reply<typeof ReviewListSchema>(200, project.reviewList(q!.status, q!.after ?? 0, q!.limit ?? 100));
+  });
+
+  app.on("GET", reviewNextRoute.path, (c) => {
+    const p = new Problems();
+    const q = query(p, c, reviewNextRoute.request.query);
+    const who = actingReviewer(c.get("user"), q?.reviewer, "query", p);
+    check(p);
+    return reply<typeof ReviewNextSchema>(200, { review: project.reviewNext(who, Date.now(), q!.skip) });
+  });
+
+  app.on("POST", "/api/review/:id/resolve", async (c) => {
+    const p = new Problems();
+    const raw = decodeParam(/^\/api\/review\/([^/]+)\/resolve$/.exec(urlOf(c).pathname)?.[1] ?? "");
+    const id = /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : null;
+    if (id === null) p.list.push(`path: review id must be a positive whole number, got ${JSON.stringify(raw.slice(0, 100))}`);
+    const b = await body(p, c, ResolveBodySchema);
+    if (b !== null && !project.meta.labels.includes(b.label)) p.list.push(`body: field "label": unknown label "${b.label}"; the project's labels are ${project.meta.labels.map((l) => `"${l}"`).join(", ")}`);
+    const who = b === null ? "" : actingReviewer(c.get("user"), b.reviewer, "body", p);
+    check(p);
+    const r = project.resolveReview(id!, b!.label, b!.seen, who);
+    return reply<typeof ResolveReplySchema>(200, { review: r.summary, annotationId: r.annotationId, accepted: r.accepted });
+  });
+
+  app.get("/review", () => html("review.html", project.meta.name));
+  app.get("/review/", () => html("review.html", project.meta.name));
 
   app.get("/", () => html("index.html", project.meta.name));
   app.get("/dashboard", () => html("dashboard.html", project.meta.name));
@@ -256,6 +291,16 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     return jsonResponse(status, errorBody, headers);
   });
   return app;
+}
+
+/** Who reviews: the account's name, or in open mode the named reviewer (required). Naming someone else is a 403. */
+function actingReviewer(user: User | null, named: string | undefined, where: "query" | "body", p: Problems): string {
+  if (user === null) {
+    if (named === undefined) p.list.push(`${where}: field "reviewer" is required`);
+    return named ?? "";
+  }
+  if (named === undefined || named === user.name) return user.name;
+  throw new ActiveLearnError("FORBIDDEN", `${where}: field "reviewer": you are signed in as "${user.name}" and may not act as "${named}" (leave the field out)`);
 }
 
 function notAllowed(method: string, pathname: string, allow: string): Response {

@@ -1,6 +1,7 @@
 /**
  * Static files of the web app: `web/index.html` at `/`, `web/dashboard.html` at `/dashboard`,
  * `web/login.html` at `/login`,
+ * `web/review.html` at `/review`,
  * and `web/**` and `dist/web/**` (compiled UI scripts) under `/static/`. Paths resolve against
  * the package root (found from this module's URL, not the working directory); nothing outside
  * those two folders is ever served. Missing pages get a small placeholder.
@@ -79,10 +80,10 @@ export function staticFile(rel: string): StaticFile | null {
 }
 
 /** A page of web/ (index.html, dashboard.html), or a placeholder while the UI is not built. */
-export function page(name: "index.html" | "dashboard.html" | "login.html", projectName: string): StaticFile {
+export function page(name: "index.html" | "dashboard.html" | "login.html" | "review.html", projectName: string): StaticFile {
   const f = readFile(path.join(PACKAGE_ROOT, "web", name));
   if (f !== null) return f;
-  const title = name === "index.html" ? "Labeling" : name === "login.html" ? "Log in" : "Dashboard";
+  const title = name === "index.html" ? "Labeling" : name === "login.html" ? "Log in" : name === "review.html" ? "Review" : "Dashboard";
   const esc = projectName.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title} · ${esc} · activelearn</title></head>

@@ -339,6 +339,56 @@ for (const f of FACTORIES) {
     }
   });
 
+  suite("reviews: one open review per item, item history and version, resolving records the outcome once", (store) => {
+    store.insertItems(items(3));
+    assert.equal(store.itemVersion(0), 0, "no label or undo yet");
+    const a = store.addAnnotation(ann(0, "ana", "spam", 10));
+    store.addSkip(0, "cy", 11);
+    assert.equal(store.itemVersion(0), a, "a skip leaves the version");
+    const b = store.addAnnotation(ann(0, "bo", "ham", 20));
+    assert.equal(store.itemVersion(0), b);
+    assert.deepEqual(store.itemHistory(0).map((r) => [r.annotator, r.kind, r.label]), [["ana", "label", "spam"], ["cy", "skip", null], ["bo", "label", "ham"]]);
+    assert.deepEqual(store.itemHistory(1), []);
+    assert.deepEqual(store.reviewCounts(), { open: 0, resolved: 0 });
+    const r1 = store.openReview({ itemIdx: 0, reason: "disagreement", details: { votes: { ana: "spam", bo: "ham" } }, openedAt: 30, version: b });
+    assert.ok(r1 !== null);
+    assert.equal(store.openReview({ itemIdx: 0, reason: "model", details: {}, openedAt: 31, version: b }), null, "an item in open review is not added twice");
+    const r2 = store.openReview({ itemIdx: 2, reason: "model", details: { label: "ham", modelLabel: "spam", probability: 0.95, iteration: 3 }, openedAt: 32, version: 0 });
+    assert.ok(r2 !== null && r2 > r1);
+    assert.deepEqual(store.review(r1), { id: r1, itemIdx: 0, reason: "disagreement", details: { votes: { ana: "spam", bo: "ham" } }, openedAt: 30, version: b, resolvedAt: null, resolvedBy: null, decision: null, annotationId: null, votes: null });
+    assert.equal(store.openReviewOf(0)?.id, r1);
+    assert.equal(store.openReviewOf(1), undefined);
+    assert.equal(store.review(999), undefined);
+    assert.deepEqual(store.reviews("open", 0, 10).map((r) => r.id), [r1, r2]);
+    assert.deepEqual(store.reviews("open", r1, 10).map((r) => r.id), [r2], "paged by id");
+    assert.deepEqual(store.reviews("open", 0, 1).map((r) => r.id), [r1]);
+    const d = store.addAnnotation(ann(0, "rita", "spam", 40, { kind: "review" }));
+    const outcome = { resolvedAt: 40, resolvedBy: "rita", decision: "spam", annotationId: d, votes: { bo: "ham" } };
+    assert.equal(store.resolveReview(r1, outcome), true);
+    assert.equal(store.resolveReview(r1, { ...outcome, decision: "ham" }), false, "resolved once");
+    assert.equal(store.resolveReview(999, outcome), false);
+    assert.deepEqual(store.review(r1), { ...store.review(r1)!, ...outcome });
+    assert.equal(store.openReviewOf(0), undefined);
+    assert.equal(store.lastResolvedReviewOf(0)?.id, r1);
+    assert.deepEqual(store.reviews("resolved", 0, 10).map((r) => r.id), [r1]);
+    assert.deepEqual(store.reviewCounts(), { open: 1, resolved: 1 });
+    // The decision is the item's current label; it is nobody's own label to undo or relabel.
+    assert.equal(store.currentLabel(0), "spam");
+    assert.equal(store.currentAnnotation(0)?.kind, "review");
+    assert.equal(store.lastAnnotation(0, "rita"), undefined, "a review decision is not the reviewer's own label");
+    assert.equal(store.addAnnotation(ann(0, "rita", "ham", 50)) > d, true);
+    assert.equal(store.lastAnnotation(0, "rita")?.kind, "label", "the reviewer's own first label on the item is a label, not a relabel");
+    const again = store.openReview({ itemIdx: 0, reason: "spot_check", details: {}, openedAt: 60, version: store.itemVersion(0) });
+    assert.ok(again !== null, "a resolved item may enter review again");
+    const ro = f.reopen(store, true);
+    try {
+      assert.deepEqual(ro.reviewCounts(), { open: 2, resolved: 1 });
+      assert.deepEqual(ro.review(r1)?.votes, { bo: "ham" });
+    } finally {
+      ro.close();
+    }
+  });
+
   suite("a read-only reopen sees every committed write and refuses to write", (store) => {
     store.setMeta(META);
     store.insertItems(items(2));

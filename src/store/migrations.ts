@@ -116,6 +116,30 @@ CREATE TABLE IF NOT EXISTS webhook_attempts (
 CREATE INDEX IF NOT EXISTS webhook_attempts_delivery ON webhook_attempts (delivery_id, attempt);
 `;
 
+/**
+ * Version 6: the review queue (src/server/reviews.ts). One row per time an item entered review;
+ * at most one open review per item (the partial unique index). `version` is the item's version
+ * when it entered review; `annotation_id` the history record of kind "review" holding the
+ * decision; `votes` each annotator's label of the item when the decision was taken (JSON).
+ */
+const SCHEMA_REVIEWS = `
+CREATE TABLE IF NOT EXISTS reviews (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  item_idx INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  details TEXT NOT NULL,
+  opened_at INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  resolved_at INTEGER,
+  resolved_by TEXT,
+  decision TEXT,
+  annotation_id INTEGER,
+  votes TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS reviews_open_item ON reviews (item_idx) WHERE resolved_at IS NULL;
+CREATE INDEX IF NOT EXISTS reviews_item ON reviews (item_idx, id);
+`;
+
 /** Whether `table` has `column`. */
 export function hasColumn(db: Database.Database, table: string, column: string): boolean {
   return db.prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)").all(table).some((c) => c.name === column);
@@ -180,6 +204,13 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "accounts: users (role, scrypt hashes of the login token and password, disabled flag) and login sessions (hashed ids with an expiry)",
     up(db) {
       db.exec(SCHEMA_ACCOUNTS);
+    },
+  },
+  {
+    version: 6,
+    description: "the review queue: reviews (item, reason, details, when opened, the item's version then; when resolved, by whom, the decision and its history record, the annotators' labels it was taken over)",
+    up(db) {
+      db.exec(SCHEMA_REVIEWS);
     },
   },
 ];

@@ -16,8 +16,9 @@ import Database from "better-sqlite3";
 import { ActiveLearnError, BadInputError, ConflictError } from "../errors.js";
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
+import { SqliteReviews } from "./sqlite-reviews.js";
 import { LEGACY_KIND_SQL, checkReadable, hasColumn, migrate, schemaVersion } from "./migrations.js";
-import { LABEL_KINDS, type Annotation, type Assessment, type DeliveryAttempt, type DeliveryLogEntry, type DueDelivery, type HistoryRecord, type Item, type Iteration, type LabelKind, type NewAnnotation, type OutboxEvent, type ProjectMeta, type RecordKind, type Role, type Store, type StoredSession, type StoredUser, type StoreOptions, type Webhook } from "./types.js";
+import { LABEL_KINDS, type Annotation, type Assessment, type DeliveryAttempt, type DeliveryLogEntry, type DueDelivery, type HistoryRecord, type Item, type Iteration, type LabelKind, type NewAnnotation, type NewReview, type OutboxEvent, type Review, type ReviewOutcome, type ProjectMeta, type RecordKind, type Role, type Store, type StoredSession, type StoredUser, type StoreOptions, type Webhook } from "./types.js";
 
 /** The schema version with the append-only history (kind, undoes; skips as records). */
 const HISTORY_VERSION = 3;
@@ -142,6 +143,8 @@ export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly st: ReturnType<SqliteStore["prepare"]>;
+  /** The review queue's statements (sqlite-reviews.ts). */
+  private readonly rv: SqliteReviews;
 
   /** The schema version of the database (see migrations.ts). */
   readonly schemaVersion: number;
@@ -151,6 +154,7 @@ export class SqliteStore implements Store {
     this.db = db;
     this.schemaVersion = schemaVersion(db);
     this.st = this.prepare();
+    this.rv = new SqliteReviews(db, this.schemaVersion >= HISTORY_VERSION || hasColumn(db, "annotations", "kind"));
   }
 
   /**
@@ -210,7 +214,7 @@ export class SqliteStore implements Store {
       insertItem: db.prepare<[number, string, string]>("INSERT INTO items (idx, id, data) VALUES (?, ?, ?)"),
       putFeature: db.prepare<[number, Uint8Array]>("INSERT OR REPLACE INTO features (idx, row) VALUES (?, ?)"),
       features: db.prepare<[], { idx: number; row: Buffer }>("SELECT idx, row FROM features ORDER BY idx"),
-      lastAnn: db.prepare<[number, string], AnnotationRow>(`SELECT ${cols} FROM annotations a WHERE a.item_idx = ? AND a.annotator = ? AND ${isLive("a")} ORDER BY a.id DESC LIMIT 1`),
+      lastAnn: db.prepare<[number, string], AnnotationRow>(`SELECT ${cols} FROM annotations a WHERE a.item_idx = ? AND a.annotator = ? AND ${isLive("a")}${legacy ? "" : " AND a.kind <> 'review'"} ORDER BY a.id DESC LIMIT 1`),
       current: db.prepare<[], { item_idx: number; label: string }>(`SELECT a.item_idx, a.label, max(a.id) AS last FROM annotations a WHERE ${isLive("a")} GROUP BY a.item_idx`),
       currentOne: db.prepare<[number], { label: string }>(`SELECT a.label FROM annotations a WHERE a.item_idx = ? AND ${isLive("a")} ORDER BY a.id DESC LIMIT 1`),
       annotations: db.prepare<[], AnnotationRow>(`SELECT ${cols} FROM annotations a WHERE ${isLive("a")} ORDER BY a.id`),
@@ -246,7 +250,7 @@ export class SqliteStore implements Store {
     const db = this.db;
     return {
       addAnn: db.prepare<[{ item: number; annotator: string; label: string; at: number; duration: number | null; predicted: string | null; audit: number; kind: string | null }]>(
-        `INSERT INTO annotations (item_idx, annotator, label, created_at, duration_ms, predicted, audit, kind) VALUES (@item, @annotator, @label, @at, @duration, @predicted, @audit, coalesce(@kind, CASE WHEN EXISTS (SELECT 1 FROM annotations a WHERE a.item_idx = @item AND a.annotator = @annotator AND ${live("a")}) THEN 'relabel' ELSE 'label' END))`,
+        `INSERT INTO annotations (item_idx, annotator, label, created_at, duration_ms, predicted, audit, kind) VALUES (@item, @annotator, @label, @at, @duration, @predicted, @audit, coalesce(@kind, CASE WHEN EXISTS (SELECT 1 FROM annotations a WHERE a.item_idx = @item AND a.annotator = @annotator AND a.kind <> 'review' AND ${live("a")}) THEN 'relabel' ELSE 'label' END))`,
       ),
       addUndo: db.prepare<[{ id: number; annotator: string; at: number }]>(
         `INSERT INTO annotations (item_idx, annotator, label, created_at, duration_ms, predicted, audit, kind, undoes) SELECT a.item_idx, @annotator, a.label, @at, NULL, NULL, 0, 'undo', a.id FROM annotations a WHERE a.id = @id AND ${live("a")}`,
@@ -637,6 +641,42 @@ export class SqliteStore implements Store {
 
   deleteExpiredSessions(now: number): number {
     return this.writableAcc().deleteExpired.run(now).changes;
+  }
+
+  itemHistory(itemIdx: number): HistoryRecord[] {
+    return this.rv.itemHistory(itemIdx);
+  }
+
+  itemVersion(itemIdx: number): number {
+    return this.rv.itemVersion(itemIdx);
+  }
+
+  openReview(r: NewReview): number | null {
+    return this.rv.open(r);
+  }
+
+  review(id: number): Review | undefined {
+    return this.rv.review(id);
+  }
+
+  openReviewOf(itemIdx: number): Review | undefined {
+    return this.rv.openOf(itemIdx);
+  }
+
+  lastResolvedReviewOf(itemIdx: number): Review | undefined {
+    return this.rv.lastResolvedOf(itemIdx);
+  }
+
+  reviews(status: "open" | "resolved", afterId: number, limit: number): Review[] {
+    return this.rv.list(status, afterId, limit);
+  }
+
+  reviewCounts(): { open: number; resolved: number } {
+    return this.rv.counts();
+  }
+
+  resolveReview(id: number, outcome: ReviewOutcome): boolean {
+    return this.rv.resolve(id, outcome);
   }
 
   /** Runs `fn` in one transaction. */

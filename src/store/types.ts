@@ -39,6 +39,8 @@ export interface ProjectMeta {
   readonly targetAccuracy?: number | null;
   /** Several annotators per item (`init --overlap`; absent or null = one annotator per item). */
   readonly overlap?: OverlapSettings | null;
+  /** Share of single-labeled items sent to review as a spot check (`init --review-share`; absent = 0). */
+  readonly reviewShare?: number;
 }
 
 /** One stopping criterion after a retrain: fired, not yet, or off (no budget or target set). */
@@ -217,6 +219,54 @@ export interface DeliveryLogEntry {
   readonly nextAt: number | null;
 }
 
+/** Why an item is in review: its annotators disagree, the model strongly disagrees, or a spot check. */
+export type ReviewReason = "disagreement" | "model" | "spot_check";
+
+/** What was seen when an item entered review (stored as JSON beside it). */
+export interface ReviewDetails {
+  /** The item's label when it entered review (null: none, e.g. a dispute). */
+  readonly label?: string | null;
+  /** reason "model": the label the model gives out-of-sample, and its probability. */
+  readonly modelLabel?: string;
+  readonly probability?: number;
+  /** The model's iteration that flagged it. */
+  readonly iteration?: number;
+  /** reason "disagreement": the annotators' labels (annotator -> label). */
+  readonly votes?: Readonly<Record<string, string>>;
+}
+
+/** An item's review (see src/server/reviews.ts). */
+export interface NewReview {
+  readonly itemIdx: number;
+  readonly reason: ReviewReason;
+  readonly details: ReviewDetails;
+  readonly openedAt: number;
+  /** The item's version when it entered review ({@link Store.itemVersion}). */
+  readonly version: number;
+}
+
+export interface Review extends NewReview {
+  readonly id: number;
+  /** Null while open. */
+  readonly resolvedAt: number | null;
+  readonly resolvedBy: string | null;
+  /** The reviewer's label (the item's final label), null while open. */
+  readonly decision: string | null;
+  /** The history record of kind "review" that holds the decision, null while open. */
+  readonly annotationId: number | null;
+  /** The annotators' labels the decision was taken over (annotator -> label), null while open. */
+  readonly votes: Readonly<Record<string, string>> | null;
+}
+
+/** A review's outcome, as {@link Store.resolveReview} records it. */
+export interface ReviewOutcome {
+  readonly resolvedAt: number;
+  readonly resolvedBy: string;
+  readonly decision: string;
+  readonly annotationId: number;
+  readonly votes: Readonly<Record<string, string>>;
+}
+
 /** What an account may do (see src/auth/policy.ts). */
 export type Role = "admin" | "reviewer" | "annotator" | "viewer";
 
@@ -278,7 +328,11 @@ export interface Store {
   addAnnotation(a: NewAnnotation): number;
   /** Adds many annotations in one transaction (seed labels at init). */
   addAnnotations(list: readonly NewAnnotation[]): void;
-  /** The latest live label record of `annotator` on an item. */
+  /**
+   * The latest live label record of `annotator` on an item, of the kinds an annotator gives
+   * (label, relabel, import): a review decision is the item's, not the reviewer's own label, so
+   * no undo takes it back (a later label or review supersedes it).
+   */
   lastAnnotation(itemIdx: number, annotator: string): Annotation | undefined;
   /**
    * Appends an undo record by `annotator` taking back the live label record `id`, and returns
@@ -368,6 +422,33 @@ export interface Store {
   deleteSessionsOf(userId: number): void;
   /** Removes the sessions expired at `now`; returns how many. */
   deleteExpiredSessions(now: number): number;
+  /** Every history record of one item, in the order they were made. */
+  itemHistory(itemIdx: number): HistoryRecord[];
+  /**
+   * The item's version: the id of its latest label or undo record (0 when it has none). It
+   * changes whenever the item's labels do (skips leave it), so a reviewer's decision can check
+   * that the item is still as they saw it.
+   */
+  itemVersion(itemIdx: number): number;
+  /**
+   * Opens a review of an item, unless the item already has an open one.
+   * @returns the review's id, or null when an open review of the item exists (nothing stored)
+   */
+  openReview(r: NewReview): number | null;
+  review(id: number): Review | undefined;
+  /** The open review of an item, if any. */
+  openReviewOf(itemIdx: number): Review | undefined;
+  /** The latest resolved review of an item, if any. */
+  lastResolvedReviewOf(itemIdx: number): Review | undefined;
+  /** Up to `limit` reviews with id above `afterId`, open or resolved, oldest first. */
+  reviews(status: "open" | "resolved", afterId: number, limit: number): Review[];
+  /** Counts of open and resolved reviews. */
+  reviewCounts(): { open: number; resolved: number };
+  /**
+   * Records a review's outcome.
+   * @returns false (and records nothing) when the review is unknown or already resolved
+   */
+  resolveReview(id: number, outcome: ReviewOutcome): boolean;
   /**
    * Runs `fn` in one transaction: every write it makes lands together or, when it throws, none
    * does (the error is rethrown). Nested calls join the outer transaction.

@@ -4,7 +4,8 @@
  * and for the README.
  *
  *   npm run build && node dist/src/web-e2e/screenshots.js [OUT_DIR]     (default /tmp/activelearn-shots)
- *   node dist/src/web-e2e/screenshots.js --docs                         (docs/img/labeling.png, docs/img/dashboard.png)
+ *   node dist/src/web-e2e/screenshots.js --docs                         (docs/img/labeling.png, docs/img/dashboard.png, docs/img/review.png)
+ *   node dist/src/web-e2e/screenshots.js --review [OUT_DIR]             (the review page only; docs/img/review.png with --docs)
  *   node dist/src/cli/main.js demo --simulate && node dist/src/web-e2e/screenshots.js --report out/demo/report.html
  *                                                                       (docs/img/report.png: the top of the digits report)
  */
@@ -58,12 +59,40 @@ async function waitForRetrain(server: TestServer): Promise<void> {
   }
 }
 
+/** The review page: two annotators disagree on a ticket (overlap 2), a reviewer settles it. */
+async function reviewShot(out: string): Promise<void> {
+  const labels = ["billing", "bug", "feature request", "account", "other"];
+  const items: TestItem[] = TICKETS.map((t, i) => ({ data: { text: t.text, from: t.from, subject: t.subject, received: `2024-03-0${i + 4} 09:1${i}` } }));
+  const server = await startTestServer({ name: "support-tickets", labels, textColumn: "text", items, overlap: { annotators: 2, share: 1 } });
+  const browser = await launchBrowser();
+  try {
+    const give = async (annotator: string, label: (subject: string) => string): Promise<void> => {
+      const res = await fetch(`${server.url}/api/next?annotator=${encodeURIComponent(annotator)}`);
+      const { item } = (await res.json()) as { item: { id: string; data: { subject: string } } };
+      await fetch(`${server.url}/api/items/${encodeURIComponent(item.id)}/label`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ label: label(item.data.subject), annotator, durationMs: 9000 }) });
+    };
+    await give("Maria K.", () => "billing");
+    await give("Ada", (subject) => (subject.startsWith("Charged") ? "bug" : "billing"));
+    const r = await openPage(browser, `${server.url}/review`, { annotator: "Rita", width: 1280, height: 900 });
+    await r.page.waitForSelector("#workspace:not([hidden]) #item[data-review-id]");
+    await r.page.keyboard.press("1"); // the reviewer picks billing: shown as picked, Enter would decide
+    await shot(r.page, path.join(out, "review.png"));
+    await r.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 async function main(): Promise<void> {
   const report = process.argv.indexOf("--report");
   if (report >= 0) return reportShot(process.argv[report + 1] ?? "out/demo/report.html");
   const docs = process.argv.includes("--docs");
-  const out = docs ? path.join(REPO_ROOT, "docs/img") : (process.argv[2] ?? "/tmp/activelearn-shots");
+  const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  const out = docs ? path.join(REPO_ROOT, "docs/img") : (positional[0] ?? "/tmp/activelearn-shots");
   await mkdir(out, { recursive: true });
+  await reviewShot(out);
+  if (process.argv.includes("--review")) return;
   const browser = await launchBrowser();
   try {
     // A text project: support tickets, 3,120 of them; past tickets use words of their class.

@@ -41,6 +41,10 @@ export interface TestProject {
   readonly budget?: number;
   /** Accounts to create before serving (a password if given); none: the single-user mode. */
   readonly accounts?: readonly { readonly name: string; readonly role: Role; readonly password?: string }[];
+  /** `init --overlap N --overlap-share F` (the review queue's disagreements). */
+  readonly overlap?: { readonly annotators: number; readonly share: number };
+  /** `init --review-share F`: the share of single-labeled items spot-checked in review. */
+  readonly reviewShare?: number;
 }
 
 export interface TestServer {
@@ -80,6 +84,8 @@ export async function startTestServer(project: TestProject): Promise<TestServer>
   const projectDir = path.join(dir, "project");
   const args = [path.join(REPO_ROOT, "dist/src/cli/main.js"), "init", projectDir, "--data", data, "--labels", project.labels.join(",")];
   if (project.textColumn !== null) args.push("--text", project.textColumn);
+  if (project.overlap !== undefined) args.push("--overlap", String(project.overlap.annotators), "--overlap-share", String(project.overlap.share));
+  if (project.reviewShare !== undefined) args.push("--review-share", String(project.reviewShare));
   await promisify(execFile)(process.execPath, args);
   const tokens = new Map<string, string>();
   if (project.accounts !== undefined) {

@@ -12,6 +12,9 @@
 // The API's types, generated from the server's route schemas (one contract; no zod in the browser).
 export type { AccuracyReport, Advice, AnnotatorStats, Caller, Cell, CriterionState, CurvePoint, Dashboard, Figure, Item, LabelResult, Project, Stats, Suggestion } from "./contract.gen.js";
 import type { Caller, Dashboard, Item, LabelResult, Project, Stats } from "./contract.gen.js";
+// The review queue's types.
+export type { ItemLabel, Overturned, ResolveReply, ReviewFigures, ReviewList, ReviewSummary, ReviewView } from "./contract.gen.js";
+import type { ResolveReply, ReviewList, ReviewView } from "./contract.gen.js";
 
 /** A time as the server sends it: epoch milliseconds or an ISO string; null = never. */
 export type Time = number | string | null;
@@ -170,5 +173,27 @@ export class Api {
 
   dashboard(): Promise<Dashboard> {
     return this.json<Dashboard>("GET", "/api/dashboard");
+  }
+
+  // The review queue (reviewers and admins).
+
+  /** Open or resolved reviews, oldest first. */
+  reviews(status: "open" | "resolved", limit = 100): Promise<ReviewList> {
+    return this.json<ReviewList>("GET", `/api/reviews?status=${status}&limit=${limit}`);
+  }
+
+  /**
+   * The reviewer's next review, leased to them (null when none is free); with `skip`, passing on
+   * that review first. `reviewer` names them on a project without accounts (null: the token's user).
+   */
+  async reviewNext(reviewer: string | null, skip?: number): Promise<ReviewView | null> {
+    const q = [reviewer === null ? "" : `reviewer=${encodeURIComponent(reviewer)}`, skip === undefined ? "" : `skip=${skip}`].filter((x) => x !== "").join("&");
+    const body = await this.json<{ review: ReviewView | null }>("GET", `/api/review/next${q === "" ? "" : `?${q}`}`);
+    return body.review;
+  }
+
+  /** The decision on a review: `seen` is the version token of the review as shown (a 409 when the item changed since). */
+  resolveReview(id: number, label: string, seen: number, reviewer: string | null): Promise<ResolveReply> {
+    return this.json<ResolveReply>("POST", `/api/review/${id}/resolve`, reviewer === null ? { label, seen } : { label, seen, reviewer });
   }
 }

@@ -58,6 +58,7 @@ export type Stats = {
   readonly accuracy: AccuracyReport;
   readonly advice: Advice;
   readonly overlap?: OverlapSummary;
+  readonly reviews: ReviewFigures;
 };
 
 export type Metrics = {
@@ -151,6 +152,25 @@ export type OverlapSummary = {
   readonly extended: number;
 };
 
+export type ReviewFigures = {
+  readonly open: number;
+  readonly resolved: number;
+  /** per annotator; reviews of flagged items (disagreement, model) over-represent errors: the spot checks alone estimate an annotator's error rate without that bias */
+  readonly overturned: readonly (Overturned)[];
+};
+
+export type Overturned = {
+  readonly name: string;
+  /** labels of this annotator on items a reviewer resolved (n) */
+  readonly reviewed: number;
+  /** of those, labels the reviewer's decision differs from */
+  readonly overturned: number;
+  /** overturned / reviewed; null when none was reviewed */
+  readonly share: number | null;
+  /** 95% Wilson interval of the share */
+  readonly interval: readonly [number, number] | null;
+};
+
 export type Project = {
   readonly name: string;
   readonly labels: readonly (string)[];
@@ -194,6 +214,7 @@ export type Dashboard = {
   readonly accuracy: AccuracyReport;
   readonly advice: Advice;
   readonly overlap?: OverlapSummary;
+  readonly reviews: ReviewFigures;
   readonly accuracyMethod: string;
   readonly labelsSavedMethod: string;
 };
@@ -295,4 +316,89 @@ export type Caller = {
   readonly via: "token" | "session" | "open";
   /** with a session: the value every state-changing request must send as the X-CSRF-Token header; null otherwise (a Bearer request needs none) */
   readonly csrfToken: string | null;
+};
+
+export type ReviewList = {
+  /** oldest first, at most `limit`; page on with ?after=<last id> */
+  readonly reviews: readonly (ReviewSummary)[];
+  /** open reviews in all */
+  readonly open: number;
+  /** resolved reviews in all */
+  readonly resolved: number;
+};
+
+export type ReviewSummary = {
+  readonly id: number;
+  readonly itemId: string;
+  /** disagreement: the annotators' labels tie with no slot left; model: the model gives another label at >= 0.9 out-of-sample; spot_check: a share of single-labeled items (init --review-share) */
+  readonly reason: "disagreement" | "model" | "spot_check";
+  /** the reason in words */
+  readonly why: string;
+  readonly details: ReviewDetails;
+  readonly openedAt: string;
+  readonly status: "open" | "resolved";
+  /** ISO time; null = not yet */
+  readonly resolvedAt: string | null;
+  readonly resolvedBy: string | null;
+  /** the reviewer's label: the item's final label */
+  readonly decision: string | null;
+  /** open: the reviewer it is leased to right now, if any */
+  readonly leasedBy: string | null;
+};
+
+export type ReviewDetails = {
+  /** the item's label when it entered review (null: in dispute) */
+  readonly label?: string | null;
+  /** model: the label the model gives out-of-fold */
+  readonly modelLabel?: string;
+  /** model: its out-of-fold probability, 0..1 */
+  readonly probability?: number;
+  /** model: the retrain that flagged it */
+  readonly iteration?: number;
+  /** disagreement: each annotator's label */
+  readonly votes?: Readonly<Record<string, string>>;
+};
+
+export type ReviewNext = {
+  /** null: no open review is free for this reviewer */
+  readonly review: ReviewView | null;
+};
+
+export type ReviewView = {
+  readonly review: ReviewSummary;
+  readonly item: {
+    readonly id: string;
+    readonly data: Readonly<Record<string, Cell>>;
+  };
+  /** every label record of the item, oldest first, with who and when */
+  readonly labels: readonly (ItemLabel)[];
+  /** the label Enter accepts: the annotators' majority, else the item's current label; null when they tie */
+  readonly majority: string | null;
+  /** the current model's view; null before the first model */
+  readonly model: {
+    readonly label: string;
+    readonly probabilities: Readonly<Record<string, number>>;
+    /** false: the current model was trained on this item's label (its view echoes it); the review's details hold the out-of-fold figure */
+    readonly outOfSample: boolean;
+  } | null;
+  /** the item's version: send it back with the decision (a 409 if the item changed meanwhile) */
+  readonly seen: number;
+  readonly leaseExpiresAt: string;
+};
+
+export type ItemLabel = {
+  readonly annotator: string;
+  readonly label: string;
+  readonly kind: "label" | "relabel" | "import" | "review";
+  readonly at: string;
+  /** taken back by an undo (kept in the history) */
+  readonly undone: boolean;
+};
+
+export type ResolveReply = {
+  readonly review: ReviewSummary;
+  /** the history record of kind review holding the decision */
+  readonly annotationId: number;
+  /** the annotator whose label was accepted, null when the reviewer set another */
+  readonly accepted: string | null;
 };

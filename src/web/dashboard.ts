@@ -5,9 +5,9 @@
  * label distribution, labels saved against random sampling, per-annotator throughput; refreshed
  * every few seconds (a failed refresh keeps the last data on screen and says so).
  */
-import { Api, ApiError, loginPath, type Advice, type AccuracyReport, type Dashboard, type Project } from "./api.js";
+import { Api, ApiError, loginPath, type Advice, type AccuracyReport, type Dashboard, type Project, type ReviewFigures } from "./api.js";
 import { barChart, learningCurve, PALETTE } from "./charts.js";
-import { byId, clear, el } from "./dom.js";
+import { append, byId, clear, el } from "./dom.js";
 import { formatAgo, formatDuration, formatInt, toMillis } from "./format.js";
 import { showSession } from "./session.js";
 
@@ -37,6 +37,8 @@ const ui = {
   curveCaption: byId("curve-caption", HTMLElement),
   bars: byId("bars", HTMLElement),
   annotators: byId("annotators", HTMLElement),
+  reviewsSummary: byId("reviews-summary", HTMLElement),
+  reviews: byId("reviews", HTMLElement),
   updated: byId("updated", HTMLElement),
 };
 
@@ -197,6 +199,40 @@ function render(d: Dashboard): void {
   }
 }
 
+/** The review queue: open reviews, and per annotator the share of their labels a reviewer overturned (with n and its interval). */
+function renderReviews(r: ReviewFigures): void {
+  clear(ui.reviewsSummary);
+  append(ui.reviewsSummary, el("strong", { id: "reviews-open" }, formatInt(r.open)), ` open review${r.open === 1 ? "" : "s"} · ${formatInt(r.resolved)} resolved`, r.open > 0 ? " · " : "", r.open > 0 ? el("a", { href: "/review" }, "Review them") : null);
+  clear(ui.reviews);
+  if (r.overturned.length === 0) {
+    ui.reviews.appendChild(el("p", { class: "empty" }, "No review resolved yet."));
+    return;
+  }
+  append(
+    ui.reviews,
+    el(
+      "table",
+      { class: "annotators", id: "overturned" },
+      el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Annotator"), el("th", { scope: "col", title: "their labels on items a reviewer settled" }, "Labels reviewed"), el("th", { scope: "col" }, "Overturned"), el("th", { scope: "col" }, "Share (95% interval)"))),
+      el(
+        "tbody",
+        {},
+        ...r.overturned.map((a) =>
+          el(
+            "tr",
+            {},
+            el("th", { scope: "row" }, a.name),
+            el("td", {}, formatInt(a.reviewed)),
+            el("td", {}, formatInt(a.overturned)),
+            el("td", {}, a.share === null ? "—" : `${pct1(a.share)}${a.interval === null ? "" : ` (${pct1(a.interval[0])}–${pct1(a.interval[1])})`}`),
+          ),
+        ),
+      ),
+    ),
+    el("p", { class: "caption" }, "Items enter review when their annotators disagree, when the model strongly disagrees, or as a random spot check: flagged items over-represent errors, so only spot checks estimate an annotator's error rate without that bias."),
+  );
+}
+
 function renderUpdated(error: string | null): void {
   clear(ui.updated);
   const time = lastOk > 0 ? new Date(lastOk).toLocaleTimeString() : "never";
@@ -217,6 +253,7 @@ async function refresh(): Promise<void> {
     }
     const d = await api.dashboard();
     render(d);
+    renderReviews(d.reviews);
     lastOk = Date.now();
     document.body.dataset.loaded = "true";
     renderUpdated(null);

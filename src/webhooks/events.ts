@@ -5,9 +5,10 @@
  * an acknowledged change never loses its event; the delivery loop (delivery.ts) sends it later,
  * off the request path.
  *
- * Callers today: `label.created` (labeling.ts), `model.retrained` and `stopping.advice`
- * (retraining.ts). `item.disputed` and `review.resolved` are defined here with their payloads for
- * the overlap and review-queue parts of issue 11, which bring their callers; nothing emits them yet.
+ * Callers: `label.created` (labeling.ts), `model.retrained` and `stopping.advice`
+ * (retraining.ts), `item.disputed` (an item entered review: in the transaction of the label that
+ * left it tied, or of the retrain whose model strongly disagrees with its label, or of the label
+ * a spot check picked) and `review.resolved` (a reviewer's decision), both in src/server/reviews.ts.
  *
  * @example
  * store.transaction(() => {
@@ -72,7 +73,7 @@ export interface StoppingAdviceChanged {
   readonly previousStop: boolean | null;
 }
 
-/** `item.disputed` (no caller yet: the overlap and review parts emit it): an item entered review. */
+/** `item.disputed`: an item entered review (src/server/reviews.ts), for any of the three reasons. */
 export interface ItemDisputed {
   readonly itemId: string;
   /** Why: annotators disagree, the model strongly disagrees, or a spot check. */
@@ -81,7 +82,7 @@ export interface ItemDisputed {
   readonly labels: readonly { readonly annotator: string; readonly label: string; readonly createdAt: string }[];
 }
 
-/** `review.resolved` (no caller yet: the review part emits it): a reviewer settled an item. */
+/** `review.resolved`: a reviewer settled an item; its label is now the item's final label. */
 export interface ReviewResolved {
   readonly itemId: string;
   /** The item's final label. */
