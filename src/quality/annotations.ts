@@ -62,16 +62,18 @@ export function encodeAnnotations(triples: readonly AnnotationTriple[], source =
     last.set(`${itemIdx.get(t.item)}\u0000${annIdx.get(t.annotator)}`, i);
   });
   const kept = [...last.values()].sort((a, b) => a - b);
+  const names = [...annIdx.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const annRank = new Map(names.map((nm, r) => [nm, r]));
   const labels = sortLabels(kept.map((i) => triples[i].label));
   const labelIdx = new Map(labels.map((l, i) => [l, i]));
   const n = kept.length;
   const out = { item: new Int32Array(n), annotator: new Int32Array(n), label: new Int32Array(n) };
   kept.forEach((i, t) => {
     out.item[t] = itemIdx.get(triples[i].item) ?? 0;
-    out.annotator[t] = annIdx.get(triples[i].annotator) ?? 0;
+    out.annotator[t] = annRank.get(triples[i].annotator) ?? 0;
     out.label[t] = labelIdx.get(triples[i].label) ?? 0;
   });
-  return { items: [...itemIdx.keys()], annotators: [...annIdx.keys()], labels, ...out };
+  return { items: [...itemIdx.keys()], annotators: names, labels, ...out };
 }
 
 /**
