@@ -93,7 +93,8 @@ void test("Cohen's kappa hand-checked on a 2 x 2 table: po 0.7, pe 0.5, kappa 0.
 
 void test("with two raters per item Fleiss' kappa and alpha agree with their two-rater forms", () => {
   // Same pairs as the Cohen example, as items with two ratings each.
-  const x = countsFromTable([...Array(20).fill([2, 0]), ...Array(15).fill([1, 1]), ...Array(15).fill([0, 2])] as number[][]);
+  const times = (k: number, row: number[]): number[][] => Array.from({ length: k }, () => row);
+  const x = countsFromTable([...times(20, [2, 0]), ...times(15, [1, 1]), ...times(15, [0, 2])]);
   // Scott's pi (Fleiss with 2 raters): pooled shares yes = (40 + 15) / 100 = 0.55.
   const pe = 0.55 ** 2 + 0.45 ** 2;
   assert.ok(Math.abs(fleissKappa(x) - (0.7 - pe) / (1 - pe)) < 1e-12);
