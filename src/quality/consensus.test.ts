@@ -146,3 +146,16 @@ void test("model consensus uses informative features to beat Dawid-Skene, and is
   assert.ok(r.softConfusion !== null && estimatedAccuracy(r.softConfusion, r.prior) > 0.8);
   assert.deepEqual(modelConsensus(a, X, { seed: 1 }).consensus.probs, r.consensus.probs);
 });
+
+void test("model consensus on a tiny file keeps the annotators' evidence (no slide to flat posteriors)", () => {
+  const a = encodeAnnotations(
+    [
+      ["i1", "a", "pos"], ["i1", "b", "pos"], ["i2", "a", "neg"], ["i2", "b", "pos"], ["i3", "a", "pos"],
+      ["i4", "b", "neg"], ["i5", "a", "pos"], ["i6", "a", "neg"], ["i6", "b", "neg"],
+    ].map(([item, annotator, label]) => ({ item, annotator, label })),
+  );
+  const X = dense(6, 1, Float64Array.from([1, -1, 1, -1, 1, -1]));
+  const r = modelConsensus(a, X, { seed: 0 });
+  assert.deepEqual(Array.from(r.consensus.label, (l) => a.labels[l]), ["pos", "neg", "pos", "neg", "pos", "neg"]);
+  assert.ok(r.consensus.confidence[0] > 0.8 && r.consensus.confidence[5] > 0.8);
+});
