@@ -62,11 +62,13 @@ export function runConsensus(argv: readonly string[]): Promise<number> {
   const method = str(flags, "method") ?? (features !== undefined ? "model" : "dawid-skene");
   let consensus: Consensus;
   let report: AnnotatorReport;
+  let em = "";
   if (method === "majority") {
     consensus = majorityVote(a);
     report = majorityEstimates(a, consensus);
   } else if (method === "dawid-skene") {
     const r = dawidSkene(a);
+    em = `; EM ${r.converged ? "converged after" : "stopped at the cap of"} ${r.iterations} iterations`;
     consensus = r.consensus;
     report = emEstimates(a, r, method);
   } else {
@@ -74,6 +76,7 @@ export function runConsensus(argv: readonly string[]): Promise<number> {
     const X = itemFeatures(features ?? "", text === undefined ? { id: str(flags, "id") ?? "" } : { id: str(flags, "id") ?? "", text }, a.items);
     if (a.items.length < 5) throw new BadOptionError([`--method model needs at least 5 items for its 5-fold cross-validation, got ${a.items.length}; use --method dawid-skene`], "method");
     const r = modelConsensus(a, X, { seed: num(flags, "seed") ?? 0 });
+    em = `; last EM ${r.converged ? "converged after" : "stopped at the cap of"} ${r.iterations} iterations`;
     consensus = r.consensus;
     report = emEstimates(a, r, method);
   }
@@ -81,7 +84,7 @@ export function runConsensus(argv: readonly string[]): Promise<number> {
   const annOut = str(flags, "annotators-out");
   writingOutput("out", out, () => fs.writeFileSync(out, itemsText(a, consensus, formatOf(out, "jsonl") as OutputFormat)));
   if (annOut !== undefined) writingOutput("annotators-out", annOut, () => fs.writeFileSync(annOut, annotatorsText(report, formatOf(annOut, "json") === "csv" ? "csv" : "json")));
-  const lines = [`${method}: ${a.items.length} items, ${a.item.length} labels by ${a.annotators.length} annotators; wrote ${out}${annOut !== undefined ? ` and ${annOut}` : ""}`];
+  const lines = [`${method}: ${a.items.length} items, ${a.item.length} labels by ${a.annotators.length} annotators${em}; wrote ${out}${annOut !== undefined ? ` and ${annOut}` : ""}`];
   const acc = report.annotators.map((e) => `${e.annotator} ${e.estimated_accuracy.toFixed(3)}`).join(", ");
   lines.push(`estimated accuracy: ${acc}${report.model !== undefined ? `; model ${report.model.estimated_accuracy.toFixed(3)}` : ""}`);
   process.stdout.write(lines.join("\n") + "\n");

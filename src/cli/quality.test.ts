@@ -178,3 +178,15 @@ void test("agreement DIR reads each annotator's current labels from a project (u
     fs.rmSync(base, { recursive: true, force: true });
   }
 });
+
+void test("consensus reads JSON Lines with numeric labels and writes them in number order", () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 6; i++) for (const who of ["a", "b"]) lines.push(JSON.stringify({ item: `q${i}`, who, label: i % 3 === 0 ? 10 : 2 }));
+  const data = temp("jsonl", lines.join("\n") + "\n");
+  const out = path.join(dir, "num.csv");
+  const ann = path.join(dir, "num.json");
+  const r = run("consensus", "--data", data, ...COLS, "--method", "majority", "--out", out, "--annotators-out", ann);
+  assert.equal(r.code, 0, r.err);
+  assert.match(fs.readFileSync(out, "utf8"), /^item,label,confidence,n_labels\r\nq0,10,1,2\r\nq1,2,1,2\r\n/);
+  assert.deepEqual((JSON.parse(fs.readFileSync(ann, "utf8")) as { labels: string[] }).labels, ["2", "10"]);
+});
