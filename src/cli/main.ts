@@ -4,6 +4,8 @@
  * hierarchy print their message (every problem, naming file, row, column or option) and exit 2.
  */
 import { ActiveLearnError } from "../errors.js";
+import { runAgreement } from "./agreement.js";
+import { runConsensus } from "./consensus.js";
 import { runDemo } from "./demo.js";
 import { runExport } from "./export.js";
 import { runInit } from "./init.js";
@@ -23,6 +25,8 @@ const commands: Record<string, { run: (argv: readonly string[]) => Promise<numbe
   users: { run: runUsers, help: "a project's accounts: add (prints a login token once), list, remove, reset, password" },
   train: { run: runTrain, help: "train the project's model on every label and save it" },
   predict: { run: runPredict, help: "score a CSV or JSONL file with a saved model" },
+  agreement: { run: runAgreement, help: "inter-annotator agreement (kappas, Krippendorff's alpha) of a file or project" },
+  consensus: { run: runConsensus, help: "one label per item from several annotators (majority, Dawid-Skene, model)" },
   simulate: { run: runSimulate, help: "replay active learning on labeled data and compare strategies" },
   webhooks: { run: runWebhooks, help: "a project's webhook receivers (add, list, remove) and their delivery log" },
   demo: { run: runDemo, help: "label the SpamAssassin corpus in the web app (npm start); --simulate: the digits simulation" },
