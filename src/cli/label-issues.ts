@@ -7,7 +7,7 @@
  * Nothing is written when anything is wrong.
  */
 import { BadOptionError } from "../errors.js";
-import { LABEL_ISSUES_DEFAULTS, findLabelIssues } from "../quality/label-issues.js";
+import { LABEL_ISSUES_DEFAULTS, defaultRepeats, findLabelIssues } from "../quality/label-issues.js";
 import { labeledTable, outputFormat, writeIssues } from "../quality/label-issues-file.js";
 import { list, num, parseArgs, str, usage, type FlagSpec, type FlagValues } from "./args.js";
 import { formatTable } from "./table.js";
@@ -74,7 +74,7 @@ export function runLabelIssues(argv: readonly string[]): Promise<number> {
   );
   process.stdout.write(
     `${r.flagged} of ${n} rows (${pct(r.flagged / n)}) flagged as label issues; wrote ${out}\n` +
-      `(${model}, ${folds}-fold cross-validation x ${LABEL_ISSUES_DEFAULTS.repeats}, seed ${seed}; quality = probability of the given label)\n` +
+      `(${model}, ${folds}-fold cross-validation x ${defaultRepeats(n)}, seed ${seed}; quality = probability of the given label)\n` +
       table +
       "\n",
   );
