@@ -9,6 +9,7 @@ import { runConsensus } from "./consensus.js";
 import { runDemo } from "./demo.js";
 import { runExport } from "./export.js";
 import { runInit } from "./init.js";
+import { runLabelIssues } from "./label-issues.js";
 import { runPredict } from "./predict.js";
 import { runServe } from "./serve.js";
 import { runSimulate } from "./simulate.js";
@@ -27,6 +28,7 @@ const commands: Record<string, { run: (argv: readonly string[]) => Promise<numbe
   predict: { run: runPredict, help: "score a CSV or JSONL file with a saved model" },
   agreement: { run: runAgreement, help: "inter-annotator agreement (kappas, Krippendorff's alpha) of a file or project" },
   consensus: { run: runConsensus, help: "one label per item from several annotators (majority, Dawid-Skene, model)" },
+  "label-issues": { run: runLabelIssues, help: "find the rows of a labeled CSV or JSONL file whose label is probably wrong" },
   simulate: { run: runSimulate, help: "replay active learning on labeled data and compare strategies" },
   webhooks: { run: runWebhooks, help: "a project's webhook receivers (add, list, remove) and their delivery log" },
   demo: { run: runDemo, help: "label the SpamAssassin corpus in the web app (npm start); --simulate: the digits simulation" },
@@ -36,7 +38,7 @@ function help(): string {
   return [
     "usage: activelearn <command> [options]",
     "",
-    ...Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.help}`),
+    ...Object.entries(commands).map(([n, c]) => `  ${n.padEnd(12)} ${c.help}`),
     "",
     "activelearn <command> --help shows a command's options.",
   ].join("\n");
