@@ -19,6 +19,8 @@ export interface FlagSpec {
    * folder to write into, created if missing). Checked with the other problems, all at once.
    */
   readonly path?: "input" | "output-file" | "output-dir";
+  /** A string flag that may be given more than once: the values are joined with commas (read it with {@link list}). */
+  readonly repeatable?: boolean;
 }
 
 export type FlagValues = Record<string, string | number | boolean | undefined>;
@@ -66,7 +68,7 @@ export function parseArgs(
       problems.push(`option --${name} needs a value (${s.help})`);
       continue;
     }
-    if (s.type === "string") flags[name] = raw;
+    if (s.type === "string") flags[name] = s.repeatable === true && typeof flags[name] === "string" ? `${flags[name]},${raw}` : raw;
     else {
       const v = Number(raw);
       if (!Number.isFinite(v) || (s.type === "int" && !Number.isInteger(v))) problems.push(`option --${name} must be ${s.type === "int" ? "a whole number" : "a number"}, got "${raw}"`);

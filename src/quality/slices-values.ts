@@ -10,7 +10,8 @@
  * sliceValues("Department", ["Sales", "R&D", null]).values; // ["Sales", "R&D", "(missing)"]
  * sliceValues("Age", ages).kind; // "quartiles"
  */
-import { isMissing, parseNumber } from "../data/dataset.js";
+import { isMissing, parseNumber, unknownColumn } from "../data/dataset.js";
+import { BadInputError } from "../errors.js";
 import type { Cell } from "../data/jsonl.js";
 
 /** Most distinct values a non-numeric slice column may have. */
@@ -78,4 +79,29 @@ export function sliceValues(column: string, cells: readonly Cell[]): SliceValues
   }
   if (distinct.size > MAX_SLICE_VALUES) throw new TooManySliceValues(column, distinct.size);
   return { values: texts.map((t) => t ?? MISSING_SLICE), kind: "values" };
+}
+
+/** A slice column with the slice value of every row. */
+export interface SliceColumnValues extends SliceValues {
+  readonly column: string;
+}
+
+/**
+ * The `--slice` columns of a table: each must be in `header` (else the error names the file, the
+ * option and the column, with the available ones) and have few enough distinct values.
+ * @param cells the cells of one column, row by row
+ * @throws BadInputError naming the file, option --slice and the column
+ */
+export function sliceColumnsOf(file: string, names: readonly string[], header: readonly string[], cells: (column: string) => readonly Cell[]): SliceColumnValues[] {
+  const out: SliceColumnValues[] = [];
+  for (const name of [...new Set(names)]) {
+    if (!header.includes(name)) throw unknownColumn(file, "slice", name, header);
+    try {
+      out.push({ column: name, ...sliceValues(name, cells(name)) });
+    } catch (e) {
+      if (!(e instanceof TooManySliceValues)) throw e;
+      throw new BadInputError(`${e.distinct} distinct values; a slice column may have at most ${MAX_SLICE_VALUES} (an id or free-text column cannot be a slice; numeric columns are cut into quartiles)`, { file, option: "slice", column: name });
+    }
+  }
+  return out;
 }

@@ -18,7 +18,7 @@ const hand = countSlices({
 });
 
 void test("a hand-built slice table: shares, accuracies, Wilson intervals and both flags", () => {
-  const t = sliceTable("Dept", hand, "random");
+  const t = sliceTable("Dept", hand, { labeledBy: "random" });
   assert.equal(t.pool, 100);
   assert.equal(t.labels, 40);
   assert.equal(t.accuracy, 0.7875);
@@ -42,7 +42,7 @@ void test("a hand-built slice table: shares, accuracies, Wilson intervals and bo
   assert.deepEqual(t.rows[2].flags, []);
   assert.equal(t.findings.length, 2);
   assert.match(t.findings[0], /^random took 13% of its labels from Dept = B, but Dept = B is 30% of the pool/);
-  assert.match(t.findings[1], /accuracy on Dept = B is 0\.500 \(95% interval 0\.299–0\.701, n = 20\), below 0\.787 on the whole/);
+  assert.match(t.findings[1], /^random: accuracy on Dept = B is 0\.500 \(95% interval 0\.299–0\.701, n = 20\), below 0\.787 on the whole/);
 });
 
 void test("the under-labeled rule: half the pool share, big enough slices, enough expected labels", () => {
@@ -73,10 +73,14 @@ void test("merged counts are the sums; values seen only in the evaluation sample
       ["C", 20, 10, 20, 16],
     ],
   );
-  // The shares and the flags of the doubled counts are the same; the intervals narrow.
+  // Doubled counts as two independent samples: the same shares and flags, narrower intervals.
   const t = sliceTable("Dept", twice);
   assert.deepEqual(t.rows[1].flags, ["under-labeled", "accuracy below the whole"]);
   assert.ok((t.rows[1].high ?? 1) < 0.7007);
+  // As two runs over the same rows: one sample's worth of evidence, the intervals of one run.
+  const runs = sliceTable("Dept", twice, { runs: 2 });
+  assert.equal(runs.rows[1].high, 0.7007);
+  assert.equal(runs.rows[1].n, 40);
   const extra = sliceTable("x", countSlices({ pool: ["a"], labeled: [0], evaluated: ["b"], correct: [1] }));
   assert.deepEqual(
     extra.rows.map((r) => [r.value, r.pool, r.n, r.accuracy]),

@@ -16,7 +16,7 @@
  *
  * @example
  * const counts = countSlices({ pool: ["a", "a", "b", "b"], labeled: [1, 1, 0, 1], evaluated: ["a", "b"], correct: [1, 0] });
- * sliceTable("Department", counts).rows[0]; // { value: "a", pool: 2, pool_share: 0.5, labels: 2, ... }
+ * sliceTable("Department", counts, { labeledBy: "random" }).rows[0]; // { value: "a", pool: 2, pool_share: 0.5, labels: 2, ... }
  */
 import { wilson } from "../eval/metrics.js";
 
@@ -65,6 +65,8 @@ export interface SliceTable {
   readonly n: number;
   readonly low: number | null;
   readonly high: number | null;
+  /** Runs the counts sum (see SliceTableOptions.runs). */
+  readonly runs: number;
   readonly rows: SliceRow[];
   /** Each flag in words, e.g. "labels 12% of its items from X = a, but X = a is 30% of the pool". */
   readonly findings: string[];
@@ -143,11 +145,28 @@ export function accuracyBelow(right: number, n: number, wholeAccuracy: number | 
   return wilson(right, n).high < wholeAccuracy;
 }
 
-/**
- * The table of one slice column from its counts, with the flags and their sentences.
- * `labeledBy` names who chose the labels in the sentences ("random", "the project"; default "the labels").
- */
-export function sliceTable(column: string, counts: readonly SliceCount[], labeledBy = "the labels"): SliceTable {
+export interface SliceTableOptions {
+  /** Who chose the labels and trained the model, for the sentences ("random", "margin"; default "the project"). */
+  readonly labeledBy?: string;
+  /** What the runs are called in the sentences (default "runs"; simulate: "seeds"). */
+  readonly runsWord?: string;
+  /**
+   * How many runs the counts sum (default 1). The intervals (and so the accuracy flag) rest on
+   * the counts divided by it: runs that evaluate on overlapping samples of the same rows (the
+   * seeds of a simulation) carry about one sample's worth of evidence, not `runs` samples'.
+   */
+  readonly runs?: number;
+}
+
+/** Accuracy flag with counts scaled down by `runs` (see SliceTableOptions). */
+function below(right: number, n: number, whole: number | null, runs: number): boolean {
+  return accuracyBelow(right / runs, n / runs, whole);
+}
+
+/** The table of one slice column from its counts, with the flags and their sentences. */
+export function sliceTable(column: string, counts: readonly SliceCount[], options: SliceTableOptions = {}): SliceTable {
+  const labeledBy = options.labeledBy ?? "the project";
+  const runs = options.runs ?? 1;
   let pool = 0;
   let labels = 0;
   let n = 0;
@@ -159,7 +178,7 @@ export function sliceTable(column: string, counts: readonly SliceCount[], labele
     right += c.evalRight;
   }
   const whole = n === 0 ? null : right / n;
-  const wholeCi = n === 0 ? null : wilson(right, n);
+  const wholeCi = n === 0 ? null : wilson(right / runs, n / runs);
   const findings: string[] = [];
   const rows = [...counts]
     .sort((a, b) => b.pool - a.pool || b.evalN - a.evalN || a.value.localeCompare(b.value))
@@ -172,11 +191,11 @@ export function sliceTable(column: string, counts: readonly SliceCount[], labele
         flags.push("under-labeled");
         findings.push(`${labeledBy} took ${percent(labelShare)} of its labels from ${name}, but ${name} is ${percent(poolShare)} of the pool (${c.labels} of ${labels} labels; ${c.pool} of ${pool} pool items)`);
       }
-      const ci = c.evalN === 0 ? null : wilson(c.evalRight, c.evalN);
-      if (accuracyBelow(c.evalRight, c.evalN, whole)) {
+      const ci = c.evalN === 0 ? null : wilson(c.evalRight / runs, c.evalN / runs);
+      if (below(c.evalRight, c.evalN, whole, runs)) {
         flags.push("accuracy below the whole");
         findings.push(
-          `accuracy on ${name} is ${(c.evalRight / c.evalN).toFixed(3)} (95% interval ${ci!.low.toFixed(3)}–${ci!.high.toFixed(3)}, n = ${c.evalN}), below ${(whole ?? 0).toFixed(3)} on the whole`,
+          `${labeledBy}: accuracy on ${name} is ${(c.evalRight / c.evalN).toFixed(3)} (95% interval ${ci!.low.toFixed(3)}–${ci!.high.toFixed(3)}, n = ${c.evalN}${runs > 1 ? ` over ${runs} ${options.runsWord ?? "runs"}` : ""}), below ${(whole ?? 0).toFixed(3)} on the whole`,
         );
       }
       return {
@@ -200,6 +219,7 @@ export function sliceTable(column: string, counts: readonly SliceCount[], labele
     n,
     low: wholeCi === null ? null : round4(wholeCi.low),
     high: wholeCi === null ? null : round4(wholeCi.high),
+    runs,
     rows,
     findings,
   };

@@ -39,6 +39,8 @@ export interface ProjectMeta {
   readonly targetAccuracy?: number | null;
   /** Several annotators per item (`init --overlap`; absent or null = one annotator per item). */
   readonly overlap?: OverlapSettings | null;
+  /** Columns of the items' data watched for selection bias (`init --slice`; absent = none); see quality/slices.ts. */
+  readonly slices?: readonly string[];
 }
 
 /** One stopping criterion after a retrain: fired, not yet, or off (no budget or target set). */
