@@ -77,13 +77,9 @@ function columnSection(res: SimulationResults, column: string): string {
     `<section><h2>Slices by ${escapeXml(column)}</h2><div class="table-wrap"><table class="summary"><thead>${head1}${head2}</thead><tbody>${body.join("")}${whole}</tbody></table></div>` +
     (findings.length === 0
       ? `<p>No slice of ${escapeXml(column)} is flagged for any strategy.</p>`
-      : `<ul class="findings">${findings.map((f) => `<li>${escapeXml(capitalize(f))}.</li>`).join("")}</ul>`) +
+      : `<ul class="findings">${findings.map((f) => `<li>${escapeXml(f)}.</li>`).join("")}</ul>`) +
     `</section>`
   );
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function coverageSection(res: SimulationResults): string {

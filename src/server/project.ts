@@ -32,6 +32,7 @@ import { Overlap, type OverlapSummary } from "./overlap.js";
 import type { OverlapSettings } from "../project/overlap-settings.js";
 import { defaultLeaseCap, ReadyQueue } from "./queue.js";
 import { RetrainLoop } from "./retraining.js";
+import { SliceMonitor, type SliceFigures } from "./slice-figures.js";
 import { WebhookDelivery, type DeliveryOptions } from "../webhooks/delivery.js";
 import { outboxEmitter } from "../webhooks/events.js";
 
@@ -101,6 +102,8 @@ export class LabelingProject {
   private overlapRanked = -1;
   /** Label changes not yet passed to the retrain loop (passed once the item's vote is in). */
   private changes = 0;
+  /** Slice monitoring (`init --slice`); null without slice columns. */
+  private readonly slices: SliceMonitor | null;
 
   constructor(options: ProjectOptions) {
     this.store = openStore(options.dbPath, options.synchronous !== undefined ? { synchronous: options.synchronous } : {});
@@ -130,6 +133,7 @@ export class LabelingProject {
     for (let i = 0; i < this.total; i++) if (!state.isLabeled(i)) unl.push(i);
     this.queue.setOrder(randomOrder(unl, this.rng));
 
+    this.slices = SliceMonitor.open(this.store, this.meta, log);
     this.explainer = new ItemExplainer(this.meta);
     this.predictor = new Predictor(this.meta);
     // Webhook events go to the outbox in the transaction of their change; the delivery loop sends them.
@@ -285,8 +289,9 @@ export class LabelingProject {
    * The dashboard: learning curve, label counts, labels saved, annotators, the headline accuracy
    * and the stopping advice (see dashboard.ts); with overlap, its counts (overlapping, complete, disputed).
    */
-  dashboard(): Dashboard & { overlap?: OverlapSummary } {
-    return withOverlap(dashboardOf(this.figures), this.overlap.summary());
+  dashboard(): Dashboard & { overlap?: OverlapSummary; slices?: SliceFigures } {
+    const d = withOverlap(dashboardOf(this.figures), this.overlap.summary());
+    return this.slices === null ? d : { ...d, slices: this.slices.figures(this.state.labelOf, this.loop.iterations.at(-1), this.loop.clusters) };
   }
 
   /**

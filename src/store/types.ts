@@ -67,6 +67,11 @@ export interface Assessment {
   readonly imported: { readonly accuracy: number; readonly n: number } | null;
   /** With every item labeled: accuracy of models trained on m imported labels, tested on the others. */
   readonly importedCurve: readonly { readonly labels: number; readonly accuracy: number; readonly n: number }[] | null;
+  /**
+   * The audit picks the cross-validation scored (pool indices) and those it got wrong: what the
+   * slice figures rest on (projects with `init --slice`; absent otherwise and in older databases).
+   */
+  readonly auditPicks?: { readonly items: readonly number[]; readonly wrong: readonly number[] };
 }
 
 export interface Item {
