@@ -171,7 +171,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   const project = str(flags, "project");
   const ref = str(flags, "reference") === undefined ? undefined : readReference(str(flags, "reference") as string);
   let ds: Dataset;
-  let slices: SliceColumnValues[] = [];
+  let slices: SliceColumnValues[];
   let model = str(flags, "model");
   let name: string;
   if (project !== undefined) {

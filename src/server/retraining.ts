@@ -59,7 +59,8 @@ function auditPicksOf(s: AuditScores): { items: number[]; wrong: number[] } {
 /** An iteration without its audit-pick scores (kept in memory for the latest retrain only). */
 function withoutAuditPicks(it: Iteration): Iteration {
   if (it.assessment?.auditPicks === undefined) return it;
-  const { auditPicks: _dropped, ...rest } = it.assessment;
+  const rest: Assessment = { ...it.assessment };
+  delete (rest as { auditPicks?: unknown }).auditPicks;
   return { ...it, assessment: rest };
 }
 
