@@ -31,7 +31,7 @@ export const SliceTableSchema = z
     low: z.number().nullable(),
     high: z.number().nullable(),
     runs: z.number().int().openapi({ description: "always 1 in a served project" }),
-    rows: z.array(SliceRowSchema).openapi({ description: "largest share of the pool first" }),
+    rows: z.array(SliceRowSchema).openapi({ description: "largest share of the pool first; quartiles low to high" }),
     findings: z.array(z.string()).openapi({ description: "each flag in words" }),
   })
   .openapi("SliceTable");

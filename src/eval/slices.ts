@@ -17,6 +17,8 @@ import type { ClusterCoverageSummary } from "./types.js";
 export interface SliceColumn {
   readonly column: string;
   readonly values: readonly string[];
+  /** The rows' order in the table (quartiles low to high); default: largest pool share first. */
+  readonly order?: readonly string[];
 }
 
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
@@ -30,7 +32,8 @@ export function summarizeSlices(
 ): { slices: Record<string, SliceTable>; cluster_coverage?: ClusterCoverageSummary } {
   const ends = runs.map((r) => r.slices).filter((s) => s !== undefined);
   const slices: Record<string, SliceTable> = {};
-  for (const { column, values } of columns) {
+  for (const c of columns) {
+    const { column, values } = c;
     const perSeed: SliceCount[][] = ends.map((e) => {
       const inTest = new Uint8Array(values.length);
       for (const r of e.testRows) inTest[r] = 1;
@@ -45,7 +48,7 @@ export function summarizeSlices(
         }
       return countSlices({ pool, labeled: flags, evaluated: Array.from(e.testRows, (r) => values[r]), correct: e.testCorrect });
     });
-    slices[column] = sliceTable(column, mergeCounts(perSeed), { labeledBy: strategy, runs: Math.max(1, perSeed.length), runsWord: "seeds" });
+    slices[column] = sliceTable(column, mergeCounts(perSeed), { labeledBy: strategy, runs: Math.max(1, perSeed.length), runsWord: "seeds", ...(c.order === undefined ? {} : { order: c.order }) });
   }
   const cov = ends.map((e, i) => ({ seed: seeds[i], c: e.clusters })).filter((x) => x.c !== null);
   if (cov.length === 0) return { slices };

@@ -26,6 +26,8 @@ export interface SliceValues {
   readonly values: string[];
   /** "values": one slice per distinct value; "quartiles": a numeric column cut at its quartiles. */
   readonly kind: "values" | "quartiles";
+  /** With quartiles: the buckets from low to high (then "(missing)"), the order tables show them in. */
+  readonly order?: readonly string[];
 }
 
 /** Thrown (as a plain Error, for the caller to locate) when a column has too many distinct values. */
@@ -75,7 +77,7 @@ export function sliceValues(column: string, cells: readonly Cell[]): SliceValues
       while (b < edges.length && x > edges[b]) b++;
       return labels[b];
     });
-    return { values, kind: "quartiles" };
+    return { values, kind: "quartiles", order: [...labels, MISSING_SLICE] };
   }
   if (distinct.size > MAX_SLICE_VALUES) throw new TooManySliceValues(column, distinct.size);
   return { values: texts.map((t) => t ?? MISSING_SLICE), kind: "values" };

@@ -104,6 +104,9 @@ void test("slice values: texts, missing cells, numeric quartiles, too many value
   const ids = Array.from({ length: 51 }, (_, i) => `id-${i}`);
   assert.throws(() => sliceValues("name", ids), (e: unknown) => e instanceof TooManySliceValues && e.distinct === 51 && /column "name" has 51 distinct values; a slice column may have at most 50/.test(e.message));
   assert.equal(sliceValues("name", ids.slice(0, 50)).kind, "values");
+  // A table of quartiles lists them low to high, not by pool share.
+  const lowHigh = sliceTable("age", countSlices({ pool: q.values, labeled: q.values.map(() => 0), evaluated: [], correct: [] }), { order: q.order });
+  assert.deepEqual(lowHigh.rows.map((r) => r.value), ["≤ 5.75", "5.75 < x ≤ 10.5", "10.5 < x ≤ 15.25", "> 15.25", MISSING_SLICE]);
 });
 
 void test("cluster coverage: clusters with a label, their pool share, under-labeled clusters", () => {

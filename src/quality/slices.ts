@@ -67,6 +67,7 @@ export interface SliceTable {
   readonly high: number | null;
   /** Runs the counts sum (see SliceTableOptions.runs). */
   readonly runs: number;
+  /** Largest share of the pool first, or in the given order (quartiles low to high). */
   readonly rows: SliceRow[];
   /** Each flag in words, e.g. "labels 12% of its items from X = a, but X = a is 30% of the pool". */
   readonly findings: string[];
@@ -150,6 +151,8 @@ export interface SliceTableOptions {
   readonly labeledBy?: string;
   /** What the runs are called in the sentences (default "runs"; simulate: "seeds"). */
   readonly runsWord?: string;
+  /** The rows' order (e.g. quartiles low to high); default: largest pool share first. Values not in it follow. */
+  readonly order?: readonly string[];
   /**
    * How many runs the counts sum (default 1). The intervals (and so the accuracy flag) rest on
    * the counts divided by it: runs that evaluate on overlapping samples of the same rows (the
@@ -167,6 +170,8 @@ function below(right: number, n: number, whole: number | null, runs: number): bo
 export function sliceTable(column: string, counts: readonly SliceCount[], options: SliceTableOptions = {}): SliceTable {
   const labeledBy = options.labeledBy ?? "the project";
   const runs = options.runs ?? 1;
+  const order = new Map((options.order ?? []).map((v, i) => [v, i]));
+  const rank = (v: string): number => order.get(v) ?? order.size;
   let pool = 0;
   let labels = 0;
   let n = 0;
@@ -181,7 +186,7 @@ export function sliceTable(column: string, counts: readonly SliceCount[], option
   const wholeCi = n === 0 ? null : wilson(right / runs, n / runs);
   const findings: string[] = [];
   const rows = [...counts]
-    .sort((a, b) => b.pool - a.pool || b.evalN - a.evalN || a.value.localeCompare(b.value))
+    .sort((a, b) => rank(a.value) - rank(b.value) || b.pool - a.pool || b.evalN - a.evalN || a.value.localeCompare(b.value))
     .map((c): SliceRow => {
       const flags: SliceFlag[] = [];
       const poolShare = pool === 0 ? 0 : c.pool / pool;

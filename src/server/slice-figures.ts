@@ -72,7 +72,7 @@ export class SliceMonitor {
     const correct = scored.map((i) => (wrong.has(i) ? 0 : 1));
     return {
       columns: this.columns.map((c) => ({
-        ...sliceTable(c.column, countSlices({ pool: c.values, labeled, evaluated: scored.map((i) => c.values[i]), correct })),
+        ...sliceTable(c.column, countSlices({ pool: c.values, labeled, evaluated: scored.map((i) => c.values[i]), correct }), c.order === undefined ? {} : { order: c.order }),
         kind: c.kind,
       })),
       clusters: clusters === null || clusters.assignment.length !== labelOf.length ? null : clusterCoverage(clusters.assignment, clusters.k, labeled),

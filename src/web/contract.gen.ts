@@ -239,7 +239,7 @@ export type SliceTable = {
   readonly high: number | null;
   /** always 1 in a served project */
   readonly runs: number;
-  /** largest share of the pool first */
+  /** largest share of the pool first; quartiles low to high */
   readonly rows: readonly (SliceRow)[];
   /** each flag in words */
   readonly findings: readonly (string)[];
