@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "node:test";
+import { fileURLToPath } from "node:url";
 import { Rng } from "../linalg/rng.js";
 import { initProject, projectDbPath } from "../project/init.js";
 import { accuracyBelow, underLabeled } from "../quality/slices.js";
@@ -10,6 +12,8 @@ import { openStore } from "../store/open.js";
 import { startServer } from "./app.js";
 import type { SliceFigures } from "./slice-figures.js";
 import { call, syntheticText, syntheticTruth, type ItemReply } from "./testing.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /**
  * 200 synthetic items: "north" (items 0-99) and "south" (100-199), a numeric length; the 40 seed
@@ -59,6 +63,7 @@ void test("the served dashboard's slices: shares of the pool and of the labels, 
     await initProject({ dir: proj, data: writeRegions(dir), labels: ["spam", "ham"], text: "text", label: "seed_label", id: "id", slices: ["region", "length"], retrainEvery: 10 });
     // Every served item an audit pick: the slice accuracies rest on them.
     const srv = await startServer({ projectDir: proj, port: 0, host: "127.0.0.1", quiet: true, auditEvery: 1 });
+    let regionSeen: SliceFigures["columns"][number] | undefined;
     try {
       await srv.project.idle();
       const labeledIds = new Set<string>(Array.from({ length: 40 }, (_, i) => `item-${i}`));
@@ -123,9 +128,15 @@ void test("the served dashboard's slices: shares of the pool and of the labels, 
       assert.equal(s.clusters.clusters.reduce((t, c) => t + c.labels, 0), labeledIds.size);
       assert.equal(s.clusters.covered, s.clusters.clusters.filter((c) => c.labels > 0).length);
       assert.match(s.method, /5-fold cross-validation/);
+      regionSeen = region;
     } finally {
       await srv.close();
     }
+    // status --json reads the same slice tables from the store, without a server.
+    const st = spawnSync(process.execPath, [path.join(root, "dist", "src", "cli", "main.js"), "status", proj, "--json"], { encoding: "utf8" });
+    assert.equal(st.status, 0, st.stderr);
+    const status = JSON.parse(st.stdout) as { slices?: { columns: SliceFigures["columns"] } };
+    assert.deepEqual(status.slices?.columns[0], regionSeen);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
