@@ -2,7 +2,7 @@
  * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
  *  [--ignore a,b] [--keep a,b] [--map "4,5=pos;1,2=neg;3=-"] [--strategy NAME] [--model NAME]
  *  [--retrain-every N] [--budget N] [--target-accuracy P] [--overlap N] [--overlap-share F]
- *  [--overlap-on random|uncertain] [--adaptive-overlap MAX] [--review-share F] [--admin NAME]`: creates a labeling project in DIR; prints
+ *  [--overlap-on random|uncertain] [--adaptive-overlap MAX] [--review-share F] [--admin NAME] [--slice COL[,COL]]`: creates a labeling project in DIR; prints
  *  the role of every column and warns about columns that look like the answer (left out unless
  *  --keep), an id or free text. With --admin, creates the first admin account and prints its login token once.
  */
@@ -33,6 +33,7 @@ export const initSpec: Record<string, FlagSpec> = {
   "review-share": { type: "number", help: "share of single-labeled items a reviewer spot-checks, 0..1 (default 0); chosen at random, seeded" },
   name: { type: "string", help: "project name (default: the folder name)" },
   admin: { type: "string", help: "create this first admin account and print its login token (shown once)" },
+  slice: { type: "string", repeatable: true, help: "comma-separated columns to watch for selection bias: the dashboard shows labels and accuracy per value (at most 50 values; numeric columns in quartiles)" },
   help: { type: "boolean", help: "show this help" },
 };
 
@@ -71,6 +72,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(opt("map") !== undefined ? { map: opt("map") } : {}),
     ...(list(flags, "ignore") !== undefined ? { ignore: list(flags, "ignore") } : {}),
     ...(list(flags, "keep") !== undefined ? { keep: list(flags, "keep") } : {}),
+    ...(list(flags, "slice") !== undefined ? { slices: list(flags, "slice") } : {}),
     ...(retrainEvery !== undefined ? { retrainEvery } : {}),
     ...(num(flags, "budget") !== undefined ? { budget: num(flags, "budget") } : {}),
     ...overlapOptions(flags),

@@ -1,7 +1,7 @@
 /**
  * `activelearn simulate (--data FILE --label COL [--text COL] [--id COL] [--ignore a,b] [--keep a,b] | --project DIR) [--strategies a,b] [--seeds 5]
  *  [--initial 10] [--batch 10] [--budget 300] [--test-fraction 0.3] [--model logreg|nb] [--out DIR]
- *  [--reference FILE] [--workers N] [--cold-start random|cluster]`
+ *  [--reference FILE] [--workers N] [--cold-start random|cluster] [--slice COL[,COL]]`
  * Writes DIR/results.json and DIR/report.html, a progress bar on stderr, a summary on stdout.
  */
 import fs from "node:fs";
@@ -26,6 +26,8 @@ import { findingLines, rolesTable } from "./roles.js";
 import { progressBar } from "./progress.js";
 import { runQcSimulate } from "./simulate-qc.js";
 import { formatTable } from "./table.js";
+import { sliceColumnsOf, type SliceColumnValues } from "../quality/slices-values.js";
+import { sliceSummary } from "../eval/report-slices.js";
 
 export const simulateSpec: Record<string, FlagSpec> = {
   data: { type: "string", path: "input", help: "CSV or JSONL file with ground-truth labels (or --project)" },
@@ -48,6 +50,7 @@ export const simulateSpec: Record<string, FlagSpec> = {
   workers: { type: "int", help: "worker threads (default: one per core; 0 = none)" },
   annotators: { type: "string", help: "simulated annotators instead of ground truth: accuracies (0.95,0.85,0.7) or a JSON file of {name, accuracy | confusion}; compares quality-control policies (--qc) at equal labeling cost, writing qc.json and qc.md" },
   qc: { type: "string", help: "with --annotators: policies to compare, none,overlap2,adaptive,review-suspects (default all)" },
+  slice: { type: "string", repeatable: true, help: "column to watch for selection bias: labels spent and test accuracy per value (comma-separated or repeated; with --project default: the project's init --slice columns)" },
   help: { type: "boolean", help: "show this help" },
 };
 
@@ -144,8 +147,13 @@ function sourceProblems(flags: FlagValues): string[] {
  * Reads --data, prints the role of every column and the warnings about them on stderr (stdout
  * carries the summary), and leaves out the columns that look like the answer unless --keep.
  */
-function loadWithRoles(file: string, flags: FlagValues): Dataset {
+function loadWithRoles(file: string, flags: FlagValues): { ds: Dataset; slices: SliceColumnValues[] } {
   const table = readTable(file);
+  // Checked before the roles table is printed, so a bad --slice changes nothing and prints nothing else.
+  const slices = sliceColumnsOf(file, list(flags, "slice") ?? [], table.header, (c) => {
+    const j = table.header.indexOf(c);
+    return table.cells.map((row) => row[j] ?? null);
+  });
   const columns = { label: str(flags, "label"), text: str(flags, "text"), id: str(flags, "id"), ignore: list(flags, "ignore"), keep: list(flags, "keep") };
   const full = toDataset(table, columns);
   const labels = full.labels ?? [];
@@ -156,7 +164,7 @@ function loadWithRoles(file: string, flags: FlagValues): Dataset {
   const dropped = new Set(findings.filter((f) => f.dropped).map((f) => f.column));
   const ds = dropped.size === 0 ? full : { ...full, columns: full.columns.filter((c) => !dropped.has(c.name)) };
   if (ds.columns.length === 0) throw new BadInputError("no feature columns left (only the label and id columns, and those ignored or left out)", { file });
-  return ds;
+  return { ds, slices };
 }
 
 export async function runSimulate(argv: readonly string[]): Promise<number> {
@@ -169,6 +177,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   const project = str(flags, "project");
   const ref = str(flags, "reference") === undefined ? undefined : readReference(str(flags, "reference") as string);
   let ds: Dataset;
+  let slices: SliceColumnValues[];
   let model = str(flags, "model");
   let name: string;
   if (project !== undefined) {
@@ -176,6 +185,8 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
     try {
       const p = labeledDataset(store, project);
       ds = p.dataset;
+      const fields = [...new Set(p.records.flatMap((r) => Object.keys(r)))];
+      slices = sliceColumnsOf(project, list(flags, "slice") ?? [...(store.meta().slices ?? [])], fields, (c) => p.records.map((r) => r[c] ?? null));
       model ??= store.meta().model;
       name = store.meta().name;
       const chosen = ds.rows - p.audit - p.imported;
@@ -189,7 +200,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
       store.close();
     }
   } else {
-    ds = loadWithRoles(data as string, flags);
+    ({ ds, slices } = loadWithRoles(data as string, flags));
     name = path.basename(data as string).replace(/\.[^.]+$/, "");
   }
   const out = str(flags, "out") ?? path.join("out", name);
@@ -208,6 +219,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
     model,
     coldStart: str(flags, "cold-start") as ColdStart | undefined,
     workers: num(flags, "workers"),
+    ...(slices.length > 0 ? { slices } : {}),
     onProgress: (d, t) => bar.update(d, t),
   });
   bar.finish();
@@ -223,6 +235,8 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
   const best = bestText(res);
   if (best !== "") process.stdout.write(best + "\n");
   process.stdout.write(headlineText(res) + "\n\n");
+  const sliceLines = sliceSummary(res);
+  if (sliceLines !== "") process.stdout.write(sliceLines + "\n\n");
   for (const w of res.warnings ?? []) process.stderr.write(`activelearn: warning: ${w}\n`);
   process.stdout.write(`wrote ${files.json}\nwrote ${files.html}\n`);
   return 0;

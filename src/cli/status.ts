@@ -9,6 +9,7 @@ import { accuracyReport, pooledTestThenTrain, stoppingAdvice } from "../server/a
 import { openStore } from "../store/open.js";
 import { existingProjectDb } from "../project/existing.js";
 import { parseArgs, usage, type FlagSpec } from "./args.js";
+import { SliceMonitor } from "../server/slice-figures.js";
 import { formatTable } from "./table.js";
 
 const spec: Record<string, FlagSpec> = {
@@ -54,6 +55,11 @@ export function runStatus(argv: readonly string[]): Promise<number> {
       retrains: iterations.length,
     });
     const hardFigure = accuracy.others.find((f) => f.kind === "hard_items");
+    // Slices (init --slice): as the dashboard shows them, without the cluster coverage (it needs the features).
+    const monitor = SliceMonitor.open(store, meta, (line) => process.stderr.write(`activelearn: ${line}\n`));
+    const labelOf = new Int32Array(total).fill(-1);
+    for (const c of current) if (c.itemIdx < total) labelOf[c.itemIdx] = Math.max(0, meta.labels.indexOf(c.label));
+    const slices = monitor?.figures(labelOf, latest, null);
     const status = {
       name: meta.name,
       total,
@@ -74,6 +80,7 @@ export function runStatus(argv: readonly string[]): Promise<number> {
       model: meta.model,
       budget: meta.budget ?? null,
       targetAccuracy: meta.targetAccuracy ?? null,
+      ...(slices !== undefined ? { slices: { columns: slices.columns, method: slices.method } } : {}),
     };
     if (flags.json === true) {
       process.stdout.write(JSON.stringify(status, null, 2) + "\n");
@@ -89,7 +96,8 @@ export function runStatus(argv: readonly string[]): Promise<number> {
         criteria +
         `\naccuracy (headline): ${accuracy.headline.label}: ${accuracy.headline.text}\n` +
         accuracy.others.map((f) => `  also: ${f.label}: ${f.text}\n`).join("") +
-        `  ${accuracy.importedLabels}\n`,
+        `  ${accuracy.importedLabels}\n` +
+        (slices === undefined ? "" : slices.columns.map((t) => `\nslices by ${t.column}: ${t.findings.length === 0 ? "no value flagged" : t.findings.map((f) => `\n  - ${f}`).join("")}\n`).join("")),
     );
     return Promise.resolve(0);
   } finally {

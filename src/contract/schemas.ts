@@ -6,6 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { CellSchema } from "./fields.js";
 import { ReviewFiguresSchema } from "./review-schemas.js";
+import { SliceFiguresSchema } from "./slice-schemas.js";
 
 const interval = z.tuple([z.number(), z.number()]).nullable().openapi({ description: "95% Wilson interval [low, high]" });
 const time = z.string().nullable().openapi({ format: "date-time", description: "ISO time; null = never" });
@@ -170,6 +171,7 @@ export const DashboardSchema = z
     advice: AdviceSchema,
     overlap: OverlapSummarySchema.optional().openapi({ description: "present only for projects with overlap (init --overlap N)" }),
     reviews: ReviewFiguresSchema,
+    slices: SliceFiguresSchema.optional().openapi({ description: "present only for projects that watch slices (init --slice COL): labels and audit accuracy per slice value, flags, cluster coverage" }),
     accuracyMethod: z.string(),
     labelsSavedMethod: z.string(),
   })

@@ -11,6 +11,7 @@
 import type { ReferenceResults, SimulationResults, StrategyResult } from "./types.js";
 import { type Bar, type LineSeries, renderBarChart, renderLineChart } from "./charts.js";
 import { renderRankingSection, renderStoppingSection } from "./report-stopping.js";
+import { renderSliceSection } from "./report-slices.js";
 import { tiedWithBest } from "./aggregate.js";
 import { BOOTSTRAP_RESAMPLES, MIN_SEEDS_FOR_SPREAD } from "./bootstrap.js";
 import { BASELINE_GREY, PALETTE, escapeXml, formatInteger, formatNumber } from "./svg.js";
@@ -396,6 +397,8 @@ table.summary thead th.group{text-align:center;border-bottom:1px solid #c9ced8;p
 table.summary th.left,table.summary tbody th{text-align:left}
 table.summary tbody th{font-weight:600}
 table.summary tbody tr:first-child{background:#f3f8fc}
+table.summary td.flag{background:#fdf1e9;color:#8a3300;font-weight:600}
+ul.findings{margin:8px 0;padding-left:20px;color:#8a3300}
 .key{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:8px;vertical-align:-1px}
 .sd,.muted{color:#6b7385}
 .table-wrap{overflow-x:auto}
@@ -480,6 +483,7 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
       : "",
     renderRankingSection(results),
     renderStoppingSection(results),
+    renderSliceSection(results),
     footer(results, reference),
   ].join("\n");
 

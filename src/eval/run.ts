@@ -19,6 +19,7 @@ import { modelFactory, modelNeedsNonNegative } from "../models/registry.js";
 import type { QueryStrategy } from "../strategies/types.js";
 import { accuracy, argmaxRows } from "./metrics.js";
 import { stratifiedSplit } from "./split.js";
+import { clusterCoverage, poolClusters, type ClusterCoverage, type PoolClusters } from "../quality/slices-clusters.js";
 
 export interface ProtocolOptions {
   readonly initial: number;
@@ -28,6 +29,8 @@ export interface ProtocolOptions {
   readonly model: string;
   /** How the initial items are chosen (default "random", the reference protocol). */
   readonly coldStart?: ColdStart;
+  /** Also return what slice monitoring needs (the final labeled rows, test correctness, cluster coverage). */
+  readonly slices?: boolean;
 }
 
 /** A labeled dataset encoded for simulation: class names and one class index per row. */
@@ -42,6 +45,10 @@ export interface PreparedSplit {
   readonly Xtest: Matrix;
   readonly yPool: Int32Array;
   readonly yTest: Int32Array;
+  /** Dataset rows of the test part (the pool is every other row). */
+  readonly testRows: Int32Array;
+  /** Dataset rows of the pool part, in pool order. */
+  readonly poolRows: Int32Array;
 }
 
 /** Splits by seed and featurizes (fitted on the pool only). */
@@ -60,6 +67,8 @@ export function prepareSplit(ds: Dataset, enc: EncodedLabels, seed: number, opts
     Xtest: f.transform(ds, split.test),
     yPool: Int32Array.from(split.pool, (i) => enc.y[i]),
     yTest: Int32Array.from(split.test, (i) => enc.y[i]),
+    testRows: split.test,
+    poolRows: split.pool,
   };
 }
 
@@ -70,6 +79,38 @@ export interface RunResult {
   readonly iterationSeconds: number[];
   /** Where each default stopping criterion first fired, with the test accuracy there. */
   readonly stops?: RunStop[];
+  /** With `slices`: the end of the run as slice monitoring reads it. */
+  readonly slices?: RunSlices;
+}
+
+/** The end of a run: which rows were labeled, which test rows the final model got right, cluster coverage. */
+export interface RunSlices {
+  /** Dataset rows labeled at the budget. */
+  readonly labeledRows: Int32Array;
+  /** Dataset rows of the test set, and 1 where the final model predicted them right. */
+  readonly testRows: Int32Array;
+  readonly testCorrect: Uint8Array;
+  /** Coverage of the pool's clusters (seeded by the seed: the same clusters for every strategy); null for a pool too small. */
+  readonly clusters: ClusterCoverage | null;
+}
+
+/** The pool's clusters of a prepared split, computed once per split. */
+const clusterCache = new WeakMap<PreparedSplit, PoolClusters | null>();
+
+function runSlices(prep: PreparedSplit, labeled: Int32Array, pred: Int32Array, seed: number): RunSlices {
+  let clusters = clusterCache.get(prep);
+  if (clusters === undefined) {
+    clusters = poolClusters(prep.Xpool, seed * 6007 + 11);
+    clusterCache.set(prep, clusters);
+  }
+  const flags = new Uint8Array(prep.Xpool.rows);
+  for (const i of labeled) flags[i] = 1;
+  return {
+    labeledRows: Int32Array.from(labeled, (i) => prep.poolRows[i]),
+    testRows: prep.testRows,
+    testCorrect: Uint8Array.from(pred, (p, t) => (p === prep.yTest[t] ? 1 : 0)),
+    clusters: clusters === null ? null : clusterCoverage(clusters.assignment, clusters.k, flags),
+  };
 }
 
 /** A stopping criterion that fired during a run. */
@@ -97,9 +138,11 @@ export function simulateRun(prep: PreparedSplit, nClasses: number, strategy: Que
   const labels: number[] = [];
   const acc: number[] = [];
   const iterationSeconds: number[] = [];
+  let pred: Int32Array = new Int32Array(0);
   const evaluate = (): void => {
     labels.push(learner.labeledCount);
-    acc.push(accuracy(argmaxRows(learner.model.predictProba(prep.Xtest), prep.Xtest.rows, nClasses), prep.yTest));
+    pred = argmaxRows(learner.model.predictProba(prep.Xtest), prep.Xtest.rows, nClasses);
+    acc.push(accuracy(pred, prep.yTest));
     monitor.observe(learner.model, learner.labeled());
   };
   evaluate();
@@ -116,7 +159,7 @@ export function simulateRun(prep: PreparedSplit, nClasses: number, strategy: Que
     evaluate();
   }
   const stops = monitor.firstFired().map((e) => ({ ...e, accuracy: acc[labels.indexOf(e.labels)] }));
-  return { labels, accuracy: acc, iterationSeconds, stops };
+  return { labels, accuracy: acc, iterationSeconds, stops, ...(opts.slices === true ? { slices: runSlices(prep, learner.labeled(), pred, seed) } : {}) };
 }
 
 /** Test accuracy of the model trained on the whole labeled pool. */

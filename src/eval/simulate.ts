@@ -23,6 +23,7 @@ import type { Job, JobReply, WorkerInit } from "./jobs.js";
 import { encodeLabels } from "./labels.js";
 import { mean } from "./metrics.js";
 import { fullPoolAccuracy, prepareSplit, simulateRun, type ProtocolOptions, type RunResult } from "./run.js";
+import { summarizeSlices, type SliceColumn } from "./slices.js";
 import type { SimulationResults, StrategyResult } from "./types.js";
 
 export interface SimulateOptions {
@@ -46,12 +47,14 @@ export interface SimulateOptions {
   readonly workers?: number;
   /** Called after every finished job. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Slice columns to monitor (`--slice`), with the slice value of every dataset row (see eval/slices.ts). */
+  readonly slices?: readonly SliceColumn[];
 }
 
 export const defaultStrategies = ["random", "least_confidence", "margin", "entropy"] as const;
 
 /** Checks options, reporting every problem at once; returns them completed with defaults. */
-export function resolveSimulateOptions(o: SimulateOptions): Required<Omit<SimulateOptions, "onProgress">> {
+export function resolveSimulateOptions(o: SimulateOptions): Required<Omit<SimulateOptions, "onProgress" | "slices">> {
   const problems: string[] = [];
   const strategies = (o.strategies ?? defaultStrategies).map(normalizeStrategyName).flatMap((s) => (s === "all" ? strategyNames() : [s]));
   for (const s of strategies) {
@@ -62,7 +65,7 @@ export function resolveSimulateOptions(o: SimulateOptions): Required<Omit<Simula
     }
   }
   if (!strategies.includes("random")) strategies.unshift("random");
-  const r: Required<Omit<SimulateOptions, "onProgress">> = {
+  const r: Required<Omit<SimulateOptions, "onProgress" | "slices">> = {
     strategies: [...new Set(strategies)],
     seeds: o.seeds ?? 5,
     firstSeed: o.firstSeed ?? 0,
@@ -95,7 +98,9 @@ export function resolveSimulateOptions(o: SimulateOptions): Required<Omit<Simula
 export async function simulate(ds: Dataset, options: SimulateOptions = {}): Promise<SimulationResults> {
   const o = resolveSimulateOptions(options);
   const enc = encodeLabels(ds);
-  const protocol: ProtocolOptions = { initial: o.initial, batch: o.batch, budget: o.budget, testFraction: o.testFraction, model: o.model, coldStart: o.coldStart };
+  const sliceColumns = options.slices ?? [];
+  for (const c of sliceColumns) if (c.values.length !== ds.rows) throw new Error(`slice column "${c.column}": ${c.values.length} values for ${ds.rows} rows`);
+  const protocol: ProtocolOptions = { initial: o.initial, batch: o.batch, budget: o.budget, testFraction: o.testFraction, model: o.model, coldStart: o.coldStart, ...(sliceColumns.length > 0 ? { slices: true } : {}) };
   const seeds = Array.from({ length: o.seeds }, (_, i) => o.firstSeed + i);
   // Fail fast on the calling thread (bad sizes, a model that cannot take these features).
   const first = prepareSplit(ds, enc, 0, protocol);
@@ -135,6 +140,7 @@ export async function simulate(ds: Dataset, options: SimulateOptions = {}): Prom
           }),
       mean_rank: ranks[name],
       stopping: summarizeStopping(criteria, runs.get(name) ?? []),
+      ...(sliceColumns.length > 0 ? summarizeSlices(sliceColumns, name, seeds, runs.get(name) ?? []) : {}),
     };
   }
   return {
@@ -145,7 +151,7 @@ export async function simulate(ds: Dataset, options: SimulateOptions = {}): Prom
     full_pool_accuracy: Math.round(mean(full) * 1e6) / 1e6,
     strategies,
     warnings: seeds.length < MIN_SEEDS_FOR_SPREAD ? [fewSeedsWarning(seeds.length)] : [],
-    options: { label: ds.labelColumn ?? "", text: ds.textColumn, seeds, initial: o.initial, batch: o.batch, budget: o.budget, testFraction: o.testFraction, model: o.model, coldStart: o.coldStart },
+    options: { label: ds.labelColumn ?? "", text: ds.textColumn, seeds, initial: o.initial, batch: o.batch, budget: o.budget, testFraction: o.testFraction, model: o.model, coldStart: o.coldStart, ...(sliceColumns.length > 0 ? { slices: sliceColumns.map((c) => c.column) } : {}) },
   };
 }
 

@@ -2,6 +2,7 @@
  * The results of a simulation: the shape of `shared/reference/modal-*.json`, plus what
  * activelearn adds (spread over seeds, per-seed curves, labels to match random).
  */
+import type { SliceTable } from "../quality/slices.js";
 export interface StrategyResult {
   /** Labels spent at each evaluation point: initial, initial + batch, ..., budget. */
   readonly labels: number[];
@@ -36,6 +37,24 @@ export interface StrategyResult {
   readonly mean_rank?: number;
   /** Where each stopping criterion would have stopped, keyed by criterion name. */
   readonly stopping?: Record<string, StoppingSummary>;
+  /**
+   * With `--slice`: per slice column, the labels at the budget and the final model's test accuracy
+   * per slice value, summed over seeds (quality/slices.ts; intervals on one seed's worth of test items).
+   */
+  readonly slices?: Record<string, SliceTable>;
+  /** With `--slice`: how well the labels at the budget cover the pool's k-means clusters, per seed and on average. */
+  readonly cluster_coverage?: ClusterCoverageSummary;
+}
+
+/** Cluster coverage over the seeds of one strategy (quality/slices-clusters.ts). */
+export interface ClusterCoverageSummary {
+  /** Clusters per seed's pool. */
+  readonly k: number;
+  /** Means over seeds: clusters with a label, the pool share they hold, clusters under-labeled. */
+  readonly mean_covered: number;
+  readonly mean_covered_pool_share: number;
+  readonly mean_under_labeled: number;
+  readonly per_seed: { readonly seed: number; readonly covered: number; readonly covered_pool_share: number; readonly under_labeled: number }[];
 }
 
 /** A paired comparison of two strategies' per-seed AULC over the same splits and start sets. */
@@ -104,6 +123,8 @@ export interface SimulationResults {
     readonly model: string;
     /** How the initial items were chosen (absent in older results: random). */
     readonly coldStart?: string;
+    /** Slice columns monitored (`--slice`; absent without it). */
+    readonly slices?: string[];
   };
 }
 

@@ -26,6 +26,7 @@ import { stopSettingProblems } from "../server/advice.js";
 import { overlapSettingProblems, overlapSettings, type OverlapOptions } from "./overlap-settings.js";
 import { addUser } from "../auth/users.js";
 import { personName } from "../person-name.js";
+import { sliceColumnsOf } from "../quality/slices-values.js";
 
 /** The database file inside a project folder. */
 export const PROJECT_DB = "project.db";
@@ -59,6 +60,8 @@ export interface InitOptions extends OverlapOptions {
   readonly reviewShare?: number;
   /** Creates this first admin account (its login token is in the summary, shown once). */
   readonly admin?: string;
+  /** Columns whose values the dashboard watches for selection bias (kept in the items' data even when left out of the features). */
+  readonly slices?: readonly string[];
   /** Called now and then with the rows imported so far and the phase. */
   readonly onProgress?: (phase: "import" | "features", done: number, total: number) => void;
   /** Rows per insert transaction and per featurization chunk (default 5000). */
@@ -108,6 +111,11 @@ function checkOptions(o: InitOptions): void {
   if (o.map !== undefined) {
     if (o.label === undefined) problems.push("--map needs --label: the column whose values it turns into labels");
     problems.push(...parseLabelMap(o.map, labels).problems);
+  }
+  for (const c of o.slices ?? []) {
+    if (c === o.label) problems.push(`--slice names the label column "${c}": the labels are the answer, not a slice of the items`);
+    if (c === o.id) problems.push(`--slice names the id column "${c}": one slice per item says nothing`);
+    if ((o.ignore ?? []).includes(c)) problems.push(`--slice and --ignore both name column "${c}"`);
   }
   if (o.admin !== undefined) {
     const n = personName(o.admin);
@@ -179,6 +187,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
       const name = o[option];
       if (name !== undefined && !header.includes(name)) throw unknownColumn(file, option, name, header);
     }
+    for (const name of o.slices ?? []) if (!header.includes(name)) throw unknownColumn(file, "slice", name, header);
     checkIgnoreKeep(file, header, o, o.ignore ?? [], o.keep ?? []);
   };
 
@@ -254,8 +263,15 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   const findings = assessColumns(ds.columns, { labels: knownLabels, labelSet: labels, labelsFrom: "--labels", keep: new Set(o.keep ?? []), textTaken: o.text !== undefined, labeledWord: "seed labels" });
   const roles = roleRows(summary.header, ds.columns, { label: o.label ?? null, id: o.id ?? null, ignore: o.ignore ?? [], notes: o.label === undefined ? {} : { [o.label]: `${seeds.length} seed labels` } }, findings);
   const dropped = new Set(findings.filter((f) => f.dropped).map((f) => f.column));
+  // Slice columns: few enough values (checked on the stored items); kept in the items' data even when left out of the features.
+  const slices = [...new Set(o.slices ?? [])];
+  if (slices.length > 0) {
+    const items = [...store.items()];
+    sliceColumnsOf(file, slices, summary.header, (c) => items.map((it) => it.data[c] ?? null));
+  }
+  const droppedData = [...dropped].filter((c) => !slices.includes(c));
   if (dropped.size > 0) {
-    store.dropItemFields([...dropped]);
+    if (droppedData.length > 0) store.dropItemFields(droppedData);
     fields = fields.filter((f) => !dropped.has(f.name));
     ds = { ...ds, columns: ds.columns.filter((c) => !dropped.has(c.name)) };
   }
@@ -294,6 +310,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     targetAccuracy: o.targetAccuracy ?? null,
     overlap: overlapSettings(o),
     ...(o.reviewShare !== undefined && o.reviewShare > 0 ? { reviewShare: o.reviewShare } : {}),
+    ...(slices.length > 0 ? { slices } : {}),
   };
   store.setMeta(meta);
   return { items: n, seedLabels: seeds.length, fields, featureWidth: width, roles, findings };

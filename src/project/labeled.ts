@@ -6,6 +6,7 @@
  * random; `audit` and `imported` say how many were not (random audit picks served by the app, and
  * seed labels imported by `init`), for the caveat the CLI prints.
  */
+import type { Cell } from "../data/jsonl.js";
 import type { Dataset } from "../data/types.js";
 import { BadInputError } from "../errors.js";
 import { IMPORT_ANNOTATOR } from "./init.js";
@@ -22,6 +23,8 @@ export interface LabeledProject {
   readonly imported: number;
   /** Items in the project, labeled or not. */
   readonly items: number;
+  /** The items' stored data, one record per dataset row. */
+  readonly records: readonly Record<string, Cell>[];
 }
 
 /**
@@ -31,7 +34,7 @@ export interface LabeledProject {
 export function labeledDataset(store: Store, source: string): LabeledProject {
   const meta = store.meta();
   const order: number[] = [];
-  const records = [];
+  const records: Record<string, Cell>[] = [];
   const ids: string[] = [];
   const labels: string[] = [];
   let audit = 0;
@@ -51,5 +54,5 @@ export function labeledDataset(store: Store, source: string): LabeledProject {
   if (records.length === 0) throw new BadInputError("the project has no labels yet: label some items first", { file: source });
   // Rows in errors are the items' 1-based pool positions.
   const ds = recordsToDataset(source, records, meta.fields, meta.textColumn, order.map((i) => i + 1));
-  return { dataset: { ...ds, ids, labels, labelColumn: "label" }, audit, imported, items: store.itemCount() };
+  return { dataset: { ...ds, ids, labels, labelColumn: "label" }, audit, imported, items: store.itemCount(), records };
 }

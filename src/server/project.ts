@@ -34,6 +34,7 @@ import { defaultLeaseCap, ReadyQueue } from "./queue.js";
 import { RetrainLoop } from "./retraining.js";
 import { ReviewQueue } from "./reviews.js";
 import type { ReviewFigures, ReviewView } from "../contract/review-schemas.js";
+import { SliceMonitor, type SliceFigures } from "./slice-figures.js";
 import { WebhookDelivery, type DeliveryOptions } from "../webhooks/delivery.js";
 import { outboxEmitter } from "../webhooks/events.js";
 
@@ -104,6 +105,8 @@ export class LabelingProject {
   private overlapRanked = -1;
   /** Label changes not yet passed to the retrain loop (passed once the item's vote is in). */
   private changes = 0;
+  /** Slice monitoring (`init --slice`); null without slice columns. */
+  private readonly slices: SliceMonitor | null;
 
   constructor(options: ProjectOptions) {
     this.store = openStore(options.dbPath, options.synchronous !== undefined ? { synchronous: options.synchronous } : {});
@@ -133,6 +136,7 @@ export class LabelingProject {
     for (let i = 0; i < this.total; i++) if (!state.isLabeled(i)) unl.push(i);
     this.queue.setOrder(randomOrder(unl, this.rng));
 
+    this.slices = SliceMonitor.open(this.store, this.meta, log);
     this.explainer = new ItemExplainer(this.meta);
     this.predictor = new Predictor(this.meta);
     // Webhook events go to the outbox in the transaction of their change; the delivery loop sends them.
@@ -350,8 +354,9 @@ export class LabelingProject {
    * The dashboard: learning curve, label counts, labels saved, annotators, the headline accuracy
    * and the stopping advice (see dashboard.ts); with overlap, its counts (overlapping, complete, disputed).
    */
-  dashboard(): Dashboard & { overlap?: OverlapSummary; reviews: ReviewFigures } {
-    return { ...withOverlap(dashboardOf(this.figures), this.overlap.summary()), reviews: this.reviews.figures() };
+  dashboard(): Dashboard & { overlap?: OverlapSummary; reviews: ReviewFigures; slices?: SliceFigures } {
+    const d = { ...withOverlap(dashboardOf(this.figures), this.overlap.summary()), reviews: this.reviews.figures() };
+    return this.slices === null ? d : { ...d, slices: this.slices.figures(this.state.labelOf, this.loop.iterations.at(-1), this.loop.clusters) };
   }
 
   /**

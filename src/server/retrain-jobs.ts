@@ -8,6 +8,8 @@ export interface RetrainInit {
   readonly kind: "dense" | "csr";
   /** Pool indices of the stop set (a fixed seeded sample) whose probabilities every reply carries. */
   readonly stopSet: Int32Array;
+  /** Cut the pool into k-means clusters once (for slice monitoring's cluster coverage) and send them with the first reply. */
+  readonly clusters?: boolean;
 }
 
 export interface RetrainJob {
@@ -27,6 +29,12 @@ export interface RetrainJob {
   readonly batch: number;
   /** Seeds this round's strategy (as an ActiveLearner's seed does its first query) and the learning curves. */
   readonly seed: number;
+}
+
+/** Cross-validated right/wrong of each audit pick: what the slice figures rest on. */
+export interface AuditScores {
+  readonly items: Int32Array;
+  readonly right: Uint8Array;
 }
 
 /** Fewest items an accuracy is measured on before it is shown as a figure. */
@@ -69,6 +77,10 @@ export type RetrainReply =
        * pool, and on how many items; null when there are no audit picks yet.
        */
       readonly holdout: { readonly accuracy: number; readonly n: number } | null;
+      /** The audit picks that cross-validation scored (pool indices) and 1 where their fold's model was right; null without audit picks. */
+      readonly auditScores: AuditScores | null;
+      /** With `clusters` in the init: the pool's clusters (quality/slices-clusters.ts), in the worker's first reply only. */
+      readonly clusters?: { readonly k: number; readonly assignment: Int32Array } | null;
       /** The model's class probabilities on the stop set, (m x nClasses) row-major. */
       readonly stopProba: Float64Array;
       /**

@@ -21,6 +21,7 @@ import type { QueryStrategy } from "../strategies/types.js";
 import { openStore } from "../store/open.js";
 import { fitRandomCurve, subsetCurve } from "./learning-curve.js";
 import { outOfFold } from "./out-of-fold.js";
+import { poolClusters } from "../quality/slices-clusters.js";
 import { completeOrder } from "./ranking.js";
 import { MIN_ESTIMATE_N, type RetrainInit, type RetrainJob, type RetrainReply } from "./retrain-jobs.js";
 
@@ -77,13 +78,15 @@ function run(job: RetrainJob): RetrainReply {
     }
   }
   const randomCurve = fitRandomCurve(X, auditRows, auditY, job.nClasses, newModel, rng);
-  const holdout = crossValidation(job, job.audit, model, newModel);
+  const cv = crossValidation(job, job.audit, model, newModel);
+  const holdout = cv === null ? null : { accuracy: cv.accuracy, n: cv.n };
   let imported: { accuracy: number; n: number } | null = null;
   let importedCurve: { labels: number; accuracy: number; n: number }[] | null = null;
   let ni = 0;
   for (const a of job.imported) ni += a;
   if ((holdout?.n ?? 0) < MIN_ESTIMATE_N && ni >= MIN_ESTIMATE_N) {
-    imported = crossValidation(job, job.imported, model, newModel);
+    const icv = crossValidation(job, job.imported, model, newModel);
+    imported = icv === null ? null : { accuracy: icv.accuracy, n: icv.n };
     if (u === 0) {
       const rows = Int32Array.from(job.labeled.filter((_, t) => job.imported[t] === 1));
       const ys = Int32Array.from(job.y.filter((_, t) => job.imported[t] === 1));
@@ -107,6 +110,8 @@ function run(job: RetrainJob): RetrainReply {
     scoreMs,
     randomCurve,
     holdout,
+    auditScores: cv === null ? null : { items: cv.items, right: cv.right },
+    ...clustersOnce(),
     stopProba,
     imported,
     importedCurve,
@@ -137,7 +142,7 @@ function strategyFor(name: string): QueryStrategy {
  * at once is not: a model fitted on uncertainty-sampled items alone misses the easy regions only
  * the random items cover, and measured 0.87 where the current model had 0.99 on the demo.)
  */
-function crossValidation(job: RetrainJob, mask: Uint8Array, model: Classifier, newModel: ClassifierFactory): { accuracy: number; n: number } | null {
+function crossValidation(job: RetrainJob, mask: Uint8Array, model: Classifier, newModel: ClassifierFactory): { accuracy: number; n: number; items: Int32Array; right: Uint8Array } | null {
   const positions: number[] = [];
   for (let t = 0; t < job.labeled.length; t++) if (mask[t] === 1) positions.push(t);
   const na = positions.length;
@@ -147,6 +152,8 @@ function crossValidation(job: RetrainJob, mask: Uint8Array, model: Classifier, n
   positions.forEach((t, q) => (fold[t] = q % k));
   let right = 0;
   let scored = 0;
+  const items: number[] = [];
+  const rights: number[] = [];
   for (let f = 0; f < k; f++) {
     const train: number[] = [];
     const test: number[] = [];
@@ -156,11 +163,25 @@ function crossValidation(job: RetrainJob, mask: Uint8Array, model: Classifier, n
     const m = fitLabeled({ X, nClasses: job.nClasses, newModel, labeled: Int32Array.from(train, (t) => job.labeled[t]), labels: y, warmStart: model });
     const pred = argmaxRows(m.predictProba(X, Int32Array.from(test, (t) => job.labeled[t])), test.length, job.nClasses);
     test.forEach((t, q) => {
-      if (pred[q] === job.y[t]) right++;
+      const ok = pred[q] === job.y[t];
+      if (ok) right++;
+      items.push(job.labeled[t]);
+      rights.push(ok ? 1 : 0);
     });
     scored += test.length;
   }
-  return scored === 0 ? null : { accuracy: right / scored, n: scored };
+  return scored === 0 ? null : { accuracy: right / scored, n: scored, items: Int32Array.from(items), right: Uint8Array.from(rights) };
+}
+
+/** Seed of the pool's clusters (fixed: the same clusters after a restart). */
+const CLUSTER_SEED = 20_240_611;
+let clustersSent = false;
+
+/** The pool's clusters, computed and sent once per worker when the project watches slices. */
+function clustersOnce(): { clusters?: { k: number; assignment: Int32Array } | null } {
+  if (init.clusters !== true || clustersSent) return {};
+  clustersSent = true;
+  return { clusters: poolClusters(X, CLUSTER_SEED) };
 }
 
 parentPort?.on("message", (job: RetrainJob) => {
@@ -170,6 +191,8 @@ parentPort?.on("message", (job: RetrainJob) => {
   } catch (e) {
     reply = { id: job.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
-  const transfer = reply.ok ? [reply.order.buffer, reply.scores.buffer, reply.pred.buffer, reply.conf.buffer, reply.stopProba.buffer, ...(reply.oof !== null ? [reply.oof.buffer] : [])] : [];
+  const transfer = reply.ok
+    ? [reply.order.buffer, reply.scores.buffer, reply.pred.buffer, reply.conf.buffer, reply.stopProba.buffer, ...(reply.oof !== null ? [reply.oof.buffer] : []), ...(reply.auditScores === null ? [] : [reply.auditScores.items.buffer, reply.auditScores.right.buffer]), ...(reply.clusters == null ? [] : [reply.clusters.assignment.buffer])]
+    : [];
   parentPort?.postMessage(reply, transfer as ArrayBuffer[]);
 });

@@ -22,7 +22,7 @@ import { retrainEvents } from "./retrain-events.js";
 import type { Ranking } from "./explain.js";
 import type { LabelState, TrainingSet } from "./label-state.js";
 import type { ReadyQueue } from "./queue.js";
-import type { PowerLaw, RetrainReply } from "./retrain-jobs.js";
+import type { AuditScores, PowerLaw, RetrainReply } from "./retrain-jobs.js";
 import { Retrainer } from "./retrainer.js";
 import { StopSet } from "./stop-set.js";
 
@@ -52,6 +52,23 @@ export interface RetrainLoopOptions {
 
 type Installed = Extract<RetrainReply, { ok: true }>;
 
+/** The stored form of the audit picks' scores: the items scored and the wrong ones. */
+function auditPicksOf(s: AuditScores): { items: number[]; wrong: number[] } {
+  const wrong: number[] = [];
+  s.items.forEach((idx, q) => {
+    if (s.right[q] === 0) wrong.push(idx);
+  });
+  return { items: Array.from(s.items), wrong };
+}
+
+/** An iteration without its audit-pick scores (kept in memory for the latest retrain only). */
+function withoutAuditPicks(it: Iteration): Iteration {
+  if (it.assessment?.auditPicks === undefined) return it;
+  const rest: Assessment = { ...it.assessment };
+  delete (rest as { auditPicks?: unknown }).auditPicks;
+  return { ...it, assessment: rest };
+}
+
 export class RetrainLoop implements Ranking {
   /** Every retrain so far, oldest first (restored from the store). */
   readonly iterations: Iteration[];
@@ -63,6 +80,8 @@ export class RetrainLoop implements Ranking {
   orderStrategy = "random";
   randomCurve: PowerLaw | null = null;
   lastRetrainAt: number | null = null;
+  /** The pool's clusters (projects that watch slices; from the worker's first reply). */
+  clusters: { readonly k: number; readonly assignment: Int32Array } | null = null;
 
   private readonly o: RetrainLoopOptions;
   private readonly total: number;
@@ -78,7 +97,8 @@ export class RetrainLoop implements Ranking {
   constructor(o: RetrainLoopOptions) {
     this.o = o;
     this.total = o.state.total;
-    this.iterations = o.store.iterations();
+    // Only the latest retrain's audit-pick scores are read: older ones are not kept in memory.
+    this.iterations = o.store.iterations().map((it, i, all) => (i < all.length - 1 ? withoutAuditPicks(it) : it));
     const last = this.iterations.at(-1);
     if (last !== undefined) {
       this.lastRetrainAt = last.createdAt;
@@ -92,7 +112,8 @@ export class RetrainLoop implements Ranking {
     if (saved !== undefined) this.model = modelFromJSON(saved.model);
     this.stop = new StopSet(o.store, this.total, o.meta.labels.length);
     this.stopPred = this.stop.load(last?.iteration);
-    this.retrainer = new Retrainer({ dbPath: o.dbPath, rows: this.total, cols: o.meta.featureWidth, kind: o.meta.featureKind, stopSet: this.stop.indices });
+    const slices = (o.meta.slices ?? []).length > 0;
+    this.retrainer = new Retrainer({ dbPath: o.dbPath, rows: this.total, cols: o.meta.featureWidth, kind: o.meta.featureKind, stopSet: this.stop.indices, ...(slices ? { clusters: true } : {}) });
   }
 
   /** Retrains at once if the labels allow (at start). */
@@ -155,8 +176,9 @@ export class RetrainLoop implements Ranking {
     this.score = score;
     this.orderStrategy = reply.by;
     this.randomCurve = reply.randomCurve;
+    if (reply.clusters !== undefined) this.clusters = reply.clusters;
     this.o.queue.setOrder(reply.order);
-    if (closing !== null && prev !== undefined) this.iterations[this.iterations.length - 1] = { ...prev, accuracy: closing.accuracy, accuracyN: closing.n };
+    if (prev !== undefined) this.iterations[this.iterations.length - 1] = withoutAuditPicks(closing !== null ? { ...prev, accuracy: closing.accuracy, accuracyN: closing.n } : prev);
     const base: Iteration = {
       iteration: (prev?.iteration ?? 0) + 1,
       createdAt: now,
@@ -166,7 +188,14 @@ export class RetrainLoop implements Ranking {
       holdoutAccuracy: reply.holdout?.accuracy ?? null,
       holdoutN: reply.holdout?.n ?? 0,
       trainMs: reply.trainMs,
-      assessment: { criteria: [], kappa: null, randomCurve: reply.randomCurve, imported: reply.imported, importedCurve: reply.importedCurve },
+      assessment: {
+        criteria: [],
+        kappa: null,
+        randomCurve: reply.randomCurve,
+        imported: reply.imported,
+        importedCurve: reply.importedCurve,
+        ...((meta.slices ?? []).length > 0 && reply.auditScores !== null ? { auditPicks: auditPicksOf(reply.auditScores) } : {}),
+      },
     };
     // The stopping criteria, against the new model (cheap: the stop set is at most 1,000 items).
     const headline = accuracyReport({ latest: base, hard: null, labeled: state.labeled, total: this.total, importedLabels: state.importedCount }).headline;

@@ -41,6 +41,8 @@ export interface ProjectMeta {
   readonly overlap?: OverlapSettings | null;
   /** Share of single-labeled items sent to review as a spot check (`init --review-share`; absent = 0). */
   readonly reviewShare?: number;
+  /** Columns of the items' data watched for selection bias (`init --slice`; absent = none); see quality/slices.ts. */
+  readonly slices?: readonly string[];
 }
 
 /** One stopping criterion after a retrain: fired, not yet, or off (no budget or target set). */
@@ -67,6 +69,11 @@ export interface Assessment {
   readonly imported: { readonly accuracy: number; readonly n: number } | null;
   /** With every item labeled: accuracy of models trained on m imported labels, tested on the others. */
   readonly importedCurve: readonly { readonly labels: number; readonly accuracy: number; readonly n: number }[] | null;
+  /**
+   * The audit picks the cross-validation scored (pool indices) and those it got wrong: what the
+   * slice figures rest on (projects with `init --slice`; absent otherwise and in older databases).
+   */
+  readonly auditPicks?: { readonly items: readonly number[]; readonly wrong: readonly number[] };
 }
 
 export interface Item {

@@ -215,6 +215,7 @@ export type Dashboard = {
   readonly advice: Advice;
   readonly overlap?: OverlapSummary;
   readonly reviews: ReviewFigures;
+  readonly slices?: SliceFigures;
   readonly accuracyMethod: string;
   readonly labelsSavedMethod: string;
 };
@@ -237,6 +238,74 @@ export type AnnotatorStats = {
   readonly perHour: number;
   /** median durationMs sent with the labels (0 when none was sent) */
   readonly medianMs: number;
+};
+
+/** present only for projects that watch slices (init --slice COL): labels and audit accuracy per slice value, flags, cluster coverage */
+export type SliceFigures = {
+  readonly columns: readonly (SliceTable)[];
+  readonly clusters: ClusterCoverage;
+  readonly method: string;
+};
+
+export type SliceTable = {
+  readonly column: string;
+  /** quartiles: a numeric column with many values, cut at its quartiles */
+  readonly kind: "values" | "quartiles";
+  readonly pool: number;
+  readonly labels: number;
+  /** accuracy on all scored audit picks (the whole the slices are compared with) */
+  readonly accuracy: number | null;
+  readonly n: number;
+  readonly low: number | null;
+  readonly high: number | null;
+  /** always 1 in a served project */
+  readonly runs: number;
+  /** largest share of the pool first; quartiles low to high */
+  readonly rows: readonly (SliceRow)[];
+  /** each flag in words */
+  readonly findings: readonly (string)[];
+};
+
+export type SliceRow = {
+  /** the slice value; "(missing)" for items without one; numeric columns in quartile ranges */
+  readonly value: string;
+  /** pool items with this value */
+  readonly pool: number;
+  readonly pool_share: number;
+  /** of them, labeled */
+  readonly labels: number;
+  /** share of all labeled items */
+  readonly label_share: number;
+  /** accuracy on the value's random audit picks (cross-validated at the latest retrain); null without any */
+  readonly accuracy: number | null;
+  /** audit picks it rests on */
+  readonly n: number;
+  readonly low: number | null;
+  /** 95% Wilson interval */
+  readonly high: number | null;
+  /** see method */
+  readonly flags: readonly ("under-labeled" | "accuracy below the whole")[];
+};
+
+/** null until the first retrain has clustered the pool (or a pool under 40 items) */
+export type ClusterCoverage = {
+  readonly k: number;
+  /** clusters with at least one label */
+  readonly covered: number;
+  /** share of the pool in those clusters */
+  readonly covered_pool_share: number;
+  /** clusters flagged under-labeled */
+  readonly under_labeled: number;
+  readonly clusters: readonly (ClusterRow)[];
+} | null;
+
+export type ClusterRow = {
+  readonly cluster: number;
+  readonly pool: number;
+  readonly pool_share: number;
+  readonly labels: number;
+  readonly label_share: number;
+  readonly under_labeled: boolean;
 };
 
 export type PredictReply = {

@@ -10,6 +10,7 @@ import { barChart, learningCurve, PALETTE } from "./charts.js";
 import { append, byId, clear, el } from "./dom.js";
 import { formatAgo, formatDuration, formatInt, toMillis } from "./format.js";
 import { showSession } from "./session.js";
+import { renderSlices } from "./slices.js";
 
 const REFRESH_MS = 5_000;
 const api = new Api({ onUnauthorized: () => location.assign(loginPath()) });
@@ -39,6 +40,8 @@ const ui = {
   annotators: byId("annotators", HTMLElement),
   reviewsSummary: byId("reviews-summary", HTMLElement),
   reviews: byId("reviews", HTMLElement),
+  slicesBox: byId("slices-box", HTMLElement),
+  slices: byId("slices", HTMLElement),
   updated: byId("updated", HTMLElement),
 };
 
@@ -169,6 +172,8 @@ function render(d: Dashboard): void {
   const bars = [...names, ...extra].map((label, i) => ({ label, value: d.byLabel[label] ?? 0, color: PALETTE[i % PALETTE.length] }));
   clear(ui.bars);
   ui.bars.appendChild(bars.length > 0 ? barChart(bars) : el("p", { class: "empty" }, "No labels yet."));
+
+  renderSlices(ui.slicesBox, ui.slices, d.slices);
 
   clear(ui.annotators);
   if (d.annotators.length === 0) {
