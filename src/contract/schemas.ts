@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CellSchema } from "./fields.js";
+import { GoldSummarySchema } from "./gold.js";
 
 const interval = z.tuple([z.number(), z.number()]).nullable().openapi({ description: "95% Wilson interval [low, high]" });
 const time = z.string().nullable().openapi({ format: "date-time", description: "ISO time; null = never" });
@@ -167,6 +168,7 @@ export const DashboardSchema = z
     accuracy: AccuracyReportSchema,
     advice: AdviceSchema,
     overlap: OverlapSummarySchema.optional().openapi({ description: "present only for projects with overlap (init --overlap N)" }),
+    gold: GoldSummarySchema.optional().openapi({ description: "present only for projects with gold items (init --gold COL): each annotator's accuracy on them, flagged below the threshold" }),
     accuracyMethod: z.string(),
     labelsSavedMethod: z.string(),
   })

@@ -9,6 +9,7 @@
  */
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
+import type { GoldSettings } from "../project/gold-settings.js";
 import type { OverlapSettings } from "../project/overlap-settings.js";
 
 export type FieldKind = "numeric" | "categorical" | "text";
@@ -39,6 +40,8 @@ export interface ProjectMeta {
   readonly targetAccuracy?: number | null;
   /** Several annotators per item (`init --overlap`; absent or null = one annotator per item). */
   readonly overlap?: OverlapSettings | null;
+  /** Gold items (`init --gold COL`; absent or null = none): their column, rate and flag threshold. */
+  readonly gold?: GoldSettings | null;
 }
 
 /** One stopping criterion after a retrain: fired, not yet, or off (no budget or target set). */
