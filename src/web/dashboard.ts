@@ -8,6 +8,7 @@
 import { Api, ApiError, type Advice, type AccuracyReport, type Dashboard, type Project } from "./api.js";
 import { barChart, learningCurve, PALETTE } from "./charts.js";
 import { byId, clear, el } from "./dom.js";
+import { renderGold } from "./gold.js";
 import { formatAgo, formatDuration, formatInt, toMillis } from "./format.js";
 
 const REFRESH_MS = 5_000;
@@ -36,6 +37,8 @@ const ui = {
   curveCaption: byId("curve-caption", HTMLElement),
   bars: byId("bars", HTMLElement),
   annotators: byId("annotators", HTMLElement),
+  gold: byId("gold", HTMLElement),
+  goldBody: byId("gold-body", HTMLElement),
   updated: byId("updated", HTMLElement),
 };
 
@@ -166,6 +169,8 @@ function render(d: Dashboard): void {
   const bars = [...names, ...extra].map((label, i) => ({ label, value: d.byLabel[label] ?? 0, color: PALETTE[i % PALETTE.length] }));
   clear(ui.bars);
   ui.bars.appendChild(bars.length > 0 ? barChart(bars) : el("p", { class: "empty" }, "No labels yet."));
+
+  renderGold(ui.gold, ui.goldBody, d.gold);
 
   clear(ui.annotators);
   if (d.annotators.length === 0) {
