@@ -60,7 +60,7 @@ interface Standing {
 /** Map of maps, created on demand. */
 function inner<K, V>(outer: Map<string, Map<K, V>>, key: string): Map<K, V> {
   let m = outer.get(key);
-  if (m === undefined) outer.set(key, (m = new Map()));
+  if (m === undefined) outer.set(key, (m = new Map<K, V>()));
   return m;
 }
 
