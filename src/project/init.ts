@@ -265,7 +265,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   const knownLabels = new Array<string | null>(n).fill(null);
   for (const a of seeds) knownLabels[a.itemIdx] = a.label;
   const findings = assessColumns(ds.columns, { labels: knownLabels, labelSet: labels, labelsFrom: "--labels", keep: new Set(o.keep ?? []), textTaken: o.text !== undefined, labeledWord: "seed labels" });
-  const roles = roleRows(summary.header, ds.columns, { label: o.label ?? null, id: o.id ?? null, ignore: o.ignore ?? [], notes: { ...(o.label === undefined ? {} : { [o.label]: `${seeds.length} seed labels` }), ...(o.gold === undefined ? {} : { [o.gold]: `${gold.length} gold items (known answers, never shown)` }) } }, findings);
+  const roles = roleRows(summary.header, ds.columns, { label: o.label ?? null, id: o.id ?? null, gold: o.gold ?? null, ignore: o.ignore ?? [], notes: { ...(o.label === undefined ? {} : { [o.label]: `${seeds.length} seed labels` }), ...(o.gold === undefined ? {} : { [o.gold]: `${gold.length} gold items (known answers, never shown)` }) } }, findings);
   const dropped = new Set(findings.filter((f) => f.dropped).map((f) => f.column));
   if (dropped.size > 0) {
     store.dropItemFields([...dropped]);

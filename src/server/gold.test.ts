@@ -288,6 +288,18 @@ void test("init --gold: a value that is not a label names file, row and column; 
     });
     await assert.rejects(initProject({ dir, data, labels: ["spam", "ham"], text: "text", gold: "text" }), /--text and --gold both name column "text"/);
     assert.equal(fs.existsSync(dir), false);
+    const good = goldCsv(root, 20, 4, 5);
+    const summary = await initProject({ dir, data: good, labels: ["spam", "ham"], text: "text", id: "id", label: "seed_label", gold: "answer", goldRate: 0.3 });
+    assert.deepEqual([summary.items, summary.goldItems, summary.seedLabels], [16, 4, 3], "item-0 is gold: its seed label is not imported");
+    assert.deepEqual(summary.roles.find((r) => r.column === "answer"), { column: "answer", role: "gold", distinct: null, missing: null, note: "4 gold items (known answers, never shown)" });
+    assert.deepEqual(summary.fields.map((f) => f.name), ["text", "length"]);
+    const store = openStore(projectDbPath(dir), { readonly: true });
+    try {
+      assert.deepEqual(store.meta().gold, { column: "answer", rate: 0.3, threshold: 0.8 });
+      assert.deepEqual(store.goldItems().map((g) => [g.id, g.label, Object.keys(g.data).sort().join(",")]), [["item-0", "spam", "length,text"], ["item-5", "ham", "length,text"], ["item-10", "spam", "length,text"], ["item-15", "ham", "length,text"]]);
+    } finally {
+      store.close();
+    }
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
