@@ -2,64 +2,21 @@
  * Gold items on the real server (init --gold COL): served blind at the gold rate (never the known
  * answer, never the gold column, shaped like any item), answers kept apart from the pool (not in
  * counts, exports, training or the annotations), each annotator's accuracy with its Wilson
- * interval on the dashboard and flagged below the threshold, undo and skip as on any item, the
- * admin settings, init's checks, and an older project still opening.
+ * interval on the dashboard and flagged below the threshold, undo and skip as on any item.
+ * Settings, init and migration: gold-settings.test.ts.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import test from "node:test";
-import { fileURLToPath } from "node:url";
 import { addUser } from "../auth/users.js";
 import { wilson } from "../eval/metrics.js";
-import { BadInputError, BadOptionError } from "../errors.js";
-import { initProject, projectDbPath } from "../project/init.js";
-import type { InitOptions } from "../project/init.js";
+import { projectDbPath } from "../project/init.js";
 import { openStore } from "../store/open.js";
-import { startServer, type RunningServer } from "./app.js";
+import { startServer } from "./app.js";
 import { LabelingProject } from "./project.js";
-import { call, syntheticTruth, writeSyntheticCsv, type ItemReply } from "./testing.js";
-
-const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../src/store/fixtures/v1-project.db");
+import { call, goldProject, isGoldId, syntheticTruth, withGoldServer, type ItemReply } from "./testing.js";
 
 const other = (l: string): string => (l === "spam" ? "ham" : "spam");
-/** Rows whose number is a multiple of `every` carry their truth in the `answer` column: the gold items. */
-const isGoldId = (id: string, every: number): boolean => Number(id.slice(id.lastIndexOf("-") + 1)) % every === 0;
-
-/** A synthetic CSV with an `answer` column (the truth on every `every`-th row, else empty; `bad` on row `badRow`). */
-function goldCsv(dir: string, n: number, seeds: number, every: number, bad?: { row: number; value: string }): string {
-  const file = writeSyntheticCsv(dir, n, seeds);
-  const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
-  const out = [`${lines[0]},answer`];
-  for (let i = 1; i < lines.length; i++) {
-    const id = lines[i].slice(0, lines[i].indexOf(","));
-    const value = bad !== undefined && bad.row === i ? bad.value : isGoldId(id, every) ? syntheticTruth(id) : "";
-    out.push(`${lines[i]},${value}`);
-  }
-  fs.writeFileSync(file, out.join("\n") + "\n");
-  return file;
-}
-
-async function goldProject(n: number, seeds: number, every: number, o: Partial<InitOptions> = {}): Promise<{ dir: string; dbPath: string; root: string }> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-gold-"));
-  const data = goldCsv(root, n, seeds, every);
-  const dir = path.join(root, "proj");
-  await initProject({ dir, data, labels: ["spam", "ham"], text: "text", label: "seed_label", id: "id", gold: "answer", retrainEvery: 5, ...o });
-  return { dir, dbPath: projectDbPath(dir), root };
-}
-
-async function withGoldServer(n: number, seeds: number, every: number, o: Partial<InitOptions>, fn: (srv: RunningServer, dbPath: string) => Promise<void>, auditEvery = 10): Promise<void> {
-  const { dir, dbPath, root } = await goldProject(n, seeds, every, o);
-  const srv = await startServer({ projectDir: dir, port: 0, host: "127.0.0.1", quiet: true, auditEvery });
-  try {
-    await fn(srv, dbPath);
-  } finally {
-    await srv.close();
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-}
-
 const next = async (url: string, who: string, ahead = false): Promise<ItemReply["item"] | null> => {
   const r = await call(url, "GET", `/api/next?annotator=${who}${ahead ? "&ahead=1" : ""}`);
   if (r.status === 204) return null;
@@ -233,98 +190,4 @@ void test("undo and skip on a gold item behave as on any item: undo serves it ag
     const d = (await call(u, "GET", "/api/dashboard")).body as GoldBody;
     assert.deepEqual(d.gold?.annotators.map((a) => [a.name, a.answered, a.correct]), [["ana", 9, 9], ["bo", 1, syntheticTruth(g.id) === "spam" ? 1 : 0]]);
   }, 0);
-});
-
-void test("admin settings change the gold rate and threshold, every problem named by field; a project without gold items says so", async () => {
-  await withGoldServer(30, 0, 5, {}, async (srv) => {
-    const u = srv.url;
-    assert.deepEqual(((await call(u, "GET", "/api/settings")).body as { gold: unknown }).gold, { column: "answer", rate: 0.05, threshold: 0.8 });
-    const bad = await call(u, "PATCH", "/api/settings", { goldRate: 1.5, goldThreshold: -1 });
-    assert.equal(bad.status, 400);
-    const msg = (bad.body as { error: { message: string } }).error.message;
-    assert.match(msg, /field "goldRate" must be a proportion/);
-    assert.match(msg, /field "goldThreshold" must be an accuracy/);
-    const ok = await call(u, "PATCH", "/api/settings", { goldRate: 0.5, goldThreshold: 0.9 });
-    assert.equal(ok.status, 200, ok.text);
-    assert.deepEqual(ok.body, { overlap: null, gold: { column: "answer", rate: 0.5, threshold: 0.9 } });
-    const d = (await call(u, "GET", "/api/dashboard")).body as GoldBody;
-    assert.deepEqual([d.gold?.rate, d.gold?.threshold], [0.5, 0.9]);
-  });
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-gold-"));
-  const dir = path.join(root, "plain");
-  await initProject({ dir, data: writeSyntheticCsv(root, 10, 0), labels: ["spam", "ham"], text: "text", id: "id" });
-  const srv = await startServer({ projectDir: dir, port: 0, host: "127.0.0.1", quiet: true });
-  try {
-    const r = await call(srv.url, "PATCH", "/api/settings", { goldRate: 0.1 });
-    assert.equal(r.status, 400);
-    assert.match((r.body as { error: { message: string } }).error.message, /field "goldRate": this project has no gold items/);
-    assert.equal("gold" in ((await call(srv.url, "GET", "/api/dashboard")).body as object), false, "no gold: the dashboard is as before");
-  } finally {
-    await srv.close();
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-});
-
-void test("init --gold: a value that is not a label names file, row and column; bad options are named; nothing is left behind", async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-gold-"));
-  try {
-    const data = goldCsv(root, 20, 0, 5, { row: 7, value: "maybe" });
-    const dir = path.join(root, "p");
-    await assert.rejects(initProject({ dir, data, labels: ["spam", "ham"], text: "text", id: "id", gold: "answer" }), (e: unknown) => {
-      assert.ok(e instanceof BadInputError, String(e));
-      assert.match(e.message, /items\.csv/);
-      assert.match(e.message, /row 7/);
-      assert.match(e.message, /column "?answer"?/);
-      assert.match(e.message, /gold answer "maybe" is not one of the project's labels/);
-      return true;
-    });
-    assert.equal(fs.existsSync(dir), false);
-    await assert.rejects(initProject({ dir, data, labels: ["spam", "ham"], text: "text", gold: "nope" }), /no column named "nope"/);
-    await assert.rejects(initProject({ dir, data, labels: ["spam", "ham"], text: "text", goldRate: 2, goldThreshold: 0.5 }), (e: unknown) => {
-      assert.ok(e instanceof BadOptionError);
-      const text = e.problems.join("\n");
-      for (const s of ["--gold-rate must be a proportion", "--gold-rate needs --gold", "--gold-threshold needs --gold"]) assert.ok(text.includes(s), `${s} in ${text}`);
-      return true;
-    });
-    await assert.rejects(initProject({ dir, data, labels: ["spam", "ham"], text: "text", gold: "text" }), /--text and --gold both name column "text"/);
-    assert.equal(fs.existsSync(dir), false);
-    const good = goldCsv(root, 20, 4, 5);
-    const summary = await initProject({ dir, data: good, labels: ["spam", "ham"], text: "text", id: "id", label: "seed_label", gold: "answer", goldRate: 0.3 });
-    assert.deepEqual([summary.items, summary.goldItems, summary.seedLabels], [16, 4, 3], "item-0 is gold: its seed label is not imported");
-    assert.deepEqual(summary.roles.find((r) => r.column === "answer"), { column: "answer", role: "gold", distinct: null, missing: null, note: "4 gold items (known answers, never shown)" });
-    assert.deepEqual(summary.fields.map((f) => f.name), ["text", "length"]);
-    const store = openStore(projectDbPath(dir), { readonly: true });
-    try {
-      assert.deepEqual(store.meta().gold, { column: "answer", rate: 0.3, threshold: 0.8 });
-      assert.deepEqual(store.goldItems().map((g) => [g.id, g.label, Object.keys(g.data).sort().join(",")]), [["item-0", "spam", "length,text"], ["item-5", "ham", "length,text"], ["item-10", "spam", "length,text"], ["item-15", "ham", "length,text"]]);
-    } finally {
-      store.close();
-    }
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-});
-
-void test("a project made before gold items (the v1 fixture) still opens and serves, with no gold figures", async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-gold-"));
-  const file = path.join(root, "project.db");
-  fs.copyFileSync(FIXTURE, file);
-  try {
-    const ro = openStore(file, { readonly: true });
-    try {
-      assert.deepEqual(ro.goldItems(), [], "read-only, before the migration: no gold tables, no gold items");
-    } finally {
-      ro.close();
-    }
-    const p = new LabelingProject({ dbPath: file });
-    try {
-      assert.equal(p.dashboard().gold, undefined);
-      assert.notEqual(p.next("ana"), null);
-      assert.deepEqual(p.store.goldItems(), []);
-    } finally {
-      await p.close();
-    }
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
 });
