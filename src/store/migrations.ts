@@ -1,6 +1,6 @@
 /**
  * Schema migrations of the SQLite project database. The schema version is `PRAGMA user_version`;
- * {@link MIGRATIONS} lists the steps, step N taking a database from version N-1 to N. Opening a
+ * {@link MIGRATIONS} lists the steps, step N taking a database from the version before it to N (numbers may leave gaps for steps reserved elsewhere). Opening a
  * database for writing runs the missing steps in order, each in its own (immediate) transaction
  * that also sets `user_version`, so a crash mid-way leaves the database at the last whole step
  * and the next write-open resumes from there. Every step is also idempotent on its own (IF NOT
