@@ -2,7 +2,7 @@
  * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
  *  [--ignore a,b] [--keep a,b] [--map "4,5=pos;1,2=neg;3=-"] [--strategy NAME] [--model NAME]
  *  [--retrain-every N] [--budget N] [--target-accuracy P] [--overlap N] [--overlap-share F]
- *  [--overlap-on random|uncertain] [--adaptive-overlap MAX] [--review-share F] [--admin NAME] [--slice COL[,COL]]`: creates a labeling project in DIR; prints
+ *  [--overlap-on random|uncertain] [--adaptive-overlap MAX] [--review-share F] [--gold COL [--gold-rate F] [--gold-threshold A]] [--admin NAME] [--slice COL[,COL]]`: creates a labeling project in DIR; prints
  *  the role of every column and warns about columns that look like the answer (left out unless
  *  --keep), an id or free text. With --admin, creates the first admin account and prints its login token once.
  */
@@ -31,6 +31,9 @@ export const initSpec: Record<string, FlagSpec> = {
   "overlap-on": { type: "string", help: "which items overlap: random (unbiased agreement figures) or uncertain (where the model is least sure); default random" },
   "adaptive-overlap": { type: "int", help: "an item whose labels disagree gets one more annotator, up to this many" },
   "review-share": { type: "number", help: "share of single-labeled items a reviewer spot-checks, 0..1 (default 0); chosen at random, seeded" },
+  gold: { type: "string", help: "column of known answers: rows with a value become gold items, served blind to measure each annotator's accuracy (never in the pool)" },
+  "gold-rate": { type: "number", help: "share of served items that are gold items, 0..1 (default 0.05 with --gold)" },
+  "gold-threshold": { type: "number", help: "accuracy on gold below which an annotator is flagged to admins (default 0.8)" },
   name: { type: "string", help: "project name (default: the folder name)" },
   admin: { type: "string", help: "create this first admin account and print its login token (shown once)" },
   slice: { type: "string", repeatable: true, help: "comma-separated columns to watch for selection bias: the dashboard shows labels and accuracy per value (at most 50 values; numeric columns in quartiles)" },
@@ -77,6 +80,9 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(num(flags, "budget") !== undefined ? { budget: num(flags, "budget") } : {}),
     ...overlapOptions(flags),
     ...(num(flags, "review-share") !== undefined ? { reviewShare: num(flags, "review-share") } : {}),
+    ...(opt("gold") !== undefined ? { gold: opt("gold") } : {}),
+    ...(num(flags, "gold-rate") !== undefined ? { goldRate: num(flags, "gold-rate") } : {}),
+    ...(num(flags, "gold-threshold") !== undefined ? { goldThreshold: num(flags, "gold-threshold") } : {}),
     ...(num(flags, "target-accuracy") !== undefined ? { targetAccuracy: num(flags, "target-accuracy") } : {}),
     onProgress: (phase, done, total) => {
       if (!process.stderr.isTTY) {
@@ -89,7 +95,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
   process.stdout.write(rolesTable(summary.roles) + "\n\n");
   process.stderr.write(findingLines(summary.findings));
   process.stdout.write(
-    `created project ${dir}: ${summary.items} items, ${summary.seedLabels} seed labels, ${summary.fields.length} fields (${summary.fields.map((f) => `${f.name}:${f.kind}`).join(", ")}), ${summary.featureWidth} features\n` +
+    `created project ${dir}: ${summary.items} items, ${summary.seedLabels} seed labels, ${summary.goldItems > 0 ? `${summary.goldItems} gold items, ` : ""}${summary.fields.length} fields (${summary.fields.map((f) => `${f.name}:${f.kind}`).join(", ")}), ${summary.featureWidth} features\n` +
       (summary.admin === undefined ? "" : `admin "${summary.admin.name}"; login token, shown only now:\n${summary.admin.token}\n`) +
       `next: activelearn serve ${dir}\n`,
   );

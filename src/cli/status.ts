@@ -1,10 +1,12 @@
 /**
  * `activelearn status DIR`: item and label counts, per-label counts, retrains, the headline
  * accuracy with its interval (and the others, labeled for what they are) and the stopping advice
- * as of the last retrain, read from the store without a server (`--json` carries all of it).
+ * as of the last retrain, and with gold items each annotator's accuracy on them (flagged below the
+ * threshold), read from the store without a server (`--json` carries all of it).
  */
 import { BadOptionError } from "../errors.js";
 import { IMPORT_ANNOTATOR } from "../project/init.js";
+import { GoldItems } from "../server/gold.js";
 import { accuracyReport, pooledTestThenTrain, stoppingAdvice } from "../server/advice.js";
 import { openStore } from "../store/open.js";
 import { existingProjectDb } from "../project/existing.js";
@@ -82,8 +84,9 @@ export function runStatus(argv: readonly string[]): Promise<number> {
       targetAccuracy: meta.targetAccuracy ?? null,
       ...(slices !== undefined ? { slices: { columns: slices.columns, method: slices.method } } : {}),
     };
+    const gold = GoldItems.load(store, total, () => meta.gold ?? null).summary();
     if (flags.json === true) {
-      process.stdout.write(JSON.stringify(status, null, 2) + "\n");
+      process.stdout.write(JSON.stringify(gold === null ? status : { ...status, gold }, null, 2) + "\n");
       return Promise.resolve(0);
     }
     const pct = (x: number): string => `${((100 * x) / Math.max(1, total)).toFixed(1)}%`;
@@ -99,6 +102,13 @@ export function runStatus(argv: readonly string[]): Promise<number> {
         `  ${accuracy.importedLabels}\n` +
         (slices === undefined ? "" : slices.columns.map((t) => `\nslices by ${t.column}: ${t.findings.length === 0 ? "no value flagged" : t.findings.map((f) => `\n  - ${f}`).join("")}\n`).join("")),
     );
+    if (gold !== null) {
+      const pct0 = (x: number): string => `${Math.round(100 * x)}%`;
+      process.stdout.write(
+        `\ngold items: ${gold.items}, served as ${pct0(gold.rate)} of items; flagged below ${pct0(gold.threshold)} (interval-aware): ${gold.flagged === 0 ? "nobody" : gold.annotators.filter((a) => a.flagged).map((a) => a.name).join(", ")}\n` +
+          (gold.annotators.length === 0 ? "" : formatTable(["annotator", "gold answered", "right", "accuracy", "95% interval", "flag"], gold.annotators.map((a) => [a.name, a.answered, a.correct, pct0(a.accuracy), `${pct0(a.low)}-${pct0(a.high)}`, a.flagged ? "flagged" : "ok"])) + "\n"),
+      );
+    }
     return Promise.resolve(0);
   } finally {
     store.close();

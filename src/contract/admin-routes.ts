@@ -7,6 +7,7 @@
  * // PATCH /api/settings {"overlap": 2, "overlapShare": 0.2} -> {"overlap": {"annotators": 2, "share": 0.2, ...}}
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { GoldSettingsSchema } from "./gold.js";
 import { ErrorSchema } from "./schemas.js";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } }) as const;
@@ -24,7 +25,10 @@ export const OverlapSettingsSchema = z
   .openapi("OverlapSettings");
 
 export const SettingsSchema = z
-  .strictObject({ overlap: OverlapSettingsSchema.nullable().openapi({ description: "null: one annotator per item" }) })
+  .strictObject({
+    overlap: OverlapSettingsSchema.nullable().openapi({ description: "null: one annotator per item" }),
+    gold: GoldSettingsSchema.optional().openapi({ description: "present only for projects with gold items (init --gold COL)" }),
+  })
   .openapi("Settings");
 
 export const SettingsChangeSchema = z.strictObject({
@@ -32,6 +36,8 @@ export const SettingsChangeSchema = z.strictObject({
   overlapShare: z.number().openapi({ description: "share of served items that overlap, 0..1 (init --overlap-share)" }).optional(),
   overlapOn: z.string().openapi({ description: "random or uncertain (init --overlap-on)" }).optional(),
   adaptiveOverlap: z.number().openapi({ description: "most annotators a disagreement may bring an item to, above overlap (init --adaptive-overlap)" }).optional(),
+  goldRate: z.number().openapi({ description: "share of served items that are gold items, 0..1 (init --gold-rate; projects with gold items only)" }).optional(),
+  goldThreshold: z.number().openapi({ description: "accuracy on gold below which an annotator is flagged, 0..1 (init --gold-threshold; projects with gold items only)" }).optional(),
 });
 
 export const WebhookSchema = z

@@ -7,6 +7,7 @@ import { z } from "@hono/zod-openapi";
 import { CellSchema } from "./fields.js";
 import { ReviewFiguresSchema } from "./review-schemas.js";
 import { SliceFiguresSchema } from "./slice-schemas.js";
+import { GoldSummarySchema } from "./gold.js";
 
 const interval = z.tuple([z.number(), z.number()]).nullable().openapi({ description: "95% Wilson interval [low, high]" });
 const time = z.string().nullable().openapi({ format: "date-time", description: "ISO time; null = never" });
@@ -172,6 +173,7 @@ export const DashboardSchema = z
     overlap: OverlapSummarySchema.optional().openapi({ description: "present only for projects with overlap (init --overlap N)" }),
     reviews: ReviewFiguresSchema,
     slices: SliceFiguresSchema.optional().openapi({ description: "present only for projects that watch slices (init --slice COL): labels and audit accuracy per slice value, flags, cluster coverage" }),
+    gold: GoldSummarySchema.optional().openapi({ description: "present only for projects with gold items (init --gold COL): each annotator's accuracy on them, flagged below the threshold" }),
     accuracyMethod: z.string(),
     labelsSavedMethod: z.string(),
   })

@@ -15,7 +15,7 @@
  */
 import type { Column } from "./types.js";
 
-export type ColumnRole = "label" | "id" | "text" | "numeric" | "categorical" | "ignored";
+export type ColumnRole = "label" | "id" | "text" | "numeric" | "categorical" | "ignored" | "gold";
 
 /** What a check found about one feature column. */
 export interface ColumnFinding {
@@ -303,6 +303,8 @@ export interface RoleRow {
 export interface RoleSpec {
   readonly label?: string | null;
   readonly id?: string | null;
+  /** The column of known answers (`init --gold`): its rows are gold items, the column itself no feature. */
+  readonly gold?: string | null;
   readonly ignore?: readonly string[];
   /** Notes by column (e.g. "40 seed labels" for the label column). */
   readonly notes?: Readonly<Record<string, string>>;
@@ -323,6 +325,7 @@ export function roleRows(header: readonly string[], columns: readonly Column[], 
     const withNote = (role: ColumnRole, text: string): RoleRow => ({ column: name, role, ...stats, note: [text, note].filter((t) => t !== undefined && t !== "").join("; ") });
     if (name === spec.label) return withNote("label", "");
     if (name === spec.id) return withNote("id", "");
+    if (name === spec.gold) return withNote("gold", "");
     if (ignored.has(name)) return withNote("ignored", "--ignore");
     if (col === undefined) return withNote("ignored", "");
     const dropped = found.find((f) => f.dropped);

@@ -17,7 +17,8 @@ import { TableFeaturizer } from "../features/featurizer.js";
 import { modelFactory, modelNeedsNonNegative } from "../models/registry.js";
 import { getStrategy, normalizeStrategyName } from "../strategies/registry.js";
 import { openStore } from "../store/open.js";
-import type { FieldKind, Item, NewAnnotation, ProjectMeta, Store } from "../store/types.js";
+import type { FieldKind, GoldItem, Item, NewAnnotation, ProjectMeta, Store } from "../store/types.js";
+import { goldLabelOf, goldSettingProblems, goldSettings, type GoldOptions } from "./gold-settings.js";
 import { encodeRow } from "./features.js";
 import { parseLabelMap, uncoveredMessage, type UncoveredValue } from "./label-map.js";
 import { stageDatabase } from "./staging.js";
@@ -34,7 +35,7 @@ export const PROJECT_DB = "project.db";
 /** Annotator name of labels imported at init. */
 export const IMPORT_ANNOTATOR = "import";
 
-export interface InitOptions extends OverlapOptions {
+export interface InitOptions extends OverlapOptions, GoldOptions {
   readonly dir: string;
   readonly data: string;
   readonly labels: readonly string[];
@@ -72,6 +73,8 @@ export interface InitSummary {
   readonly dbPath: string;
   readonly items: number;
   readonly seedLabels: number;
+  /** Rows of known answers set aside as gold items (`gold`; never in the pool). */
+  readonly goldItems: number;
   readonly fields: readonly { name: string; kind: FieldKind }[];
   readonly featureWidth: number;
   /** The role of every column of the file, in file order. */
@@ -106,7 +109,8 @@ function checkOptions(o: InitOptions): void {
   problems.push(...stopSettingProblems(o.budget, o.targetAccuracy));
   problems.push(...overlapSettingProblems(o));
   if (o.reviewShare !== undefined && !(o.reviewShare >= 0 && o.reviewShare <= 1)) problems.push(`--review-share must be a proportion from 0 to 1 (e.g. 0.05), got ${o.reviewShare}`);
-  const named = [["text", o.text], ["label", o.label], ["id", o.id]].filter((p): p is [string, string] => p[1] !== undefined);
+  problems.push(...goldSettingProblems(o));
+  const named = [["text", o.text], ["label", o.label], ["id", o.id], ["gold", o.gold]].filter((p): p is [string, string] => p[1] !== undefined);
   for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) if (named[i][1] === named[j][1]) problems.push(`--${named[i][0]} and --${named[j][0]} both name column "${named[i][1]}"`);
   if (o.map !== undefined) {
     if (o.label === undefined) problems.push("--map needs --label: the column whose values it turns into labels");
@@ -173,6 +177,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   const seeds: NewAnnotation[] = [];
   const now = Date.now();
   let batch: Item[] = [];
+  const gold: GoldItem[] = [];
   let n = 0;
   let checkedHeader = false;
   const idRow = new Map<string, number>(); // id -> file row of its first occurrence
@@ -183,7 +188,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     o.onProgress?.("import", n, 0);
   };
   const known = (header: readonly string[]): void => {
-    for (const option of ["label", "text", "id"] as const) {
+    for (const option of ["label", "text", "id", "gold"] as const) {
       const name = o[option];
       if (name !== undefined && !header.includes(name)) throw unknownColumn(file, option, name, header);
     }
@@ -199,11 +204,16 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     }
     const data: Record<string, Cell> = {};
     let id = String(info.row);
+    // A row with a known answer in the gold column is a gold item, not a pool item.
+    const goldAt = o.gold === undefined ? -1 : header.indexOf(o.gold);
+    const goldCell = goldAt >= 0 && goldAt < cells.length ? cells[goldAt] : null;
+    const goldLabel = o.gold !== undefined && !isMissing(goldCell) ? goldLabelOf(cellText(goldCell), labels, file, info.row, o.gold) : null;
     for (let j = 0; j < header.length; j++) {
       const name = header[j];
       const v = j < cells.length ? cells[j] : null;
+      if (name === o.gold) continue;
       if (name === o.label) {
-        if (!isMissing(v)) {
+        if (goldLabel === null && !isMissing(v)) {
           const raw = cellText(v);
           const l = labelMap.has(raw) ? labelMap.get(raw) : labelSet.has(raw) ? raw : undefined;
           if (l === undefined) {
@@ -224,6 +234,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
       }
       if (ignored.has(name)) continue;
       data[name] = typeof v === "boolean" ? String(v) : v;
+      if (goldLabel !== null) continue;
       let s = stats.get(name);
       if (s === undefined) {
         s = { numeric: true, order: stats.size };
@@ -231,12 +242,17 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
       }
       if (s.numeric && name !== o.text && !isMissing(v) && Number.isNaN(parseNumber(v))) s.numeric = false;
     }
+    if (goldLabel !== null) {
+      gold.push({ id, data, label: goldLabel });
+      return;
+    }
     batch.push({ idx: n, id, data });
     n++;
     if (batch.length >= batchSize) flush();
   });
   flush();
   known(summary.header);
+  if (o.gold !== undefined && gold.length === 0) throw new BadInputError("no row has a known answer in the gold column", { file, column: o.gold });
   if (uncovered.size > 0) {
     const values = [...uncovered.values()];
     throw new BadInputError(uncoveredMessage(values, labels, o.map), { file, row: values[0].firstRow, column: o.label });
@@ -261,7 +277,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   const knownLabels = new Array<string | null>(n).fill(null);
   for (const a of seeds) knownLabels[a.itemIdx] = a.label;
   const findings = assessColumns(ds.columns, { labels: knownLabels, labelSet: labels, labelsFrom: "--labels", keep: new Set(o.keep ?? []), textTaken: o.text !== undefined, labeledWord: "seed labels" });
-  const roles = roleRows(summary.header, ds.columns, { label: o.label ?? null, id: o.id ?? null, ignore: o.ignore ?? [], notes: o.label === undefined ? {} : { [o.label]: `${seeds.length} seed labels` } }, findings);
+  const roles = roleRows(summary.header, ds.columns, { label: o.label ?? null, id: o.id ?? null, gold: o.gold ?? null, ignore: o.ignore ?? [], notes: { ...(o.label === undefined ? {} : { [o.label]: `${seeds.length} seed labels` }), ...(o.gold === undefined ? {} : { [o.gold]: `${gold.length} gold items (known answers, never shown)` }) } }, findings);
   const dropped = new Set(findings.filter((f) => f.dropped).map((f) => f.column));
   // Slice columns: few enough values (checked on the stored items); kept in the items' data even when left out of the features.
   const slices = [...new Set(o.slices ?? [])];
@@ -291,6 +307,8 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     o.onProgress?.("features", end, n);
   }
   store.addAnnotations(seeds);
+  // Gold items keep the pool's fields only (not the answer-like ones left out, not the gold column).
+  store.insertGoldItems(gold.map((g) => ({ ...g, data: Object.fromEntries(fields.map((f) => [f.name, g.data[f.name] ?? null])) })));
   const meta: ProjectMeta = {
     name: o.name ?? path.basename(path.resolve(o.dir)),
     labels,
@@ -311,7 +329,8 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     overlap: overlapSettings(o),
     ...(o.reviewShare !== undefined && o.reviewShare > 0 ? { reviewShare: o.reviewShare } : {}),
     ...(slices.length > 0 ? { slices } : {}),
+    ...(o.gold === undefined ? {} : { gold: goldSettings(o) }),
   };
   store.setMeta(meta);
-  return { items: n, seedLabels: seeds.length, fields, featureWidth: width, roles, findings };
+  return { items: n, seedLabels: seeds.length, goldItems: gold.length, fields, featureWidth: width, roles, findings };
 }

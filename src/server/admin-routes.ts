@@ -10,6 +10,7 @@ import type { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { changeSettingsRoute, deliveriesRoute, SettingsChangeSchema, type DeliveryLogSchema, type SettingsSchema, type WebhookAddedSchema, type WebhookListSchema, WebhookBodySchema, addWebhookRoute, removeWebhookRoute, settingsRoute, webhooksRoute } from "../contract/admin-routes.js";
 import { ActiveLearnError, NotFoundError } from "../errors.js";
+import { goldValueProblems, type GoldOptionNames } from "../project/gold-settings.js";
 import { optionsOf, overlapSettingProblems, overlapSettings, type OverlapOptionNames } from "../project/overlap-settings.js";
 import type { DeliveryLogEntry, Webhook } from "../store/types.js";
 import { addWebhook } from "../webhooks/config.js";
@@ -24,6 +25,9 @@ type Env = { Bindings: HttpBindings; Variables: AccessVariables };
 /** The overlap settings' names in the admin API's body. */
 const BODY_FIELDS: OverlapOptionNames = { overlap: 'body: field "overlap"', overlapShare: 'body: field "overlapShare"', overlapOn: 'body: field "overlapOn"', adaptiveOverlap: 'body: field "adaptiveOverlap"' };
 
+/** The gold settings' names in the admin API's body. */
+const GOLD_BODY_FIELDS: GoldOptionNames = { goldRate: 'body: field "goldRate"', goldThreshold: 'body: field "goldThreshold"' };
+
 const iso = (at: number): string => new Date(at).toISOString();
 const webhookView = (w: Webhook): z.input<typeof WebhookListSchema>["webhooks"][number] => ({ id: w.id, url: w.url, events: w.events === "*" ? "*" : [...w.events], createdAt: iso(w.createdAt) });
 const deliveryView = (d: DeliveryLogEntry): z.input<typeof DeliveryLogSchema>["deliveries"][number] => ({
@@ -33,9 +37,20 @@ const deliveryView = (d: DeliveryLogEntry): z.input<typeof DeliveryLogSchema>["d
   attempts: d.attempts.map((a) => ({ ...a, at: iso(a.at) })),
 });
 
+/** Problems with a change of the gold settings, by field (a project without gold items has none to change). */
+function goldChangeProblems(project: LabelingProject, rate: number | undefined, threshold: number | undefined): string[] {
+  if (rate === undefined && threshold === undefined) return [];
+  const out = goldValueProblems(rate, threshold, GOLD_BODY_FIELDS);
+  if (project.meta.gold == null) for (const [name, v] of [["goldRate", rate], ["goldThreshold", threshold]] as const) if (v !== undefined) out.push(`body: field "${name}": this project has no gold items (init --gold COL)`);
+  return out;
+}
+
 /** Registers the admin routes on `app` (access control has run: only admins get here with accounts on). */
 export function registerAdminRoutes(app: OpenAPIHono<Env>, project: LabelingProject, log: (line: string) => void): void {
-  const settings = (): z.input<typeof SettingsSchema> => ({ overlap: project.meta.overlap ?? null });
+  const settings = (): z.input<typeof SettingsSchema> => {
+    const gold = project.meta.gold;
+    return gold == null ? { overlap: project.meta.overlap ?? null } : { overlap: project.meta.overlap ?? null, gold };
+  };
   const who = (c: Context<Env>): string => c.get("user")?.name ?? "the single user";
 
   app.on("GET", settingsRoute.path, () => jsonResponse(200, settings()));
@@ -46,12 +61,21 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, project: LabelingProj
     if (b !== null) {
       // Overlap 1 turns overlap off: the other settings fall away unless given with it (then they are a problem).
       const base = b.overlap === 1 ? {} : optionsOf(project.meta.overlap ?? null);
-      const change = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
-      p.list.push(...overlapSettingProblems({ ...base, ...change }, BODY_FIELDS));
+      const { goldRate, goldThreshold, ...overlapBody } = b;
+      const change = Object.fromEntries(Object.entries(overlapBody).filter(([, v]) => v !== undefined));
+      const touchesOverlap = Object.keys(change).length > 0 || (goldRate === undefined && goldThreshold === undefined);
+      if (touchesOverlap) p.list.push(...overlapSettingProblems({ ...base, ...change }, BODY_FIELDS));
+      p.list.push(...goldChangeProblems(project, goldRate, goldThreshold));
       check(p);
-      const next = overlapSettings({ ...base, ...change });
-      project.changeOverlap(next);
-      log(`settings: ${who(c)} set overlap to ${next === null ? "none" : JSON.stringify(next)}`);
+      if (touchesOverlap) {
+        const next = overlapSettings({ ...base, ...change });
+        project.changeOverlap(next);
+        log(`settings: ${who(c)} set overlap to ${next === null ? "none" : JSON.stringify(next)}`);
+      }
+      if (goldRate !== undefined || goldThreshold !== undefined) {
+        project.changeGold({ ...(goldRate !== undefined ? { rate: goldRate } : {}), ...(goldThreshold !== undefined ? { threshold: goldThreshold } : {}) });
+        log(`settings: ${who(c)} set gold to ${JSON.stringify(project.meta.gold)}`);
+      }
     }
     check(p);
     return jsonResponse(200, settings());

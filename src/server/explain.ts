@@ -51,7 +51,11 @@ export class ItemExplainer {
   view(item: Item, audit: boolean, r: Ranking): ItemView {
     const idx = item.idx;
     const suggestion = r.pred !== null && r.conf !== null ? { label: this.labels[r.pred[idx]], confidence: round(r.conf[idx], 4) } : null;
-    const s = r.score?.[idx];
+    return this.viewOf(item.id, item.data, suggestion, r.score?.[idx], audit, r);
+  }
+
+  /** An item as served from its raw fields, the model's suggestion and the strategy's score (NaN or undefined: none). */
+  viewOf(id: string, data: Record<string, Cell>, suggestion: ItemView["suggestion"], s: number | undefined, audit: boolean, r: Ranking): ItemView {
     const score = s === undefined || Number.isNaN(s) ? 0 : round(s, 6);
     let strategy = r.orderStrategy;
     let reason: string;
@@ -69,7 +73,7 @@ export class ItemExplainer {
       const says = `${suggestion.label} at ${Math.round(suggestion.confidence * 100)}%`;
       reason = UNCERTAINTY.has(r.orderStrategy) ? `the model is unsure (${says})` : `${r.orderStrategy.replace(/_/g, " ")}: ${this.strategyDescription(r.orderStrategy)} (the model says ${says})`;
     }
-    return { id: item.id, data: this.typed(item.data), suggestion, score, strategy, reason };
+    return { id, data: this.typed(data), suggestion, score, strategy, reason };
   }
 
   /** What a strategy prefers, in its registry's words (cached per strategy). */

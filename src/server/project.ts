@@ -13,7 +13,8 @@
  * This class is the facade the HTTP layer uses; each concern lives in its own module:
  * label-state.ts (labels in memory), labeling.ts (label, skip, undo), explain.ts (how an item is
  * shown and why it was picked), retraining.ts (retrains and the current model), figures.ts
- * (stats, metrics, accuracy, advice), dashboard.ts, predict.ts and reviews.ts (the review queue).
+ * (stats, metrics, accuracy, advice), dashboard.ts, predict.ts and gold.ts (gold items, served
+ * blind past the pool through the same routes).
  */
 import type { Cell } from "../data/jsonl.js";
 import { ConflictError, NotFoundError } from "../errors.js";
@@ -28,6 +29,7 @@ import { accuracyOf, adviceOf, metricsOf, statsOf, type FigureInputs, type Metri
 import { LabelState } from "./label-state.js";
 import { Labeling } from "./labeling.js";
 import { Predictor, type Prediction } from "./predict.js";
+import { GoldItems, type GoldSummary } from "./gold.js";
 import { Overlap, type OverlapSummary } from "./overlap.js";
 import type { OverlapSettings } from "../project/overlap-settings.js";
 import { defaultLeaseCap, ReadyQueue } from "./queue.js";
@@ -42,6 +44,7 @@ export type { CurvePoint, Dashboard } from "./dashboard.js";
 export type { ItemView } from "./explain.js";
 export type { Metrics, Stats } from "./figures.js";
 export type { OverlapSummary } from "./overlap.js";
+export type { GoldSummary } from "./gold.js";
 
 export interface ProjectOptions {
   readonly dbPath: string;
@@ -101,6 +104,8 @@ export class LabelingProject {
   private readonly webhooks: WebhookDelivery;
   private readonly overlap: Overlap;
   private readonly reviews: ReviewQueue;
+  /** Gold items (none in a project without them). */
+  private readonly gold: GoldItems;
   /** The retrain whose batch the uncertain overlap choice was last set from. */
   private overlapRanked = -1;
   /** Label changes not yet passed to the retrain loop (passed once the item's vote is in). */
@@ -129,8 +134,10 @@ export class LabelingProject {
     this.state = state;
     // Votes and slots of overlapping items (one slot per item without overlap).
     this.overlap = Overlap.replay(this.store, this.meta, options.seed ?? 0, state, () => this.loop.conf);
-    this.queue = new ReadyQueue(this.overlap, this.total, { leaseMs: options.leaseMs ?? 5 * 60_000, auditEvery: options.auditEvery ?? 10, maxLeases: options.maxLeases ?? defaultLeaseCap(this.total) });
+    this.gold = GoldItems.load(this.store, this.total, () => this.meta.gold ?? null);
+    this.queue = new ReadyQueue(this.gold.slots(this.overlap), this.total, { leaseMs: options.leaseMs ?? 5 * 60_000, auditEvery: options.auditEvery ?? 10, maxLeases: options.maxLeases ?? defaultLeaseCap(this.total), gold: this.gold });
     for (const s of this.store.skips()) this.queue.markSkipped(s.itemIdx, s.annotator);
+    for (const s of this.gold.skipped()) this.queue.markSkipped(s.idx, s.annotator);
     // Cold start: the loop's random order (loop/cold-start.ts) until the first retrain comes back.
     const unl: number[] = [];
     for (let i = 0; i < this.total; i++) if (!state.isLabeled(i)) unl.push(i);
@@ -200,6 +207,7 @@ export class LabelingProject {
     }
     const pick = this.queue.next(annotator, now, this.rng, this.loop.pred !== null, ahead);
     if (pick === null) return null;
+    if (this.gold.isGold(pick.idx)) return this.gold.view(pick.idx, this.explainer, this.loop, this.loop.model, (m, records) => this.predictor.predict(m, records));
     const item = this.store.item(pick.idx);
     if (item === undefined) throw new NotFoundError(`no item at pool index ${pick.idx}`);
     return this.explainer.view(item, pick.audit, this.loop);
@@ -211,6 +219,11 @@ export class LabelingProject {
    * @returns the number of labeled items
    */
   label(id: string, label: string, annotator: string, durationMs: number | null, now = Date.now()): number {
+    if (this.gold.has(id)) {
+      // A gold answer: recorded apart from the labels; the reply is a label's.
+      this.gold.label(id, label, annotator, durationMs, now, this.queue, this.meta.labels);
+      return this.state.labeled;
+    }
     const labeled = this.labeling.label(id, label, annotator, durationMs, now);
     this.overlap.setVote(this.labeling.idxOf(id), annotator, this.state.classOf(label) ?? null);
     this.passChanges();
@@ -219,6 +232,7 @@ export class LabelingProject {
 
   /** The annotator passes on an item: it is released and not offered to them again. */
   skip(id: string, annotator: string, now = Date.now()): void {
+    if (this.gold.has(id)) return this.gold.skip(id, annotator, now, this.queue);
     this.labeling.skip(id, annotator, now);
   }
 
@@ -228,6 +242,7 @@ export class LabelingProject {
    * @throws NotFoundError when they have not skipped it
    */
   unskip(id: string, annotator: string, now = Date.now()): void {
+    if (this.gold.has(id)) return this.gold.unskip(id, annotator, now, this.queue);
     this.labeling.unskip(id, annotator, now);
   }
 
@@ -237,6 +252,10 @@ export class LabelingProject {
    * @returns the number of labeled items
    */
   undo(id: string, annotator: string, now = Date.now()): number {
+    if (this.gold.has(id)) {
+      this.gold.undo(id, annotator, now, this.queue);
+      return this.state.labeled;
+    }
     const labeled = this.labeling.undo(id, annotator, now);
     const idx = this.labeling.idxOf(id);
     // Their vote falls back to the label of theirs the undo left, if any.
@@ -354,9 +373,23 @@ export class LabelingProject {
    * The dashboard: learning curve, label counts, labels saved, annotators, the headline accuracy
    * and the stopping advice (see dashboard.ts); with overlap, its counts (overlapping, complete, disputed).
    */
-  dashboard(): Dashboard & { overlap?: OverlapSummary; reviews: ReviewFigures; slices?: SliceFigures } {
+  dashboard(): Dashboard & { overlap?: OverlapSummary; reviews: ReviewFigures; slices?: SliceFigures; gold?: GoldSummary } {
     const d = { ...withOverlap(dashboardOf(this.figures), this.overlap.summary()), reviews: this.reviews.figures() };
-    return this.slices === null ? d : { ...d, slices: this.slices.figures(this.state.labelOf, this.loop.iterations.at(-1), this.loop.clusters) };
+    const gold = this.gold.summary();
+    const withSlices = this.slices === null ? d : { ...d, slices: this.slices.figures(this.state.labelOf, this.loop.iterations.at(-1), this.loop.clusters) };
+    return gold === null ? withSlices : { ...withSlices, gold };
+  }
+
+  /**
+   * Changes the gold rate and the flag threshold (an admin's settings; validate first with
+   * goldValueProblems); a project without gold items has none to change.
+   */
+  changeGold(change: { rate?: number; threshold?: number }): void {
+    const gold = this.current.gold;
+    if (gold == null) throw new ConflictError("this project has no gold items (init --gold COL)");
+    const next = { ...this.current, gold: { ...gold, ...(change.rate !== undefined ? { rate: change.rate } : {}), ...(change.threshold !== undefined ? { threshold: change.threshold } : {}) } };
+    this.store.setMeta(next);
+    this.current = next;
   }
 
   /**

@@ -42,6 +42,18 @@ export interface QueueOptions {
   readonly auditEvery: number;
   /** Live leases of all annotators together at most (default: no cap; see {@link defaultLeaseCap}). */
   readonly maxLeases?: number;
+  /** Gold items, each fresh pick one of them with probability `rate()` (drawn from the rng). */
+  readonly gold?: GoldPicker;
+}
+
+/**
+ * Items served at a rate past the pool (gold items: see gold.ts), at virtual indices
+ * poolSize..poolSize+count-1; which of them an annotator may get is up to the queue's slots.
+ */
+export interface GoldPicker {
+  readonly count: number;
+  /** Share of fresh picks that are one of these items, 0..1. */
+  rate(): number;
 }
 
 /** Items one annotator may hold at once: the current one and one fetched ahead. */
@@ -141,8 +153,8 @@ export class ReadyQueue {
 
   /** Puts an item back (its label was undone) and leases it to `annotator` as their current item. */
   putBack(idx: number, annotator: string, now: number): void {
-    // Also first in line for anyone, should this lease expire.
-    this.returned.push(idx);
+    // Also first in line for anyone, should this lease expire (a gold item is each annotator's own).
+    if (idx < this.poolSize) this.returned.push(idx);
     this.lease(idx, annotator, now, false, true);
   }
 
@@ -236,6 +248,8 @@ export class ReadyQueue {
         return { idx, audit: false, rank: -1 };
       }
     }
+    const gold = this.goldPick(annotator, now, rng);
+    if (gold !== null) return gold;
     this.picks++;
     if (auditAllowed && this.options.auditEvery > 0 && this.picks % this.options.auditEvery === 0) {
       for (let tries = 0; tries < 64; tries++) {
@@ -253,6 +267,23 @@ export class ReadyQueue {
       if (this.available(idx, annotator, now)) {
         this.lease(idx, annotator, now, false);
         return { idx, audit: false, rank: p };
+      }
+    }
+    return null;
+  }
+
+  /** With probability `gold.rate()`, a gold item available to `annotator` (a random one), leased to them. */
+  private goldPick(annotator: string, now: number, rng: Rng): Pick | null {
+    const gold = this.options.gold;
+    if (gold === undefined || gold.count === 0) return null;
+    const rate = gold.rate();
+    if (!(rate > 0) || rng.next() >= rate) return null;
+    const start = rng.int(gold.count);
+    for (let k = 0; k < gold.count; k++) {
+      const idx = this.poolSize + ((start + k) % gold.count);
+      if (this.available(idx, annotator, now)) {
+        this.lease(idx, annotator, now, false);
+        return { idx, audit: false, rank: -1 };
       }
     }
     return null;

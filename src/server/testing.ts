@@ -7,7 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { Rng } from "../linalg/rng.js";
-import { initProject, projectDbPath } from "../project/init.js";
+import { initProject, projectDbPath, type InitOptions } from "../project/init.js";
+import { startServer, type RunningServer } from "./app.js";
 
 const SPAM = ["cheap", "pills", "winner", "prize", "click", "offer", "free", "money", "casino", "viagra"];
 const HAM = ["meeting", "kernel", "patch", "review", "lunch", "report", "schedule", "build", "release", "notes"];
@@ -55,6 +56,44 @@ export async function syntheticProject(n: number, seeds: number, options: { retr
   const proj = path.join(dir, "proj");
   await initProject({ dir: proj, data, labels: ["spam", "ham"], text: "text", label: "seed_label", id: "id", retrainEvery: options.retrainEvery ?? 5, ...(options.strategy !== undefined ? { strategy: options.strategy } : {}), ...(options.reviewShare !== undefined ? { reviewShare: options.reviewShare } : {}) });
   return { dir: proj, dbPath: projectDbPath(proj) };
+}
+
+/** Rows whose number is a multiple of `every` carry their truth in the `answer` column: the gold items. */
+export const isGoldId = (id: string, every: number): boolean => Number(id.slice(id.lastIndexOf("-") + 1)) % every === 0;
+
+/** {@link writeSyntheticCsv} with an `answer` column (the truth on every `every`-th row, else empty; `bad` on row `badRow`). */
+export function writeGoldCsv(dir: string, n: number, seeds: number, every: number, bad?: { row: number; value: string }): string {
+  const file = writeSyntheticCsv(dir, n, seeds);
+  const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+  const out = [`${lines[0]},answer`];
+  for (let i = 1; i < lines.length; i++) {
+    const id = lines[i].slice(0, lines[i].indexOf(","));
+    const value = bad !== undefined && bad.row === i ? bad.value : isGoldId(id, every) ? syntheticTruth(id) : "";
+    out.push(`${lines[i]},${value}`);
+  }
+  fs.writeFileSync(file, out.join("\n") + "\n");
+  return file;
+}
+
+/** A synthetic project whose every `every`-th row is a gold item (init --gold answer). */
+export async function goldProject(n: number, seeds: number, every: number, o: Partial<InitOptions> = {}): Promise<{ dir: string; dbPath: string; root: string }> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-gold-"));
+  const data = writeGoldCsv(root, n, seeds, every);
+  const dir = path.join(root, "proj");
+  await initProject({ dir, data, labels: ["spam", "ham"], text: "text", label: "seed_label", id: "id", gold: "answer", retrainEvery: 5, ...o });
+  return { dir, dbPath: projectDbPath(dir), root };
+}
+
+/** A served {@link goldProject} (audit picks every `auditEvery`), removed afterwards. */
+export async function withGoldServer(n: number, seeds: number, every: number, o: Partial<InitOptions>, fn: (srv: RunningServer, dbPath: string) => Promise<void>, auditEvery = 10): Promise<void> {
+  const { dir, dbPath, root } = await goldProject(n, seeds, every, o);
+  const srv = await startServer({ projectDir: dir, port: 0, host: "127.0.0.1", quiet: true, auditEvery });
+  try {
+    await fn(srv, dbPath);
+  } finally {
+    await srv.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 }
 
 /** Everything a request could change, read through a separate read-only connection. */

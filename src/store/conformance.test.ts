@@ -389,6 +389,42 @@ for (const f of FACTORIES) {
     }
   });
 
+  suite("gold items and their answers are kept apart from the pool, answers append-only apart from the undo mark", (store) => {
+    store.setMeta(META);
+    store.insertItems(items(2));
+    assert.deepEqual(store.goldItems(), []);
+    assert.deepEqual(store.goldAnswers(), []);
+    const gold = [
+      { id: "g-2", data: { text: "win cash", n: null }, label: "spam" },
+      { id: "g-1", data: { text: "lunch?", n: "4" }, label: "ham" },
+    ];
+    store.insertGoldItems(gold);
+    assert.deepEqual(store.goldItems(), gold, "in the order stored");
+    assert.throws(() => store.insertGoldItems([{ id: "g-1", data: {}, label: "spam" }]), /"g-1" is already stored/);
+    assert.deepEqual(store.goldItems(), gold, "a refused insert changes nothing");
+    assert.equal(store.itemCount(), 2, "gold items are not pool items");
+    assert.equal(store.itemIdx("g-1"), undefined);
+    const a = store.addGoldAnswer({ goldId: "g-1", annotator: "ana", label: "spam", createdAt: 10, durationMs: 1234.4 });
+    const b = store.addGoldAnswer({ goldId: "g-2", annotator: "ana", label: null, createdAt: 11, durationMs: null });
+    assert.ok(b > a);
+    assert.equal(store.undoGoldAnswer(a, 12), true);
+    assert.equal(store.undoGoldAnswer(a, 13), false, "undone once only");
+    assert.equal(store.undoGoldAnswer(9999, 13), false);
+    assert.deepEqual(store.goldAnswers(), [
+      { id: a, goldId: "g-1", annotator: "ana", label: "spam", createdAt: 10, durationMs: 1234, undoneAt: 12 },
+      { id: b, goldId: "g-2", annotator: "ana", label: null, createdAt: 11, durationMs: null, undoneAt: null },
+    ]);
+    assert.equal(store.annotationCount(), 0, "gold answers are not annotations");
+    const ro = f.reopen(store, true);
+    try {
+      assert.deepEqual(ro.goldItems(), gold);
+      assert.equal(ro.goldAnswers().length, 2);
+      assert.throws(() => ro.addGoldAnswer({ goldId: "g-1", annotator: "bo", label: "ham", createdAt: 14, durationMs: null }));
+    } finally {
+      ro.close();
+    }
+  });
+
   suite("a read-only reopen sees every committed write and refuses to write", (store) => {
     store.setMeta(META);
     store.insertItems(items(2));

@@ -1,6 +1,6 @@
 /**
  * Schema migrations of the SQLite project database. The schema version is `PRAGMA user_version`;
- * {@link MIGRATIONS} lists the steps, step N taking a database from version N-1 to N. Opening a
+ * {@link MIGRATIONS} lists the steps, step N taking a database from the version before it to N (numbers may leave gaps for steps reserved elsewhere). Opening a
  * database for writing runs the missing steps in order, each in its own (immediate) transaction
  * that also sets `user_version`, so a crash mid-way leaves the database at the last whole step
  * and the next write-open resumes from there. Every step is also idempotent on its own (IF NOT
@@ -140,6 +140,25 @@ CREATE UNIQUE INDEX IF NOT EXISTS reviews_open_item ON reviews (item_idx) WHERE 
 CREATE INDEX IF NOT EXISTS reviews_item ON reviews (item_idx, id);
 `;
 
+/**
+ * Version 7: gold items (`init --gold COL`), kept outside the pool (never in items, features,
+ * annotations or exports), and every annotator's answers to them, append-only apart from the
+ * undo mark (`undone_at`); a skip is an answer without a label (its undo mark takes it back).
+ */
+const SCHEMA_GOLD = `
+CREATE TABLE IF NOT EXISTS gold_items (id TEXT PRIMARY KEY, data TEXT NOT NULL, label TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS gold_answers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  gold_id TEXT NOT NULL,
+  annotator TEXT NOT NULL,
+  label TEXT,
+  created_at INTEGER NOT NULL,
+  duration_ms INTEGER,
+  undone_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS gold_answers_by ON gold_answers (gold_id, annotator, id);
+`;
+
 /** Whether `table` has `column`. */
 export function hasColumn(db: Database.Database, table: string, column: string): boolean {
   return db.prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)").all(table).some((c) => c.name === column);
@@ -155,7 +174,11 @@ export function hasColumn(db: Database.Database, table: string, column: string):
 export const LEGACY_KIND_SQL =
   "CASE WHEN a.annotator = 'import' THEN 'import' WHEN EXISTS (SELECT 1 FROM annotations b WHERE b.item_idx = a.item_idx AND b.annotator = a.annotator AND b.id < a.id) THEN 'relabel' ELSE 'label' END";
 
-/** The steps, in order; step i has version i + 1. Append only: never edit a released step. */
+/**
+ * The steps, in increasing order of version. Versions may leave gaps (a number reserved for a
+ * step still being written elsewhere): a database goes to the last step's version. Append only:
+ * never edit a released step.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -213,10 +236,22 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(SCHEMA_REVIEWS);
     },
   },
+  {
+    version: 7,
+    description: "gold items: known answers kept outside the pool (gold_items) and the annotators' answers to them (gold_answers: label or skip, with an undo mark)",
+    up(db) {
+      db.exec(SCHEMA_GOLD);
+    },
+  },
 ];
 
+/** The version a database has after the last of `steps` (0 with none). */
+export function lastVersion(steps: readonly Migration[]): number {
+  return steps.length === 0 ? 0 : steps[steps.length - 1].version;
+}
+
 /** The schema version this code writes. */
-export const SCHEMA_VERSION = MIGRATIONS.length;
+export const SCHEMA_VERSION = lastVersion(MIGRATIONS);
 
 /** The oldest version a read-only open can read without migrating. */
 export const MIN_READABLE_VERSION = 1;
@@ -253,7 +288,7 @@ export function checkReadable(db: Database.Database, file: string, minReadable =
  * @throws BadInputError when the database is newer than `steps` know
  */
 export function migrate(db: Database.Database, file: string, steps: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
-  const target = steps.length;
+  const target = lastVersion(steps);
   const from = checkNotNewer(db, file, target);
   for (const step of steps) {
     // By user_version, not schemaVersion: a release-0.1 database (0) runs step 1, which adds

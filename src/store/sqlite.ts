@@ -17,8 +17,9 @@ import { ActiveLearnError, BadInputError, ConflictError } from "../errors.js";
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
 import { SqliteReviews } from "./sqlite-reviews.js";
+import { GoldTables } from "./gold-sqlite.js";
 import { LEGACY_KIND_SQL, checkReadable, hasColumn, migrate, schemaVersion } from "./migrations.js";
-import { LABEL_KINDS, type Annotation, type Assessment, type DeliveryAttempt, type DeliveryLogEntry, type DueDelivery, type HistoryRecord, type Item, type Iteration, type LabelKind, type NewAnnotation, type NewReview, type OutboxEvent, type Review, type ReviewOutcome, type ProjectMeta, type RecordKind, type Role, type Store, type StoredSession, type StoredUser, type StoreOptions, type Webhook } from "./types.js";
+import { LABEL_KINDS, type Annotation, type Assessment, type DeliveryAttempt, type DeliveryLogEntry, type DueDelivery, type GoldAnswer, type GoldItem, type HistoryRecord, type Item, type Iteration, type LabelKind, type NewAnnotation, type NewGoldAnswer, type NewReview, type OutboxEvent, type Review, type ReviewOutcome, type ProjectMeta, type RecordKind, type Role, type Store, type StoredSession, type StoredUser, type StoreOptions, type Webhook } from "./types.js";
 
 /** The schema version with the append-only history (kind, undoes; skips as records). */
 const HISTORY_VERSION = 3;
@@ -155,7 +156,10 @@ export class SqliteStore implements Store {
     this.schemaVersion = schemaVersion(db);
     this.st = this.prepare();
     this.rv = new SqliteReviews(db, this.schemaVersion >= HISTORY_VERSION || hasColumn(db, "annotations", "kind"));
+    this.gold = new GoldTables(db);
   }
+
+  private readonly gold: GoldTables;
 
   /**
    * Opens (or with `create`, creates) a project database.
@@ -414,6 +418,26 @@ export class SqliteStore implements Store {
 
   skips(): { itemIdx: number; annotator: string }[] {
     return this.st.skips.all().map((r) => ({ itemIdx: r.item_idx, annotator: r.annotator }));
+  }
+
+  insertGoldItems(items: readonly GoldItem[]): void {
+    this.gold.insert(items);
+  }
+
+  goldItems(): GoldItem[] {
+    return this.gold.items();
+  }
+
+  addGoldAnswer(a: NewGoldAnswer): number {
+    return this.gold.addAnswer(a);
+  }
+
+  undoGoldAnswer(id: number, at: number): boolean {
+    return this.gold.undo(id, at);
+  }
+
+  goldAnswers(): GoldAnswer[] {
+    return this.gold.answers();
   }
 
   saveModel(labeled: number, model: SavedModel, at: number): void {

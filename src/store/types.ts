@@ -9,6 +9,7 @@
  */
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
+import type { GoldSettings } from "../project/gold-settings.js";
 import type { OverlapSettings } from "../project/overlap-settings.js";
 
 export type FieldKind = "numeric" | "categorical" | "text";
@@ -43,6 +44,8 @@ export interface ProjectMeta {
   readonly reviewShare?: number;
   /** Columns of the items' data watched for selection bias (`init --slice`; absent = none); see quality/slices.ts. */
   readonly slices?: readonly string[];
+  /** Gold items (`init --gold COL`; absent or null = none): their column, rate and flag threshold. */
+  readonly gold?: GoldSettings | null;
 }
 
 /** One stopping criterion after a retrain: fired, not yet, or off (no budget or target set). */
@@ -81,6 +84,29 @@ export interface Item {
   readonly idx: number;
   readonly id: string;
   readonly data: Record<string, Cell>;
+}
+
+/** A gold item (`init --gold COL`): outside the pool, with its known answer. */
+export interface GoldItem {
+  readonly id: string;
+  /** The row's fields, without the gold column. */
+  readonly data: Record<string, Cell>;
+  readonly label: string;
+}
+
+/** An annotator's answer to a gold item: a label, or a skip (`label` null). */
+export interface NewGoldAnswer {
+  readonly goldId: string;
+  readonly annotator: string;
+  readonly label: string | null;
+  readonly createdAt: number;
+  readonly durationMs: number | null;
+}
+
+export interface GoldAnswer extends NewGoldAnswer {
+  readonly id: number;
+  /** When the answer was undone (a skip: taken back); null while it stands. */
+  readonly undoneAt: number | null;
 }
 
 /**
@@ -379,6 +405,16 @@ export interface Store {
   removeSkip(itemIdx: number, annotator: string, at: number): boolean;
   /** The items each annotator has skipped and not taken back, in the order of the skips. */
   skips(): { itemIdx: number; annotator: string }[];
+  /** Stores gold items (init); an id already present is a BadInputError. */
+  insertGoldItems(items: readonly GoldItem[]): void;
+  /** The gold items in the order stored (none in a project without them). */
+  goldItems(): GoldItem[];
+  /** Appends an answer to a gold item. @returns its id */
+  addGoldAnswer(a: NewGoldAnswer): number;
+  /** Marks an answer undone. @returns false (changing nothing) when there is no such answer still standing */
+  undoGoldAnswer(id: number, at: number): boolean;
+  /** Every gold answer, undone ones included, oldest first. */
+  goldAnswers(): GoldAnswer[];
   /** Stores a model snapshot (the latest few are kept). */
   saveModel(labeled: number, model: SavedModel, at: number): void;
   latestModel(): { labeled: number; model: SavedModel; createdAt: number } | undefined;

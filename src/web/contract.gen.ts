@@ -216,6 +216,7 @@ export type Dashboard = {
   readonly overlap?: OverlapSummary;
   readonly reviews: ReviewFigures;
   readonly slices?: SliceFigures;
+  readonly gold?: GoldSummary;
   readonly accuracyMethod: string;
   readonly labelsSavedMethod: string;
 };
@@ -308,6 +309,36 @@ export type ClusterRow = {
   readonly under_labeled: boolean;
 };
 
+/** present only for projects with gold items (init --gold COL): each annotator's accuracy on them, flagged below the threshold */
+export type GoldSummary = {
+  /** gold items (known answers, kept outside the pool) */
+  readonly items: number;
+  /** share of served items that are gold items, 0..1 */
+  readonly rate: number;
+  /** accuracy below which an annotator is flagged (interval-aware) */
+  readonly threshold: number;
+  /** annotators flagged */
+  readonly flagged: number;
+  /** by name; an annotator (own access) sees only their own row */
+  readonly annotators: readonly (GoldAnnotator)[];
+  readonly method: string;
+};
+
+export type GoldAnnotator = {
+  readonly name: string;
+  /** gold items answered (their latest answer each) */
+  readonly answered: number;
+  readonly correct: number;
+  /** correct / answered */
+  readonly accuracy: number;
+  /** 95% Wilson interval of the accuracy, lower end */
+  readonly low: number;
+  /** 95% Wilson interval of the accuracy, upper end */
+  readonly high: number;
+  /** the interval's upper end is below the threshold: an admin should look into it (the annotator is never paused or dropped) */
+  readonly flagged: boolean;
+};
+
 export type PredictReply = {
   readonly predictions: readonly (Prediction)[];
 };
@@ -319,6 +350,7 @@ export type Prediction = {
 
 export type Settings = {
   readonly overlap: OverlapSettings;
+  readonly gold?: GoldSettings;
 };
 
 /** null: one annotator per item */
@@ -332,6 +364,16 @@ export type OverlapSettings = {
   /** most annotators an item whose labels disagree may get (= annotators: adaptive overlap off) */
   readonly adaptiveMax: number;
 } | null;
+
+/** present only for projects with gold items (init --gold COL) */
+export type GoldSettings = {
+  /** the column of known answers at init */
+  readonly column: string;
+  /** share of served items that are gold items, 0..1 */
+  readonly rate: number;
+  /** accuracy below which an annotator is flagged, 0..1 */
+  readonly threshold: number;
+};
 
 export type WebhookList = {
   readonly webhooks: readonly (Webhook)[];

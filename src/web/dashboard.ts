@@ -8,6 +8,7 @@
 import { Api, ApiError, loginPath, type Advice, type AccuracyReport, type Dashboard, type Project, type ReviewFigures } from "./api.js";
 import { barChart, learningCurve, PALETTE } from "./charts.js";
 import { append, byId, clear, el } from "./dom.js";
+import { renderGold } from "./gold.js";
 import { formatAgo, formatDuration, formatInt, toMillis } from "./format.js";
 import { showSession } from "./session.js";
 import { renderSlices } from "./slices.js";
@@ -42,6 +43,8 @@ const ui = {
   reviews: byId("reviews", HTMLElement),
   slicesBox: byId("slices-box", HTMLElement),
   slices: byId("slices", HTMLElement),
+  gold: byId("gold", HTMLElement),
+  goldBody: byId("gold-body", HTMLElement),
   updated: byId("updated", HTMLElement),
 };
 
@@ -174,6 +177,7 @@ function render(d: Dashboard): void {
   ui.bars.appendChild(bars.length > 0 ? barChart(bars) : el("p", { class: "empty" }, "No labels yet."));
 
   renderSlices(ui.slicesBox, ui.slices, d.slices);
+  renderGold(ui.gold, ui.goldBody, d.gold);
 
   clear(ui.annotators);
   if (d.annotators.length === 0) {
