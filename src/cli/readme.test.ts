@@ -14,7 +14,7 @@ const help = (...args: string[]): string => spawnSync(process.execPath, [MAIN, .
 
 /** The commands `activelearn --help` lists. */
 function commands(): string[] {
-  return [...help("--help").matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]);
+  return [...help("--help").matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((m) => m[1]);
 }
 
 /** The flags a command's --help lists. */
