@@ -28,6 +28,7 @@ export const SettingsSchema = z
   .strictObject({
     overlap: OverlapSettingsSchema.nullable().openapi({ description: "null: one annotator per item" }),
     gold: GoldSettingsSchema.optional().openapi({ description: "present only for projects with gold items (init --gold COL)" }),
+    reviewShare: z.number().openapi({ description: "share of single-labeled items a reviewer spot-checks, 0..1 (init --review-share; 0: none)" }),
   })
   .openapi("Settings");
 
@@ -38,6 +39,7 @@ export const SettingsChangeSchema = z.strictObject({
   adaptiveOverlap: z.number().openapi({ description: "most annotators a disagreement may bring an item to, above overlap (init --adaptive-overlap)" }).optional(),
   goldRate: z.number().openapi({ description: "share of served items that are gold items, 0..1 (init --gold-rate; projects with gold items only)" }).optional(),
   goldThreshold: z.number().openapi({ description: "accuracy on gold below which an annotator is flagged, 0..1 (init --gold-threshold; projects with gold items only)" }).optional(),
+  reviewShare: z.number().openapi({ description: "share of single-labeled items a reviewer spot-checks from now on, 0..1 (init --review-share)" }).optional(),
 });
 
 export const WebhookSchema = z

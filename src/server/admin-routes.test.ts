@@ -16,7 +16,7 @@ void test("PATCH /api/settings turns overlap on while serving: two annotators ea
   const { dir, dbPath } = await syntheticProject(12, 0, { retrainEvery: 1000 });
   let srv = await startServer({ projectDir: dir, port: 0, quiet: true, auditEvery: 0 });
   try {
-    assert.deepEqual((await call(srv.url, "GET", "/api/settings")).body, { overlap: null });
+    assert.deepEqual((await call(srv.url, "GET", "/api/settings")).body, { overlap: null, reviewShare: 0 });
     const before = dbSnapshot(dbPath);
     const bad = await call(srv.url, "PATCH", "/api/settings", { overlapShare: 0.5, overlapOn: "sure", colour: "red" });
     assert.equal(bad.status, 400);
@@ -29,7 +29,7 @@ void test("PATCH /api/settings turns overlap on while serving: two annotators ea
 
     const on = await call(srv.url, "PATCH", "/api/settings", { overlap: 2, overlapShare: 1 });
     assert.equal(on.status, 200);
-    assert.deepEqual(on.body, { overlap: { annotators: 2, share: 1, on: "random", adaptiveMax: 2 } });
+    assert.deepEqual(on.body, { overlap: { annotators: 2, share: 1, on: "random", adaptiveMax: 2 }, reviewShare: 0 });
     // Both annotators label every item; neither is given one twice.
     const seen: Record<string, string[]> = { ana: [], bob: [] };
     for (let round = 0; round < 30; round++) {
@@ -56,10 +56,48 @@ void test("PATCH /api/settings turns overlap on while serving: two annotators ea
 
     await srv.close();
     srv = await startServer({ projectDir: dir, port: 0, quiet: true, auditEvery: 0 });
-    assert.deepEqual((await call(srv.url, "GET", "/api/settings")).body, { overlap: { annotators: 3, share: 1, on: "random", adaptiveMax: 3 } });
+    assert.deepEqual((await call(srv.url, "GET", "/api/settings")).body, { overlap: { annotators: 3, share: 1, on: "random", adaptiveMax: 3 }, reviewShare: 0 });
     // Off again: overlap 1, the rest falls away.
-    assert.deepEqual((await call(srv.url, "PATCH", "/api/settings", { overlap: 1 })).body, { overlap: null });
+    assert.deepEqual((await call(srv.url, "PATCH", "/api/settings", { overlap: 1 })).body, { overlap: null, reviewShare: 0 });
     assert.equal((await call(srv.url, "GET", "/api/next?annotator=cy")).status, 204, "without overlap every labeled item is done");
+  } finally {
+    await srv.close();
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
+});
+
+void test("PATCH /api/settings sets the review spot-check share: a bad one is refused by name and changes nothing; from then on labeled items are spot-checked; a restart keeps it", async () => {
+  const { dir, dbPath } = await syntheticProject(30, 0, { retrainEvery: 1000 });
+  let srv = await startServer({ projectDir: dir, port: 0, quiet: true, auditEvery: 0 });
+  const labelNext = async (who: string): Promise<string> => {
+    const r = await call(srv.url, "GET", `/api/next?annotator=${who}`);
+    const id = (r.body as ItemReply).item.id;
+    assert.equal((await call(srv.url, "POST", `/api/items/${encodeURIComponent(id)}/label`, { label: syntheticTruth(id), annotator: who })).status, 201);
+    return id;
+  };
+  const open = async (): Promise<string[]> => ((await call(srv.url, "GET", "/api/reviews?limit=1000")).body as { reviews: { itemId: string; reason: string }[] }).reviews.filter((r) => r.reason === "spot_check").map((r) => r.itemId);
+  try {
+    await labelNext("ana");
+    assert.deepEqual(await open(), [], "share 0: no spot checks");
+    const before = dbSnapshot(dbPath);
+    for (const bad of [1.5, -0.1, "half"]) {
+      const r = await call(srv.url, "PATCH", "/api/settings", { reviewShare: bad });
+      assert.equal(r.status, 400, JSON.stringify(bad));
+      assert.match((r.body as { error: { message: string } }).error.message, /field "reviewShare"/);
+    }
+    assert.equal(dbSnapshot(dbPath), before, "a refused change changes nothing");
+    const on = await call(srv.url, "PATCH", "/api/settings", { reviewShare: 1 });
+    assert.deepEqual(on.body, { overlap: null, reviewShare: 1 });
+    const ids = [await labelNext("ana"), await labelNext("ana")];
+    assert.deepEqual((await open()).sort(), ids.sort(), "share 1: every item labeled from now on is spot-checked, none from before");
+    await srv.close();
+    srv = await startServer({ projectDir: dir, port: 0, quiet: true, auditEvery: 0 });
+    assert.deepEqual((await call(srv.url, "GET", "/api/settings")).body, { overlap: null, reviewShare: 1 });
+    const third = await labelNext("ana");
+    assert.ok((await open()).includes(third), "kept after a restart");
+    assert.deepEqual((await call(srv.url, "PATCH", "/api/settings", { reviewShare: 0 })).body, { overlap: null, reviewShare: 0 });
+    const fourth = await labelNext("ana");
+    assert.ok(!(await open()).includes(fourth), "share 0 again: no more spot checks");
   } finally {
     await srv.close();
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });

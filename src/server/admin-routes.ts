@@ -49,7 +49,8 @@ function goldChangeProblems(project: LabelingProject, rate: number | undefined, 
 export function registerAdminRoutes(app: OpenAPIHono<Env>, project: LabelingProject, log: (line: string) => void): void {
   const settings = (): z.input<typeof SettingsSchema> => {
     const gold = project.meta.gold;
-    return gold == null ? { overlap: project.meta.overlap ?? null } : { overlap: project.meta.overlap ?? null, gold };
+    const reviewShare = project.meta.reviewShare ?? 0;
+    return gold == null ? { overlap: project.meta.overlap ?? null, reviewShare } : { overlap: project.meta.overlap ?? null, gold, reviewShare };
   };
   const who = (c: Context<Env>): string => c.get("user")?.name ?? "the single user";
 
@@ -61,11 +62,12 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, project: LabelingProj
     if (b !== null) {
       // Overlap 1 turns overlap off: the other settings fall away unless given with it (then they are a problem).
       const base = b.overlap === 1 ? {} : optionsOf(project.meta.overlap ?? null);
-      const { goldRate, goldThreshold, ...overlapBody } = b;
+      const { goldRate, goldThreshold, reviewShare, ...overlapBody } = b;
       const change = Object.fromEntries(Object.entries(overlapBody).filter(([, v]) => v !== undefined));
-      const touchesOverlap = Object.keys(change).length > 0 || (goldRate === undefined && goldThreshold === undefined);
+      const touchesOverlap = Object.keys(change).length > 0 || (goldRate === undefined && goldThreshold === undefined && reviewShare === undefined);
       if (touchesOverlap) p.list.push(...overlapSettingProblems({ ...base, ...change }, BODY_FIELDS));
       p.list.push(...goldChangeProblems(project, goldRate, goldThreshold));
+      if (reviewShare !== undefined && !(reviewShare >= 0 && reviewShare <= 1)) p.list.push(`body: field "reviewShare": must be a proportion from 0 to 1 (e.g. 0.05), got ${reviewShare}`);
       check(p);
       if (touchesOverlap) {
         const next = overlapSettings({ ...base, ...change });
@@ -75,6 +77,10 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, project: LabelingProj
       if (goldRate !== undefined || goldThreshold !== undefined) {
         project.changeGold({ ...(goldRate !== undefined ? { rate: goldRate } : {}), ...(goldThreshold !== undefined ? { threshold: goldThreshold } : {}) });
         log(`settings: ${who(c)} set gold to ${JSON.stringify(project.meta.gold)}`);
+      }
+      if (reviewShare !== undefined) {
+        project.changeReviewShare(reviewShare);
+        log(`settings: ${who(c)} set the review spot-check share to ${reviewShare}`);
       }
     }
     check(p);

@@ -191,6 +191,14 @@ export class LabelingProject {
     this.overlap.reconfigure(settings);
   }
 
+  /** An admin's new spot-check share (0..1, validated by the caller): stored, and used for items labeled from now on. */
+  changeReviewShare(share: number): void {
+    const next: ProjectMeta = { ...this.current, reviewShare: share };
+    this.store.setMeta(next);
+    this.current = next;
+    this.reviews.setSpotShare(share);
+  }
+
   private get figures(): FigureInputs {
     return { state: this.state, iterations: this.loop.iterations, randomCurve: this.loop.randomCurve, lastRetrainAt: this.loop.lastRetrainAt, meta: this.meta };
   }

@@ -77,7 +77,7 @@ export class ReviewQueue {
   private readonly skipped = new Map<string, Set<number>>();
   /** Per annotator: labels on resolved items, and how many the decision differed from. */
   private readonly overturn = new Map<string, { reviewed: number; overturned: number }>();
-  private readonly spotShare: number;
+  private spotShare: number;
 
   constructor(private readonly o: ReviewQueueOptions) {
     this.spotShare = o.meta.reviewShare ?? 0;
@@ -149,6 +149,11 @@ export class ReviewQueue {
     if (unitHash((this.o.seed ^ SPOT_SALT) | 0, idx) >= this.spotShare) return;
     if (store.openReviewOf(idx) !== undefined || store.lastResolvedReviewOf(idx) !== undefined) return;
     this.open(idx, "spot_check", { label: meta.labels[c] }, now);
+  }
+
+  /** An admin's new spot-check share (0..1): items labeled from now on are drawn with it (the draw is per item, so a raised share keeps the items already drawn). */
+  setSpotShare(share: number): void {
+    this.spotShare = share;
   }
 
   /**

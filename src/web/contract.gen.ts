@@ -351,6 +351,8 @@ export type Prediction = {
 export type Settings = {
   readonly overlap: OverlapSettings;
   readonly gold?: GoldSettings;
+  /** share of single-labeled items a reviewer spot-checks, 0..1 (init --review-share; 0: none) */
+  readonly reviewShare: number;
 };
 
 /** null: one annotator per item */
