@@ -9,13 +9,14 @@ import { CellSchema } from "./fields.js";
 
 const time = z.string().nullable().openapi({ format: "date-time", description: "ISO time; null = not yet" });
 
-export const ReviewReasonSchema = z.enum(["disagreement", "model", "spot_check"]).openapi({ description: "disagreement: the annotators' labels tie with no slot left; model: the model gives another label at >= 0.9 out-of-sample; spot_check: a share of single-labeled items (init --review-share)" });
+export const ReviewReasonSchema = z.enum(["disagreement", "model", "spot_check"]).openapi({ description: "disagreement: the annotators' labels tie with no slot left; model: after a retrain, confident learning on the labeled items' out-of-fold probabilities finds the label likely wrong (a capped number a retrain, lowest label quality first); spot_check: a share of single-labeled items (init --review-share)" });
 
 export const ReviewDetailsSchema = z
   .strictObject({
     label: z.string().nullable().optional().openapi({ description: "the item's label when it entered review (null: in dispute)" }),
     modelLabel: z.string().optional().openapi({ description: "model: the label the model gives out-of-fold" }),
     probability: z.number().optional().openapi({ description: "model: its out-of-fold probability, 0..1" }),
+    quality: z.number().optional().openapi({ description: "model: label quality, the out-of-fold probability of the given label, 0..1 (low = suspect)" }),
     iteration: z.number().int().optional().openapi({ description: "model: the retrain that flagged it" }),
     votes: z.record(z.string(), z.string()).optional().openapi({ description: "disagreement: each annotator's label" }),
   })

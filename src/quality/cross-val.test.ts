@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { dense, type Matrix } from "../linalg/matrix.js";
 import type { Classifier, FitOptions, SavedModel } from "../models/types.js";
-import { crossValProba, foldRows, stratifiedFolds } from "./cross-val.js";
+import { crossValProba, dealFolds, foldRows, outOfFold, stratifiedFolds } from "./cross-val.js";
 
 const labels = (counts: readonly number[]): Int32Array => Int32Array.from(counts.flatMap((n, c) => Array.from({ length: n }, () => c)));
 
@@ -78,4 +78,26 @@ void test("cross-validated probabilities: each row is scored by the model fitted
       assert.ok(Math.abs(p[r * 2] - (f + 1) / 10) < 1e-12);
     }
   }
+});
+
+void test("out-of-fold on a subset of rows: one output row per entry, each scored by a model fitted on the other folds' pool rows only", () => {
+  // Pool rows 0..29; the labeled ones are the odd rows (15 of them), with labels of their own.
+  const rows = Int32Array.from({ length: 15 }, (_, t) => 2 * t + 1);
+  const y = Int32Array.from({ length: 15 }, (_, t) => (t < 9 ? 0 : 1));
+  const X = dense(30, 1);
+  Recorder.trained = [];
+  const p = outOfFold(X, y, 2, (k) => new Recorder(k), { folds: 3, seed: 4, rows });
+  assert.equal(p.length, 15 * 2);
+  assert.equal(Recorder.trained.length, 3);
+  const fold = dealFolds(y, 2, 3, 4);
+  for (let t = 0; t < 15; t++) {
+    const trained = new Set(Recorder.trained[fold[t]]);
+    assert.equal(trained.has(rows[t]), false, `entry ${t} (pool row ${rows[t]}) was in its own training rows`);
+    assert.ok([...trained].every((r) => r % 2 === 1), "only the given pool rows train");
+    assert.equal(trained.size, 15 - fold.filter((f) => f === fold[t]).length);
+    assert.ok(Math.abs(p[t * 2] - (fold[t] + 1) / 10) < 1e-12);
+  }
+  // The subset's folds are the stratified deal of its labels; the checked deal agrees where it accepts them.
+  assert.deepEqual(stratifiedFolds(y, 2, 3, 4), fold);
+  assert.throws(() => outOfFold(X, y.subarray(0, 2), 2, (k) => new Recorder(k), { folds: 3, rows: rows.subarray(0, 2) }), /2 rows cannot be split into 3 folds/);
 });

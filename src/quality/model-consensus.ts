@@ -33,7 +33,7 @@ import { LogisticRegression } from "../models/logistic.js";
 import type { ClassifierFactory } from "../models/types.js";
 import type { Annotations } from "./annotations.js";
 import { dawidSkene, type DawidSkeneOptions, type DawidSkeneResult } from "./dawid-skene.js";
-import { outOfFold } from "./out-of-fold.js";
+import { outOfFold } from "./cross-val.js";
 
 export interface ModelConsensusOptions extends Pick<DawidSkeneOptions, "tol" | "maxIter"> {
   /** Dirichlet pseudo-count of every confusion and prior cell (default {@link MODEL_SMOOTHING}). */

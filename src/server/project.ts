@@ -166,7 +166,7 @@ export class LabelingProject {
       trainingSet: () => this.overlap.trainingSet(state.trainingSet()),
       afterInstall: (set, oof, iteration, now) => {
         const n = reviews.afterRetrain(set, oof, trainingLabel, iteration, now);
-        if (n > 0) log(`retrain ${iteration}: ${n} labeled item${n === 1 ? "" : "s"} the model strongly disagrees with went to review`);
+        if (n > 0) log(`retrain ${iteration}: ${n} labeled item${n === 1 ? "" : "s"} confident learning finds suspect went to review`);
       },
     });
     this.labeling = new Labeling({ store: this.store, meta: this.meta, state, queue: this.queue, predictions: () => this.loop.pred, changed: () => this.changes++, emit, onStored: (idx, who, c, now) => reviews.onLabel(idx, who, c, now) });

@@ -90,9 +90,9 @@ export type RetrainReply =
       readonly imported: { readonly accuracy: number; readonly n: number } | null;
       /**
        * Out-of-fold class probabilities of the labeled items, (labeled x nClasses) row-major in
-       * the job's order (out-of-fold.ts); null with too few labels.
+       * the job's order (model-review.ts); null before two labels have enough training labels.
        */
-      readonly oof: Float32Array | null;
+      readonly oof: Float64Array | null;
       /** With no item left to label: accuracy of models trained on m imported labels, tested on the rest. */
       readonly importedCurve: { readonly labels: number; readonly accuracy: number; readonly n: number }[] | null;
     }

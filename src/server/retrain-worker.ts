@@ -4,7 +4,7 @@
  * run: a warm-started fit on the labeled rows, the project's strategy on the unlabeled ones),
  * predicts the whole pool and posts back the ranking of the unlabeled items (the strategy's picks,
  * then the rest least confident first), every item's prediction, the stop set's probabilities,
- * the accuracy estimates and the labeled items' out-of-fold probabilities (out-of-fold.ts, for
+ * the accuracy estimates and the labeled items' out-of-fold probabilities (model-review.ts, for
  * the review queue).
  */
 import { lowerThreadPriority } from "./thread-priority.js";
@@ -20,7 +20,7 @@ import { getStrategy } from "../strategies/registry.js";
 import type { QueryStrategy } from "../strategies/types.js";
 import { openStore } from "../store/open.js";
 import { fitRandomCurve, subsetCurve } from "./learning-curve.js";
-import { outOfFold } from "./out-of-fold.js";
+import { labeledOutOfFold } from "./model-review.js";
 import { poolClusters } from "../quality/slices-clusters.js";
 import { completeOrder } from "./ranking.js";
 import { MIN_ESTIMATE_N, type RetrainInit, type RetrainJob, type RetrainReply } from "./retrain-jobs.js";
@@ -96,7 +96,7 @@ function run(job: RetrainJob): RetrainReply {
   // What the stopping criteria read, computed as simulate's StopMonitor computes it.
   const stopProba = stopSetProba(model, X, init.stopSet);
   // Its own generator (from the job's seed): the draws above stay as they were.
-  const oof = outOfFold({ X, nClasses: job.nClasses, newModel, labeled: job.labeled, labels: job.y, seed: (job.seed ^ 0x6f6f66) >>> 0 });
+  const oof = labeledOutOfFold(X, job.nClasses, newModel, job.labeled, job.y, (job.seed ^ 0x6f6f66) >>> 0);
   return {
     id: job.id,
     ok: true,

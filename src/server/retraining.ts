@@ -45,9 +45,9 @@ export interface RetrainLoopOptions {
   readonly trainingSet?: () => TrainingSet;
   /**
    * Called in the install transaction with the set the model was fitted on and its items'
-   * out-of-fold probabilities (the review queue flags labels the model strongly disagrees with).
+   * out-of-fold probabilities (the review queue flags the labels confident learning finds suspect).
    */
-  readonly afterInstall?: (set: TrainingSet, oof: Float32Array | null, iteration: number, now: number) => void;
+  readonly afterInstall?: (set: TrainingSet, oof: Float64Array | null, iteration: number, now: number) => void;
 }
 
 type Installed = Extract<RetrainReply, { ok: true }>;

@@ -1,6 +1,6 @@
 /**
  * The review queue on the real server: items enter review when their annotators disagree, when
- * the model gives another label at >= 0.9 out-of-fold, or as a spot check; reviewers lease them,
+ * confident learning on out-of-fold probabilities finds the label likely wrong, or as a spot check; reviewers lease them,
  * decide, and the decision is the item's final label (export, consensus, label counts), with a
  * 409 on an item that changed meanwhile; item.disputed and review.resolved reach a receiver.
  */
@@ -21,6 +21,7 @@ import { startReceiver } from "../webhooks/testing.js";
 import { startServer, type RunningServer } from "./app.js";
 import { unitHash } from "./overlap.js";
 import { SPOT_SALT } from "./reviews.js";
+import { MODEL_REVIEW_CAP } from "./model-review.js";
 import { call, syntheticTruth, writeSyntheticCsv, type ItemReply } from "./testing.js";
 import type { ReviewView } from "../contract/review-schemas.js";
 
@@ -32,7 +33,7 @@ interface Summary {
   reason: string;
   status: string;
   decision: string | null;
-  details: { modelLabel?: string; probability?: number; label?: string | null };
+  details: { modelLabel?: string; probability?: number; quality?: number; iteration?: number; label?: string | null };
 }
 
 /** A project of `n` synthetic items with the given options (no seed labels unless `seedLabels`). */
@@ -280,7 +281,7 @@ async function mislabeledProject(n: number, wrong: ReadonlySet<number>): Promise
   return proj;
 }
 
-void test("model: after a retrain, labels the model contradicts at >= 0.9 out-of-fold enter review; a confirmed label is not flagged again", async () => {
+void test("model: after a retrain, labels confident learning finds wrong (out-of-fold) enter review; a confirmed label is not flagged again", async () => {
   const wrong = new Set([3, 30, 57, 84, 111, 138, 165, 192, 219, 246]);
   const dir = await mislabeledProject(300, wrong);
   await served(dir, async (srv) => {
@@ -292,7 +293,7 @@ void test("model: after a retrain, labels the model contradicts at >= 0.9 out-of
     assert.ok(hits >= 7, `most of the 10 wrong labels are flagged: ${hits} (${flagged.map((r) => r.itemId).join(", ")})`);
     assert.ok(flagged.length - hits <= 2, `few right labels are: ${flagged.length - hits}`);
     for (const r of flagged) {
-      assert.ok(r.details.probability! >= 0.9 && r.details.modelLabel === other(r.details.label!), JSON.stringify(r.details));
+      assert.ok(r.details.probability! > 0.5 && r.details.modelLabel === other(r.details.label!) && r.details.quality! < 0.5, JSON.stringify(r.details));
     }
     const before = srv.project.stats().byLabel;
     // The reviewer corrects one wrong label and confirms another (against the model).
@@ -319,5 +320,93 @@ void test("model: after a retrain, labels the model contradicts at >= 0.9 out-of
     } finally {
       s2.close();
     }
+  });
+});
+
+/** Clearly written items: `words` words, each from the item's class with probability 0.7, else shared. */
+function clearCsv(dir: string, n: number, seed: number): string {
+  const rng = new Rng(seed);
+  const shared = ["the", "and", "today", "please", "about", "this", "your", "team"];
+  let csv = "id,text\n";
+  for (let i = 0; i < n; i++) {
+    const own = syntheticTruth(`item-${i}`) === "spam" ? SPAM : HAM;
+    csv += `item-${i},${Array.from({ length: 12 }, () => (rng.next() < 0.7 ? own[rng.int(10)] : shared[rng.int(shared.length)])).join(" ")}\n`;
+  }
+  const file = path.join(dir, "items.csv");
+  fs.writeFileSync(file, csv);
+  return file;
+}
+
+void test("a served project with overlap and a noisy simulated annotator puts the right items in review", async () => {
+  const n = 500;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-review-"));
+  const dir = path.join(root, "proj");
+  const retrainEvery = 40;
+  await initProject({ dir, data: clearCsv(root, n, 21), labels: ["spam", "ham"], text: "text", id: "id", retrainEvery, overlap: 2, overlapShare: 0.25 });
+  // noisy gives the wrong label on a known 30% of the items (seeded), ana never does.
+  const noiseRng = new Rng(5);
+  const flips = new Set(Array.from({ length: n }, (_, i) => `item-${i}`).filter(() => noiseRng.next() < 0.3));
+  const answer = (who: string, id: string): string => (who === "noisy" && flips.has(id) ? other(syntheticTruth(id)) : syntheticTruth(id));
+  const labels = new Map<string, Map<string, string>>(); // item -> annotator -> label
+  await served(dir, async (srv) => {
+    // Each retrain is waited for before the next label (the first starts once both labels occur,
+    // then one every `retrainEvery` labels): the same retrains, and so the same items, on every run.
+    for (let q = 0; q < 9 * retrainEvery; q++) {
+      const who = q % 2 === 0 ? "ana" : "noisy";
+      const id = await label(srv, who, (item) => answer(who, item));
+      const m = labels.get(id) ?? new Map<string, string>();
+      m.set(who, answer(who, id));
+      labels.set(id, m);
+      await srv.project.idle();
+    }
+    assert.equal(srv.project.stats().iterations, 9, "the first retrain, then one per 40 labels");
+    const reviews = ((await call(srv.url, "GET", "/api/reviews?limit=1000")).body as { reviews: (Summary & { why: string })[] }).reviews;
+    // Known truth: the training label is wrong exactly where noisy alone labeled a flipped item.
+    const wrong = new Set([...labels].filter(([id, m]) => m.size === 1 && m.has("noisy") && flips.has(id)).map(([id]) => id));
+    const right = [...labels].filter(([, m]) => m.size === 1 || m.get("ana") === m.get("noisy")).length - wrong.size;
+    const ties = new Set([...labels].filter(([, m]) => m.size === 2 && m.get("ana") !== m.get("noisy")).map(([id]) => id));
+    assert.ok(wrong.size >= 20 && ties.size >= 10, `enough of both: ${wrong.size} wrong training labels, ${ties.size} ties`);
+
+    const model = reviews.filter((r) => r.reason === "model");
+    const hits = model.filter((r) => wrong.has(r.itemId)).length;
+    const precision = hits / model.length;
+    const recall = hits / wrong.size;
+    const falsePositives = model.length - hits;
+    console.log(`model reviews: ${model.length}, of ${wrong.size} wrong labels ${hits} (precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}); ${falsePositives} of ${right} right labels; ${ties.size} ties`);
+    assert.ok(precision >= 0.8, `precision ${precision}`);
+    assert.ok(recall >= 0.7, `recall ${recall}`);
+    assert.ok(falsePositives <= 0.03 * right, `right labels rarely enter review: ${falsePositives} of ${right}`);
+    for (const r of model) {
+      // The details: the given (training) label, the model's label, its out-of-fold probability, the label quality, the retrain.
+      const d = r.details;
+      assert.equal(d.label, labels.get(r.itemId)!.values().next().value, `${r.itemId}: the label it trained with`);
+      assert.equal(d.modelLabel, other(d.label!));
+      assert.ok(d.probability! > 0.5 && Math.abs(d.quality! - (1 - d.probability!)) < 2e-4, JSON.stringify(d));
+      assert.ok(Number.isInteger(d.iteration) && d.iteration! >= 1);
+      const why = /^the model is (\d+(?:\.\d)?)% sure this is (\w+) \(given: (\w+)\)$/.exec(r.why);
+      assert.ok(why !== null, r.why);
+      assert.deepEqual([why[2], why[3]], [d.modelLabel, d.label]);
+      assert.ok(Math.abs(Number(why[1]) - d.probability! * 100) <= 0.5 && Number(why[1]) < 100, `${r.why}: ${d.probability}`);
+    }
+    // No item twice, and the disagreement reviews are exactly the overlapping ties.
+    assert.equal(new Set(reviews.map((r) => r.itemId)).size, reviews.length);
+    assert.deepEqual(reviews.filter((r) => r.reason === "disagreement").map((r) => r.itemId).sort(), [...ties].sort());
+    assert.equal(reviews.filter((r) => r.reason === "model" && ties.has(r.itemId)).length, 0, "a disputed item does not train, so the model does not flag it");
+  });
+});
+
+void test("model: one retrain opens at most the cap of model reviews, the lowest label quality first", async () => {
+  // 60 of 300 imported labels wrong: confident learning finds far more than the cap.
+  const wrong = new Set(Array.from({ length: 60 }, (_, t) => 5 * t + 2));
+  const dir = await mislabeledProject(300, wrong);
+  await served(dir, async (srv) => {
+    await srv.project.idle();
+    assert.equal(srv.project.stats().iterations, 1);
+    const flagged = ((await call(srv.url, "GET", "/api/reviews?limit=1000")).body as { reviews: Summary[] }).reviews.filter((r) => r.reason === "model");
+    assert.equal(flagged.length, MODEL_REVIEW_CAP);
+    // Opened in order of label quality, lowest first (ids ascending).
+    const q = flagged.map((r) => r.details.quality!);
+    assert.deepEqual(q, [...q].sort((a, b) => a - b));
+    assert.ok(flagged.every((r) => wrong.has(Number(r.itemId.slice(5))) && r.details.iteration === 1), "the most suspect are wrong labels");
   });
 });

@@ -3,10 +3,11 @@
  * and an `item.disputed` event in the same transaction) when
  * - its annotators disagree: an overlapping item whose labels tie once every slot is filled
  *   (adaptive overlap's extra slots too), checked in the label's transaction ({@link onLabel});
- * - the model strongly disagrees: after a retrain, a labeled item whose out-of-fold probability
- *   (out-of-fold.ts: from a model that never saw its label) for another label is at least
- *   {@link MODEL_THRESHOLD} ({@link afterRetrain}); an item a reviewer resolved is not flagged
- *   again while it is unchanged since the decision;
+ * - the model finds its label suspect: after a retrain, confident learning on the labeled items'
+ *   out-of-fold probabilities (from models that never saw their labels) flags it, at most
+ *   MODEL_REVIEW_CAP a retrain, lowest label quality first (the rule and its guards:
+ *   model-review.ts; {@link afterRetrain}); an item a reviewer resolved is not flagged again
+ *   while it is unchanged since the decision, nor by the model iteration that flagged it;
  * - a spot check: a share (`init --review-share`) of single-labeled items, chosen by a seeded
  *   hash of the item, on their first annotator label.
  * An item already in open review is not added twice.
@@ -33,9 +34,7 @@ import type { TrainingSet } from "./label-state.js";
 import { majorityLabel } from "../project/consensus.js";
 import { IMPORT_ANNOTATOR } from "../project/init.js";
 import { unitHash, type Overlap } from "./overlap.js";
-
-/** The model flags a labeled item when it gives another label at least this probability out-of-sample. */
-export const MODEL_THRESHOLD = 0.9;
+import { MODEL_REVIEW_CAP, modelSuspects } from "./model-review.js";
 
 /** Mixed into the project's seed for the spot-check choice (independent of the overlap choice). */
 export const SPOT_SALT = 0x53504f54;
@@ -158,34 +157,26 @@ export class ReviewQueue {
 
   /**
    * Called in a retrain's install transaction with the training set it fitted and the labeled
-   * items' out-of-fold probabilities: flags each item whose model gives another label at
-   * >= MODEL_THRESHOLD, unless its training label changed since (`current` differs), it is in
-   * open review, or a reviewer resolved it and nothing changed since the decision.
+   * items' out-of-fold probabilities: opens a model review for the items confident learning flags
+   * (model-review.ts), lowest label quality first, up to MODEL_REVIEW_CAP, skipping an item whose
+   * training label changed since (`current` differs), one in open review, and one a reviewer
+   * resolved that is unchanged since the decision or was flagged by this same iteration.
    * @returns the reviews opened
    */
-  afterRetrain(set: TrainingSet, oof: Float32Array | null, current: (idx: number) => number | undefined, iteration: number, now: number): number {
+  afterRetrain(set: TrainingSet, oof: Float64Array | null, current: (idx: number) => number | undefined, iteration: number, now: number): number {
     if (oof === null) return 0;
     const { store, meta } = this.o;
-    const k = meta.labels.length;
+    const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
     let opened = 0;
-    for (let t = 0; t < set.labeled.length; t++) {
-      const idx = set.labeled[t];
-      const y = set.y[t];
-      let best = -1;
-      let p = -1;
-      for (let c = 0; c < k; c++) {
-        const v = oof[t * k + c];
-        if (v > p) {
-          p = v;
-          best = c;
-        }
-      }
-      if (best < 0 || best === y || !(p >= MODEL_THRESHOLD) || current(idx) !== y) continue;
-      if (store.openReviewOf(idx) !== undefined) continue;
+    for (const s of modelSuspects(oof, set.y, meta.labels)) {
+      if (opened >= MODEL_REVIEW_CAP) break;
+      const idx = set.labeled[s.t];
+      if (current(idx) !== s.given || store.openReviewOf(idx) !== undefined) continue;
       const last = store.lastResolvedReviewOf(idx);
-      // Confirmed by a reviewer and unchanged since: the model is not new evidence.
-      if (last !== undefined && last.annotationId === store.itemVersion(idx)) continue;
-      if (this.open(idx, "model", { label: meta.labels[y], modelLabel: meta.labels[best], probability: Math.round(p * 1e4) / 1e4, iteration }, now)) opened++;
+      // Confirmed by a reviewer and unchanged since: the model is not new evidence; nor is the model that flagged it.
+      if (last !== undefined && (last.annotationId === store.itemVersion(idx) || (last.reason === "model" && last.details.iteration === iteration))) continue;
+      const details: ReviewDetails = { label: meta.labels[s.given], modelLabel: meta.labels[s.suggested], probability: round4(s.probability), quality: round4(s.quality), iteration };
+      if (this.open(idx, "model", details, now)) opened++;
     }
     return opened;
   }

@@ -252,7 +252,7 @@ export interface DeliveryLogEntry {
   readonly nextAt: number | null;
 }
 
-/** Why an item is in review: its annotators disagree, the model strongly disagrees, or a spot check. */
+/** Why an item is in review: its annotators disagree, confident learning finds its label suspect (the model), or a spot check. */
 export type ReviewReason = "disagreement" | "model" | "spot_check";
 
 /** What was seen when an item entered review (stored as JSON beside it). */
@@ -262,6 +262,8 @@ export interface ReviewDetails {
   /** reason "model": the label the model gives out-of-sample, and its probability. */
   readonly modelLabel?: string;
   readonly probability?: number;
+  /** reason "model": label quality, the out-of-sample probability of the given label (low = suspect). */
+  readonly quality?: number;
   /** The model's iteration that flagged it. */
   readonly iteration?: number;
   /** reason "disagreement": the annotators' labels (annotator -> label). */

@@ -443,7 +443,7 @@ export type ReviewList = {
 export type ReviewSummary = {
   readonly id: number;
   readonly itemId: string;
-  /** disagreement: the annotators' labels tie with no slot left; model: the model gives another label at >= 0.9 out-of-sample; spot_check: a share of single-labeled items (init --review-share) */
+  /** disagreement: the annotators' labels tie with no slot left; model: after a retrain, confident learning on the labeled items' out-of-fold probabilities finds the label likely wrong (a capped number a retrain, lowest label quality first); spot_check: a share of single-labeled items (init --review-share) */
   readonly reason: "disagreement" | "model" | "spot_check";
   /** the reason in words */
   readonly why: string;
@@ -466,6 +466,8 @@ export type ReviewDetails = {
   readonly modelLabel?: string;
   /** model: its out-of-fold probability, 0..1 */
   readonly probability?: number;
+  /** model: label quality, the out-of-fold probability of the given label, 0..1 (low = suspect) */
+  readonly quality?: number;
   /** model: the retrain that flagged it */
   readonly iteration?: number;
   /** disagreement: each annotator's label */

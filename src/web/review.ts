@@ -156,7 +156,10 @@ function renderItem(r: ReviewView): void {
     const p = r.model.probabilities[r.model.label] ?? 0;
     append(ui.model, "The model says ", el("strong", {}, r.model.label), ` (${formatPercent(p)})`, r.model.outOfSample ? "" : " · trained on this item's label");
   }
-  if (d.modelLabel !== undefined && d.probability !== undefined) append(ui.model, " · out-of-sample it gave ", el("strong", {}, d.modelLabel), ` at ${formatPercent(d.probability)}`);
+  if (d.modelLabel !== undefined && d.probability !== undefined) {
+    append(ui.model, " · out-of-sample (at retrain ", String(d.iteration ?? "?"), ") it gave ", el("strong", {}, d.modelLabel), ` at ${formatPercent(d.probability)}`);
+    if (d.quality !== undefined) append(ui.model, el("span", { title: "label quality: the out-of-sample probability of the given label; low means the label is likely wrong" }, ` · label quality ${formatPercent(d.quality)}`));
+  }
   renderPick();
 }
 

@@ -7,7 +7,7 @@
  *
  * Callers: `label.created` (labeling.ts), `model.retrained` and `stopping.advice`
  * (retraining.ts), `item.disputed` (an item entered review: in the transaction of the label that
- * left it tied, or of the retrain whose model strongly disagrees with its label, or of the label
+ * left it tied, or of the retrain whose confident learning finds its label suspect, or of the label
  * a spot check picked) and `review.resolved` (a reviewer's decision), both in src/server/reviews.ts.
  *
  * @example
@@ -76,7 +76,7 @@ export interface StoppingAdviceChanged {
 /** `item.disputed`: an item entered review (src/server/reviews.ts), for any of the three reasons. */
 export interface ItemDisputed {
   readonly itemId: string;
-  /** Why: annotators disagree, the model strongly disagrees, or a spot check. */
+  /** Why: annotators disagree, confident learning finds the label suspect (model), or a spot check. */
   readonly reason: "disagreement" | "model" | "spot_check";
   /** Every label of the item so far, who and when. */
   readonly labels: readonly { readonly annotator: string; readonly label: string; readonly createdAt: string }[];
