@@ -11,13 +11,12 @@
  * one item per annotator answers that look-ahead with the current item again; the page notices
  * and from then on asks right after each label instead.
  */
-import { Api, ApiError, loginPath, type Item, type Project, type Stats } from "./api.js";
+import { Api, loginPath, type Item, type Project, type Stats } from "./api.js";
 import { append, byId, clear, el, isTyping } from "./dom.js";
 import { describePick, formatAgo, formatCell, formatInt, formatPercent, imageUrl, pacePerMinute, toMillis } from "./format.js";
-import { showSession } from "./session.js";
+import { askName, errorText, NAME_KEY, showSession } from "./session.js";
 import { toast } from "./toast.js";
 
-const NAME_KEY = "activelearn.annotator";
 const STATS_EVERY_MS = 10_000;
 const UNDO_DEPTH = 100;
 
@@ -84,11 +83,6 @@ const state = {
 
 function announce(message: string): void {
   ui.status.textContent = message;
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.status > 0 ? `${e.message} (${e.code}, HTTP ${e.status})` : e.message;
-  return e instanceof Error ? e.message : String(e);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -429,28 +423,9 @@ async function refreshStats(): Promise<void> {
   }
 }
 
-function askName(): Promise<string> {
-  ui.nameForm.hidden = false;
+function askNameHere(): Promise<string> {
   setView("none");
-  ui.nameInput.value = localStorage.getItem(NAME_KEY) ?? "";
-  ui.nameInput.focus();
-  return new Promise((resolve) => {
-    const onSubmit = (e: SubmitEvent): void => {
-      e.preventDefault();
-      const name = ui.nameInput.value.trim();
-      if (name === "") {
-        ui.nameInput.setCustomValidity("Please enter your name.");
-        ui.nameInput.reportValidity();
-        return;
-      }
-      ui.nameForm.removeEventListener("submit", onSubmit);
-      localStorage.setItem(NAME_KEY, name);
-      ui.nameForm.hidden = true;
-      resolve(name);
-    };
-    ui.nameInput.addEventListener("input", () => ui.nameInput.setCustomValidity(""));
-    ui.nameForm.addEventListener("submit", onSubmit);
-  });
+  return askName(ui.nameForm, ui.nameInput);
 }
 
 async function start(): Promise<void> {
@@ -463,7 +438,7 @@ async function start(): Promise<void> {
     const saved = localStorage.getItem(NAME_KEY)?.trim() ?? "";
     const params = new URLSearchParams(location.search);
     if (params.has("change-name")) history.replaceState(null, "", location.pathname);
-    state.annotator = saved !== "" && !params.has("change-name") ? saved : await askName();
+    state.annotator = saved !== "" && !params.has("change-name") ? saved : await askNameHere();
   }
   ui.whoName.textContent = state.annotator;
   ui.who.hidden = false;

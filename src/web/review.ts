@@ -11,10 +11,9 @@
 import { Api, ApiError, loginPath, type Project, type ReviewView } from "./api.js";
 import { append, byId, clear, el, isTyping } from "./dom.js";
 import { formatAgo, formatCell, formatInt, formatPercent, toMillis } from "./format.js";
-import { showSession } from "./session.js";
+import { askName, errorText, NAME_KEY, showSession } from "./session.js";
 import { toast } from "./toast.js";
 
-const NAME_KEY = "activelearn.annotator";
 const QUEUE_EVERY_MS = 10_000;
 
 const api = new Api({ onUnauthorized: () => location.assign(loginPath()) });
@@ -62,11 +61,6 @@ const state = {
 
 function announce(message: string): void {
   ui.status.textContent = message;
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.status > 0 ? `${e.message} (${e.code}, HTTP ${e.status})` : e.message;
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** The label Enter decides: the picked one, else the majority shown. */
@@ -302,28 +296,9 @@ function onKey(e: KeyboardEvent): void {
 // ---------------------------------------------------------------------------------------------
 // Start
 
-function askName(): Promise<string> {
-  ui.nameForm.hidden = false;
+function askNameHere(): Promise<string> {
   setView("none");
-  ui.nameInput.value = localStorage.getItem(NAME_KEY) ?? "";
-  ui.nameInput.focus();
-  return new Promise((resolve) => {
-    const onSubmit = (e: SubmitEvent): void => {
-      e.preventDefault();
-      const name = ui.nameInput.value.trim();
-      if (name === "") {
-        ui.nameInput.setCustomValidity("Please enter your name.");
-        ui.nameInput.reportValidity();
-        return;
-      }
-      ui.nameForm.removeEventListener("submit", onSubmit);
-      localStorage.setItem(NAME_KEY, name);
-      ui.nameForm.hidden = true;
-      resolve(name);
-    };
-    ui.nameInput.addEventListener("input", () => ui.nameInput.setCustomValidity(""));
-    ui.nameForm.addEventListener("submit", onSubmit);
-  });
+  return askName(ui.nameForm, ui.nameInput);
 }
 
 async function start(): Promise<void> {
@@ -333,7 +308,7 @@ async function start(): Promise<void> {
     ui.whoName.textContent = me.name;
   } else {
     const saved = localStorage.getItem(NAME_KEY)?.trim() ?? "";
-    state.reviewer = saved !== "" ? saved : await askName();
+    state.reviewer = saved !== "" ? saved : await askNameHere();
     ui.whoName.textContent = state.reviewer;
   }
   ui.who.hidden = false;
