@@ -238,7 +238,7 @@ function renderReviews(r: ReviewFigures): void {
         ),
       ),
     ),
-    el("p", { class: "caption" }, "Items enter review when their annotators disagree, when the model strongly disagrees, or as a random spot check: flagged items over-represent errors, so only spot checks estimate an annotator's error rate without that bias."),
+    el("p", { class: "caption" }, "Items enter review when their annotators disagree, when confident learning finds the label likely wrong (the model, trained without it, gives another label), or as a random spot check: flagged items over-represent errors, so only spot checks estimate an annotator's error rate without that bias."),
   );
 }
 
