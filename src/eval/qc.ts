@@ -12,7 +12,8 @@
  * - `adaptive`: two labels, and a third from another annotator when they disagree; the majority
  *   trains, a three-way split does not.
  * - `review-suspects`: one label per item; after every retrain the labeled items whose
- *   out-of-fold prediction (5 folds) is another label with probability >= 0.9 go to review, where
+ *   label confident learning finds likely wrong go to review (the served project's rule,
+ *   quality/model-review.ts: 5 out-of-fold folds, once two labels have 10 items each), where
  *   the most accurate annotator (the senior reviewer; their accuracy is what the admin knows from
  *   gold items) labels them again and their label is final. At most half a batch's units go to
  *   reviews; an item is reviewed once.
@@ -32,17 +33,14 @@ import { unitHash } from "../linalg/hash.js";
 import { Rng } from "../linalg/rng.js";
 import { fitLabeled, selectNext, unlabeledRows } from "../loop/round.js";
 import { modelFactory } from "../models/registry.js";
+import { labeledOutOfFold, modelSuspects } from "../quality/model-review.js";
 import type { Classifier } from "../models/types.js";
-import { outOfFoldProba } from "../strategies/error-reduction.js";
 import type { QueryStrategy } from "../strategies/types.js";
 import { accuracy, argmaxRows } from "./metrics.js";
 import type { PreparedSplit, ProtocolOptions } from "./run.js";
 
 export type QcPolicy = "none" | "overlap2" | "adaptive" | "review-suspects";
 export const QC_POLICIES: readonly QcPolicy[] = ["none", "overlap2", "adaptive", "review-suspects"];
-
-/** The out-of-fold probability at which a labeled item whose prediction differs goes to review. */
-export const SUSPECT_PROBABILITY = 0.9;
 
 /** The draw number of a review (apart from the item's first, second and third labels). */
 const REVIEW_DRAW = 99;
@@ -163,6 +161,7 @@ export function simulateQcRun(prep: PreparedSplit, nClasses: number, strategy: Q
   const draw = (idx: number, k: number, stream: number): number => unitHash((seed * 1000003 + k * 7919 + stream * 104729) | 0, idx);
   const reviewer = annotators.reduce((b, a) => (a.accuracy > b.accuracy ? a : b));
   const newModel = modelFactory(opts.model);
+  const classNames = Array.from({ length: nClasses }, (_, c) => String(c));
   const votes = new Map<number, number[]>();
   const queried = new Uint8Array(nPool);
   const queriedOrder: number[] = [];
@@ -229,21 +228,13 @@ export function simulateQcRun(prep: PreparedSplit, nClasses: number, strategy: Q
   while (units < budget && queriedOrder.length < nPool) {
     const room = Math.min(opts.batch, budget - units);
     let spent = 0;
-    if (policy === "review-suspects" && model !== null && set.labeled.length >= 10) {
-      const oof = outOfFoldProba({ model, X: prep.Xpool, unlabeled: new Int32Array(0), labeled: set.labeled, labels: set.labels, nClasses, rng, newModel });
-      const suspects: { idx: number; p: number }[] = [];
-      for (let r = 0; r < set.labeled.length; r++) {
-        const idx = set.labeled[r];
-        if (reviewed.has(idx)) continue;
-        let best = 0;
-        for (let c = 1; c < nClasses; c++) if (oof[r * nClasses + c] > oof[r * nClasses + best]) best = c;
-        if (best !== set.labels[r] && oof[r * nClasses + best] >= SUSPECT_PROBABILITY) suspects.push({ idx, p: oof[r * nClasses + best] });
-      }
-      suspects.sort((a, b) => b.p - a.p || a.idx - b.idx);
-      for (const s of suspects.slice(0, Math.floor(room / 2))) {
-        const before = reviewed.get(s.idx) ?? majorityOf(votes.get(s.idx)!);
-        const decision = give(s.idx, reviewer, REVIEW_DRAW);
-        reviewed.set(s.idx, decision);
+    if (policy === "review-suspects" && model !== null) {
+      const oof = labeledOutOfFold(prep.Xpool, nClasses, newModel, set.labeled, set.labels, rng.int(0x7fffffff));
+      const suspects = oof === null ? [] : modelSuspects(oof, set.labels, classNames).map((s) => set.labeled[s.t]).filter((idx) => !reviewed.has(idx));
+      for (const idx of suspects.slice(0, Math.floor(room / 2))) {
+        const before = reviewed.get(idx) ?? majorityOf(votes.get(idx)!);
+        const decision = give(idx, reviewer, REVIEW_DRAW);
+        reviewed.set(idx, decision);
         units++;
         qcUnits++;
         spent++;

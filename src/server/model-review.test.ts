@@ -13,7 +13,7 @@ import { LabelState } from "./label-state.js";
 import { Overlap } from "./overlap.js";
 import { ReviewQueue } from "./reviews.js";
 import { writeSyntheticCsv } from "./testing.js";
-import { enoughForReview, labeledOutOfFold, MIN_CLASS_LABELS, modelSuspects } from "./model-review.js";
+import { enoughForReview, labeledOutOfFold, MIN_CLASS_LABELS, modelSuspects } from "../quality/model-review.js";
 
 /**
  * 60 points of two classes (feature 0 says the class, with noise); items 0, 2, 4 and 6 are labeled

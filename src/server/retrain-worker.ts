@@ -20,7 +20,7 @@ import { getStrategy } from "../strategies/registry.js";
 import type { QueryStrategy } from "../strategies/types.js";
 import { openStore } from "../store/open.js";
 import { fitRandomCurve, subsetCurve } from "./learning-curve.js";
-import { labeledOutOfFold } from "./model-review.js";
+import { labeledOutOfFold } from "../quality/model-review.js";
 import { poolClusters } from "../quality/slices-clusters.js";
 import { completeOrder } from "./ranking.js";
 import { MIN_ESTIMATE_N, type RetrainInit, type RetrainJob, type RetrainReply } from "./retrain-jobs.js";

@@ -21,7 +21,7 @@ import { startReceiver } from "../webhooks/testing.js";
 import { startServer, type RunningServer } from "./app.js";
 import { unitHash } from "./overlap.js";
 import { SPOT_SALT } from "./reviews.js";
-import { MODEL_REVIEW_CAP } from "./model-review.js";
+import { MODEL_REVIEW_CAP } from "../quality/model-review.js";
 import { call, syntheticTruth, writeSyntheticCsv, type ItemReply } from "./testing.js";
 import type { ReviewView } from "../contract/review-schemas.js";
 

@@ -34,7 +34,7 @@ import type { TrainingSet } from "./label-state.js";
 import { majorityLabel } from "../project/consensus.js";
 import { IMPORT_ANNOTATOR } from "../project/init.js";
 import { unitHash, type Overlap } from "./overlap.js";
-import { MODEL_REVIEW_CAP, modelSuspects } from "./model-review.js";
+import { MODEL_REVIEW_CAP, modelSuspects } from "../quality/model-review.js";
 
 /** Mixed into the project's seed for the spot-check choice (independent of the overlap choice). */
 export const SPOT_SALT = 0x53504f54;

@@ -1,8 +1,9 @@
 /**
- * Which labeled items of a served project the model sends to review after a retrain (the review
- * queue's reason "model", reviews.ts): confident learning on out-of-fold probabilities, the rule
- * the `label-issues` command applies to a labeled table (src/quality/), with guards for a
- * project's small and growing label set.
+ * Which labeled items the model sends to review after a retrain: the review queue's reason
+ * "model" in a served project (src/server/reviews.ts) and simulate's `review-suspects` policy
+ * (src/eval/qc.ts) use this one rule. It is confident learning on out-of-fold probabilities, the
+ * rule the `label-issues` command applies to a labeled table, with guards for a small and growing
+ * label set.
  *
  * The rule, after each retrain:
  *  1. once at least two labels have {@link MIN_CLASS_LABELS} training labels each, the retrain
@@ -30,8 +31,8 @@
  */
 import type { Matrix } from "../linalg/matrix.js";
 import type { ClassifierFactory } from "../models/types.js";
-import { outOfFold } from "../quality/cross-val.js";
-import { issuesFromProba } from "../quality/label-issues.js";
+import { outOfFold } from "./cross-val.js";
+import { issuesFromProba } from "./label-issues.js";
 
 /** Folds of the labeled items' cross-validation. */
 export const OOF_FOLDS = 5;
