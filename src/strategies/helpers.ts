@@ -31,6 +31,56 @@ export function subsample(from: Int32Array, m: number, rng: Rng): Int32Array {
   return Int32Array.from(rng.sample(from, m)).sort();
 }
 
+/**
+ * The positions of the m largest scores, ascending by position (ties at the cut go to the lower
+ * positions; NaN counts as smallest). Linear time: the m-th largest value is found by
+ * quickselect (median-of-three pivots, no randomness) on a copy, then one pass collects.
+ */
+export function largestPositions(scores: ArrayLike<number>, m: number): Int32Array {
+  const n = scores.length;
+  if (m >= n) return range(n);
+  if (m <= 0) return new Int32Array(0);
+  const v = Float64Array.from(scores, (x) => (Number.isNaN(x) ? -Infinity : x));
+  // Quickselect for the value at descending rank m - 1.
+  let lo = 0;
+  let hi = n - 1;
+  const want = m - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const a = v[lo];
+    const b = v[mid];
+    const c = v[hi];
+    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (v[i] > pivot) i++;
+      while (v[j] < pivot) j--;
+      if (i <= j) {
+        const t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else break;
+  }
+  const cut = v[want];
+  let above = 0;
+  for (let r = 0; r < n; r++) if ((Number.isNaN(scores[r]) ? -Infinity : scores[r]) > cut) above++;
+  let ties = m - above;
+  const out = new Int32Array(m);
+  let t = 0;
+  for (let r = 0; r < n; r++) {
+    const x = Number.isNaN(scores[r]) ? -Infinity : scores[r];
+    if (x > cut || (x === cut && ties-- > 0)) out[t++] = r;
+  }
+  return out;
+}
+
 /** Positions 0..n-1 as an Int32Array. */
 export function range(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i);

@@ -7,7 +7,9 @@
  *   k-means++ seeding over those embeddings (first the largest ||g||, then D^2 sampling with
  *   ctx.rng). The K·(d+1)-dimensional embeddings are never built: distances come from
  *   ||g_a||^2 = ||p_a - e_a||^2 (||x_a||^2 + 1) and <g_a, g_b> = <p_a - e_a, p_b - e_b> (<x_a, x_b> + 1),
- *   so each seed costs one pass over the pool (O(nnz + n K)). Score = D^2 at the time of the pick.
+ *   so each seed costs one pass over the candidates (O(nnz + n K)). Score = D^2 at the time of the
+ *   pick. Above a work budget the candidates are the items of largest gradient norm
+ *   ({@link BADGE_WORK_BUDGET}).
  * - `cluster_margin` (Citovsky et al. 2021, "Batch active learning at scale"): the pool is
  *   clustered once per learner (k-means++ then at most 10 Lloyd steps on a seeded subsample of at
  *   most 2,000 pool rows into clamp(round(sqrt(pool)), 2, 100) clusters, instead of the paper's
@@ -21,78 +23,110 @@
  */
 import { kmeans, rowDistance2 } from "../linalg/kmeans.js";
 import type { Matrix } from "../linalg/matrix.js";
-import { addRow, clearRow, range, rowDot, rowNorms2, selectionFrom, subsample } from "./helpers.js";
+import { addRow, clearRow, largestPositions, range, rowDot, rowNorms2, selectionFrom, subsample } from "./helpers.js";
 import { topK } from "./topk.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
 import { marginScores } from "./uncertainty.js";
 
+/**
+ * BADGE's work budget, in row operations (a dense row costs its width, a CSR row 4 + 2 x its
+ * non-zeros, plus K for the probability part): each of the k - 1 D^2 passes touches every
+ * candidate once. Above the budget the candidates are the {@link badgeCandidates} items of largest
+ * gradient norm (never fewer than 1,000), the ones k-means++ seeding draws with the most weight:
+ * the first seed is the largest norm and every D^2 is at most (||g_a|| + ||g_b||)^2. At 10^5 x 50
+ * with 10 classes and k = 10 the whole pool is within it (5.4 x 10^7); at 10^6 the top 111,111.
+ */
+export const BADGE_WORK_BUDGET = 6e7;
+const BADGE_MIN_CANDIDATES = 1000;
+
+/** How many candidates BADGE keeps for a batch of k on n unlabeled items (n when within the budget). */
+export function badgeCandidates(X: Matrix, n: number, nClasses: number, k: number, budget = BADGE_WORK_BUDGET): number {
+  const rowCost = X.kind === "dense" ? X.cols : 4 + 2 * (X.indptr[X.rows] / Math.max(1, X.rows));
+  const perCandidate = Math.max(1, k - 1) * (rowCost + nClasses);
+  return Math.min(n, Math.max(BADGE_MIN_CANDIDATES, Math.floor(budget / perCandidate)));
+}
+
+/** BADGE's batch of k within a work budget (the strategy uses {@link BADGE_WORK_BUDGET}). */
+export function badgeSelect(ctx: QueryContext, k: number, budget = BADGE_WORK_BUDGET): Selection {
+  const nAll = ctx.unlabeled.length;
+  const K = ctx.nClasses;
+  const m = Math.min(k, nAll);
+  if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
+  // a = p - e_yhat, in place.
+  const pAll = ctx.model.predictProba(ctx.X, ctx.unlabeled);
+  const aNormAll = new Float64Array(nAll);
+  for (let r = 0; r < nAll; r++) {
+    let best = 0;
+    for (let c = 1; c < K; c++) if (pAll[r * K + c] > pAll[r * K + best]) best = c;
+    pAll[r * K + best] -= 1;
+    let s = 0;
+    for (let c = 0; c < K; c++) s += pAll[r * K + c] * pAll[r * K + c];
+    aNormAll[r] = s;
+  }
+  const xNormAll = rowNorms2(ctx.X, ctx.unlabeled);
+  const g2All = new Float64Array(nAll);
+  for (let r = 0; r < nAll; r++) g2All[r] = aNormAll[r] * (xNormAll[r] + 1);
+  // The candidates: every unlabeled item, or within the work budget those of largest gradient norm.
+  const n = badgeCandidates(ctx.X, nAll, K, m, budget);
+  const cand = n === nAll ? range(nAll) : largestPositions(g2All, n);
+  const a = n === nAll ? pAll : new Float64Array(n * K);
+  const g2 = n === nAll ? g2All : new Float64Array(n);
+  if (n !== nAll) {
+    for (let t = 0; t < n; t++) {
+      a.set(pAll.subarray(cand[t] * K, (cand[t] + 1) * K), t * K);
+      g2[t] = g2All[cand[t]];
+    }
+  }
+  const d2 = new Float64Array(n).fill(Infinity);
+  const taken = new Uint8Array(n);
+  const scratch = new Float64Array(ctx.X.cols);
+  const picked: number[] = [];
+  const scores: number[] = [];
+  // First seed: the largest gradient norm.
+  let next = 0;
+  for (let r = 1; r < n; r++) if (g2[r] > g2[next]) next = r;
+  let nextScore = g2[next];
+  for (;;) {
+    taken[next] = 1;
+    picked.push(next);
+    scores.push(nextScore);
+    if (picked.length === m) break;
+    const c = ctx.unlabeled[cand[next]];
+    addRow(ctx.X, c, 1, scratch);
+    let total = 0;
+    for (let r = 0; r < n; r++) {
+      if (taken[r] === 1) continue;
+      let ac = 0;
+      for (let q = 0; q < K; q++) ac += a[r * K + q] * a[next * K + q];
+      const dist = Math.max(0, g2[r] + g2[next] - 2 * ac * (rowDot(ctx.X, ctx.unlabeled[cand[r]], scratch) + 1));
+      if (dist < d2[r]) d2[r] = dist;
+      total += d2[r];
+    }
+    clearRow(ctx.X, c, scratch);
+    next = -1;
+    if (total > 0) {
+      let u = ctx.rng.next() * total;
+      for (let r = 0; r < n; r++) {
+        if (taken[r] === 1 || d2[r] <= 0) continue;
+        u -= d2[r];
+        next = r;
+        if (u < 0) break;
+      }
+    }
+    if (next < 0) {
+      // Every remaining embedding coincides with a seed: any untaken item, seeded.
+      let skip = ctx.rng.int(n - picked.length);
+      for (let r = 0; r < n; r++) if (taken[r] === 0 && skip-- === 0) next = r;
+    }
+    nextScore = d2[next];
+  }
+  return selectionFrom(ctx, picked.map((t) => cand[t]), scores);
+}
+
 export const badge: QueryStrategy = {
   name: "badge",
   description: "k-means++ seeding over gradient embeddings (p - onehot(yhat)) ⊗ [x, 1]",
-  select(ctx: QueryContext, k: number): Selection {
-    const n = ctx.unlabeled.length;
-    const K = ctx.nClasses;
-    const m = Math.min(k, n);
-    if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
-    // a = p - e_yhat, in place.
-    const a = ctx.model.predictProba(ctx.X, ctx.unlabeled);
-    const aNorm2 = new Float64Array(n);
-    for (let r = 0; r < n; r++) {
-      let best = 0;
-      for (let c = 1; c < K; c++) if (a[r * K + c] > a[r * K + best]) best = c;
-      a[r * K + best] -= 1;
-      let s = 0;
-      for (let c = 0; c < K; c++) s += a[r * K + c] * a[r * K + c];
-      aNorm2[r] = s;
-    }
-    const xNorm2 = rowNorms2(ctx.X, ctx.unlabeled);
-    const g2 = new Float64Array(n);
-    for (let r = 0; r < n; r++) g2[r] = aNorm2[r] * (xNorm2[r] + 1);
-    const d2 = new Float64Array(n).fill(Infinity);
-    const taken = new Uint8Array(n);
-    const scratch = new Float64Array(ctx.X.cols);
-    const picked: number[] = [];
-    const scores: number[] = [];
-    // First seed: the largest gradient norm.
-    let next = 0;
-    for (let r = 1; r < n; r++) if (g2[r] > g2[next]) next = r;
-    let nextScore = g2[next];
-    for (;;) {
-      taken[next] = 1;
-      picked.push(next);
-      scores.push(nextScore);
-      if (picked.length === m) break;
-      const c = ctx.unlabeled[next];
-      addRow(ctx.X, c, 1, scratch);
-      let total = 0;
-      for (let r = 0; r < n; r++) {
-        if (taken[r] === 1) continue;
-        let ac = 0;
-        for (let q = 0; q < K; q++) ac += a[r * K + q] * a[next * K + q];
-        const dist = Math.max(0, g2[r] + g2[next] - 2 * ac * (rowDot(ctx.X, ctx.unlabeled[r], scratch) + 1));
-        if (dist < d2[r]) d2[r] = dist;
-        total += d2[r];
-      }
-      clearRow(ctx.X, c, scratch);
-      next = -1;
-      if (total > 0) {
-        let u = ctx.rng.next() * total;
-        for (let r = 0; r < n; r++) {
-          if (taken[r] === 1 || d2[r] <= 0) continue;
-          u -= d2[r];
-          next = r;
-          if (u < 0) break;
-        }
-      }
-      if (next < 0) {
-        // Every remaining embedding coincides with a seed: any untaken item, seeded.
-        let skip = ctx.rng.int(n - picked.length);
-        for (let r = 0; r < n; r++) if (taken[r] === 0 && skip-- === 0) next = r;
-      }
-      nextScore = d2[next];
-    }
-    return selectionFrom(ctx, picked, scores);
-  },
+  select: (ctx: QueryContext, k: number): Selection => badgeSelect(ctx, k),
 };
 
 /** A pool clustering: centroids plus a lazily filled assignment of pool rows. */
