@@ -135,5 +135,5 @@ void test("init --consensus: a bad method is reported with the other flag proble
   } finally {
     store.close();
   }
-  assert.match(run("init", "--help").out, /^  --consensus /m);
+  assert.match(run("init", "--help").out, /^ {2}--consensus /m);
 });
