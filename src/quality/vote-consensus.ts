@@ -36,6 +36,13 @@ import { dawidSkene, estimatedAccuracy } from "./dawid-skene.js";
 /** Least top posterior of a Dawid-Skene consensus; below it the item is a dispute. */
 export const MIN_POSTERIOR = 0.7;
 
+/**
+ * EM stops once no posterior moves by more than this (the CLI's 1e-6 is for reporting
+ * probabilities; an argmax against {@link MIN_POSTERIOR} is settled long before, at about half the
+ * rounds: this fit runs on the server's thread at every retrain).
+ */
+export const FIT_TOL = 1e-4;
+
 /** Least labels on items others labeled too for an annotator's estimated accuracy to be shown. */
 export const MIN_ANNOTATOR_LABELS = 10;
 
@@ -183,7 +190,7 @@ export function fitVotes(votes: Votes, K: number, chosen: ConsensusMethod): Vote
       decide: majorityDecide,
     };
   }
-  const r = dawidSkene(a);
+  const r = dawidSkene(a, { tol: FIT_TOL });
   const confusion = new Map(a.annotators.map((nm, j) => [nm, r.confusion[j]]));
   const mean = new Float64Array(K * K);
   for (const m of r.confusion) for (let t = 0; t < K * K; t++) mean[t] += m[t] / r.confusion.length;
