@@ -111,7 +111,29 @@ void test("init --overlap flags: bad values are reported at once with the other 
   const store = openStore(projectDbPath(proj), { readonly: true });
   try {
     assert.deepEqual(store.meta().overlap, { annotators: 3, share: 0.2, on: "uncertain", adaptiveMax: 5 });
+    assert.equal(store.meta().consensus, undefined, "majority by default");
   } finally {
     store.close();
   }
+});
+
+void test("init --consensus: a bad method is reported with the other flag problems (exit 2, nothing created); dawid-skene lands in the project's settings", async () => {
+  const base = tmp();
+  const data = writeSyntheticCsv(base, 10, 0);
+  const bad = run("init", path.join(base, "bad"), "--data", data, "--labels", "spam,ham", "--text", "text", "--overlap", "3", "--consensus", "bayes", "--overlap-share", "2");
+  assert.equal(bad.code, 2, bad.err);
+  assert.match(bad.err, /--consensus must be one of majority, dawid-skene, got "bayes"/);
+  assert.match(bad.err, /--overlap-share must be a proportion/);
+  assert.equal(fs.existsSync(path.join(base, "bad")), false);
+  const proj = path.join(base, "ds");
+  const ok = run("init", proj, "--data", data, "--labels", "spam,ham", "--text", "text", "--overlap", "3", "--consensus", "dawid-skene");
+  assert.equal(ok.code, 0, ok.err);
+  const { openStore } = await import("../store/open.js");
+  const store = openStore(projectDbPath(proj), { readonly: true });
+  try {
+    assert.equal(store.meta().consensus, "dawid-skene");
+  } finally {
+    store.close();
+  }
+  assert.match(run("init", "--help").out, /^ {2}--consensus /m);
 });

@@ -2,11 +2,12 @@
  * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
  *  [--ignore a,b] [--keep a,b] [--map "4,5=pos;1,2=neg;3=-"] [--strategy NAME] [--model NAME]
  *  [--retrain-every N] [--budget N] [--target-accuracy P] [--overlap N] [--overlap-share F]
- *  [--overlap-on random|uncertain] [--adaptive-overlap MAX] [--review-share F] [--gold COL [--gold-rate F] [--gold-threshold A]] [--admin NAME] [--slice COL[,COL]]`: creates a labeling project in DIR; prints
+ *  [--overlap-on random|uncertain] [--adaptive-overlap MAX] [--review-share F] [--consensus majority|dawid-skene] [--gold COL [--gold-rate F] [--gold-threshold A]] [--admin NAME] [--slice COL[,COL]]`: creates a labeling project in DIR; prints
  *  the role of every column and warns about columns that look like the answer (left out unless
  *  --keep), an id or free text. With --admin, creates the first admin account and prints its login token once.
  */
 import { BadOptionError } from "../errors.js";
+import { consensusMethodProblems } from "../project/consensus-settings.js";
 import { initProject } from "../project/init.js";
 import { overlapSettingProblems, type OverlapOptions } from "../project/overlap-settings.js";
 import { list, num, parseArgs, str, usage, type FlagSpec, type FlagValues } from "./args.js";
@@ -31,6 +32,7 @@ export const initSpec: Record<string, FlagSpec> = {
   "overlap-on": { type: "string", help: "which items overlap: random (unbiased agreement figures) or uncertain (where the model is least sure); default random" },
   "adaptive-overlap": { type: "int", help: "an item whose labels disagree gets one more annotator, up to this many" },
   "review-share": { type: "number", help: "share of single-labeled items a reviewer spot-checks, 0..1 (default 0); chosen at random, seeded" },
+  consensus: { type: "string", help: "how an overlapping item's labels become the label it trains on: majority (default) or dawid-skene (weighs each annotator by their estimated confusions; majority until max(20, 5 per class) items have two or more labels)" },
   gold: { type: "string", help: "column of known answers: rows with a value become gold items, served blind to measure each annotator's accuracy (never in the pool)" },
   "gold-rate": { type: "number", help: "share of served items that are gold items, 0..1 (default 0.05 with --gold)" },
   "gold-threshold": { type: "number", help: "accuracy on gold below which an annotator is flagged to admins (default 0.8)" },
@@ -51,7 +53,7 @@ function overlapOptions(flags: FlagValues): OverlapOptions {
 
 export async function runInit(argv: readonly string[]): Promise<number> {
   // The overlap options are checked with the flags, so a typo in one is reported with them.
-  const { flags, positional } = parseArgs(argv, initSpec, "init", (f) => overlapSettingProblems(overlapOptions(f)));
+  const { flags, positional } = parseArgs(argv, initSpec, "init", (f) => [...overlapSettingProblems(overlapOptions(f)), ...consensusMethodProblems(str(f, "consensus"), "--consensus")]);
   if (flags.help === true) {
     process.stdout.write(usage("init", "DIR --data FILE --labels a,b,c [options]", initSpec) + "\n");
     return 0;
@@ -80,6 +82,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(num(flags, "budget") !== undefined ? { budget: num(flags, "budget") } : {}),
     ...overlapOptions(flags),
     ...(num(flags, "review-share") !== undefined ? { reviewShare: num(flags, "review-share") } : {}),
+    ...(opt("consensus") !== undefined ? { consensus: opt("consensus") } : {}),
     ...(opt("gold") !== undefined ? { gold: opt("gold") } : {}),
     ...(num(flags, "gold-rate") !== undefined ? { goldRate: num(flags, "gold-rate") } : {}),
     ...(num(flags, "gold-threshold") !== undefined ? { goldThreshold: num(flags, "gold-threshold") } : {}),

@@ -1,6 +1,6 @@
 /**
  * The admin routes of the contract: the project's settings that may change while it is served
- * (overlap), and its webhook receivers with their delivery log. Admins only (src/auth/policy.ts);
+ * (overlap, gold, review share, consensus method), and its webhook receivers with their delivery log. Admins only (src/auth/policy.ts);
  * in single-user mode (no accounts, loopback only) whoever runs the server.
  *
  * @example
@@ -29,6 +29,7 @@ export const SettingsSchema = z
     overlap: OverlapSettingsSchema.nullable().openapi({ description: "null: one annotator per item" }),
     gold: GoldSettingsSchema.optional().openapi({ description: "present only for projects with gold items (init --gold COL)" }),
     reviewShare: z.number().openapi({ description: "share of single-labeled items a reviewer spot-checks, 0..1 (init --review-share; 0: none)" }),
+    consensus: z.enum(["majority", "dawid-skene"]).openapi({ description: "how an overlapping item's labels become the label it trains and exports with (init --consensus; the dashboard's consensus figures say which is in use and why)" }),
   })
   .openapi("Settings");
 
@@ -40,6 +41,7 @@ export const SettingsChangeSchema = z.strictObject({
   goldRate: z.number().openapi({ description: "share of served items that are gold items, 0..1 (init --gold-rate; projects with gold items only)" }).optional(),
   goldThreshold: z.number().openapi({ description: "accuracy on gold below which an annotator is flagged, 0..1 (init --gold-threshold; projects with gold items only)" }).optional(),
   reviewShare: z.number().openapi({ description: "share of single-labeled items a reviewer spot-checks from now on, 0..1 (init --review-share)" }).optional(),
+  consensus: z.string().openapi({ description: "majority or dawid-skene (init --consensus); the votes are fitted again at once" }).optional(),
 });
 
 export const WebhookSchema = z

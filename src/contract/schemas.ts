@@ -8,6 +8,7 @@ import { CellSchema } from "./fields.js";
 import { ReviewFiguresSchema } from "./review-schemas.js";
 import { SliceFiguresSchema } from "./slice-schemas.js";
 import { GoldSummarySchema } from "./gold.js";
+import { ConsensusFiguresSchema } from "./consensus-schemas.js";
 
 const interval = z.tuple([z.number(), z.number()]).nullable().openapi({ description: "95% Wilson interval [low, high]" });
 const time = z.string().nullable().openapi({ format: "date-time", description: "ISO time; null = never" });
@@ -97,7 +98,7 @@ export const OverlapSummarySchema = z
     adaptiveMax: z.number().int().openapi({ description: "most annotators an item in disagreement can get (adaptive overlap)" }),
     overlapping: z.number().int().openapi({ description: "overlapping items with at least one label" }),
     complete: z.number().int().openapi({ description: "overlapping items with all their slots labeled" }),
-    disputed: z.number().int().openapi({ description: "items whose annotators' labels tie (no majority): they do not train the model" }),
+    disputed: z.number().int().openapi({ description: "items whose annotators' labels are a dispute (a majority tie; under dawid-skene, a top posterior below 0.7): they do not train the model" }),
     extended: z.number().int().openapi({ description: "items that got an extra annotator because their labels disagreed" }),
   })
   .openapi("OverlapSummary");
@@ -174,6 +175,7 @@ export const DashboardSchema = z
     reviews: ReviewFiguresSchema,
     slices: SliceFiguresSchema.optional().openapi({ description: "present only for projects that watch slices (init --slice COL): labels and audit accuracy per slice value, flags, cluster coverage" }),
     gold: GoldSummarySchema.optional().openapi({ description: "present only for projects with gold items (init --gold COL): each annotator's accuracy on them, flagged below the threshold" }),
+    consensus: ConsensusFiguresSchema.optional().openapi({ description: "present only for projects with overlap (init --overlap N): the consensus method in use and each annotator's accuracy estimated by Dawid-Skene" }),
     accuracyMethod: z.string(),
     labelsSavedMethod: z.string(),
   })

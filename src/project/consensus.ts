@@ -1,8 +1,10 @@
 /**
  * The final labels of a project with overlap, read from the store: for each item some annotator
- * labeled, the majority of its annotators' current labels (the latest of each), or a dispute
- * when they tie. Exports and `train` take an item's label from here; the served project keeps
- * the same figures in memory (server/overlap.ts). Seed labels (the import) count only while no
+ * labeled, the consensus of its annotators' current labels (the latest of each) under the
+ * project's consensus method (majority, or Dawid-Skene fitted on the current votes; one rule for
+ * both: quality/vote-consensus.ts), or a dispute (a tie, a posterior too uncertain). Exports and
+ * `train` take an item's label from here; the served project keeps the same figures in memory
+ * (server/overlap.ts). Seed labels (the import) count only while no
  * annotator has labeled the item. A reviewer's decision (a record of kind "review") is the final
  * label while it is the item's latest label record. Without overlap an item's label is its
  * latest one, as before (a review decision, being the latest, among them).
@@ -11,14 +13,16 @@
  * const final = consensusLabels(store); // null without overlap
  * final?.get(3); // { label: "spam", disputed: false, annotators: ["ana", "bo"], at: 1733130000000 }
  */
+import { fitVotes } from "../quality/vote-consensus.js";
 import type { Store } from "../store/types.js";
+import { DEFAULT_CONSENSUS } from "./consensus-settings.js";
 import { IMPORT_ANNOTATOR } from "./init.js";
 
 export interface FinalLabel {
   /** The consensus label, null when the item is in dispute. */
   readonly label: string | null;
   readonly disputed: boolean;
-  /** Who gave the consensus label (every annotator of the item when disputed; the reviewer for a review decision). */
+  /** Who gave the consensus label (every annotator of the item when disputed or when none gave it; the reviewer for a review decision). */
   readonly annotators: readonly string[];
   /** When the latest of those labels was given. */
   readonly at: number;
@@ -34,7 +38,8 @@ export function majorityLabel(votes: ReadonlyMap<string, string>): string | null
 
 /** Each annotator-labeled item's final label (pool index -> label); null when the project has no overlap. */
 export function consensusLabels(store: Store): Map<number, FinalLabel> | null {
-  if ((store.meta().overlap ?? null) === null) return null;
+  const meta = store.meta();
+  if ((meta.overlap ?? null) === null) return null;
   const votes = new Map<number, Map<string, { label: string; at: number }>>();
   /** Items whose latest label record is a review decision. */
   const decided = new Map<number, { label: string; reviewer: string; at: number }>();
@@ -49,12 +54,26 @@ export function consensusLabels(store: Store): Map<number, FinalLabel> | null {
     if (v === undefined) votes.set(a.itemIdx, (v = new Map<string, { label: string; at: number }>()));
     v.set(a.annotator, { label: a.label, at: a.createdAt });
   }
+  // Class indices: the project's labels, then any other label found (kept, as before, out of nobody's way).
+  const classes = [...meta.labels];
+  const classOf = new Map(classes.map((l, c) => [l, c]));
+  const indexOf = (l: string): number => {
+    let c = classOf.get(l);
+    if (c === undefined) classOf.set(l, (c = classes.push(l) - 1));
+    return c;
+  };
+  const classVotes = new Map<number, Map<string, number>>();
+  for (const [idx, v] of votes) if (!decided.has(idx)) classVotes.set(idx, new Map([...v].map(([who, x]) => [who, indexOf(x.label)])));
+  const fit = fitVotes(classVotes, classes.length, meta.consensus ?? DEFAULT_CONSENSUS);
   const out = new Map<number, FinalLabel>();
   for (const [idx, d] of decided) out.set(idx, { label: d.label, disputed: false, annotators: [d.reviewer], at: d.at });
   for (const [idx, v] of votes) {
     if (decided.has(idx)) continue;
-    const label = majorityLabel(new Map([...v].map(([who, x]) => [who, x.label])));
-    const by = [...v].filter(([, x]) => label === null || x.label === label);
+    const c = fit.decide(classVotes.get(idx) ?? new Map<string, number>());
+    const label = c === -1 ? null : classes[c];
+    // Who gave it (Dawid-Skene may pick a label none of them gave: then all of them).
+    const gave = [...v].filter(([, x]) => x.label === label);
+    const by = label === null || gave.length === 0 ? [...v] : gave;
     out.set(idx, { label, disputed: label === null, annotators: by.map(([who]) => who).sort(), at: Math.max(...by.map(([, x]) => x.at)) });
   }
   return out;

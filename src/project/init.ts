@@ -24,6 +24,7 @@ import { parseLabelMap, uncoveredMessage, type UncoveredValue } from "./label-ma
 import { stageDatabase } from "./staging.js";
 import { recordsToDataset } from "./records.js";
 import { stopSettingProblems } from "../server/advice.js";
+import { consensusMethodProblems, DEFAULT_CONSENSUS, isConsensusMethod } from "./consensus-settings.js";
 import { overlapSettingProblems, overlapSettings, type OverlapOptions } from "./overlap-settings.js";
 import { addUser } from "../auth/users.js";
 import { personName } from "../person-name.js";
@@ -59,6 +60,8 @@ export interface InitOptions extends OverlapOptions, GoldOptions {
   readonly map?: string;
   /** Share of single-labeled items sent to review as a spot check, 0..1 (default 0). */
   readonly reviewShare?: number;
+  /** How an overlapping item's labels become its label: majority (default) or dawid-skene (see consensus-settings.ts). */
+  readonly consensus?: string;
   /** Creates this first admin account (its login token is in the summary, shown once). */
   readonly admin?: string;
   /** Columns whose values the dashboard watches for selection bias (kept in the items' data even when left out of the features). */
@@ -109,6 +112,7 @@ function checkOptions(o: InitOptions): void {
   problems.push(...stopSettingProblems(o.budget, o.targetAccuracy));
   problems.push(...overlapSettingProblems(o));
   if (o.reviewShare !== undefined && !(o.reviewShare >= 0 && o.reviewShare <= 1)) problems.push(`--review-share must be a proportion from 0 to 1 (e.g. 0.05), got ${o.reviewShare}`);
+  problems.push(...consensusMethodProblems(o.consensus, "--consensus"));
   problems.push(...goldSettingProblems(o));
   const named = [["text", o.text], ["label", o.label], ["id", o.id], ["gold", o.gold]].filter((p): p is [string, string] => p[1] !== undefined);
   for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) if (named[i][1] === named[j][1]) problems.push(`--${named[i][0]} and --${named[j][0]} both name column "${named[i][1]}"`);
@@ -328,6 +332,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     targetAccuracy: o.targetAccuracy ?? null,
     overlap: overlapSettings(o),
     ...(o.reviewShare !== undefined && o.reviewShare > 0 ? { reviewShare: o.reviewShare } : {}),
+    ...(isConsensusMethod(o.consensus) && o.consensus !== DEFAULT_CONSENSUS ? { consensus: o.consensus } : {}),
     ...(slices.length > 0 ? { slices } : {}),
     ...(o.gold === undefined ? {} : { gold: goldSettings(o) }),
   };

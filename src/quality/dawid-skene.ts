@@ -67,6 +67,8 @@ export function dawidSkene(a: Annotations, options: DawidSkeneOptions = {}): Daw
   const softConfusion = soft === undefined ? null : new Float64Array(K * K);
   const prior = new Float64Array(K);
   const logp = new Float64Array(K);
+  const logConfusion = Array.from({ length: A }, () => new Float64Array(K * K));
+  const logPrior = new Float64Array(K);
   let iterations = 0;
   let converged = false;
   while (iterations < maxIter) {
@@ -90,14 +92,16 @@ export function dawidSkene(a: Annotations, options: DawidSkeneOptions = {}): Daw
     for (let c = 0; c < K; c++) ps += prior[c];
     for (let c = 0; c < K; c++) prior[c] /= ps;
     for (const m of confusion) normaliseRows(m, K);
-    // E step.
+    // E step (the logs of the matrices once per round, not once per label: the same values).
+    for (let j = 0; j < A; j++) for (let t = 0; t < K * K; t++) logConfusion[j][t] = Math.log(confusion[j][t]);
+    for (let c = 0; c < K; c++) logPrior[c] = Math.log(prior[c]);
     let change = 0;
     for (let i = 0; i < n; i++) {
-      for (let c = 0; c < K; c++) logp[c] = Math.log(prior[c]);
+      for (let c = 0; c < K; c++) logp[c] = logPrior[c];
       for (const t of by[i]) {
-        const m = confusion[a.annotator[t]];
+        const m = logConfusion[a.annotator[t]];
         const l = a.label[t];
-        for (let c = 0; c < K; c++) logp[c] += Math.log(m[c * K + l]);
+        for (let c = 0; c < K; c++) logp[c] += m[c * K + l];
       }
       if (softConfusion !== null && soft !== undefined) {
         for (let l = 0; l < K; l++) {

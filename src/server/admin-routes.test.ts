@@ -16,7 +16,7 @@ void test("PATCH /api/settings turns overlap on while serving: two annotators ea
   const { dir, dbPath } = await syntheticProject(12, 0, { retrainEvery: 1000 });
   let srv = await startServer({ projectDir: dir, port: 0, quiet: true, auditEvery: 0 });
   try {
-    assert.deepEqual((await call(srv.url, "GET", "/api/settings")).body, { overlap: null, reviewShare: 0 });
+    assert.deepEqual((await call(srv.url, "GET", "/api/settings")).body, { overlap: null, reviewShare: 0, consensus: "majority" });
     const before = dbSnapshot(dbPath);
     const bad = await call(srv.url, "PATCH", "/api/settings", { overlapShare: 0.5, overlapOn: "sure", colour: "red" });
     assert.equal(bad.status, 400);
@@ -29,7 +29,7 @@ void test("PATCH /api/settings turns overlap on while serving: two annotators ea
 
     const on = await call(srv.url, "PATCH", "/api/settings", { overlap: 2, overlapShare: 1 });
     assert.equal(on.status, 200);
-    assert.deepEqual(on.body, { overlap: { annotators: 2, share: 1, on: "random", adaptiveMax: 2 }, reviewShare: 0 });
+    assert.deepEqual(on.body, { overlap: { annotators: 2, share: 1, on: "random", adaptiveMax: 2 }, reviewShare: 0, consensus: "majority" });
     // Both annotators label every item; neither is given one twice.
     const seen: Record<string, string[]> = { ana: [], bob: [] };
     for (let round = 0; round < 30; round++) {
@@ -56,9 +56,9 @@ void test("PATCH /api/settings turns overlap on while serving: two annotators ea
 
     await srv.close();
     srv = await startServer({ projectDir: dir, port: 0, quiet: true, auditEvery: 0 });
-    assert.deepEqual((await call(srv.url, "GET", "/api/settings")).body, { overlap: { annotators: 3, share: 1, on: "random", adaptiveMax: 3 }, reviewShare: 0 });
+    assert.deepEqual((await call(srv.url, "GET", "/api/settings")).body, { overlap: { annotators: 3, share: 1, on: "random", adaptiveMax: 3 }, reviewShare: 0, consensus: "majority" });
     // Off again: overlap 1, the rest falls away.
-    assert.deepEqual((await call(srv.url, "PATCH", "/api/settings", { overlap: 1 })).body, { overlap: null, reviewShare: 0 });
+    assert.deepEqual((await call(srv.url, "PATCH", "/api/settings", { overlap: 1 })).body, { overlap: null, reviewShare: 0, consensus: "majority" });
     assert.equal((await call(srv.url, "GET", "/api/next?annotator=cy")).status, 204, "without overlap every labeled item is done");
   } finally {
     await srv.close();
@@ -86,16 +86,16 @@ void test("PATCH /api/settings sets the review spot-check share: a bad one is re
       assert.match((r.body as { error: { message: string } }).error.message, /field "reviewShare"/);
     }
     assert.equal(dbSnapshot(dbPath), before, "a refused change changes nothing");
-    const on = await call(srv.url, "PATCH", "/api/settings", { reviewShare: 1 });
-    assert.deepEqual(on.body, { overlap: null, reviewShare: 1 });
+    const on = await call(srv.url, "PATCH", "/api/settings", { reviewShare: 1, consensus: "majority" });
+    assert.deepEqual(on.body, { overlap: null, reviewShare: 1, consensus: "majority" });
     const ids = [await labelNext("ana"), await labelNext("ana")];
     assert.deepEqual((await open()).sort(), ids.sort(), "share 1: every item labeled from now on is spot-checked, none from before");
     await srv.close();
     srv = await startServer({ projectDir: dir, port: 0, quiet: true, auditEvery: 0 });
-    assert.deepEqual((await call(srv.url, "GET", "/api/settings")).body, { overlap: null, reviewShare: 1 });
+    assert.deepEqual((await call(srv.url, "GET", "/api/settings")).body, { overlap: null, reviewShare: 1, consensus: "majority" });
     const third = await labelNext("ana");
     assert.ok((await open()).includes(third), "kept after a restart");
-    assert.deepEqual((await call(srv.url, "PATCH", "/api/settings", { reviewShare: 0 })).body, { overlap: null, reviewShare: 0 });
+    assert.deepEqual((await call(srv.url, "PATCH", "/api/settings", { reviewShare: 0 })).body, { overlap: null, reviewShare: 0, consensus: "majority" });
     const fourth = await labelNext("ana");
     assert.ok(!(await open()).includes(fourth), "share 0 again: no more spot checks");
   } finally {

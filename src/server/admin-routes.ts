@@ -1,6 +1,6 @@
 /**
- * The admin routes' handlers (contract: src/contract/admin-routes.ts): the overlap settings, read
- * and changed while the project is served, and the webhook receivers with their delivery log, the
+ * The admin routes' handlers (contract: src/contract/admin-routes.ts): the overlap, gold, review
+ * share and consensus settings, read and changed while the project is served, and the webhook receivers with their delivery log, the
  * same operations as `activelearn webhooks DIR ...` (which works on a stopped project).
  *
  * @example
@@ -10,6 +10,7 @@ import type { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { changeSettingsRoute, deliveriesRoute, SettingsChangeSchema, type DeliveryLogSchema, type SettingsSchema, type WebhookAddedSchema, type WebhookListSchema, WebhookBodySchema, addWebhookRoute, removeWebhookRoute, settingsRoute, webhooksRoute } from "../contract/admin-routes.js";
 import { ActiveLearnError, NotFoundError } from "../errors.js";
+import { consensusMethodProblems, DEFAULT_CONSENSUS, isConsensusMethod } from "../project/consensus-settings.js";
 import { goldValueProblems, type GoldOptionNames } from "../project/gold-settings.js";
 import { optionsOf, overlapSettingProblems, overlapSettings, type OverlapOptionNames } from "../project/overlap-settings.js";
 import type { DeliveryLogEntry, Webhook } from "../store/types.js";
@@ -50,7 +51,8 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, project: LabelingProj
   const settings = (): z.input<typeof SettingsSchema> => {
     const gold = project.meta.gold;
     const reviewShare = project.meta.reviewShare ?? 0;
-    return gold == null ? { overlap: project.meta.overlap ?? null, reviewShare } : { overlap: project.meta.overlap ?? null, gold, reviewShare };
+    const consensus = project.meta.consensus ?? DEFAULT_CONSENSUS;
+    return gold == null ? { overlap: project.meta.overlap ?? null, reviewShare, consensus } : { overlap: project.meta.overlap ?? null, gold, reviewShare, consensus };
   };
   const who = (c: Context<Env>): string => c.get("user")?.name ?? "the single user";
 
@@ -62,12 +64,13 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, project: LabelingProj
     if (b !== null) {
       // Overlap 1 turns overlap off: the other settings fall away unless given with it (then they are a problem).
       const base = b.overlap === 1 ? {} : optionsOf(project.meta.overlap ?? null);
-      const { goldRate, goldThreshold, reviewShare, ...overlapBody } = b;
+      const { goldRate, goldThreshold, reviewShare, consensus, ...overlapBody } = b;
       const change = Object.fromEntries(Object.entries(overlapBody).filter(([, v]) => v !== undefined));
-      const touchesOverlap = Object.keys(change).length > 0 || (goldRate === undefined && goldThreshold === undefined && reviewShare === undefined);
+      const touchesOverlap = Object.keys(change).length > 0 || (goldRate === undefined && goldThreshold === undefined && reviewShare === undefined && consensus === undefined);
       if (touchesOverlap) p.list.push(...overlapSettingProblems({ ...base, ...change }, BODY_FIELDS));
       p.list.push(...goldChangeProblems(project, goldRate, goldThreshold));
       if (reviewShare !== undefined && !(reviewShare >= 0 && reviewShare <= 1)) p.list.push(`body: field "reviewShare": must be a proportion from 0 to 1 (e.g. 0.05), got ${reviewShare}`);
+      p.list.push(...consensusMethodProblems(consensus, 'body: field "consensus"'));
       check(p);
       if (touchesOverlap) {
         const next = overlapSettings({ ...base, ...change });
@@ -81,6 +84,10 @@ export function registerAdminRoutes(app: OpenAPIHono<Env>, project: LabelingProj
       if (reviewShare !== undefined) {
         project.changeReviewShare(reviewShare);
         log(`settings: ${who(c)} set the review spot-check share to ${reviewShare}`);
+      }
+      if (isConsensusMethod(consensus)) {
+        project.changeConsensus(consensus);
+        log(`settings: ${who(c)} set the consensus method to ${consensus}`);
       }
     }
     check(p);

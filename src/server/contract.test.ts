@@ -54,7 +54,7 @@ void test("every route's real replies fit the served OpenAPI document and the ro
     };
 
     // The served document names every reply schema of the contract as a component.
-    for (const name of ["Caller", "Item", "NextReply", "LabelResult", "Ok", "Stats", "Metrics", "AccuracyReport", "Figure", "Advice", "CriterionState", "Project", "Dashboard", "CurvePoint", "AnnotatorStats", "PredictReply", "Prediction", "ErrorBody", "Cell", "Suggestion", "ReviewList", "ReviewSummary", "ReviewView", "ReviewNext", "ResolveReply", "ReviewFigures", "Overturned"]) {
+    for (const name of ["Caller", "Item", "NextReply", "LabelResult", "Ok", "Stats", "Metrics", "AccuracyReport", "Figure", "Advice", "CriterionState", "Project", "Dashboard", "CurvePoint", "AnnotatorStats", "PredictReply", "Prediction", "ErrorBody", "Cell", "Suggestion", "ReviewList", "ReviewSummary", "ReviewView", "ReviewNext", "ResolveReply", "ReviewFigures", "Overturned", "ConsensusFigures", "AnnotatorEstimate"]) {
       assert.ok(doc.components?.schemas?.[name] !== undefined, `component ${name} is not in the served document`);
     }
     await checkReply("GET", "/api/project");
@@ -84,8 +84,12 @@ void test("every route's real replies fit the served OpenAPI document and the ro
     await checkReply("GET", "/api/openapi.json");
     // The admin routes (single-user mode here: whoever runs the server).
     await checkReply("GET", "/api/settings");
-    await checkReply("PATCH", "/api/settings", { overlap: 2, overlapShare: 0.5, adaptiveOverlap: 3 });
-    await checkReply("PATCH", "/api/settings", { overlap: 1 });
+    await checkReply("PATCH", "/api/settings", { overlap: 2, overlapShare: 0.5, adaptiveOverlap: 3, consensus: "dawid-skene" });
+    // With overlap the dashboard carries the consensus figures (each annotator's estimate or why there is none).
+    const withOverlap = (await checkReply("GET", "/api/dashboard")) as { consensus?: { annotators: unknown[] } };
+    assert.ok((withOverlap.consensus?.annotators.length ?? 0) > 0, "the consensus figures' rows were checked");
+    await checkReply("PATCH", "/api/settings", { consensus: "bayes" });
+    await checkReply("PATCH", "/api/settings", { overlap: 1, consensus: "majority" });
     await checkReply("PATCH", "/api/settings", { overlapShare: 2, colour: "red" });
     const added = (await checkReply("POST", "/api/webhooks", { url: "http://127.0.0.1:9/hook", events: ["label.created"] })) as { webhook: { id: string } };
     await checkReply("POST", "/api/webhooks", { url: "ftp://example.com/" });

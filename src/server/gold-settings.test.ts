@@ -31,7 +31,7 @@ void test("admin settings change the gold rate and threshold, every problem name
     assert.match(msg, /field "goldThreshold" must be an accuracy/);
     const ok = await call(u, "PATCH", "/api/settings", { goldRate: 0.5, goldThreshold: 0.9 });
     assert.equal(ok.status, 200, ok.text);
-    assert.deepEqual(ok.body, { overlap: null, gold: { column: "answer", rate: 0.5, threshold: 0.9 }, reviewShare: 0 });
+    assert.deepEqual(ok.body, { overlap: null, gold: { column: "answer", rate: 0.5, threshold: 0.9 }, reviewShare: 0, consensus: "majority" });
     const d = (await call(u, "GET", "/api/dashboard")).body as { gold?: { rate: number; threshold: number } };
     assert.deepEqual([d.gold?.rate, d.gold?.threshold], [0.5, 0.9]);
   });

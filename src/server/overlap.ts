@@ -2,7 +2,8 @@
  * Overlap of a served project: which items go to several annotators, how many slots each has
  * (adaptive overlap adds one when the labels disagree), every annotator's current label of each
  * item (their vote), the consensus an item trains with (majority vote; a tie is a dispute and the
- * item does not train), and the items started but not complete (served before new ones).
+ * item does not train; with `consensus: "dawid-skene"` the Dawid-Skene posterior decides, see
+ * below), and the items started but not complete (served before new ones).
  *
  * Which items overlap is deterministic under the project's seed: with `on: "random"` an item
  * overlaps when a hash of (seed, pool index) falls below the share, so the overlapping items are
@@ -14,6 +15,14 @@
  * A reviewer's decision (src/server/reviews.ts) settles an item: while it is the item's latest
  * label record it is the consensus, and the item needs no more labels; a later annotator label
  * supersedes it (as the latest label does without overlap).
+ *
+ * The consensus method (src/quality/vote-consensus.ts): majority, or Dawid-Skene fitted on every
+ * item's current votes when the project is loaded, at every retrain (its training set is read
+ * through {@link Overlap.trainingSet}, whichever the method) and when the method changes; between
+ * fits an item's consensus is its current votes' posterior under the latest fit. Dawid-Skene falls
+ * back to majority while too few items have two or more labels; a posterior too uncertain is a
+ * dispute, as a majority tie is. The same fit gives each annotator's estimated accuracy
+ * ({@link Overlap.fit}).
  *
  * Without overlap (settings null) the project behaves as before: one slot per item, the item's
  * latest label trains (a review decision, being the latest, among them).
@@ -30,6 +39,8 @@ export { unitHash };
 import { IMPORT_ANNOTATOR } from "../project/init.js";
 import type { ProjectMeta, Store } from "../store/types.js";
 import type { LabelState, TrainingSet } from "./label-state.js";
+import { DEFAULT_CONSENSUS, type ConsensusMethod } from "../project/consensus-settings.js";
+import { fitVotes, majorityClass, type VoteFit } from "../quality/vote-consensus.js";
 
 /** Server-state key of the items chosen to overlap by uncertainty (JSON array of pool indices). */
 const UNCERTAIN_KEY = "overlap-uncertain";
@@ -50,22 +61,8 @@ export interface Slots {
  */
 export type OverlapSummary = Readonly<ContractOverlapSummary>;
 
-/** The majority class of `votes`, or -1 when the top classes tie. */
-export function majority(votes: Iterable<number>): number {
-  const count = new Map<number, number>();
-  for (const c of votes) count.set(c, (count.get(c) ?? 0) + 1);
-  let best = -1;
-  let bestN = 0;
-  let tie = false;
-  for (const [c, n] of count) {
-    if (n > bestN) {
-      best = c;
-      bestN = n;
-      tie = false;
-    } else if (n === bestN) tie = true;
-  }
-  return tie ? -1 : best;
-}
+/** The majority class of `votes`, or -1 when the top classes tie (quality/vote-consensus.ts). */
+export const majority = majorityClass;
 
 /** Slots of an overlapping item with these votes: one more per disagreement, up to `max`. */
 export function adaptiveSlots(n: number, max: number, votes: readonly number[]): number {
@@ -89,6 +86,9 @@ export class Overlap implements Slots {
   private threshold: number | null = null;
 
   private current: OverlapSettings | null;
+  private method: ConsensusMethod = DEFAULT_CONSENSUS;
+  /** The latest consensus fit of the votes (see the file comment). */
+  private latest: VoteFit;
 
   constructor(
     settings: OverlapSettings | null,
@@ -98,13 +98,40 @@ export class Overlap implements Slots {
     private readonly store: Store | null = null,
   ) {
     this.current = settings;
+    this.latest = fitVotes(this.votes, state.labels.length, this.method);
   }
 
   /** The overlap of a served project, its votes replayed from the store's annotations. */
   static replay(store: Store, meta: ProjectMeta, seed: number, state: LabelState, conf: () => Float32Array | null): Overlap {
     const o = new Overlap(meta.overlap ?? null, seed, state, conf, store);
+    o.method = meta.consensus ?? DEFAULT_CONSENSUS;
     o.load();
     return o;
+  }
+
+  /** The consensus method chosen (the one in use may be majority for want of overlap: {@link fit}). */
+  get consensusMethod(): ConsensusMethod {
+    return this.method;
+  }
+
+  /** A new consensus method (an admin's change): the votes are fitted again under it at once. */
+  setConsensusMethod(method: ConsensusMethod): void {
+    this.method = method;
+    this.refit();
+  }
+
+  /** The latest consensus fit: the method in use and why, and each annotator's estimated accuracy. */
+  get fit(): VoteFit {
+    return this.latest;
+  }
+
+  /** When the votes were last fitted (epoch ms; null: not yet). */
+  fittedAt: number | null = null;
+
+  /** Fits the consensus on every item's current votes (Dawid-Skene EM when the overlap allows). */
+  refit(): void {
+    this.latest = fitVotes(this.votes, this.state.labels.length, this.method);
+    this.fittedAt = Date.now();
   }
 
   /** The settings in force (null: no overlap). */
@@ -119,6 +146,7 @@ export class Overlap implements Slots {
    */
   reconfigure(settings: OverlapSettings | null): void {
     this.current = settings;
+    this.latest = fitVotes(new Map(), this.state.labels.length, this.method);
     this.votes.clear();
     this.decided.clear();
     this.chosen.clear();
@@ -152,6 +180,7 @@ export class Overlap implements Slots {
       if (s.on === "uncertain" && !this.chosen.has(idx)) this.chosen.set(idx, false);
       this.track(idx);
     }
+    this.refit();
   }
 
   get enabled(): boolean {
@@ -249,8 +278,9 @@ export class Overlap implements Slots {
 
   /**
    * Whether `annotator`'s label of class `c` on item `idx` would leave it in dispute with no
-   * slot left: an overlapping item whose annotators' labels tie once every slot (adaptive
-   * overlap's too) is filled. The moment an item enters review for disagreement.
+   * slot left: an overlapping item whose annotators' labels are a dispute (a majority tie, or a
+   * Dawid-Skene posterior too uncertain) once every slot (adaptive overlap's too) is filled. The
+   * moment an item enters review for disagreement.
    */
   wouldDispute(idx: number, annotator: string, c: number): boolean {
     const s = this.settings;
@@ -258,7 +288,7 @@ export class Overlap implements Slots {
     const votes = new Map(this.votes.get(idx) ?? []);
     votes.set(annotator, c);
     const list = [...votes.values()];
-    return list.length >= adaptiveSlots(s.annotators, s.adaptiveMax, list) && majority(list) === -1;
+    return list.length >= adaptiveSlots(s.annotators, s.adaptiveMax, list) && this.latest.decide(votes) === -1;
   }
 
   /** Each annotator's current label of item `idx` (annotator -> class), without the import or a review. */
@@ -273,29 +303,32 @@ export class Overlap implements Slots {
 
   /**
    * The consensus of item `idx`: a reviewer's decision while it is the item's latest label, else
-   * the majority class of its annotators' current labels, -1 for a dispute (a tie), undefined
-   * when no annotator (only the import, or nobody) labeled it.
+   * the consensus of its annotators' current labels under the latest fit (majority, or the
+   * Dawid-Skene posterior's argmax), -1 for a dispute (a tie, or a posterior too uncertain),
+   * undefined when no annotator (only the import, or nobody) labeled it.
    */
   consensus(idx: number): number | undefined {
     const d = this.decided.get(idx);
     if (d !== undefined) return d;
     const v = this.votes.get(idx);
     if (v === undefined || v.size === 0) return undefined;
-    return majority(v.values());
+    return this.latest.decide(v);
   }
 
-  /** Whether item `idx` is in dispute (its labels tie). */
+  /** Whether item `idx` is in dispute (its labels tie, or their posterior is too uncertain). */
   disputed(idx: number): boolean {
     return this.consensus(idx) === -1;
   }
 
   /**
-   * The training set with each item's consensus: a disputed item is left out (it waits for
-   * another label or a review); an item with fewer labels than its slots trains on the majority
-   * of those it has (a single label until the second arrives). Without overlap: unchanged.
+   * The training set with each item's consensus, the votes fitted afresh first (every retrain
+   * reads its set here, whichever the method): a disputed item is left out (it waits for another
+   * label or a review); an item with fewer labels than its slots trains on the consensus of those
+   * it has (a single label until the second arrives). Without overlap: unchanged.
    */
   trainingSet(set: TrainingSet): TrainingSet {
     if (this.settings === null) return set;
+    this.refit();
     const keep: number[] = [];
     const y: number[] = [];
     for (let q = 0; q < set.labeled.length; q++) {
@@ -310,6 +343,18 @@ export class Overlap implements Slots {
       audit: Uint8Array.from(keep, (q) => set.audit[q]),
       imported: Uint8Array.from(keep, (q) => set.imported[q]),
     };
+  }
+
+  /**
+   * Items in dispute with every slot filled and no reviewer's decision, by pool index: under
+   * Dawid-Skene a refit can put an item there without a new label (its posterior became too
+   * uncertain), so the review queue opens their disagreement reviews after a retrain.
+   */
+  disputedComplete(): number[] {
+    if (this.settings === null) return [];
+    const out: number[] = [];
+    for (const idx of this.votes.keys()) if (this.overlaps(idx) && this.remaining(idx) === 0 && this.consensus(idx) === -1) out.push(idx);
+    return out.sort((a, b) => a - b);
   }
 
   /** Counts of overlapping, complete, disputed and extended items (null without overlap). */

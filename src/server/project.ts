@@ -32,6 +32,9 @@ import { Predictor, type Prediction } from "./predict.js";
 import { GoldItems, type GoldSummary } from "./gold.js";
 import { Overlap, type OverlapSummary } from "./overlap.js";
 import type { OverlapSettings } from "../project/overlap-settings.js";
+import type { ConsensusMethod } from "../project/consensus-settings.js";
+import type { ConsensusFigures } from "../contract/consensus-schemas.js";
+import { MIN_POSTERIOR } from "../quality/vote-consensus.js";
 import { defaultLeaseCap, ReadyQueue } from "./queue.js";
 import { RetrainLoop } from "./retraining.js";
 import { ReviewQueue } from "./reviews.js";
@@ -83,6 +86,9 @@ export interface ProjectInfo {
   budget: number | null;
   targetAccuracy: number | null;
 }
+
+const ESTIMATE_METHOD =
+  "Dawid-Skene EM on every item with two or more annotator labels (each annotator's current label), fitted at load, at every retrain and when the method changes: per annotator, the trace of their estimated confusion matrix weighted by the estimated class prior (the chance a label of theirs is right), on the labels they gave those items; no estimate below 10 such labels, nor while fewer than max(20, 5 per class) items have two or more labels";
 
 /** `figures` with the overlap counts, when the project has overlap (else unchanged: no `overlap` key). */
 function withOverlap<T extends object>(figures: T, overlap: OverlapSummary | null): T & { overlap?: OverlapSummary } {
@@ -165,6 +171,8 @@ export class LabelingProject {
       emit,
       trainingSet: () => this.overlap.trainingSet(state.trainingSet()),
       afterInstall: (set, oof, iteration, now) => {
+        const d = reviews.afterRefit(now);
+        if (d > 0) log(`retrain ${iteration}: ${d} item${d === 1 ? "" : "s"} in dispute under the refitted consensus went to review`);
         const n = reviews.afterRetrain(set, oof, trainingLabel, iteration, now);
         if (n > 0) log(`retrain ${iteration}: ${n} labeled item${n === 1 ? "" : "s"} confident learning finds suspect went to review`);
       },
@@ -189,6 +197,17 @@ export class LabelingProject {
     this.store.setMeta(next);
     this.current = next;
     this.overlap.reconfigure(settings);
+  }
+
+  /**
+   * An admin's new consensus method (validated by the caller): stored, and the votes are fitted
+   * again under it at once (the next retrain trains on it).
+   */
+  changeConsensus(method: ConsensusMethod): void {
+    const next: ProjectMeta = { ...this.current, consensus: method };
+    this.store.setMeta(next);
+    this.current = next;
+    this.overlap.setConsensusMethod(method);
   }
 
   /** An admin's new spot-check share (0..1, validated by the caller): stored, and used for items labeled from now on. */
@@ -337,8 +356,9 @@ export class LabelingProject {
   }
 
   /**
-   * The consensus of an item (overlap.ts): the majority of its annotators' current labels, with
-   * `disputed` when they tie (the item does not train); null when no annotator labeled it.
+   * The consensus of an item (overlap.ts): a reviewer's decision, else the consensus of its
+   * annotators' current labels (majority, or Dawid-Skene's posterior argmax), with `disputed` for
+   * a tie or a posterior too uncertain (the item does not train); null when no annotator labeled it.
    */
   consensus(id: string): { label: string | null; disputed: boolean } | null {
     const c = this.overlap.consensus(this.labeling.idxOf(id));
@@ -381,11 +401,31 @@ export class LabelingProject {
    * The dashboard: learning curve, label counts, labels saved, annotators, the headline accuracy
    * and the stopping advice (see dashboard.ts); with overlap, its counts (overlapping, complete, disputed).
    */
-  dashboard(): Dashboard & { overlap?: OverlapSummary; reviews: ReviewFigures; slices?: SliceFigures; gold?: GoldSummary } {
+  dashboard(): Dashboard & { overlap?: OverlapSummary; reviews: ReviewFigures; slices?: SliceFigures; gold?: GoldSummary; consensus?: ConsensusFigures } {
     const d = { ...withOverlap(dashboardOf(this.figures), this.overlap.summary()), reviews: this.reviews.figures() };
     const gold = this.gold.summary();
     const withSlices = this.slices === null ? d : { ...d, slices: this.slices.figures(this.state.labelOf, this.loop.iterations.at(-1), this.loop.clusters) };
-    return gold === null ? withSlices : { ...withSlices, gold };
+    const withGold = gold === null ? withSlices : { ...withSlices, gold };
+    const consensus = this.consensusFigures();
+    return consensus === null ? withGold : { ...withGold, consensus };
+  }
+
+  /** The consensus method in use and each annotator's estimated accuracy, as of the latest fit (null without overlap). */
+  private consensusFigures(): ConsensusFigures | null {
+    if (!this.overlap.enabled) return null;
+    const f = this.overlap.fit;
+    const at = this.overlap.fittedAt;
+    return {
+      method: f.chosen,
+      inUse: f.inUse,
+      reason: f.reason,
+      itemsWithOverlap: f.itemsWithOverlap,
+      minItems: f.minItems,
+      minPosterior: MIN_POSTERIOR,
+      fittedAt: at === null ? null : new Date(at).toISOString(),
+      annotators: f.annotators.map((a) => ({ ...a, estimatedAccuracy: a.estimatedAccuracy === null ? null : Math.round(a.estimatedAccuracy * 1e4) / 1e4 })),
+      estimateMethod: ESTIMATE_METHOD,
+    };
   }
 
   /**

@@ -1,8 +1,10 @@
 /**
  * The review queue of a served project. An item enters review (a row in the store's reviews,
  * and an `item.disputed` event in the same transaction) when
- * - its annotators disagree: an overlapping item whose labels tie once every slot is filled
- *   (adaptive overlap's extra slots too), checked in the label's transaction ({@link onLabel});
+ * - its annotators disagree: an overlapping item whose labels are a dispute (a majority tie, or a
+ *   Dawid-Skene posterior too uncertain: overlap.ts) once every slot is filled (adaptive
+ *   overlap's extra slots too), checked in the label's transaction ({@link onLabel}) and, as a
+ *   refit can change a Dawid-Skene dispute, after every retrain ({@link afterRefit});
  * - the model finds its label suspect: after a retrain, confident learning on the labeled items'
  *   out-of-fold probabilities (from models that never saw their labels) flags it, at most
  *   MODEL_REVIEW_CAP a retrain, lowest label quality first (the rule and its guards:
@@ -177,6 +179,26 @@ export class ReviewQueue {
       if (last !== undefined && (last.annotationId === store.itemVersion(idx) || (last.reason === "model" && last.details.iteration === iteration))) continue;
       const details: ReviewDetails = { label: meta.labels[s.given], modelLabel: meta.labels[s.suggested], probability: round4(s.probability), quality: round4(s.quality), iteration };
       if (this.open(idx, "model", details, now)) opened++;
+    }
+    return opened;
+  }
+
+  /**
+   * Called in a retrain's install transaction after the consensus was fitted again: opens a
+   * disagreement review for every complete item now in dispute that has none open (under
+   * Dawid-Skene a refit can leave an item's posterior too uncertain without a new label).
+   * @returns the reviews opened
+   */
+  afterRefit(now: number): number {
+    const { store, overlap, meta } = this.o;
+    // A majority tie changes only with a label, which onLabel checks.
+    if (overlap.fit.inUse !== "dawid-skene") return 0;
+    let opened = 0;
+    for (const idx of overlap.disputedComplete()) {
+      if (store.openReviewOf(idx) !== undefined) continue;
+      const votes: Record<string, string> = {};
+      for (const [who, v] of overlap.votesOf(idx)) votes[who] = meta.labels[v];
+      if (this.open(idx, "disagreement", { label: null, votes }, now)) opened++;
     }
     return opened;
   }

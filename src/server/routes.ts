@@ -197,7 +197,8 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     // An annotator ("own") sees only their own row of the per-annotator table.
     const user = c.get("user");
     if (c.get("access") !== "own" || user === null) return reply<typeof DashboardSchema>(200, d);
-    const own = { ...d, annotators: d.annotators.filter((a) => a.name === user.name), reviews: { ...d.reviews, overturned: d.reviews.overturned.filter((a) => a.name === user.name) } };
+    const mine = { ...d, annotators: d.annotators.filter((a) => a.name === user.name), reviews: { ...d.reviews, overturned: d.reviews.overturned.filter((a) => a.name === user.name) } };
+    const own = d.consensus === undefined ? mine : { ...mine, consensus: { ...d.consensus, annotators: d.consensus.annotators.filter((a) => a.name === user.name) } };
     return reply<typeof DashboardSchema>(200, d.gold === undefined ? own : { ...own, gold: { ...d.gold, flagged: d.gold.annotators.filter((a) => a.name === user.name && a.flagged).length, annotators: d.gold.annotators.filter((a) => a.name === user.name) } });
   });
   app.on("GET", openApiRoute.path, () => jsonResponse(200, document));

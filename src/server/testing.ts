@@ -50,11 +50,11 @@ export function writeSyntheticCsv(dir: string, n: number, seeds: number, seed = 
 export const syntheticTruth = (id: string): "spam" | "ham" => (Number(id.slice(id.lastIndexOf("-") + 1)) % 2 === 0 ? "spam" : "ham");
 
 /** A fresh project of `n` synthetic items in a new temp folder. */
-export async function syntheticProject(n: number, seeds: number, options: { retrainEvery?: number; strategy?: string; reviewShare?: number } = {}): Promise<{ dir: string; dbPath: string }> {
+export async function syntheticProject(n: number, seeds: number, options: { retrainEvery?: number; strategy?: string; reviewShare?: number; overlap?: number; consensus?: string } = {}): Promise<{ dir: string; dbPath: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-test-"));
   const data = writeSyntheticCsv(dir, n, seeds);
   const proj = path.join(dir, "proj");
-  await initProject({ dir: proj, data, labels: ["spam", "ham"], text: "text", label: "seed_label", id: "id", retrainEvery: options.retrainEvery ?? 5, ...(options.strategy !== undefined ? { strategy: options.strategy } : {}), ...(options.reviewShare !== undefined ? { reviewShare: options.reviewShare } : {}) });
+  await initProject({ dir: proj, data, labels: ["spam", "ham"], text: "text", label: "seed_label", id: "id", retrainEvery: options.retrainEvery ?? 5, ...(options.strategy !== undefined ? { strategy: options.strategy } : {}), ...(options.reviewShare !== undefined ? { reviewShare: options.reviewShare } : {}), ...(options.overlap !== undefined ? { overlap: options.overlap } : {}), ...(options.consensus !== undefined ? { consensus: options.consensus } : {}) });
   return { dir: proj, dbPath: projectDbPath(proj) };
 }
 

@@ -10,6 +10,7 @@
 import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
 import type { GoldSettings } from "../project/gold-settings.js";
+import type { ConsensusMethod } from "../project/consensus-settings.js";
 import type { OverlapSettings } from "../project/overlap-settings.js";
 
 export type FieldKind = "numeric" | "categorical" | "text";
@@ -42,6 +43,8 @@ export interface ProjectMeta {
   readonly overlap?: OverlapSettings | null;
   /** Share of single-labeled items sent to review as a spot check (`init --review-share`; absent = 0). */
   readonly reviewShare?: number;
+  /** How an overlapping item's labels become its one label (`init --consensus`; absent = majority); see quality/vote-consensus.ts. */
+  readonly consensus?: ConsensusMethod;
   /** Columns of the items' data watched for selection bias (`init --slice`; absent = none); see quality/slices.ts. */
   readonly slices?: readonly string[];
   /** Gold items (`init --gold COL`; absent or null = none): their column, rate and flag threshold. */

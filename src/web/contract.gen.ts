@@ -146,7 +146,7 @@ export type OverlapSummary = {
   readonly overlapping: number;
   /** overlapping items with all their slots labeled */
   readonly complete: number;
-  /** items whose annotators' labels tie (no majority): they do not train the model */
+  /** items whose annotators' labels are a dispute (a majority tie; under dawid-skene, a top posterior below 0.7): they do not train the model */
   readonly disputed: number;
   /** items that got an extra annotator because their labels disagreed */
   readonly extended: number;
@@ -217,6 +217,7 @@ export type Dashboard = {
   readonly reviews: ReviewFigures;
   readonly slices?: SliceFigures;
   readonly gold?: GoldSummary;
+  readonly consensus?: ConsensusFigures;
   readonly accuracyMethod: string;
   readonly labelsSavedMethod: string;
 };
@@ -339,6 +340,37 @@ export type GoldAnnotator = {
   readonly flagged: boolean;
 };
 
+/** present only for projects with overlap (init --overlap N): the consensus method in use and each annotator's accuracy estimated by Dawid-Skene */
+export type ConsensusFigures = {
+  /** the consensus method chosen (init --consensus, PATCH /api/settings) */
+  readonly method: "majority" | "dawid-skene";
+  /** the method the training labels come from now: dawid-skene only when chosen and enough items have two or more labels */
+  readonly inUse: "majority" | "dawid-skene";
+  /** why inUse is what it is, with the numbers */
+  readonly reason: string;
+  /** items with two or more annotator labels */
+  readonly itemsWithOverlap: number;
+  /** items with two or more labels Dawid-Skene needs: max(20, 5 per class) */
+  readonly minItems: number;
+  /** under dawid-skene, an item whose top posterior is below this is a dispute (it does not train until a reviewer decides or more labels settle it) */
+  readonly minPosterior: number;
+  /** when the votes were last fitted (at load, at every retrain, when the method changes) */
+  readonly fittedAt: string | null;
+  /** by name; an annotator (own access) sees only their own row */
+  readonly annotators: readonly (AnnotatorEstimate)[];
+  readonly estimateMethod: string;
+};
+
+export type AnnotatorEstimate = {
+  readonly name: string;
+  /** their labels on items with two or more annotator labels: what the estimate rests on */
+  readonly labels: number;
+  /** sum over classes c of prior(c) * P(they say c | the truth is c), from the Dawid-Skene fit; null when there is too little overlap to estimate it (see note) */
+  readonly estimatedAccuracy: number | null;
+  /** why there is no estimate; null when there is one */
+  readonly note: string | null;
+};
+
 export type PredictReply = {
   readonly predictions: readonly (Prediction)[];
 };
@@ -353,6 +385,8 @@ export type Settings = {
   readonly gold?: GoldSettings;
   /** share of single-labeled items a reviewer spot-checks, 0..1 (init --review-share; 0: none) */
   readonly reviewShare: number;
+  /** how an overlapping item's labels become the label it trains and exports with (init --consensus; the dashboard's consensus figures say which is in use and why) */
+  readonly consensus: "majority" | "dawid-skene";
 };
 
 /** null: one annotator per item */

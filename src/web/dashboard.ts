@@ -2,7 +2,8 @@
  * The dashboard: whether to keep labeling (the stopping advice and each criterion), how good the
  * model is (one headline accuracy with its interval, the other figures labeled for what they
  * are), how far the labeling has come and what it bought. Learning curve with its interval band,
- * label distribution, labels saved against random sampling, per-annotator throughput; refreshed
+ * label distribution, labels saved against random sampling, per-annotator throughput and (with
+ * overlap) accuracy estimated by Dawid-Skene, with the consensus method in use; refreshed
  * every few seconds (a failed refresh keeps the last data on screen and says so).
  */
 import { Api, ApiError, loginPath, type Advice, type AccuracyReport, type Dashboard, type Project, type ReviewFigures } from "./api.js";
@@ -179,30 +180,68 @@ function render(d: Dashboard): void {
   renderSlices(ui.slicesBox, ui.slices, d.slices);
   renderGold(ui.gold, ui.goldBody, d.gold);
 
+  renderAnnotators(d);
+}
+
+/** An annotator's Dawid-Skene estimate in a cell: the accuracy, or why there is none. */
+function estimateCell(e: NonNullable<Dashboard["consensus"]>["annotators"][number] | undefined): HTMLTableCellElement {
+  if (e === undefined) return el("td", { class: "estimate", title: "no labels on items others labeled too" }, "no overlap yet");
+  if (e.estimatedAccuracy === null) return el("td", { class: "estimate", title: e.note ?? "" }, e.note ?? "—");
+  return el("td", { class: "estimate" }, pct1(e.estimatedAccuracy));
+}
+
+/**
+ * The annotators table: throughput, and with overlap each one's accuracy as Dawid-Skene estimates
+ * it (with the labels it rests on), or in words why there is no estimate; below it, the consensus
+ * method in use and why.
+ */
+function renderAnnotators(d: Dashboard): void {
   clear(ui.annotators);
   if (d.annotators.length === 0) {
     ui.annotators.appendChild(el("p", { class: "empty" }, "Nobody has labeled yet."));
-  } else {
-    const rows = [...d.annotators].sort((a, b) => b.labels - a.labels);
+    return;
+  }
+  const c = d.consensus;
+  const estimates = new Map((c?.annotators ?? []).map((a) => [a.name, a]));
+  const rows = [...d.annotators].sort((a, b) => b.labels - a.labels);
+  const head = [
+    el("th", { scope: "col" }, "Annotator"),
+    el("th", { scope: "col" }, "Labels"),
+    el("th", { scope: "col", title: "labels per hour of labeling time (the time each item was on screen)" }, "Per hour of labeling"),
+    el("th", { scope: "col" }, "Median time per label"),
+  ];
+  if (c !== undefined) {
+    head.push(el("th", { scope: "col", title: c.estimateMethod }, "Estimated accuracy (Dawid-Skene)"));
+    head.push(el("th", { scope: "col", title: "their labels on items with two or more annotator labels: what the estimate rests on" }, "On shared labels"));
+  }
+  ui.annotators.appendChild(
+    el(
+      "table",
+      { class: "annotators", id: "annotator-table" },
+      el("thead", {}, el("tr", {}, ...head)),
+      el(
+        "tbody",
+        {},
+        ...rows.map((a) => {
+          const cells: HTMLElement[] = [el("th", { scope: "row" }, a.name), el("td", {}, formatInt(a.labels)), el("td", {}, a.perHour === null ? "—" : formatInt(a.perHour)), el("td", {}, formatDuration(a.medianMs))];
+          if (c !== undefined) {
+            const e = estimates.get(a.name);
+            cells.push(estimateCell(e), el("td", {}, formatInt(e?.labels ?? 0)));
+          }
+          return el("tr", { "data-annotator": a.name }, ...cells);
+        }),
+      ),
+    ),
+  );
+  if (c !== undefined) {
+    const method = c.inUse === "dawid-skene" ? "Dawid-Skene" : "majority vote";
+    const chosen = c.method === c.inUse ? "" : ` (Dawid-Skene chosen; it needs ${formatInt(c.minItems)} items with two or more labels, ${formatInt(c.itemsWithOverlap)} so far)`;
     ui.annotators.appendChild(
       el(
-        "table",
-        { class: "annotators" },
-        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Annotator"), el("th", { scope: "col" }, "Labels"), el("th", { scope: "col", title: "labels per hour of labeling time (the time each item was on screen)" }, "Per hour of labeling"), el("th", { scope: "col" }, "Median time per label"))),
-        el(
-          "tbody",
-          {},
-          ...rows.map((a) =>
-            el(
-              "tr",
-              {},
-              el("th", { scope: "row" }, a.name),
-              el("td", {}, formatInt(a.labels)),
-              el("td", {}, a.perHour === null ? "—" : formatInt(a.perHour)),
-              el("td", {}, formatDuration(a.medianMs)),
-            ),
-          ),
-        ),
+        "p",
+        { class: "caption", id: "consensus-note" },
+        `Items train on the consensus of their annotators: ${method}${chosen}. ${c.reason.charAt(0).toUpperCase()}${c.reason.slice(1)}. ` +
+          (c.annotators.some((a) => a.estimatedAccuracy !== null) ? "Estimated accuracy is the chance a label of theirs is right, from how their labels agree with the others' on shared items." : "Too little overlap yet to estimate any annotator's accuracy."),
       ),
     );
   }
