@@ -13,7 +13,7 @@ export type { Column, ColumnKind, Dataset, DatasetOptions, NumericColumn, String
 export { TableFeaturizer } from "./features/featurizer.js";
 export type { FeaturizerOptions, SavedFeaturizer } from "./features/featurizer.js";
 export { Tfidf, tokenize } from "./features/tfidf.js";
-export type { TfidfOptions } from "./features/tfidf.js";
+export type { AsyncRereadableDocs, RereadableDocs, TfidfOptions } from "./features/tfidf.js";
 
 // Numeric core
 export { dense, denseFromRows, takeRows, rowToArray } from "./linalg/matrix.js";

@@ -55,3 +55,29 @@ void test("transforming data without a trained column names the file and column"
   const other: Dataset = { ...ds(), source: "new.csv", columns: [ds().columns[0]] };
   assert.throws(() => f.transform(other), /new\.csv, column "plan": column is missing/);
 });
+
+void test("sparse output: numeric, one-hot and TF-IDF blocks side by side, exactly sized, zeros not stored", () => {
+  const d: Dataset = {
+    ...ds(),
+    columns: [...ds().columns, { name: "body", kind: "text", values: ["cheap offer", "cheap pills", "offer", null], missing: 1 }],
+    textColumn: "body",
+  };
+  const f = new TableFeaturizer().fit(d, [0, 1, 2]);
+  // Pool rows 0..2: age mean 2, sd 1 (row 2 imputed: 0); plan a|b; body cheap|offer (df 2 each).
+  const X = f.transform(d);
+  assert.equal(X.kind, "csr");
+  if (X.kind !== "csr") return;
+  assert.equal(X.indices.length, X.indptr[4]);
+  assert.equal(X.values.length, X.indptr[4]);
+  const s = Math.SQRT1_2;
+  assert.deepEqual(rowToArray(X, 0), [-1, 1, 0, s, s]);
+  assert.deepEqual(rowToArray(X, 1), [1, 0, 1, 1, 0]);
+  assert.deepEqual(rowToArray(X, 2), [0, 0, 0, 0, 1]);
+  assert.deepEqual(rowToArray(X, 3), [98, 0, 0, 0, 0]);
+  // Row 2's imputed age is 0: not stored.
+  assert.deepEqual(Array.from(X.indices.subarray(X.indptr[2], X.indptr[3])), [4]);
+  assert.throws(
+    () => f.transform({ ...d, columns: [{ name: "age", kind: "categorical", values: ["1", "x", "2", "3"], missing: 0 }, ...d.columns.slice(1)] }),
+    /row 2.*column "age"|column "age".*row 2/,
+  );
+});

@@ -11,7 +11,7 @@
  */
 import { BadInputError, NotFittedError } from "../errors.js";
 import type { Column, Dataset } from "../data/types.js";
-import { dense, type CsrMatrix, type Matrix } from "../linalg/matrix.js";
+import { dense, type Matrix } from "../linalg/matrix.js";
 import { Tfidf } from "./tfidf.js";
 
 export interface FeaturizerOptions {
@@ -147,44 +147,70 @@ export class TableFeaturizer {
       });
       return X;
     }
-    // Sparse: build CSR row by row, text blocks from the TF-IDF transform.
+    // Sparse: count then fill. Text blocks come from the TF-IDF transform; the first pass sizes
+    // every row (non-zero numerics, matched categories, text non-zeros), the second fills
+    // typed arrays of exactly that size.
     const textBlocks = parts.map((p, pi) => {
       if (p.kind !== "text") return null;
       const col = cols[pi];
       return p.tfidf.transform(Array.from({ length: n }, (_, t) => categoryOf(col, idx[t])));
     });
+    const catIndex = parts.map((p, pi) => {
+      if (p.kind !== "categorical") return null;
+      const col = cols[pi];
+      return Int32Array.from({ length: n }, (_, r) => {
+        const v = categoryOf(col, idx[r]);
+        return v === null ? -1 : binarySearch(p.categories, v);
+      });
+    });
+    const numValues = parts.map((p) => (p.kind === "numeric" ? new Float64Array(n) : null));
     const indptr = new Int32Array(n + 1);
-    const ind: number[] = [];
-    const val: number[] = [];
+    for (let r = 0; r < n; r++) {
+      let m = 0;
+      for (let pi = 0; pi < parts.length; pi++) {
+        const p = parts[pi];
+        const num = numValues[pi];
+        const cat = catIndex[pi];
+        const B = textBlocks[pi];
+        if (num !== null && p.kind === "numeric") {
+          // Row by row, column by column: the first bad cell reported is the one it always was.
+          num[r] = numericValue(p, cols[pi], idx[r], ds);
+          m += num[r] !== 0 ? 1 : 0;
+        }
+        else if (cat !== null) m += cat[r] >= 0 ? 1 : 0;
+        else if (B !== null) m += B.indptr[r + 1] - B.indptr[r];
+      }
+      indptr[r + 1] = indptr[r] + m;
+    }
+    const ind = new Int32Array(indptr[n]);
+    const val = new Float64Array(indptr[n]);
+    let at = 0;
     for (let r = 0; r < n; r++) {
       let off = 0;
-      parts.forEach((p, pi) => {
-        const col = cols[pi];
-        if (p.kind === "numeric") {
-          const v = numericValue(p, col, idx[r], ds);
-          if (v !== 0) {
-            ind.push(off);
-            val.push(v);
+      for (let pi = 0; pi < parts.length; pi++) {
+        const num = numValues[pi];
+        const cat = catIndex[pi];
+        const B = textBlocks[pi];
+        if (num !== null) {
+          if (num[r] !== 0) {
+            ind[at] = off;
+            val[at++] = num[r];
           }
-        } else if (p.kind === "categorical") {
-          const v = categoryOf(col, idx[r]);
-          const j = v === null ? -1 : binarySearch(p.categories, v);
-          if (j >= 0) {
-            ind.push(off + j);
-            val.push(1);
+        } else if (cat !== null) {
+          if (cat[r] >= 0) {
+            ind[at] = off + cat[r];
+            val[at++] = 1;
           }
-        } else {
-          const B = textBlocks[pi] as CsrMatrix;
+        } else if (B !== null) {
           for (let q = B.indptr[r]; q < B.indptr[r + 1]; q++) {
-            ind.push(off + B.indices[q]);
-            val.push(B.values[q]);
+            ind[at] = off + B.indices[q];
+            val[at++] = B.values[q];
           }
         }
-        off += partWidth(p);
-      });
-      indptr[r + 1] = val.length;
+        off += partWidth(parts[pi]);
+      }
     }
-    return { kind: "csr", rows: n, cols: this.width, indptr, indices: Int32Array.from(ind), values: Float64Array.from(val) };
+    return { kind: "csr", rows: n, cols: this.width, indptr, indices: ind, values: val };
   }
 
   toJSON(): SavedFeaturizer {
