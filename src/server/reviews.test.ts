@@ -104,7 +104,8 @@ void test("disagreement: a tie with no slot left enters review (item.disputed), 
       assert.match(view.review.why, /disagree/);
       assert.deepEqual(view.labels.map((l) => [l.annotator, l.label, l.kind, l.undone]), [["ana", syntheticTruth(a2), "label", false], ["bo", other(syntheticTruth(a2)), "label", false]]);
       assert.equal(view.majority, null, "a tie has no majority");
-      assert.equal(view.model, null, "no model yet");
+      // The model's view: null before the first model, else the current model's label (a retrain may have run by now).
+      if (view.model !== null) assert.ok(["spam", "ham"].includes(view.model.label), view.model.label);
       assert.equal((await nextReview(srv, "sam")), null, "leased to rita: sam does not get it");
 
       // Bad decisions change nothing.
