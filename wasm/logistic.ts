@@ -88,6 +88,61 @@ export function scores(n: i32, dp: i32, m: i32, x: usize, w: usize, b: usize, s:
   }
 }
 
+/**
+ * CSR scores: s[r * mp + c] = b_c + sum over row r's non-zeros q (in order) of values[q] * wt[indices[q], c],
+ * for r < n. wt is feature-major (row j holds feature j's weight for every class, mp doubles,
+ * mp even, zero padding), so each non-zero is one f64x2 multiply-add per class pair over a
+ * contiguous row of wt. Row r's non-zeros are indptr[r] .. indptr[r + 1] (i32, positions in
+ * indices (i32) and values (f64)). The sums run in the order of the JS loop, starting from b,
+ * so the results equal it exactly.
+ */
+export function csrScores(n: i32, mp: i32, indptr: usize, indices: usize, values: usize, wt: usize, b: usize, s: usize): void {
+  const rowBytes = (<usize>mp) << 3;
+  if (mp == 2) {
+    const b0 = v128.load(b);
+    for (let r = 0; r < n; r++) {
+      let a0 = b0;
+      const q1 = load<i32>(indptr + ((<usize>r + 1) << 2));
+      for (let q = load<i32>(indptr + ((<usize>r) << 2)); q < q1; q++) {
+        const x = f64x2.splat(load<f64>(values + ((<usize>q) << 3)));
+        const wr = wt + <usize>load<i32>(indices + ((<usize>q) << 2)) * 16;
+        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(wr)));
+      }
+      v128.store(s + <usize>r * 16, a0);
+    }
+    return;
+  }
+  if (mp == 4) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    for (let r = 0; r < n; r++) {
+      let a0 = b0;
+      let a1 = b1;
+      const q1 = load<i32>(indptr + ((<usize>r + 1) << 2));
+      for (let q = load<i32>(indptr + ((<usize>r) << 2)); q < q1; q++) {
+        const x = f64x2.splat(load<f64>(values + ((<usize>q) << 3)));
+        const wr = wt + <usize>load<i32>(indices + ((<usize>q) << 2)) * 32;
+        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(wr)));
+        a1 = f64x2.add(a1, f64x2.mul(x, v128.load(wr, 16)));
+      }
+      const o = s + <usize>r * 32;
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
+    }
+    return;
+  }
+  for (let r = 0; r < n; r++) {
+    const o = s + <usize>r * rowBytes;
+    for (let j: usize = 0; j < rowBytes; j += 16) v128.store(o + j, v128.load(b + j));
+    const q1 = load<i32>(indptr + ((<usize>r + 1) << 2));
+    for (let q = load<i32>(indptr + ((<usize>r) << 2)); q < q1; q++) {
+      const x = f64x2.splat(load<f64>(values + ((<usize>q) << 3)));
+      const wr = wt + <usize>load<i32>(indices + ((<usize>q) << 2)) * rowBytes;
+      for (let j: usize = 0; j < rowBytes; j += 16) v128.store(o + j, f64x2.add(v128.load(o + j), f64x2.mul(x, v128.load(wr + j))));
+    }
+  }
+}
+
 /** gw[c, :] += sum_r g[r * m + c] * x_r; gb[c] += sum_r g[r * m + c]. */
 export function gradient(n: i32, dp: i32, m: i32, x: usize, g: usize, gw: usize, gb: usize): void {
   const rowBytes = (<usize>dp) << 3;
