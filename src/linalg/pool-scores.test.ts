@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import { dense, type CsrMatrix, type DenseMatrix, type Matrix } from "./matrix.js";
-import { jsScores, linearScores, scoreBlocks } from "./pool-scores.js";
+import { jsScores, linearScores, probabilityBlocks, scoreBlocks } from "./pool-scores.js";
 import { Rng } from "./rng.js";
 import { acquireScorer, releaseScorer, wasmKernels } from "./wasm.js";
 
@@ -118,5 +118,51 @@ void test("a pool pass holds one block, not the pool: the scoring instance's mem
     assert.ok(e.memory.buffer.byteLength < X.data.byteLength / 4, `instance memory ${e.memory.buffer.byteLength} bytes for a ${X.data.byteLength}-byte pool`);
   } finally {
     releaseScorer(e);
+  }
+});
+
+void test("probabilities and measures from the kernels have the bits of the JS formulas (exp over its whole range, subnormal and zero results included)", () => {
+  // One non-zero a row (x in [-800, 60]): score = x * w_c + b_c, exactly, in both paths.
+  const n = 20000;
+  const rng = new Rng(9);
+  const indptr = Int32Array.from({ length: n + 1 }, (_, i) => i);
+  const indices = new Int32Array(n);
+  const values = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -800 * rng.next() : i % 3 === 1 ? 60 * (rng.next() - 0.5) : 1e-9 * (rng.next() - 0.5)));
+  const X: CsrMatrix = { kind: "csr", rows: n, cols: 1, indptr, indices, values };
+  for (const [m, binomial] of [[1, true], [3, false], [6, false]] as const) {
+    const w = Float64Array.from({ length: m }, (_, c) => (c === 0 ? 1 : rng.next() * 2 - 1));
+    const b = Float64Array.from({ length: m }, () => rng.next() - 0.5);
+    const cols = binomial ? 2 : m;
+    for (const measure of [0, 1, 2] as const) {
+      const P = new Float64Array(n * cols);
+      const U = new Float64Array(n);
+      probabilityBlocks(X, null, n, w, b, m, { binomial, measure }, (start, count, p, at, stride, u, uAt) => {
+        for (let r = 0; r < count; r++) {
+          for (let t = 0; t < cols; t++) P[(start + r) * cols + t] = p[at + r * stride + t];
+          if (measure !== 0) U[start + r] = u[uAt + r];
+        }
+      }, 4096);
+      const s = new Float64Array(n * m);
+      jsScores(X, null, 0, n, w, b, m, s);
+      for (let r = 0; r < n; r++) {
+        const want = new Float64Array(cols);
+        if (binomial) {
+          const z = s[r];
+          const p1 = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+          want[0] = 1 - p1;
+          want[1] = p1;
+        } else {
+          let mx = -Infinity;
+          for (let t = 0; t < m; t++) mx = Math.max(mx, s[r * m + t]);
+          let z = 0;
+          for (let t = 0; t < m; t++) z += want[t] = Math.exp(s[r * m + t] - mx);
+          for (let t = 0; t < m; t++) want[t] *= 1 / z;
+        }
+        for (let t = 0; t < cols; t++) assert.ok(Object.is(P[r * cols + t], want[t]), `m=${m} row ${r} (score ${s[r * m]}) column ${t}: ${P[r * cols + t]} vs ${want[t]}`);
+        const sorted = Array.from(want).sort((x, y) => y - x);
+        if (measure === 1) assert.equal(U[r], 1 - (sorted[0] - (sorted[1] ?? 0)));
+        if (measure === 2) assert.equal(U[r], 1 - sorted[0]);
+      }
+    }
   }
 });

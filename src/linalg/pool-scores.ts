@@ -36,6 +36,96 @@ export const DEFAULT_BLOCK_BYTES = 1 << 20;
 export type BlockVisitor = (start: number, count: number, s: Float64Array, at: number, stride: number) => void;
 
 /**
+ * What a probability pass computes of each block's scores: binomial (one score a row:
+ * p = (1 - sigmoid, sigmoid)) or softmax over the m scores, and measure 0 (none), 1 (margin:
+ * 1 - (p(1) - p(2))) or 2 (least confidence: 1 - p(1)) of the row's probabilities.
+ */
+export interface Link {
+  readonly binomial: boolean;
+  readonly measure: 0 | 1 | 2;
+}
+
+/**
+ * Receives one block of probabilities: row `start + r` has p[at + r * stride + t] for its t-th
+ * score column (binomial: t = 0, 1 for the two classes), and its measure at u[uAt + r] (when a
+ * measure was asked for). Both arrays are only valid during the call.
+ */
+export type ProbabilityVisitor = (start: number, count: number, p: Float64Array, at: number, stride: number, u: Float64Array, uAt: number) => void;
+
+/**
+ * Streams the probabilities (and measure) of the selected rows through `visit`, block by block
+ * in row order: scores and link in the kernels (one pass over each block while it is in cache),
+ * or the same formulas in JS where they are off, with the same bits either way.
+ */
+export function probabilityBlocks(
+  X: Matrix,
+  rows: Int32Array | null,
+  nRows: number,
+  w: Float64Array,
+  b: Float64Array,
+  m: number,
+  link: Link,
+  visit: ProbabilityVisitor,
+  blockBytes = DEFAULT_BLOCK_BYTES,
+): void {
+  if (nRows <= 0) return;
+  if (wasmScoreBlocks(X, rows, nRows, w, b, m, visit, blockBytes, link)) return;
+  const cols = link.binomial ? 2 : m;
+  let P = new Float64Array(0);
+  let U = new Float64Array(0);
+  scoreBlocks(X, rows, nRows, w, b, m, (start, count, s, at, stride) => {
+    if (P.length < count * cols) {
+      P = new Float64Array(count * cols);
+      U = new Float64Array(count);
+    }
+    jsLinkMeasure(count, m, s, at, stride, link, P, U);
+    visit(start, count, P, 0, cols, U, 0);
+  }, blockBytes);
+}
+
+/** linkMeasure of wasm/logistic.ts in JS (Math.exp is the same fdlibm exp): p count x cols, u count. */
+function jsLinkMeasure(count: number, m: number, s: Float64Array, at: number, stride: number, link: Link, p: Float64Array, u: Float64Array): void {
+  const cols = link.binomial ? 2 : m;
+  for (let r = 0; r < count; r++) {
+    const q = at + r * stride;
+    const o = r * cols;
+    if (link.binomial) {
+      const z = s[q];
+      const p1 = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+      p[o] = 1 - p1;
+      p[o + 1] = p1;
+    } else {
+      let mx = -Infinity;
+      for (let t = 0; t < m; t++) if (s[q + t] > mx) mx = s[q + t];
+      let z = 0;
+      for (let t = 0; t < m; t++) {
+        const e = Math.exp(s[q + t] - mx);
+        p[o + t] = e;
+        z += e;
+      }
+      const inv = 1 / z;
+      for (let t = 0; t < m; t++) p[o + t] *= inv;
+    }
+    if (link.measure === 1) {
+      let a = 0;
+      let b = 0;
+      for (let t = 0; t < cols; t++) {
+        const v = p[o + t];
+        if (v > a) {
+          b = a;
+          a = v;
+        } else if (v > b) b = v;
+      }
+      u[r] = 1 - (a - b);
+    } else if (link.measure === 2) {
+      let a = 0;
+      for (let t = 0; t < cols; t++) if (p[o + t] > a) a = p[o + t];
+      u[r] = 1 - a;
+    }
+  }
+}
+
+/**
  * Streams the scores of the selected rows (rows[0 .. nRows), or rows 0 .. nRows-1 when rows is
  * null) through `visit`, block by block in row order. Weights class-major (m x d), b length m.
  */
@@ -125,7 +215,7 @@ function selectedNnz(X: CsrMatrix, rows: Int32Array | null, nRows: number): numb
 }
 
 /** The kernels' pass; false (nothing visited) when they are off or the work too small for them. */
-function wasmScoreBlocks(X: Matrix, rows: Int32Array | null, nRows: number, w: Float64Array, b: Float64Array, m: number, visit: BlockVisitor, blockBytes: number): boolean {
+function wasmScoreBlocks(X: Matrix, rows: Int32Array | null, nRows: number, w: Float64Array, b: Float64Array, m: number, visit: ProbabilityVisitor, blockBytes: number, link: Link | null = null): boolean {
   if (nRows <= 0) return false;
   // A CSR pass first lays W out feature-major (d x m): not worth it for fewer non-zeros than
   // features (an objective on a few hundred labeled texts), which the JS loop scores as fast.
@@ -133,15 +223,35 @@ function wasmScoreBlocks(X: Matrix, rows: Int32Array | null, nRows: number, w: F
   const e = acquireScorer();
   if (e === null) return false;
   try {
-    if (X.kind === "dense") denseBlocks(e, X, rows, nRows, w, b, m, visit, blockBytes);
-    else csrBlocks(e, X, rows, nRows, w, b, m, visit, blockBytes);
+    if (X.kind === "dense") denseBlocks(e, X, rows, nRows, w, b, m, visit, blockBytes, link);
+    else csrBlocks(e, X, rows, nRows, w, b, m, visit, blockBytes, link);
   } finally {
     releaseScorer(e);
   }
   return true;
 }
 
-function denseBlocks(e: Exports, X: DenseMatrix, rows: Int32Array | null, nRows: number, w: Float64Array, b: Float64Array, m: number, visit: BlockVisitor, blockBytes: number): void {
+/**
+ * After the scores of a block: the link and measure in the kernels (when asked), then the
+ * visitor, on the probabilities (or the scores) in the module's memory.
+ */
+function finishBlock(e: Exports, f64: Float64Array, start: number, count: number, m: number, sOff: number, stride: number, pOff: number, link: Link | null, visit: ProbabilityVisitor): void {
+  if (link === null) {
+    visit(start, count, f64, sOff >> 3, stride, f64, 0);
+    return;
+  }
+  const cols = link.binomial ? 2 : m;
+  const uOff = align16(pOff + count * cols * 8);
+  e.linkMeasure(count, m, sOff, stride, link.binomial ? 1 : 0, link.measure, pOff, uOff);
+  visit(start, count, f64, pOff >> 3, cols, f64, uOff >> 3);
+}
+
+/** Bytes a block's probabilities and measures take beyond its scores (none for a plain score pass). */
+function postBytes(count: number, m: number, link: Link | null): number {
+  return link === null ? 0 : align16(count * (link.binomial ? 2 : m) * 8) + align16(count * 8) + 32;
+}
+
+function denseBlocks(e: Exports, X: DenseMatrix, rows: Int32Array | null, nRows: number, w: Float64Array, b: Float64Array, m: number, visit: ProbabilityVisitor, blockBytes: number, link: Link | null): void {
   const d = X.cols;
   const dp = d + (d & 1);
   const per = denseBlockRows(d, nRows, blockBytes);
@@ -149,7 +259,8 @@ function denseBlocks(e: Exports, X: DenseMatrix, rows: Int32Array | null, nRows:
   const bOff = align16(wOff + m * dp * 8);
   const xOff = align16(bOff + m * 8);
   const sOff = align16(xOff + per * dp * 8);
-  reserve(e, align16(sOff + per * m * 8));
+  const pOff = align16(sOff + per * m * 8);
+  reserve(e, pOff + postBytes(per, m, link));
   const f64 = new Float64Array(e.memory.buffer);
   putRows(f64, wOff >> 3, w, null, m, d, dp);
   f64.set(b.subarray(0, m), bOff >> 3);
@@ -157,13 +268,14 @@ function denseBlocks(e: Exports, X: DenseMatrix, rows: Int32Array | null, nRows:
   for (let start = 0; start < nRows; start += per) {
     const count = Math.min(per, nRows - start);
     if (rows === null && dp === d) f64.set(data.subarray(start * d, (start + count) * d), xOff >> 3);
+    else if (rows !== null && dp === d) gatherRuns(f64, xOff >> 3, data, rows, start, count, d);
     else putRows(f64, xOff >> 3, data, rows, count, d, dp, start);
     e.scores(count, dp, m, xOff, wOff, bOff, sOff);
-    visit(start, count, f64, sOff >> 3, m);
+    finishBlock(e, f64, start, count, m, sOff, m, pOff, link, visit);
   }
 }
 
-function csrBlocks(e: Exports, X: CsrMatrix, rows: Int32Array | null, nRows: number, w: Float64Array, b: Float64Array, m: number, visit: BlockVisitor, blockBytes: number): void {
+function csrBlocks(e: Exports, X: CsrMatrix, rows: Int32Array | null, nRows: number, w: Float64Array, b: Float64Array, m: number, visit: ProbabilityVisitor, blockBytes: number, link: Link | null): void {
   const d = X.cols;
   const mp = m + (m & 1);
   const { indptr, indices, values } = X;
@@ -185,7 +297,8 @@ function csrBlocks(e: Exports, X: CsrMatrix, rows: Int32Array | null, nRows: num
     const idxOff = align16(valOff + nnz * 8);
     const ipOff = align16(idxOff + nnz * 4);
     const sOff = align16(ipOff + (count + 1) * 4);
-    const end = align16(sOff + count * mp * 8);
+    const pOff = align16(sOff + count * mp * 8);
+    const end = pOff + postBytes(count, m, link);
     if (end > buf.byteLength) {
       reserve(e, end);
       buf = e.memory.buffer;
@@ -213,8 +326,24 @@ function csrBlocks(e: Exports, X: CsrMatrix, rows: Int32Array | null, nRows: num
       i32[ip + count] = p;
     }
     e.csrScores(count, mp, ipOff, idxOff, valOff, wtOff, bOff, sOff);
-    visit(start, count, f64, sOff >> 3, mp);
+    finishBlock(e, f64, start, count, m, sOff, mp, pOff, link, visit);
     start += count;
+  }
+}
+
+/**
+ * Rows rows[first .. first + count) of width d into dst from `at`, each run of consecutive rows
+ * (an ascending unlabeled set is mostly runs) in one copy.
+ */
+function gatherRuns(dst: Float64Array, at: number, src: Float64Array, rows: Int32Array, first: number, count: number, d: number): void {
+  let r = 0;
+  while (r < count) {
+    const i = rows[first + r];
+    let len = 1;
+    while (r + len < count && rows[first + r + len] === i + len) len++;
+    if (len * d < 64) for (let j = 0; j < len * d; j++) dst[at + r * d + j] = src[i * d + j];
+    else dst.set(src.subarray(i * d, (i + len) * d), at + r * d);
+    r += len;
   }
 }
 

@@ -39,6 +39,7 @@ export interface Exports {
   readonly memory: WasmMemory;
   objective(n: number, dp: number, m: number, x: number, y: number, w: number, b: number, s: number, gw: number, gb: number, invC: number): number;
   scores(n: number, dp: number, m: number, x: number, w: number, b: number, s: number): void;
+  linkMeasure(n: number, m: number, s: number, stride: number, binomial: number, measure: number, p: number, u: number): void;
   csrScores(n: number, mp: number, indptr: number, indices: number, values: number, wt: number, b: number, s: number): void;
   lbfgsDirection(np: number, m: number, stored: number, head: number, S: number, Y: number, rho: number, alpha: number, g: number, d: number): number;
   /** First byte after the module's static data (math tables). */
@@ -143,7 +144,9 @@ function putRows(dst: Float64Array, at: number, src: Float64Array, rows: Int32Ar
   for (let r = 0; r < count; r++) {
     const from = (rows === null ? first + r : rows[first + r]) * d;
     const to = at + r * dp;
-    dst.set(src.subarray(from, from + d), to);
+    // Short rows element by element: a subarray per row would cost more than the copy.
+    if (d < 64) for (let j = 0; j < d; j++) dst[to + j] = src[from + j];
+    else dst.set(src.subarray(from, from + d), to);
     if (dp !== d) dst[to + d] = 0;
   }
 }

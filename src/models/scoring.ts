@@ -5,12 +5,14 @@
  * the n x K probability matrix (nor a second copy of the pool). predictProba runs the same pass
  * writing probabilities only.
  *
- * Every row goes through the same code whichever the outputs asked for: its probabilities are
- * laid out over all K classes (0 for classes the model has not seen), then the measure of
- * strategies/uncertainty.ts is taken of that row, so a fused query returns the same bits as
+ * Probabilities and the margin or least-confidence measure come out of the kernels with the
+ * scores (wasm/logistic.ts linkMeasure, with V8's exp algorithm; the same formulas in JS where
+ * the kernels are off); entropy is taken here. The measures run over the model's classes only:
+ * classes it has not seen have probability 0, which changes none of them (a maximum, a second
+ * maximum, a sum over non-zero terms in class order), so a fused query returns the same bits as
  * predictProba followed by marginScores (or leastConfidenceScores, entropyScores) and topK.
  */
-import { scoreBlocks, type BlockVisitor } from "../linalg/pool-scores.js";
+import { probabilityBlocks, type ProbabilityVisitor } from "../linalg/pool-scores.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { TopKHeap } from "../linalg/topk.js";
 
@@ -101,7 +103,7 @@ export function poolPass(X: Matrix, rows: Int32Array | undefined, v: LinearView,
   const measure = req.measure === undefined ? null : measureOf[req.measure];
   const heap = req.top !== undefined ? new TopKHeap(Math.min(req.top, n)) : null;
   if ((values !== undefined || heap !== null) && measure === null) throw new Error("poolPass: values and top need a measure");
-  // One row's probabilities over all K classes: in `proba` when it is wanted, else scratch.
+  // The constant model's row over all K classes: in `proba` when it is wanted, else scratch.
   const scratch = new Float64Array(K);
   const present = v.present;
   const finish = (i: number, p: Float64Array, o: number): void => {
@@ -120,45 +122,27 @@ export function poolPass(X: Matrix, rows: Int32Array | undefined, v: LinearView,
     }
     return heap === null ? null : heap.take();
   }
-  const m = v.m;
-  const visit: BlockVisitor =
-    v.link === "binomial"
-      ? (start, count, s, at, stride) => {
-          const c0 = present[0];
-          const c1 = present[1];
-          for (let r = 0; r < count; r++) {
-            const i = start + r;
-            const z = s[at + r * stride];
-            const p1 = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-            const p = proba ?? scratch;
-            const o = proba === undefined ? 0 : i * K;
-            if (K > 2) p.fill(0, o, o + K);
-            p[o + c1] = p1;
-            p[o + c0] = 1 - p1;
-            finish(i, p, o);
-          }
-        }
-      : (start, count, s, at, stride) => {
-          for (let r = 0; r < count; r++) {
-            const i = start + r;
-            const q = at + r * stride;
-            const p = proba ?? scratch;
-            const o = proba === undefined ? 0 : i * K;
-            if (K > m) p.fill(0, o, o + K);
-            // softmaxRows (linalg/kernels.ts) on this row: max, exp(s - max), times 1 / sum.
-            let mx = -Infinity;
-            for (let t = 0; t < m; t++) if (s[q + t] > mx) mx = s[q + t];
-            let z = 0;
-            for (let t = 0; t < m; t++) {
-              const e = Math.exp(s[q + t] - mx);
-              p[o + present[t]] = e;
-              z += e;
-            }
-            const inv = 1 / z;
-            for (let t = 0; t < m; t++) p[o + present[t]] *= inv;
-            finish(i, p, o);
-          }
-        };
-  scoreBlocks(X, rows ?? null, n, v.w, v.b, m, visit, req.blockBytes);
+  // Margin and least confidence come from the kernels with the probabilities; entropy (a log a
+  // class) is taken here of the block's probabilities.
+  const code = req.measure === "margin" ? 1 : req.measure === "least_confidence" ? 2 : 0;
+  const entropy = req.measure === "entropy";
+  const binomial = v.link === "binomial";
+  const cols = binomial ? 2 : v.m;
+  const visit: ProbabilityVisitor = (start, count, P, at, stride, U, uAt) => {
+    for (let r = 0; r < count; r++) {
+      const i = start + r;
+      const q = at + r * stride;
+      if (proba !== undefined) {
+        const o = i * K;
+        if (K > cols) proba.fill(0, o, o + K);
+        for (let t = 0; t < cols; t++) proba[o + present[t]] = P[q + t];
+      }
+      if (measure === null) continue;
+      const u = entropy ? entropyOf(P, q, cols) : U[uAt + r];
+      if (values !== undefined) values[i] = u;
+      if (heap !== null) heap.offer(i, u);
+    }
+  };
+  probabilityBlocks(X, rows ?? null, n, v.w, v.b, v.m, { binomial, measure: code }, visit, req.blockBytes);
   return heap === null ? null : heap.take();
 }
