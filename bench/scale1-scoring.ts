@@ -224,8 +224,22 @@ function peakChild(kind: string, n: number, d: number, K: number): void {
   }
   poolPass(X, undefined, v, { measure: "margin", top: 10 });
   poolPass(X, undefined, v, { measure: "margin", top: 10 });
-  const peak = process.resourceUsage().maxRSS * 1024;
-  process.stdout.write(JSON.stringify({ pool, growth: peak - base }));
+  process.stdout.write(JSON.stringify({ pool, growth: peakRss() - base }));
+}
+
+/**
+ * This process's peak RSS in bytes: VmHWM of /proc/self/status on Linux (the high-water mark of
+ * this program's memory; getrusage's maxRSS would also count the parent's RSS at the fork, which
+ * Linux carries across exec), else maxRSS.
+ */
+function peakRss(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync("/proc/self/status", "utf8"));
+    if (m !== null) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 /** A context for the margin strategy: `labeled` first rows labeled, the rest unlabeled. */
