@@ -88,6 +88,164 @@ export function scores(n: i32, dp: i32, m: i32, x: usize, w: usize, b: usize, s:
   }
 }
 
+/**
+ * CSR scores: s[r * mp + c] = b_c + sum over row r's non-zeros q (in order) of values[q] * wt[indices[q], c],
+ * for r < n. wt is feature-major (row j holds feature j's weight for every class, mp doubles,
+ * mp even, zero padding), so each non-zero is one f64x2 multiply-add per class pair over a
+ * contiguous row of wt. Row r's non-zeros are indptr[r] .. indptr[r + 1] (i32, positions in
+ * indices (i32) and values (f64)). The sums run in the order of the JS loop, starting from b,
+ * so the results equal it exactly.
+ */
+export function csrScores(n: i32, mp: i32, indptr: usize, indices: usize, values: usize, wt: usize, b: usize, s: usize): void {
+  const rowBytes = (<usize>mp) << 3;
+  if (mp == 2) {
+    const b0 = v128.load(b);
+    for (let r = 0; r < n; r++) {
+      let a0 = b0;
+      const q1 = load<i32>(indptr + ((<usize>r + 1) << 2));
+      for (let q = load<i32>(indptr + ((<usize>r) << 2)); q < q1; q++) {
+        const x = f64x2.splat(load<f64>(values + ((<usize>q) << 3)));
+        const wr = wt + <usize>load<i32>(indices + ((<usize>q) << 2)) * 16;
+        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(wr)));
+      }
+      v128.store(s + <usize>r * 16, a0);
+    }
+    return;
+  }
+  if (mp == 4) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    for (let r = 0; r < n; r++) {
+      let a0 = b0;
+      let a1 = b1;
+      const q1 = load<i32>(indptr + ((<usize>r + 1) << 2));
+      for (let q = load<i32>(indptr + ((<usize>r) << 2)); q < q1; q++) {
+        const x = f64x2.splat(load<f64>(values + ((<usize>q) << 3)));
+        const wr = wt + <usize>load<i32>(indices + ((<usize>q) << 2)) * 32;
+        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(wr)));
+        a1 = f64x2.add(a1, f64x2.mul(x, v128.load(wr, 16)));
+      }
+      const o = s + <usize>r * 32;
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
+    }
+    return;
+  }
+  for (let r = 0; r < n; r++) {
+    const o = s + <usize>r * rowBytes;
+    for (let j: usize = 0; j < rowBytes; j += 16) v128.store(o + j, v128.load(b + j));
+    const q1 = load<i32>(indptr + ((<usize>r + 1) << 2));
+    for (let q = load<i32>(indptr + ((<usize>r) << 2)); q < q1; q++) {
+      const x = f64x2.splat(load<f64>(values + ((<usize>q) << 3)));
+      const wr = wt + <usize>load<i32>(indices + ((<usize>q) << 2)) * rowBytes;
+      for (let j: usize = 0; j < rowBytes; j += 16) v128.store(o + j, f64x2.add(v128.load(o + j), f64x2.mul(x, v128.load(wr + j))));
+    }
+  }
+}
+
+/**
+ * exp(x) by fdlibm's e_exp.c, the algorithm of V8's Math.exp (base::ieee754::exp): the same
+ * operations on the same constants, so the same bits (checked on millions of arguments across
+ * the range, subnormal results and specials included), and probabilities computed here equal
+ * the JS path's exactly.
+ */
+// @ts-ignore: decorator
+@inline function fdexp(x: f64): f64 {
+  const bits = reinterpret<u64>(x);
+  let hx = <u32>(bits >> 32);
+  const xsb = <i32>(hx >> 31);
+  hx &= 0x7fffffff;
+  let hi: f64 = 0;
+  let lo: f64 = 0;
+  let k: i32 = 0;
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | <u32>bits) != 0) return x + x;
+      return xsb == 0 ? x : 0.0;
+    }
+    if (x > 7.09782712893383973096e+02) return Infinity;
+    if (x < -7.45133219101941108420e+02) return 0;
+  }
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (xsb == 0) { hi = x - 6.93147180369123816490e-01; lo = 1.90821492927058770002e-10; k = 1; }
+      else { hi = x + 6.93147180369123816490e-01; lo = -1.90821492927058770002e-10; k = -1; }
+    } else {
+      k = <i32>(1.44269504088896338700e+00 * x + (xsb == 0 ? 0.5 : -0.5));
+      const t = <f64>k;
+      hi = x - t * 6.93147180369123816490e-01;
+      lo = t * 1.90821492927058770002e-10;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    return 1.0 + x;
+  } else k = 0;
+  const t = x * x;
+  const c = x - t * (1.66666666666666019037e-01 + t * (-2.77777777770155933842e-03 + t * (6.61375632143793436117e-05 + t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))));
+  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
+  const y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
+  if (k >= -1021) return reinterpret<f64>(reinterpret<u64>(y) + (<u64>k << 52));
+  return reinterpret<f64>(reinterpret<u64>(y) + (<u64>(k + 1000) << 52)) * 9.33263618503218878990e-302;
+}
+/**
+ * Probabilities and an uncertainty measure of n rows of scores (s, `stride` doubles a row):
+ * binomial (m = 1): p = (1 - sigmoid(z), sigmoid(z)); else a softmax over the m scores: the
+ * formulas of models/logistic.ts and linalg/kernels.ts softmaxRows, in their order. The
+ * probabilities go to p (n x 2 or n x m); measure 1 (margin: 1 - (p(1) - p(2))) or 2 (least
+ * confidence: 1 - p(1)) to u (n doubles); 0: none.
+ */
+export function linkMeasure(n: i32, m: i32, s: usize, stride: i32, binomial: i32, measure: i32, p: usize, u: usize): void {
+  const cols = binomial != 0 ? 2 : m;
+  const inRow = (<usize>stride) << 3;
+  const outRow = (<usize>cols) << 3;
+  for (let r = 0; r < n; r++) {
+    const q = s + <usize>r * inRow;
+    const o = p + <usize>r * outRow;
+    if (binomial != 0) {
+      const z = load<f64>(q);
+      const p1 = z >= 0 ? 1 / (1 + fdexp(-z)) : fdexp(z) / (1 + fdexp(z));
+      store<f64>(o, 1 - p1);
+      store<f64>(o, p1, 8);
+    } else {
+      let mx = -Infinity;
+      for (let t = 0; t < m; t++) {
+        const v = load<f64>(q + ((<usize>t) << 3));
+        if (v > mx) mx = v;
+      }
+      let z: f64 = 0;
+      for (let t = 0; t < m; t++) {
+        const e = fdexp(load<f64>(q + ((<usize>t) << 3)) - mx);
+        store<f64>(o + ((<usize>t) << 3), e);
+        z += e;
+      }
+      const inv = 1 / z;
+      for (let t = 0; t < m; t++) {
+        const a = o + ((<usize>t) << 3);
+        store<f64>(a, load<f64>(a) * inv);
+      }
+    }
+    if (measure == 1) {
+      let a: f64 = 0;
+      let b: f64 = 0;
+      for (let t = 0; t < cols; t++) {
+        const v = load<f64>(o + ((<usize>t) << 3));
+        if (v > a) {
+          b = a;
+          a = v;
+        } else if (v > b) b = v;
+      }
+      store<f64>(u + ((<usize>r) << 3), 1 - (a - b));
+    } else if (measure == 2) {
+      let a: f64 = 0;
+      for (let t = 0; t < cols; t++) {
+        const v = load<f64>(o + ((<usize>t) << 3));
+        if (v > a) a = v;
+      }
+      store<f64>(u + ((<usize>r) << 3), 1 - a);
+    }
+  }
+}
+
 /** gw[c, :] += sum_r g[r * m + c] * x_r; gb[c] += sum_r g[r * m + c]. */
 export function gradient(n: i32, dp: i32, m: i32, x: usize, g: usize, gw: usize, gb: usize): void {
   const rowBytes = (<usize>dp) << 3;

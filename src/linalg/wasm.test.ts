@@ -3,7 +3,7 @@ import test from "node:test";
 import { jsLogisticObjective } from "../models/logistic.js";
 import { dense } from "./matrix.js";
 import { Rng } from "./rng.js";
-import { wasmKernels, wasmLogisticObjective, wasmScores } from "./wasm.js";
+import { wasmKernels, wasmLogisticObjective } from "./wasm.js";
 
 const skip = process.env.ACTIVELEARN_WASM === "0" ? "ACTIVELEARN_WASM=0" : false;
 
@@ -47,46 +47,4 @@ void test("objectives sharing the module's memory each see their own rows, in an
   assert.equal(a(theta, g), fa);
   assert.equal(b(theta, g), fb);
   assert.notEqual(fa, fb);
-});
-
-void test("wasmScores equals the plain dot products, for all rows and for a subset, across matrices", { skip }, () => {
-  for (const [n, d, k] of [[50, 7, 4], [33, 64, 10]] as const) {
-    const X = randomDense(n, d, d);
-    const w = Float64Array.from({ length: k * d }, (_, i) => Math.sin(i));
-    const b = Float64Array.from({ length: k }, (_, c) => c / 10);
-    const rows = Int32Array.from({ length: n - 3 }, (_, i) => n - 1 - i);
-    const out = new Float64Array(rows.length * k);
-    assert.ok(wasmScores(X, rows, rows.length, w, b, k, out));
-    for (let r = 0; r < rows.length; r++) {
-      for (let c = 0; c < k; c++) {
-        let s = b[c];
-        for (let j = 0; j < d; j++) s += X.data[rows[r] * d + j] * w[c * d + j];
-        assert.ok(Math.abs(out[r * k + c] - s) < 1e-12, `row ${rows[r]} class ${c}`);
-      }
-    }
-  }
-  // A few rows of a large matrix are left to JS.
-  assert.equal(wasmScores(randomDense(100, 3, 0), Int32Array.of(1, 2), 2, new Float64Array(3), new Float64Array(1), 1, new Float64Array(2)), false);
-});
-
-void test("wasmScores keeps two matrices and evicts the least recently used: scores stay right in any order", { skip }, () => {
-  const mats = [randomDense(40, 6, 1), randomDense(30, 6, 2), randomDense(50, 6, 3)];
-  const w = Float64Array.from({ length: 12 }, (_, i) => Math.cos(i));
-  const b = Float64Array.of(0.5, -0.5);
-  const expect = (X: ReturnType<typeof randomDense>): Float64Array => {
-    const out = new Float64Array(X.rows * 2);
-    for (let r = 0; r < X.rows; r++) for (let c = 0; c < 2; c++) {
-      let s = b[c];
-      for (let j = 0; j < 6; j++) s += X.data[r * 6 + j] * w[c * 6 + j];
-      out[r * 2 + c] = s;
-    }
-    return out;
-  };
-  for (const i of [0, 1, 0, 2, 1, 0, 2, 2, 1]) {
-    const X = mats[i];
-    const out = new Float64Array(X.rows * 2);
-    assert.ok(wasmScores(X, null, X.rows, w, b, 2, out));
-    const want = expect(X);
-    for (let t = 0; t < out.length; t++) assert.ok(Math.abs(out[t] - want[t]) < 1e-12, `matrix ${i}, value ${t}`);
-  }
 });

@@ -7,8 +7,9 @@
  *
  * Instances per thread, each with its own memory: one shared by the objectives (an objective
  * copies its rows in when first called and again whenever another objective has used the memory
- * since: a generation count, so any number of them may be alive at once), two for scoring
- * matrices (each keeps the last matrix it scored), one for L-BFGS. `ACTIVELEARN_WASM=0` turns the
+ * since: a generation count, so any number of them may be alive at once), one per running pool
+ * pass for scoring (linalg/pool-scores.ts streams the pool through it in fixed row blocks and
+ * holds no matrix between calls), one for L-BFGS. `ACTIVELEARN_WASM=0` turns the
  * kernels off (the JS loops then run), as does a runtime without WebAssembly SIMD; `wasmStatus()`
  * says which runs and why, `NODE_DEBUG=activelearn` logs it, and a missing .wasm file (a broken
  * build or package) is a process warning.
@@ -34,10 +35,12 @@ interface WasmMemory {
 }
 const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-interface Exports {
+export interface Exports {
   readonly memory: WasmMemory;
   objective(n: number, dp: number, m: number, x: number, y: number, w: number, b: number, s: number, gw: number, gb: number, invC: number): number;
   scores(n: number, dp: number, m: number, x: number, w: number, b: number, s: number): void;
+  linkMeasure(n: number, m: number, s: number, stride: number, binomial: number, measure: number, p: number, u: number): void;
+  csrScores(n: number, mp: number, indptr: number, indices: number, values: number, wt: number, b: number, s: number): void;
   lbfgsDirection(np: number, m: number, stored: number, head: number, S: number, Y: number, rho: number, alpha: number, g: number, d: number): number;
   /** First byte after the module's static data (math tables). */
   heapBase(): number;
@@ -134,14 +137,16 @@ function claim(k: Exports, bytes: number): number {
 const align16 = (n: number): number => (n + 15) & ~15;
 
 /**
- * Writes `count` rows of width d from `src` (row i = rows[i], or i when rows is null) into `dst`
- * from index `at`, dp doubles apart, the padding column (dp > d) zero.
+ * Writes `count` rows of width d from `src` (row i = rows[first + i], or first + i when rows is
+ * null) into `dst` from index `at`, dp doubles apart, the padding column (dp > d) zero.
  */
-function putRows(dst: Float64Array, at: number, src: Float64Array, rows: Int32Array | null, count: number, d: number, dp: number): void {
+function putRows(dst: Float64Array, at: number, src: Float64Array, rows: Int32Array | null, count: number, d: number, dp: number, first = 0): void {
   for (let r = 0; r < count; r++) {
-    const from = (rows === null ? r : rows[r]) * d;
+    const from = (rows === null ? first + r : rows[first + r]) * d;
     const to = at + r * dp;
-    dst.set(src.subarray(from, from + d), to);
+    // Short rows element by element: a subarray per row would cost more than the copy.
+    if (d < 64) for (let j = 0; j < d; j++) dst[to + j] = src[from + j];
+    else dst.set(src.subarray(from, from + d), to);
     if (dp !== d) dst[to + d] = 0;
   }
 }
@@ -191,79 +196,27 @@ export function wasmLogisticObjective(
   };
 }
 
-/** A scoring instance and the matrix its memory holds. */
-interface Scorer {
-  readonly e: Exports;
-  data: Float64Array | null;
-  dp: number;
-  lastUse: number;
-}
 /**
- * Scoring instances, each with its own memory holding one matrix between calls: two, so that a
- * loop alternating between its pool and its test set copies neither again.
+ * Free scoring instances (each with its own memory, sized for one block of rows): a pool pass
+ * (linalg/pool-scores.ts) takes one for its duration and hands it back, so a nested pass (none
+ * today) would get another rather than overwrite a running one.
  */
-const SCORER_SLOTS = 2;
-const scorers: Scorer[] = [];
-let scorerClock = 0;
-/** Matrices larger than this are scored in JS rather than copied into the module. */
-const MAX_HELD_BYTES = 64 * 1024 * 1024;
+const freeScorers: Exports[] = [];
 
-/** The instance holding `data`, else a new one, else the least recently used; null without kernels. */
-function scorerFor(data: Float64Array): Scorer | null {
-  let pick = scorers.find((sc) => sc.data === data);
-  if (pick === undefined && scorers.length < SCORER_SLOTS) {
-    const e = instantiate();
-    if (e === null) return null;
-    pick = { e, data: null, dp: 0, lastUse: 0 };
-    scorers.push(pick);
-  }
-  pick ??= scorers.reduce((a, b) => (b.lastUse < a.lastUse ? b : a));
-  pick.lastUse = ++scorerClock;
-  return pick;
+/** A scoring instance for one pool pass; null without kernels. Hand it back with releaseScorer. */
+export function acquireScorer(): Exports | null {
+  const e = freeScorers.pop();
+  if (e !== undefined) return e;
+  if (wasmKernels() === null) return null;
+  return instantiate();
 }
 
-/**
- * out[r * k + c] = X[rows[r]] . w_c + b_c through the kernels; false (nothing written) when they
- * are unavailable or the call is better left to JS (a few rows of a large matrix, a matrix too
- * large to copy). A matrix stays in a scoring instance until two others have been scored since,
- * so scoring the same pool (and test set) after every retrain copies it once. It is recognised by
- * the identity of its data array: matrices are never changed once built, here as everywhere in
- * the engine.
- */
-export function wasmScores(X: DenseMatrix, rows: Int32Array | null, nRows: number, w: Float64Array, b: Float64Array, k: number, out: Float64Array): boolean {
-  if (rows !== null && nRows * 2 < X.rows) return false;
-  const d = X.cols;
-  const dp = d + (d & 1);
-  if (X.rows * dp * 8 > MAX_HELD_BYTES) return false;
-  const sc = scorerFor(X.data);
-  if (sc === null) return false;
-  const e = sc.e;
-  const x = align16(e.heapBase());
-  const wOff = align16(x + X.rows * dp * 8);
-  const bOff = align16(wOff + k * dp * 8);
-  const sOff = align16(bOff + k * 8);
-  const total = align16(sOff + X.rows * k * 8);
-  reserve(e, total);
-  const f64 = new Float64Array(e.memory.buffer);
-  if (sc.data !== X.data || sc.dp !== dp) {
-    putRows(f64, x >> 3, X.data, null, X.rows, d, dp);
-    sc.data = X.data;
-    sc.dp = dp;
-  }
-  putRows(f64, wOff >> 3, w, null, k, d, dp);
-  f64.set(b.subarray(0, k), bOff >> 3);
-  e.scores(X.rows, dp, k, x, wOff, bOff, sOff);
-  const s = sOff >> 3;
-  if (rows === null) out.set(f64.subarray(s, s + nRows * k));
-  else {
-    for (let r = 0; r < nRows; r++) {
-      const from = s + rows[r] * k;
-      const to = r * k;
-      for (let c = 0; c < k; c++) out[to + c] = f64[from + c];
-    }
-  }
-  return true;
+/** Returns an instance taken with acquireScorer. */
+export function releaseScorer(e: Exports): void {
+  freeScorers.push(e);
 }
+
+export { align16, putRows, reserve };
 
 /** L-BFGS buffers in a module's memory, with the two-loop recursion run there. */
 export interface LbfgsWorkspace {

@@ -20,10 +20,11 @@
  * const p = m.predictProba(X); // (X.rows x 3), row-major
  */
 import { BadOptionError, NotFittedError, ShapeMismatchError } from "../errors.js";
-import { accumulateGradient, linearScores, softmaxRows } from "../linalg/kernels.js";
+import { accumulateGradient, linearScores } from "../linalg/kernels.js";
 import { lbfgs, type Objective } from "../linalg/lbfgs.js";
 import { wasmLogisticObjective } from "../linalg/wasm.js";
 import type { Matrix } from "../linalg/matrix.js";
+import { poolPass, type LinearView, type MeasureName, type TopRows } from "./scoring.js";
 import type { Classifier, FitInfo, FitOptions, SavedModel } from "./types.js";
 import { checkFitInput } from "./validate.js";
 
@@ -113,34 +114,30 @@ export class LogisticRegression implements Classifier {
   }
 
   predictProba(X: Matrix, rows?: Int32Array): Float64Array {
+    const v = this.view(X, "predictProba");
+    const out = new Float64Array((rows === undefined ? X.rows : rows.length) * this.nClasses);
+    poolPass(X, rows, v, { proba: out });
+    return out;
+  }
+
+  uncertainty(X: Matrix, measure: MeasureName, rows?: Int32Array): Float64Array {
+    const v = this.view(X, "uncertainty");
+    const values = new Float64Array(rows === undefined ? X.rows : rows.length);
+    poolPass(X, rows, v, { measure, values });
+    return values;
+  }
+
+  mostUncertain(X: Matrix, measure: MeasureName, k: number, rows?: Int32Array): TopRows {
+    return poolPass(X, rows, this.view(X, "mostUncertain"), { measure, top: k }) as TopRows;
+  }
+
+  /** The fitted parameters as the pool pass reads them (models/scoring.ts). */
+  private view(X: Matrix, caller: string): LinearView {
     const p = this.params;
     if (p === null) throw new NotFittedError("LogisticRegression");
-    if (X.cols !== p.d) throw new ShapeMismatchError(`predictProba: model has ${p.d} features, X has ${X.cols}`);
-    const n = rows === undefined ? X.rows : rows.length;
-    const K = this.nClasses;
-    const out = new Float64Array(n * K);
-    const present = p.present;
-    if (present.length === 1) {
-      for (let r = 0; r < n; r++) out[r * K + present[0]] = 1;
-      return out;
-    }
-    const mCols = p.b.length;
-    const s = new Float64Array(n * mCols);
-    linearScores(X, rows ?? null, n, p.w, p.b, mCols, s);
-    if (mCols === 1) {
-      const c0 = present[0];
-      const c1 = present[1];
-      for (let r = 0; r < n; r++) {
-        const z = s[r];
-        const p1 = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-        out[r * K + c1] = p1;
-        out[r * K + c0] = 1 - p1;
-      }
-      return out;
-    }
-    softmaxRows(s, n, mCols);
-    for (let r = 0; r < n; r++) for (let t = 0; t < mCols; t++) out[r * K + present[t]] = s[r * mCols + t];
-    return out;
+    if (X.cols !== p.d) throw new ShapeMismatchError(`${caller}: model has ${p.d} features, X has ${X.cols}`);
+    const link = p.present.length === 1 ? "constant" : p.b.length === 1 ? "binomial" : "softmax";
+    return { w: p.w, b: p.b, m: p.b.length, link, present: p.present, K: this.nClasses };
   }
 
   toJSON(): SavedModel {

@@ -8,8 +8,8 @@
  * const nb = new MultinomialNB(2).fit(Xtfidf, y);
  */
 import { BadInputError, NotFittedError, ShapeMismatchError } from "../errors.js";
-import { linearScores, softmaxRows } from "../linalg/kernels.js";
 import type { Matrix } from "../linalg/matrix.js";
+import { poolPass, type LinearView, type MeasureName, type TopRows } from "./scoring.js";
 import type { Classifier, FitInfo, FitOptions, SavedModel } from "./types.js";
 import { checkFitInput } from "./validate.js";
 
@@ -73,18 +73,29 @@ export class MultinomialNB implements Classifier {
   }
 
   predictProba(X: Matrix, rows?: Int32Array): Float64Array {
+    const v = this.view(X, "predictProba");
+    const out = new Float64Array((rows === undefined ? X.rows : rows.length) * this.nClasses);
+    poolPass(X, rows, v, { proba: out });
+    return out;
+  }
+
+  uncertainty(X: Matrix, measure: MeasureName, rows?: Int32Array): Float64Array {
+    const v = this.view(X, "uncertainty");
+    const values = new Float64Array(rows === undefined ? X.rows : rows.length);
+    poolPass(X, rows, v, { measure, values });
+    return values;
+  }
+
+  mostUncertain(X: Matrix, measure: MeasureName, k: number, rows?: Int32Array): TopRows {
+    return poolPass(X, rows, this.view(X, "mostUncertain"), { measure, top: k }) as TopRows;
+  }
+
+  /** The fitted parameters as the pool pass reads them (models/scoring.ts): a softmax over the present classes. */
+  private view(X: Matrix, caller: string): LinearView {
     const present = this.present;
     if (present === null || this.logTheta === null || this.logPrior === null) throw new NotFittedError("MultinomialNB");
-    if (X.cols !== this.d) throw new ShapeMismatchError(`predictProba: model has ${this.d} features, X has ${X.cols}`);
-    const n = rows === undefined ? X.rows : rows.length;
-    const m = present.length;
-    const s = new Float64Array(n * m);
-    linearScores(X, rows ?? null, n, this.logTheta, this.logPrior, m, s);
-    softmaxRows(s, n, m);
-    const K = this.nClasses;
-    const out = new Float64Array(n * K);
-    for (let r = 0; r < n; r++) for (let t = 0; t < m; t++) out[r * K + present[t]] = s[r * m + t];
-    return out;
+    if (X.cols !== this.d) throw new ShapeMismatchError(`${caller}: model has ${this.d} features, X has ${X.cols}`);
+    return { w: this.logTheta, b: this.logPrior, m: present.length, link: "softmax", present, K: this.nClasses };
   }
 
   toJSON(): SavedModel {

@@ -5,6 +5,7 @@
  * trained without them would simply not predict them).
  */
 import type { Matrix } from "../linalg/matrix.js";
+import type { MeasureName } from "./scoring.js";
 
 export interface FitOptions {
   /** Pool rows to train on (y[r] is the class of row rows[r]); default all rows of X. */
@@ -27,6 +28,16 @@ export interface ProbabilisticModel {
    * a row-major Float64Array of shape (rows.length x nClasses).
    */
   predictProba(X: Matrix, rows?: Int32Array): Float64Array;
+  /**
+   * Optional: an uncertainty measure of the given rows (all if omitted), equal to the measure of
+   * predictProba's rows (strategies/uncertainty.ts), computed without the probability matrix.
+   */
+  uncertainty?(X: Matrix, measure: MeasureName, rows?: Int32Array): Float64Array;
+  /**
+   * Optional: the k rows of highest measure (positions into `rows`, best first, ties to the lower
+   * position), equal to topK of uncertainty(), in one pass over the pool.
+   */
+  mostUncertain?(X: Matrix, measure: MeasureName, k: number, rows?: Int32Array): { positions: Int32Array; scores: Float64Array };
 }
 
 /**

@@ -20,7 +20,7 @@
 import { addRow, rowDot, rowNorm2 } from "./helpers.js";
 import type { Matrix } from "../linalg/matrix.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
-import { marginScores, selectByScores } from "./uncertainty.js";
+import { marginScores, selectByScores, uncertaintyOf } from "./uncertainty.js";
 
 /** Mean shifted cosine similarity (1 + cos) / 2 of each row in `rows` to all of `rows`. */
 export function meanCosineDensity(X: Matrix, rows: Int32Array): Float64Array {
@@ -44,7 +44,7 @@ export function densityWeighted(beta = 1): QueryStrategy {
     description: "information density: margin uncertainty x mean cosine similarity to the pool",
     select(ctx: QueryContext, k: number): Selection {
       const n = ctx.unlabeled.length;
-      const u = marginScores(ctx.model.predictProba(ctx.X, ctx.unlabeled), n, ctx.nClasses);
+      const u = uncertaintyOf(ctx.model, ctx.X, ctx.unlabeled, marginScores);
       const dens = meanCosineDensity(ctx.X, ctx.unlabeled);
       for (let r = 0; r < n; r++) u[r] *= beta === 1 ? dens[r] : Math.pow(dens[r], beta);
       return selectByScores(ctx, u, k);

@@ -15,14 +15,14 @@ import { addRow, clearRow, fitFresh, NearestCenter, rowDot, rowNorm2, rowNorms2,
 import { gumbelTopK, stochasticLogits } from "./stochastic.js";
 import { topK } from "./topk.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
-import { marginScores } from "./uncertainty.js";
+import { marginScores, uncertaintyOf } from "./uncertainty.js";
 
 /** The selection of nothing (k = 0 or an empty pool). */
 const EMPTY_SELECTION: Selection = { indices: new Int32Array(0), scores: new Float64Array(0) };
 
 /** Margin uncertainty of every unlabeled item (in ctx.unlabeled order). */
 function poolMargins(ctx: QueryContext): Float64Array {
-  return marginScores(ctx.model.predictProba(ctx.X, ctx.unlabeled), ctx.unlabeled.length, ctx.nClasses);
+  return uncertaintyOf(ctx.model, ctx.X, ctx.unlabeled, marginScores);
 }
 
 export interface DiverseMarginOptions {

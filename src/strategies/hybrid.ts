@@ -26,7 +26,7 @@ import type { Matrix } from "../linalg/matrix.js";
 import { addRow, clearRow, largestPositions, range, rowDot, rowNorms2, selectionFrom, subsample } from "./helpers.js";
 import { topK } from "./topk.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
-import { marginScores } from "./uncertainty.js";
+import { marginScores, uncertaintyOf } from "./uncertainty.js";
 
 /**
  * BADGE's work budget, in row operations (a dense row costs its width, a CSR row 4 + 2 x its
@@ -180,7 +180,7 @@ export function clusterMargin(): QueryStrategy {
       if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
       if (cache === null || cache.X !== ctx.X) cache = clusterPool(ctx);
       const pc = cache;
-      const u = marginScores(ctx.model.predictProba(ctx.X, ctx.unlabeled), n, ctx.nClasses);
+      const u = uncertaintyOf(ctx.model, ctx.X, ctx.unlabeled, marginScores);
       const cand = topK(u, 10 * m);
       const groups: number[][] = Array.from({ length: pc.k }, () => []);
       for (const p of cand) groups[clusterOf(pc, ctx.unlabeled[p])].push(p);

@@ -26,7 +26,7 @@ import type { Matrix } from "../linalg/matrix.js";
 import { NearestCenter, range, selectionFrom, subsample } from "./helpers.js";
 import { topK } from "./topk.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
-import { leastConfidenceScores, marginScores } from "./uncertainty.js";
+import { leastConfidenceScores, marginScores, uncertaintyOf } from "./uncertainty.js";
 
 /** Row operations allowed to the quadratic greedy strategies before they subsample. */
 const WORK_BUDGET = 6e7;
@@ -57,7 +57,7 @@ export const representative: QueryStrategy = {
     const n = ctx.unlabeled.length;
     const m = Math.min(k, n);
     if (m <= 0) return { indices: new Int32Array(0), scores: new Float64Array(0) };
-    const u = marginScores(ctx.model.predictProba(ctx.X, ctx.unlabeled), n, ctx.nClasses);
+    const u = uncertaintyOf(ctx.model, ctx.X, ctx.unlabeled, marginScores);
     const pre = topK(u, 10 * m);
     const rows = Int32Array.from(pre, (p) => ctx.unlabeled[p]);
     const km = kmeans(ctx.X, m, ctx.rng, { rows, maxIter: 20 });
@@ -143,7 +143,7 @@ export const rankedBatch: QueryStrategy = {
       ctx,
       k,
       (rows) => {
-        const u = leastConfidenceScores(ctx.model.predictProba(ctx.X, rows), rows.length, ctx.nClasses);
+        const u = uncertaintyOf(ctx.model, ctx.X, rows, leastConfidenceScores);
         return (r, d2) => alpha * (1 - (Number.isFinite(d2) ? 1 / (1 + Math.sqrt(d2)) : 0)) + (1 - alpha) * u[r];
       },
       false,

@@ -23,7 +23,7 @@ import type { Rng } from "../linalg/rng.js";
 import { selectionFrom } from "./helpers.js";
 import { topK } from "./topk.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
-import { entropyScores, marginScores, type UncertaintyMeasure } from "./uncertainty.js";
+import { entropyScores, marginScores, type UncertaintyMeasure, uncertaintyOf } from "./uncertainty.js";
 
 /** How a score becomes a sampling logit. */
 export type StochasticKind = "power" | "softmax" | "softrank";
@@ -107,7 +107,7 @@ export function epsilonMargin(epsilon: number, name = "epsilon_margin"): QuerySt
     select(ctx: QueryContext, k: number): Selection {
       const n = ctx.unlabeled.length;
       const m = Math.min(k, n);
-      const u = marginScores(ctx.model.predictProba(ctx.X, ctx.unlabeled), n, ctx.nClasses);
+      const u = uncertaintyOf(ctx.model, ctx.X, ctx.unlabeled, marginScores);
       let explore = 0;
       for (let t = 0; t < m; t++) if (ctx.rng.next() < epsilon) explore++;
       const top = topK(u, m - explore);
