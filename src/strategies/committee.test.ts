@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { committeeProba, klScores, qbcKl, qbcMaxDisagreement, qbcVoteEntropy, voteEntropyScores } from "./committee.js";
+import { Rng } from "../linalg/rng.js";
+import { committeeCandidates, committeeContext, committeeProba, klScores, qbcKl, qbcMaxDisagreement, qbcVoteEntropy, voteEntropyScores } from "./committee.js";
 import { makeContext } from "./testing.js";
+import { marginScores } from "./uncertainty.js";
 
 // Three members, two items, two classes: they agree on item 0, split 2:1 on item 1.
 const members = [Float64Array.from([0.9, 0.1, 0.6, 0.4]), Float64Array.from([0.8, 0.2, 0.3, 0.7]), Float64Array.from([0.7, 0.3, 0.8, 0.2])];
@@ -43,4 +45,30 @@ void test("every committee strategy queries the boundary item before the far one
     const sel = s.select(makeContext(rows, labeled, labels, { seed: 5 }), 1);
     assert.deepEqual(Array.from(sel.indices), [9], s.name);
   }
+});
+
+void test("committee work budget: whole pools within it; above it the lowest-margin candidates, and the batch comes from them", () => {
+  const dense = (n: number, cols: number) => ({ kind: "dense" as const, rows: n, cols, data: new Float64Array(0) });
+  assert.equal(committeeCandidates(dense(100_000, 50), 100_000), 100_000);
+  assert.equal(committeeCandidates(dense(1_000_000, 50), 1_000_000), 160_000);
+  assert.equal(committeeCandidates(dense(5_000, 50), 5_000, 5, 1), 1000, "never fewer than 1,000");
+  const rng = new Rng(4);
+  const pool = Array.from({ length: 3000 }, () => [rng.next() * 6 - 3, rng.next() * 6 - 3]);
+  const lab = Array.from({ length: 40 }, (_, i) => i);
+  const ctx = () => makeContext(pool, lab, lab.map((i) => (pool[i][0] + pool[i][1] > 0 ? 1 : 0)), { seed: 2 });
+  const c = ctx();
+  const budget = 5 * 2 * 1000; // exactly 1,000 candidates of 2 dense columns
+  const sub = committeeContext(c, 5, budget);
+  assert.equal(sub.unlabeled.length, 1000);
+  const u = marginScores(c.model.predictProba(c.X, c.unlabeled), c.unlabeled.length, 2);
+  const cut = Array.from(u).sort((a, b) => b - a)[999];
+  for (const i of sub.unlabeled) assert.ok(u[c.unlabeled.indexOf(i)] >= cut, `item ${i} is among the 1,000 least sure`);
+  assert.ok(sub.unlabeled.every((v, t) => t === 0 || v > sub.unlabeled[t - 1]), "in pool order");
+  assert.equal(committeeContext(c), c, "within the default budget the context is unchanged");
+  // The registered strategy on a whole pool equals the unbudgeted committee on it.
+  const s = qbcKl.select(ctx(), 5);
+  const members = committeeProba(ctx());
+  const scores = klScores(members, c.unlabeled.length, 2, "mean");
+  const best = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a] || a - b).slice(0, 5).map((p) => c.unlabeled[p]);
+  assert.deepEqual(Array.from(s.indices), best);
 });

@@ -40,7 +40,11 @@ export function largestPositions(scores: ArrayLike<number>, m: number): Int32Arr
   const n = scores.length;
   if (m >= n) return range(n);
   if (m <= 0) return new Int32Array(0);
-  const v = Float64Array.from(scores, (x) => (Number.isNaN(x) ? -Infinity : x));
+  const v = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const x = scores[r];
+    v[r] = x === x ? x : -Infinity; // NaN counts as smallest
+  }
   // Quickselect for the value at descending rank m - 1.
   let lo = 0;
   let hi = n - 1;
@@ -69,16 +73,26 @@ export function largestPositions(scores: ArrayLike<number>, m: number): Int32Arr
     else break;
   }
   const cut = v[want];
+  // NaN > cut and NaN === cut are both false, so NaN rows are only taken when the cut is -Infinity.
   let above = 0;
-  for (let r = 0; r < n; r++) if ((Number.isNaN(scores[r]) ? -Infinity : scores[r]) > cut) above++;
+  for (let r = 0; r < n; r++) if (scores[r] > cut) above++;
   let ties = m - above;
   const out = new Int32Array(m);
   let t = 0;
   for (let r = 0; r < n; r++) {
-    const x = Number.isNaN(scores[r]) ? -Infinity : scores[r];
-    if (x > cut || (x === cut && ties-- > 0)) out[t++] = r;
+    const x = scores[r];
+    if (x > cut || ((x === cut || (cut === -Infinity && x !== x)) && ties-- > 0)) out[t++] = r;
   }
   return out;
+}
+
+/**
+ * Approximate cost of one row-vs-dense-vector operation, the unit of the strategies' work
+ * budgets: a dense row costs its width, a CSR row 4 + 2 x its mean non-zeros (each non-zero
+ * counts twice for the indirect access).
+ */
+export function rowCost(X: Matrix): number {
+  return X.kind === "dense" ? X.cols : 4 + 2 * (X.indptr[X.rows] / Math.max(1, X.rows));
 }
 
 /** Positions 0..n-1 as an Int32Array. */

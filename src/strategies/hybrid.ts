@@ -23,7 +23,7 @@
  */
 import { kmeans, rowDistance2 } from "../linalg/kmeans.js";
 import type { Matrix } from "../linalg/matrix.js";
-import { addRow, clearRow, largestPositions, range, rowDot, rowNorms2, selectionFrom, subsample } from "./helpers.js";
+import { addRow, clearRow, largestPositions, range, rowCost, rowDot, rowNorms2, selectionFrom, subsample } from "./helpers.js";
 import { topK } from "./topk.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
 import { marginScores, uncertaintyOf } from "./uncertainty.js";
@@ -41,8 +41,7 @@ const BADGE_MIN_CANDIDATES = 1000;
 
 /** How many candidates BADGE keeps for a batch of k on n unlabeled items (n when within the budget). */
 export function badgeCandidates(X: Matrix, n: number, nClasses: number, k: number, budget = BADGE_WORK_BUDGET): number {
-  const rowCost = X.kind === "dense" ? X.cols : 4 + 2 * (X.indptr[X.rows] / Math.max(1, X.rows));
-  const perCandidate = Math.max(1, k - 1) * (rowCost + nClasses);
+  const perCandidate = Math.max(1, k - 1) * (rowCost(X) + nClasses);
   return Math.min(n, Math.max(BADGE_MIN_CANDIDATES, Math.floor(budget / perCandidate)));
 }
 

@@ -22,8 +22,7 @@
  * `representative` clusters only the 10k prefiltered items, so it is linear in the pool.
  */
 import { kmeans } from "../linalg/kmeans.js";
-import type { Matrix } from "../linalg/matrix.js";
-import { NearestCenter, range, selectionFrom, subsample } from "./helpers.js";
+import { NearestCenter, range, rowCost, selectionFrom, subsample } from "./helpers.js";
 import { topK } from "./topk.js";
 import type { QueryContext, QueryStrategy, Selection } from "./types.js";
 import { leastConfidenceScores, marginScores, uncertaintyOf } from "./uncertainty.js";
@@ -32,12 +31,6 @@ import { leastConfidenceScores, marginScores, uncertaintyOf } from "./uncertaint
 const WORK_BUDGET = 6e7;
 const MIN_CANDIDATES = 1000;
 const MAX_LABELED_CENTERS = 2000;
-
-/** Approximate cost of one row-vs-dense-vector operation. */
-function rowCost(X: Matrix): number {
-  // CSR rows gather from a dense vector: count each non-zero twice for the indirect access.
-  return X.kind === "dense" ? X.cols : 4 + 2 * (X.indptr[X.rows] / Math.max(1, X.rows));
-}
 
 /**
  * Candidate positions (into ctx.unlabeled) and initial center rows (labeled pool rows) for a
