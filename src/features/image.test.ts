@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import test, { after } from "node:test";
 import sharp from "sharp";
-import { imageMatrix, listImageFolder, resizeArea, rgbToHsv, sniffImageFormat } from "./image.js";
+import { decodeImage, imageMatrix, listImageFolder, pngHeader, resizeArea, rgbToHsv, sniffImageFormat } from "./image.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "al-image-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,6 +38,22 @@ void test("lossless WebP and JPEG decode too (JPEG near the written values)", as
   const m = await imageMatrix(["grey.webp", "flat.jpg"], { base: dir, features: [{ kind: "pixels", size: 4 }] });
   assert.deepEqual(Array.from(m.X.data.subarray(0, 16), (v) => Math.round(v * 255)), grey4);
   for (const v of m.X.data.subarray(16)) assert.ok(Math.abs(v * 255 - 128) <= 2);
+});
+
+void test("transparency is flattened onto white; images above maxSide are shrunk, aspect kept", async () => {
+  // RGBA: an opaque black pixel and a fully transparent one.
+  const rgba = await sharp(Buffer.from([0, 0, 0, 255, 0, 0, 0, 0]), { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
+  const h = pngHeader(rgba);
+  assert.deepEqual(h, { width: 2, height: 1, alpha: true, exif: false });
+  assert.deepEqual(Array.from((await decodeImage(rgba, {}, "a.png")).rgb), [0, 0, 0, 255, 255, 255]);
+  const big = await sharp(Buffer.alloc(40 * 20 * 3, 200), { raw: { width: 40, height: 20, channels: 3 } }).png().toBuffer();
+  assert.deepEqual(pngHeader(big), { width: 40, height: 20, alpha: false, exif: false });
+  const small = await decodeImage(big, {}, "big.png", { maxSide: 10 });
+  assert.deepEqual([small.width, small.height, small.rgb[0]], [10, 5, 200]);
+  const jpeg = await sharp(Buffer.alloc(40 * 20 * 3, 90), { raw: { width: 40, height: 20, channels: 3 } }).jpeg().toBuffer();
+  const j = await decodeImage(jpeg, {}, "big.jpg", { maxSide: 8 });
+  assert.deepEqual([j.width, j.height], [8, 4]);
+  assert.equal(pngHeader(jpeg), null);
 });
 
 void test("area resizing averages the covered pixels, fractional footprints by overlap", () => {
