@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import test, { after } from "node:test";
 import sharp from "sharp";
-import { decodeImage, imageMatrix, listImageFolder, pngHeader, resizeArea, rgbToHsv, sniffImageFormat } from "./image.js";
+import { decodeImage, imageMatrix, listImageFolder, pngHeader, sniffImageFormat } from "./image.js";
+import { resizeArea, rgbToHsv } from "./image-features.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "al-image-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
