@@ -36,6 +36,29 @@ function terms(text: string | null, ngramMax: number): string[] {
   return out;
 }
 
+/**
+ * Document and corpus frequencies of terms, gathered one document at a time (what fitting needs,
+ * so a file can be streamed instead of held).
+ */
+export class TfidfCounts {
+  readonly df = new Map<string, number>();
+  readonly total = new Map<string, number>();
+  docs = 0;
+  constructor(readonly ngramMax: 1 | 2 = 1) {}
+
+  add(doc: string | null): void {
+    this.docs++;
+    const seen = new Set<string>();
+    for (const t of terms(doc, this.ngramMax)) {
+      this.total.set(t, (this.total.get(t) ?? 0) + 1);
+      if (!seen.has(t)) {
+        seen.add(t);
+        this.df.set(t, (this.df.get(t) ?? 0) + 1);
+      }
+    }
+  }
+}
+
 export class Tfidf {
   readonly minDf: number;
   readonly ngramMax: 1 | 2;
@@ -61,25 +84,21 @@ export class Tfidf {
   }
 
   fit(docs: readonly (string | null)[]): this {
-    const df = new Map<string, number>();
-    const total = new Map<string, number>();
-    for (const doc of docs) {
-      const seen = new Set<string>();
-      for (const t of terms(doc, this.ngramMax)) {
-        total.set(t, (total.get(t) ?? 0) + 1);
-        if (!seen.has(t)) {
-          seen.add(t);
-          df.set(t, (df.get(t) ?? 0) + 1);
-        }
-      }
-    }
+    const counts = new TfidfCounts(this.ngramMax);
+    for (const doc of docs) counts.add(doc);
+    return this.fitCounts(counts);
+  }
+
+  /** Fits from document frequencies gathered beforehand (a streamed pass over the documents). */
+  fitCounts(counts: TfidfCounts): this {
+    const { df, total } = counts;
     let kept = [...df.entries()].filter(([, c]) => c >= this.minDf).map(([t]) => t);
     if (kept.length > this.maxFeatures) {
       kept.sort((a, b) => (total.get(b) ?? 0) - (total.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
       kept = kept.slice(0, this.maxFeatures);
     }
     kept.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const n = docs.length;
+    const n = counts.docs;
     this.vocab = new Map(kept.map((t, i) => [t, i]));
     this.idf = Float64Array.from(kept, (t) => Math.log((1 + n) / (1 + (df.get(t) ?? 0))) + 1);
     return this;
