@@ -48,7 +48,7 @@ export interface AssessOptions {
 /** Fewest known labels on which a value → label rule is judged (a threshold rule needs twice this). */
 export const MIN_RULE_ROWS = 10;
 /** Most known labels a rule is checked on (an even spread of rows beyond). */
-const MAX_RULE_ROWS = 20_000;
+export const MAX_RULE_ROWS = 20_000;
 
 /** Cell text as the label check sees it (numbers in their shortest spelling). */
 function keyOf(col: Column, r: number): string | null {

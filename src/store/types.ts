@@ -337,6 +337,9 @@ export interface StoreOptions {
   readonly synchronous?: "normal" | "full";
 }
 
+export type { FeatureBlock } from "./feature-blocks.js";
+import type { FeatureBlock } from "./feature-blocks.js";
+
 export interface Store {
   readonly path: string;
   /** The schema version of the stored data (see migrations.ts). */
@@ -352,8 +355,15 @@ export interface Store {
   /** Inserts items (one transaction); a duplicate id is reported with the offending id. */
   insertItems(items: readonly Item[]): void;
   putFeatures(rows: readonly { idx: number; row: Uint8Array }[]): void;
-  /** Stored feature rows in pool order. */
+  /**
+   * Stored feature rows in the per-item encoding: those of `putFeatures` in pool order, then
+   * those of the blocks (decoded; for tests and tools; the pool loads {@link featureBlocks}).
+   */
   featureRows(): IterableIterator<{ idx: number; row: Uint8Array }>;
+  /** Stores (or replaces) a block of consecutive feature rows (see feature-blocks.ts). */
+  putFeatureBlock(block: FeatureBlock): void;
+  /** The stored blocks in pool order (none in an older database not yet migrated). */
+  featureBlocks(): IterableIterator<FeatureBlock>;
   /** Removes fields from every item's data (columns that `init` leaves out after the import). */
   dropItemFields(names: readonly string[]): void;
   /**
