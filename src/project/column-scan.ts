@@ -15,7 +15,7 @@
  * once more for such columns.
  */
 import type { Cell } from "../data/jsonl.js";
-import { isMissing, parseNumber } from "../data/dataset.js";
+import { cellNumber, isMissing, parseNumber } from "../data/dataset.js";
 import { MAX_RULE_ROWS, spacesIn, type ColumnProfile } from "../data/roles.js";
 import { Moments, type ColumnStats } from "../features/featurizer.js";
 import { TfidfCounts } from "../features/tfidf.js";
@@ -120,14 +120,15 @@ export class ColumnScan {
   /** One pool row's cell; `sampled`: the row is in the rule sample. */
   add(v: Cell, sampled: boolean): void {
     this.rows++;
-    const missing = isMissing(v);
     if (this.text) {
+      const missing = isMissing(v);
       this.counts?.add(missing ? null : typeof v === "string" ? v : String(v));
       if (missing) this.missing++;
       else this.countString(cellKey(v));
       return;
     }
-    if (missing) {
+    const x = cellNumber(v);
+    if (x !== undefined && Number.isNaN(x)) {
       this.missing++;
       if (sampled) this.sampleKeys.push(null);
       this.whole = false;
@@ -137,16 +138,14 @@ export class ColumnScan {
     if (sampled) this.sampleKeys.push(key);
     this.chars += key.length;
     if (this.numeric) {
-      const x = parseNumber(v);
-      if (Number.isNaN(x)) {
-        this.numeric = false;
-        this.spaces += spacesIn(key);
-      } else {
+      if (x !== undefined) {
         this.addNumber(x);
         this.countString(key);
         return;
       }
-    } else this.spaces += spacesIn(key);
+      this.numeric = false;
+    }
+    this.spaces += spacesIn(key);
     this.strings.add(key);
   }
 

@@ -11,7 +11,7 @@
  */
 import path from "node:path";
 import type { Cell } from "../data/jsonl.js";
-import { checkIgnoreKeep, isMissing, parseNumber, unknownColumn } from "../data/dataset.js";
+import { cellNumber, checkIgnoreKeep, isMissing, unknownColumn } from "../data/dataset.js";
 import { assessProfiles, roleRows, type ColumnFinding, type RoleRow } from "../data/roles.js";
 import type { Column, Dataset } from "../data/types.js";
 import { streamTable, type TableFormat } from "../data/read.js";
@@ -374,7 +374,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   const numBuf = fields.map((f) => (f.kind === "numeric" ? new Float64Array(batchSize) : null));
   const strBuf = fields.map((f) => (f.kind === "numeric" ? null : new Array<string | null>(batchSize).fill(null)));
   const rowNumbers = new Int32Array(batchSize);
-  let items: Item[] = [];
+  let items: { idx: number; id: string; json: string }[] = [];
   let written = 0;
   const flush = (): void => {
     const rows = items.length;
@@ -397,36 +397,36 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     const block = blockOf(X, written);
     const batch = items;
     store.transaction(() => {
-      store.insertItems(batch);
+      store.insertItemsJson(batch);
       store.putFeatureBlock(block);
     });
     written += rows;
     items = [];
     o.onProgress?.("features", written, n);
   };
-  let dataLayout: { width: number; keep: (number | null)[]; names: string[]; absent: number[] } = { width: -1, keep: [], names: [], absent: [] };
+  let dataLayout: { width: number; keep: (number | null)[]; names: string[]; keys: string[]; absent: number[] } = { width: -1, keep: [], names: [], keys: [], absent: [] };
   await streamTable(file, streamOptions, (cells, info, header) => {
     if (goldRows.has(info.row)) return;
     if (dataLayout.width !== header.length) {
       const l = layoutOf(header, o, ignored);
       const keep = header.map((name, j) => (l.role[j] === "field" && !droppedData.has(name) ? (fieldAt.get(name) ?? -1) : null));
-      dataLayout = { width: header.length, names: header.slice(), keep, absent: fields.map((_, f) => f).filter((f) => !keep.includes(f)) };
+      dataLayout = { width: header.length, names: header.slice(), keys: header.map((name) => `${JSON.stringify(name)}:`), keep, absent: fields.map((_, f) => f).filter((f) => !keep.includes(f)) };
     }
     if (written + items.length >= n) throw new BadInputError(`the file changed while it was read: it has more rows than the ${n} of the first reading`, { file, row: info.row });
     const t = items.length;
-    const data: Record<string, Cell> = {};
-    const { keep, names } = dataLayout;
+    // The item's data as JSON text, written as it is read (no object per row).
+    let json = "{";
+    const { keep, names, keys } = dataLayout;
     for (let j = 0; j < keep.length; j++) {
       const f = keep[j];
       if (f === null) continue;
       const v = j < cells.length ? cells[j] : null;
-      data[names[j]] = dataCell(v);
+      json += (json.length === 1 ? "" : ",") + keys[j] + cellJson(v);
       if (f < 0) continue;
       if (kinds[f] === "numeric") {
-        let x = NaN;
-        if (!isMissing(v)) {
-          x = parseNumber(v);
-          if (Number.isNaN(x)) throw new BadInputError(`expected a number, got ${JSON.stringify(v)} (the file changed while it was read?)`, { file, row: info.row, column: names[j] });
+        const x = cellNumber(v);
+        if (x === undefined) {
+          throw new BadInputError(`expected a number, got ${JSON.stringify(v)} (the file changed while it was read?)`, { file, row: info.row, column: names[j] });
         }
         (numBuf[f] as Float64Array)[t] = x;
       } else (strBuf[f] as (string | null)[])[t] = isMissing(v) ? null : typeof v === "string" ? (kinds[f] === "text" ? v : v.trim()) : String(v);
@@ -437,7 +437,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
       else (strBuf[f] as (string | null)[])[t] = null;
     }
     rowNumbers[t] = info.row;
-    items.push({ idx: written + t, id: idOf(cells, header, info.row), data });
+    items.push({ idx: written + t, id: idOf(cells, header, info.row), json: json + "}" });
     if (items.length === batchSize) flush();
   });
   flush();
@@ -477,6 +477,16 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   };
   store.setMeta(meta);
   return { items: n, seedLabels: seedIdx.length, goldItems: gold.length, fields, featureWidth: width, roles, findings };
+}
+
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+/** A cell as JSON text, as `JSON.stringify` of {@link dataCell} writes it. */
+function cellJson(v: Cell): string {
+  if (typeof v === "string") return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+  if (v === null) return "null";
+  if (typeof v === "boolean") return v ? '"true"' : '"false"';
+  return JSON.stringify(v);
 }
 
 /** A cell as the items' data keeps it (booleans as text). */

@@ -307,10 +307,14 @@ export class SqliteStore implements Store {
   }
 
   insertItems(items: readonly Item[]): void {
-    const run = this.db.transaction((batch: readonly Item[]) => {
+    this.insertItemsJson(items.map((it) => ({ idx: it.idx, id: it.id, json: JSON.stringify(it.data) })));
+  }
+
+  insertItemsJson(items: readonly { idx: number; id: string; json: string }[]): void {
+    const run = this.db.transaction((batch: readonly { idx: number; id: string; json: string }[]) => {
       for (const it of batch) {
         try {
-          this.st.insertItem.run(it.idx, it.id, JSON.stringify(it.data));
+          this.st.insertItem.run(it.idx, it.id, it.json);
         } catch (e) {
           if (e instanceof Error && (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
             throw new BadInputError(`duplicate item id "${it.id}"`);

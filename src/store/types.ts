@@ -354,6 +354,8 @@ export interface Store {
   items(): IterableIterator<Item>;
   /** Inserts items (one transaction); a duplicate id is reported with the offending id. */
   insertItems(items: readonly Item[]): void;
+  /** {@link insertItems} with each item's data already as JSON text (an object of its fields; `init` writes it without building the object). */
+  insertItemsJson(items: readonly { idx: number; id: string; json: string }[]): void;
   putFeatures(rows: readonly { idx: number; row: Uint8Array }[]): void;
   /**
    * Stored feature rows in the per-item encoding: those of `putFeatures` in pool order, then
