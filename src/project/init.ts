@@ -405,23 +405,26 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     o.onProgress?.("features", written, n);
   };
   let dataLayout: { width: number; keep: (number | null)[]; names: string[]; keys: string[]; absent: number[] } = { width: -1, keep: [], names: [], keys: [], absent: [] };
+  const jsonParts: string[] = [];
   await streamTable(file, streamOptions, (cells, info, header) => {
     if (goldRows.has(info.row)) return;
     if (dataLayout.width !== header.length) {
       const l = layoutOf(header, o, ignored);
       const keep = header.map((name, j) => (l.role[j] === "field" && !droppedData.has(name) ? (fieldAt.get(name) ?? -1) : null));
-      dataLayout = { width: header.length, names: header.slice(), keys: header.map((name) => `${JSON.stringify(name)}:`), keep, absent: fields.map((_, f) => f).filter((f) => !keep.includes(f)) };
+      dataLayout = { width: header.length, names: header.slice(), keys: header.map((name, j) => `${keep.slice(0, j).some((k) => k !== null) ? "," : ""}${JSON.stringify(name)}:`), keep, absent: fields.map((_, f) => f).filter((f) => !keep.includes(f)) };
     }
     if (written + items.length >= n) throw new BadInputError(`the file changed while it was read: it has more rows than the ${n} of the first reading`, { file, row: info.row });
     const t = items.length;
     // The item's data as JSON text, written as it is read (no object per row).
-    let json = "{";
+    // Pieces joined once (a flat string, not a rope of a hundred parts held until the batch is written).
+    const parts = jsonParts;
+    parts.length = 0;
     const { keep, names, keys } = dataLayout;
     for (let j = 0; j < keep.length; j++) {
       const f = keep[j];
       if (f === null) continue;
       const v = j < cells.length ? cells[j] : null;
-      json += (json.length === 1 ? "" : ",") + keys[j] + cellJson(v);
+      parts.push(keys[j], cellJson(v));
       if (f < 0) continue;
       if (kinds[f] === "numeric") {
         const x = cellNumber(v);
@@ -437,7 +440,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
       else (strBuf[f] as (string | null)[])[t] = null;
     }
     rowNumbers[t] = info.row;
-    items.push({ idx: written + t, id: idOf(cells, header, info.row), json: json + "}" });
+    items.push({ idx: written + t, id: idOf(cells, header, info.row), json: `{${parts.join("")}}` });
     if (items.length === batchSize) flush();
   });
   flush();
