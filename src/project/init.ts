@@ -149,7 +149,8 @@ export async function initProject(o: InitOptions): Promise<InitSummary> {
   const staged = stageDatabase(dbPath, o.dir);
   let store: Store | undefined;
   try {
-    store = openStore(staged.tempPath, { create: true });
+    // Bulk: the staged file is removed on any failure, so it needs no journal while it is built.
+    store = openStore(staged.tempPath, { create: true, bulk: true });
     const imported = await importInto(store, o, labels);
     const admin = o.admin === undefined ? undefined : await addUser(store, o.admin, "admin");
     const summary = admin === undefined ? imported : { ...imported, admin: { name: admin.user.name, token: admin.token } };

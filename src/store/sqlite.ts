@@ -178,8 +178,13 @@ export class SqliteStore implements Store {
       if (options.create !== true && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() === undefined) throw new Error("it has no project metadata");
       if (options.readonly === true) checkReadable(db, path);
       else {
-        db.pragma("journal_mode = WAL");
-        db.pragma(options.synchronous === "full" ? "synchronous = FULL" : "synchronous = NORMAL");
+        if (options.bulk === true && options.create === true) {
+          db.pragma("journal_mode = OFF");
+          db.pragma("synchronous = OFF");
+        } else {
+          db.pragma("journal_mode = WAL");
+          db.pragma(options.synchronous === "full" ? "synchronous = FULL" : "synchronous = NORMAL");
+        }
         db.pragma("busy_timeout = 5000");
         migrate(db, path);
       }

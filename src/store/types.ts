@@ -335,6 +335,12 @@ export interface StoreOptions {
   readonly readonly?: boolean;
   /** "normal" (default): crash-safe; "full": also power-loss safe (an fsync per commit). */
   readonly synchronous?: "normal" | "full";
+  /**
+   * With `create`: a database being built that is thrown away on any failure (init's staged
+   * file): no journal and no syncs while it is written, so nothing is written twice. Not
+   * crash-safe, and not meant to be: the next open sets the WAL journal again.
+   */
+  readonly bulk?: boolean;
 }
 
 export type { FeatureBlock } from "./feature-blocks.js";
