@@ -120,13 +120,13 @@ function scanNumber(s: string): number | undefined {
     exp += eNeg ? -e : e;
   }
   if (i !== end) return undefined;
-  let x: number;
-  if (sig <= 15 && exp >= -22 && exp <= 22) x = exp < 0 ? m / POW10[-exp] : m * POW10[exp];
-  else {
-    x = Number(s.slice(from, end));
-    if (!Number.isFinite(x)) return undefined;
+  if (sig <= 15 && exp >= -22 && exp <= 22) {
+    const x = exp < 0 ? m / POW10[-exp] : m * POW10[exp];
+    return negative ? -x : x;
   }
-  return negative ? -x : x;
+  // The sign is part of the text here.
+  const x = Number(s.slice(from, end));
+  return Number.isFinite(x) ? x : undefined;
 }
 
 /** A non-missing cell as a trimmed string (numbers and booleans in their JSON spelling). */

@@ -70,8 +70,13 @@ export function decodeRow(blob: Uint8Array): { indices: Int32Array; values: Floa
  */
 export function loadPoolMatrix(store: Store, rows: number, cols: number, kind: "dense" | "csr"): Matrix {
   const blocks = store.featureBlocks();
-  const first = blocks.next();
-  if (first.done !== true) return loadBlocks(first.value, blocks, rows, cols, kind);
+  try {
+    const first = blocks.next();
+    if (first.done !== true) return loadBlocks(first.value, blocks, rows, cols, kind);
+  } finally {
+    // Ends the query when loading stopped early (an error): the connection stays usable.
+    blocks.return?.();
+  }
   const indptr = new Int32Array(rows + 1);
   let indices = new Int32Array(Math.max(16, rows * 8));
   let values = new Float64Array(indices.length);

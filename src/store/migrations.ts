@@ -188,10 +188,17 @@ function featuresToBlocks(db: Database.Database): void {
     insert.run(b.start, b.rows, b.cols, b.values, b.indptr, b.indices);
     rows = [];
   };
-  for (const r of db.prepare<[], { idx: number; row: Buffer }>("SELECT idx, row FROM features ORDER BY idx").iterate()) {
-    if (rows.length === MIGRATED_BLOCK_ROWS || (rows.length > 0 && r.idx !== start + rows.length)) flush();
-    if (rows.length === 0) start = r.idx;
-    rows.push(new Uint8Array(r.row));
+  // A page at a time: the connection cannot insert while a query is being iterated.
+  const page = db.prepare<[number, number], { idx: number; row: Buffer }>("SELECT idx, row FROM features WHERE idx > ? ORDER BY idx LIMIT ?");
+  for (let after = -Infinity; ; ) {
+    const got = page.all(after, MIGRATED_BLOCK_ROWS);
+    for (const r of got) {
+      if (rows.length === MIGRATED_BLOCK_ROWS || (rows.length > 0 && r.idx !== start + rows.length)) flush();
+      if (rows.length === 0) start = r.idx;
+      rows.push(new Uint8Array(r.row));
+    }
+    if (got.length < MIGRATED_BLOCK_ROWS) break;
+    after = got[got.length - 1].idx;
   }
   flush();
   db.exec("DELETE FROM features");
