@@ -134,6 +134,7 @@ async function childRetrain(dir: string): Promise<void> {
   const X = loadPoolMatrix(store, store.itemCount(), meta.featureWidth, meta.featureKind);
   const loadS = (performance.now() - t) / 1000;
   store.close();
+  const poolRows = X.rows;
   t = performance.now();
   const server = await startServer({ projectDir: dir, port: 0, quiet: true, retrainEvery: 20 });
   const startS = (performance.now() - t) / 1000;
@@ -159,7 +160,7 @@ async function childRetrain(dir: string): Promise<void> {
     const firstS = (performance.now() - last) / 1000;
     const stats = await call("GET", "/api/stats");
     const iterations = (stats.body as { iterations?: number }).iterations ?? 0;
-    process.stdout.write(JSON.stringify({ loadS, startS, firstS, iterations, rss: process.resourceUsage().maxRSS / 1024 }) + "\n");
+    process.stdout.write(JSON.stringify({ poolRows, loadS, startS, firstS, iterations, rss: process.resourceUsage().maxRSS / 1024 }) + "\n");
   } finally {
     await server.close();
   }
@@ -204,13 +205,15 @@ export async function runScale1Init(o: Scale1InitOptions = {}): Promise<boolean>
     console.log(formatTable(["", "wall s", "peak RSS MB", "runs (s)"], rowsTable));
 
     // Step 4: pool load and first retrain, on copies of the project.
-    const retrains: { loadS: number; startS: number; firstS: number; iterations: number; rss: number }[] = [];
+    const retrains: { poolRows: number; loadS: number; startS: number; firstS: number; iterations: number; rss: number }[] = [];
     for (let r = 0; r < runs; r++) {
       const copy = path.join(base, `serve-${r}`);
       fs.rmSync(copy, { recursive: true, force: true });
       fs.cpSync(proj, copy, { recursive: true });
       const out = await timed(process.execPath, [SELF, "--child-retrain", copy]);
-      retrains.push(JSON.parse(out.stdout.trim().split("\n").pop() ?? "{}") as (typeof retrains)[number]);
+      const got = JSON.parse(out.stdout.trim().split("\n").pop() ?? "{}") as (typeof retrains)[number];
+      if (got.poolRows !== rows || got.iterations < 1) throw new Error(`the served project loaded ${got.poolRows} rows and made ${got.iterations} retrains; expected ${rows} and at least 1`);
+      retrains.push(got);
       fs.rmSync(copy, { recursive: true, force: true });
     }
     console.log(`\nserver on the ${rows}-item project (median of ${runs}):`);

@@ -20,7 +20,7 @@ import { TableFeaturizer } from "../features/featurizer.js";
 import { modelFactory, modelNeedsNonNegative } from "../models/registry.js";
 import { getStrategy, normalizeStrategyName } from "../strategies/registry.js";
 import { openStore } from "../store/open.js";
-import type { FieldKind, GoldItem, Item, NewAnnotation, ProjectMeta, Store } from "../store/types.js";
+import type { FieldKind, GoldItem, NewAnnotation, ProjectMeta, Store } from "../store/types.js";
 import { goldLabelOf, goldSettingProblems, goldSettings, type GoldOptions } from "./gold-settings.js";
 import { blockOf } from "./features.js";
 import { ColumnScan, RuleSampler } from "./column-scan.js";
@@ -483,11 +483,18 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   return { items: n, seedLabels: seedIdx.length, goldItems: gold.length, fields, featureWidth: width, roles, findings };
 }
 
-const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+/** Whether JSON text of `s` needs escapes (a quote, a backslash or a control character). */
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return true;
+  }
+  return false;
+}
 
 /** A cell as JSON text, as `JSON.stringify` of {@link dataCell} writes it. */
 function cellJson(v: Cell): string {
-  if (typeof v === "string") return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+  if (typeof v === "string") return needsEscape(v) ? JSON.stringify(v) : `"${v}"`;
   if (v === null) return "null";
   if (typeof v === "boolean") return v ? '"true"' : '"false"';
   return JSON.stringify(v);
