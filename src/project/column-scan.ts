@@ -134,6 +134,12 @@ export class ColumnScan {
       this.whole = false;
       return;
     }
+    // A number past the cap needs no text: its count stopped, and should the column stop being
+    // numeric, the rescan reads its texts again (sample rows still need their key).
+    if (this.numeric && x !== undefined && this.stringsCapped && !sampled) {
+      this.addNumber(x);
+      return;
+    }
     const key = cellKey(v);
     if (sampled) this.sampleKeys.push(key);
     this.chars += key.length;
