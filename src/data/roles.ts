@@ -7,7 +7,9 @@
  *    the user keeps it with `--keep`;
  *  - looks like an id: a different value on every row (text, or whole numbers in order);
  *  - looks like free text: long, mostly distinct strings one-hot encoded as categories.
- * Shared by `init` (seed labels) and `simulate --data` (ground truth).
+ * Shared by `init` (seed labels) and `simulate --data` (ground truth). The checks read a
+ * {@link ColumnProfile} of each column (counts, distinct values, the labeled rows' keys), made
+ * from a whole column (simulate) or gathered row by row while init streams a file.
  *
  * @example
  * const findings = assessColumns(ds.columns, { labels: ds.labels, labelSet: ["spam", "ham"], labelsFrom: "--labels" });

@@ -66,7 +66,7 @@ export interface InitOptions extends OverlapOptions, GoldOptions {
   readonly admin?: string;
   /** Columns whose values the dashboard watches for selection bias (kept in the items' data even when left out of the features). */
   readonly slices?: readonly string[];
-  /** Called now and then with the rows imported so far and the phase. */
+  /** Called now and then with the phase ("import": the first pass, checks and statistics; "features": the second, writing items and feature rows) and the rows done. */
   readonly onProgress?: (phase: "import" | "features", done: number, total: number) => void;
   /** Rows per insert transaction and per featurization chunk (default 5000). */
   readonly batchSize?: number;

@@ -11,6 +11,7 @@ import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
 import type { GoldSettings } from "../project/gold-settings.js";
 import type { OverlapSettings } from "../project/overlap-settings.js";
+import type { FeatureBlock } from "./feature-blocks.js";
 
 export type FieldKind = "numeric" | "categorical" | "text";
 
@@ -344,7 +345,6 @@ export interface StoreOptions {
 }
 
 export type { FeatureBlock } from "./feature-blocks.js";
-import type { FeatureBlock } from "./feature-blocks.js";
 
 export interface Store {
   readonly path: string;
