@@ -89,8 +89,8 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(num(flags, "target-accuracy") !== undefined ? { targetAccuracy: num(flags, "target-accuracy") } : {}),
     onProgress: (phase, done, total) => {
       if (!process.stderr.isTTY) {
-        if (phase !== lastPhase) process.stderr.write(`${phase === "import" ? "importing items" : "computing features"}...\n`);
-      } else process.stderr.write(`\r${phase === "import" ? "imported" : "features"} ${done}${total > 0 ? `/${total}` : ""}   `);
+        if (phase !== lastPhase) process.stderr.write(`${phase === "import" ? "reading the file (pass 1 of 2: checks and column statistics)" : "writing items and features (pass 2 of 2)"}...\n`);
+      } else process.stderr.write(`\r${phase === "import" ? "read" : "written"} ${done}${total > 0 ? `/${total}` : ""}   `);
       lastPhase = phase;
     },
   });

@@ -6,7 +6,7 @@ import { formatTable } from "./table.js";
 export function rolesTable(rows: readonly RoleRow[]): string {
   return formatTable(
     ["column", "role", "values", "missing", "note"],
-    rows.map((r) => [r.column, r.role, r.distinct === null ? "—" : String(r.distinct), r.missing === null ? "—" : String(r.missing), r.note]),
+    rows.map((r) => [r.column, r.role, r.distinct === null ? "—" : `${r.distinct}${r.distinctAtLeast === true ? "+" : ""}`, r.missing === null ? "—" : String(r.missing), r.note]),
   );
 }
 

@@ -31,6 +31,104 @@ export function parseNumber(v: Cell): number {
   return Number.isFinite(x) ? x : NaN;
 }
 
+/**
+ * {@link isMissing} and {@link parseNumber} at once, trimming a string cell once: NaN for a
+ * missing cell, the number, or undefined for a cell that is neither (what a streaming import
+ * reads every cell with).
+ */
+export function cellNumber(v: Cell): number | undefined {
+  if (typeof v === "string") {
+    const fast = scanNumber(v);
+    if (fast !== undefined) return fast;
+    const t = v.trim();
+    if (t.length === 0 || MISSING.has(t)) return NaN;
+    if (!NUMBER_RE.test(t)) return undefined;
+    const x = Number(t);
+    return Number.isFinite(x) ? x : undefined;
+  }
+  if (v === null) return NaN;
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  return undefined;
+}
+
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
+const isAsciiSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
+/**
+ * The number of a string in the grammar of {@link parseNumber} (ASCII spaces around it allowed),
+ * read digit by digit: up to 15 significant digits and a power of ten up to 22 the result is
+ * m × 10^e or m / 10^-e of exact doubles, correctly rounded as `Number` rounds it (Clinger's fast
+ * path); longer numbers go to `Number`. Undefined when the string is anything else (a missing
+ * marker, text, other spaces): the caller then takes the general way.
+ */
+function scanNumber(s: string): number | undefined {
+  let i = 0;
+  let end = s.length;
+  while (i < end && isAsciiSpace(s.charCodeAt(i))) i++;
+  while (end > i && isAsciiSpace(s.charCodeAt(end - 1))) end--;
+  if (i === end) return undefined;
+  const from = i;
+  let c = s.charCodeAt(i);
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    c = s.charCodeAt(++i);
+  }
+  let m = 0;
+  let sig = 0;
+  let exp = 0;
+  let digits = 0;
+  while (i < end && c >= 48 && c <= 57) {
+    if (sig > 0 || c !== 48) {
+      if (sig < 16) m = m * 10 + (c - 48);
+      else exp++;
+      sig++;
+    }
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  if (i < end && c === 46) {
+    c = s.charCodeAt(++i);
+    while (i < end && c >= 48 && c <= 57) {
+      if (sig > 0 || c !== 48) {
+        if (sig < 16) {
+          m = m * 10 + (c - 48);
+          exp--;
+        }
+        sig++;
+      } else exp--;
+      digits++;
+      c = s.charCodeAt(++i);
+    }
+  }
+  if (digits === 0) return undefined;
+  if (i < end && (c === 101 || c === 69)) {
+    c = s.charCodeAt(++i);
+    let eNeg = false;
+    if (c === 45 || c === 43) {
+      eNeg = c === 45;
+      c = s.charCodeAt(++i);
+    }
+    let e = 0;
+    let eDigits = 0;
+    while (i < end && c >= 48 && c <= 57) {
+      if (e < 100000) e = e * 10 + (c - 48);
+      eDigits++;
+      c = s.charCodeAt(++i);
+    }
+    if (eDigits === 0) return undefined;
+    exp += eNeg ? -e : e;
+  }
+  if (i !== end) return undefined;
+  if (sig <= 15 && exp >= -22 && exp <= 22) {
+    const x = exp < 0 ? m / POW10[-exp] : m * POW10[exp];
+    return negative ? -x : x;
+  }
+  // The sign is part of the text here.
+  const x = Number(s.slice(from, end));
+  return Number.isFinite(x) ? x : undefined;
+}
+
 /** A non-missing cell as a trimmed string (numbers and booleans in their JSON spelling). */
 function cellText(v: Cell): string {
   return typeof v === "string" ? v.trim() : String(v);

@@ -7,7 +7,9 @@
  *    the user keeps it with `--keep`;
  *  - looks like an id: a different value on every row (text, or whole numbers in order);
  *  - looks like free text: long, mostly distinct strings one-hot encoded as categories.
- * Shared by `init` (seed labels) and `simulate --data` (ground truth).
+ * Shared by `init` (seed labels) and `simulate --data` (ground truth). The checks read a
+ * {@link ColumnProfile} of each column (counts, distinct values, the labeled rows' keys), made
+ * from a whole column (simulate) or gathered row by row while init streams a file.
  *
  * @example
  * const findings = assessColumns(ds.columns, { labels: ds.labels, labelSet: ["spam", "ham"], labelsFrom: "--labels" });
@@ -48,7 +50,7 @@ export interface AssessOptions {
 /** Fewest known labels on which a value → label rule is judged (a threshold rule needs twice this). */
 export const MIN_RULE_ROWS = 10;
 /** Most known labels a rule is checked on (an even spread of rows beyond). */
-const MAX_RULE_ROWS = 20_000;
+export const MAX_RULE_ROWS = 20_000;
 
 /** Cell text as the label check sees it (numbers in their shortest spelling). */
 function keyOf(col: Column, r: number): string | null {
@@ -133,17 +135,23 @@ function thresholdRule(x: Float64Array, y: Int32Array, k: number): { correct: nu
   return best;
 }
 
+/**
+ * The rows a rule is judged on: all of them up to {@link MAX_RULE_ROWS}, else an even spread.
+ * (A sampled profile may hold up to twice as many; this picks among them the same way.)
+ */
+function rulePicks(n: number): number[] {
+  return n <= MAX_RULE_ROWS ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: MAX_RULE_ROWS }, (_, i) => Math.floor((i * n) / MAX_RULE_ROWS));
+}
+
 /** The best one-feature rule on the rows with a known label, or undefined with too few of them. */
-function bestRule(col: Column, labels: readonly (string | null)[]): RuleResult | undefined {
-  const rows: number[] = [];
-  for (let r = 0; r < labels.length; r++) if (labels[r] !== null) rows.push(r);
-  if (rows.length < MIN_RULE_ROWS) return undefined;
-  const picked = rows.length <= MAX_RULE_ROWS ? rows : Array.from({ length: MAX_RULE_ROWS }, (_, i) => rows[Math.floor((i * rows.length) / MAX_RULE_ROWS)]);
+function bestRule(name: string, sample: RuleSample): RuleResult | undefined {
+  if (sample.labels.length < MIN_RULE_ROWS) return undefined;
+  const picked = rulePicks(sample.labels.length);
   const names: string[] = [];
   const code = new Map<string, number>();
   const y = new Int32Array(picked.length);
   picked.forEach((r, i) => {
-    const l = labels[r] as string;
+    const l = sample.labels[r];
     let c = code.get(l);
     if (c === undefined) {
       c = names.length;
@@ -157,16 +165,99 @@ function bestRule(col: Column, labels: readonly (string | null)[]): RuleResult |
   for (const c of y) counts[c]++;
   const maj = argmax(counts);
   const base = { n: picked.length, majority: counts[maj], majorityLabel: names[maj] };
-  const keys = picked.map((r) => keyOf(col, r) ?? "\u0000missing");
-  let result: RuleResult = { ...base, correct: valueRule(keys, y, k), rule: `one label per value of ${col.name} (leave-one-out)` };
-  if (col.kind === "numeric" && picked.length >= 2 * MIN_RULE_ROWS) {
-    const x = Float64Array.from(picked, (r) => col.values[r]);
+  const keys = picked.map((r) => sample.keys[r] ?? "\u0000missing");
+  let result: RuleResult = { ...base, correct: valueRule(keys, y, k), rule: `one label per value of ${name} (leave-one-out)` };
+  const values = sample.values;
+  if (values !== null && picked.length >= 2 * MIN_RULE_ROWS) {
+    const x = Float64Array.from(picked, (r) => values[r]);
     const t = thresholdRule(x, y, k);
     if (t.correct > result.correct && Number.isFinite(t.at)) {
-      result = { ...base, correct: t.correct, rule: `${col.name} ≤ ${+t.at.toPrecision(6)} → "${names[t.low]}", else "${names[t.high]}"` };
+      result = { ...base, correct: t.correct, rule: `${name} ≤ ${+t.at.toPrecision(6)} → "${names[t.low]}", else "${names[t.high]}"` };
     }
   }
   return result;
+}
+
+/** The rows with a known label of one column: their keys, numeric values (numeric columns) and labels. */
+export interface RuleSample {
+  readonly keys: readonly (string | null)[];
+  readonly values: Float64Array | null;
+  readonly labels: readonly string[];
+}
+
+/**
+ * What the checks need to know about a column, gathered from the whole column at once
+ * ({@link profileColumn}) or row by row while a file streams by (project/column-scan.ts).
+ */
+export interface ColumnProfile {
+  readonly name: string;
+  readonly kind: Column["kind"];
+  readonly rows: number;
+  readonly missing: number;
+  /** Distinct non-missing keys (numbers in their shortest spelling); a lower bound when `distinctCapped`. */
+  readonly distinct: number;
+  /** True when there were more distinct keys than were counted (then `keys` holds only some). */
+  readonly distinctCapped: boolean;
+  /** The distinct keys in order of first appearance (all of them unless capped). */
+  readonly keys: Iterable<string>;
+  /** A different value on every row, none missing. */
+  readonly unique: boolean;
+  /** Sum of the keys' lengths and of the whitespace runs inside them (the free-text check). */
+  readonly chars: number;
+  readonly spaces: number;
+  /** Numeric columns: all values whole numbers, strictly increasing, strictly decreasing, their range. */
+  readonly numeric?: { readonly whole: boolean; readonly up: boolean; readonly down: boolean; readonly lo: number; readonly hi: number };
+  /** The rows with a known label (the rule check reads at most {@link MAX_RULE_ROWS}). */
+  readonly sample: RuleSample;
+}
+
+/** Whitespace runs inside a trimmed key (what the free-text check counts as word gaps). */
+export function spacesIn(key: string): number {
+  return key.split(/\s+/).length - 1;
+}
+
+/** The profile of a whole column (labels: known label of each row, or null). */
+export function profileColumn(col: Column, labels: readonly (string | null)[] | null): ColumnProfile {
+  const rows = col.values.length;
+  const distinct = new Set<string>();
+  let nonMissing = 0;
+  let chars = 0;
+  let spaces = 0;
+  for (let r = 0; r < rows; r++) {
+    const key = keyOf(col, r);
+    if (key === null) continue;
+    nonMissing++;
+    distinct.add(key);
+    if (col.kind === "categorical") {
+      chars += key.length;
+      spaces += spacesIn(key);
+    }
+  }
+  let numeric: ColumnProfile["numeric"];
+  if (col.kind === "numeric") {
+    const v = col.values;
+    let whole = true;
+    let up = true;
+    let down = true;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let r = 0; r < rows; r++) {
+      if (!Number.isInteger(v[r])) whole = false;
+      if (r > 0 && v[r] <= v[r - 1]) up = false;
+      if (r > 0 && v[r] >= v[r - 1]) down = false;
+      lo = Math.min(lo, v[r]);
+      hi = Math.max(hi, v[r]);
+    }
+    numeric = { whole, up, down, lo, hi };
+  }
+  const labeled: number[] = [];
+  if (labels !== null) for (let r = 0; r < labels.length; r++) if (labels[r] !== null) labeled.push(r);
+  const sample: RuleSample = {
+    keys: labeled.map((r) => keyOf(col, r)),
+    values: col.kind === "numeric" ? Float64Array.from(labeled, (r) => col.values[r]) : null,
+    labels: labeled.map((r) => labels?.[r] as string),
+  };
+  return { name: col.name, kind: col.kind, rows, missing: rows - nonMissing, distinct: distinct.size, distinctCapped: false, keys: distinct, unique: nonMissing === rows && distinct.size === rows, chars, spaces, ...(numeric === undefined ? {} : { numeric }), sample };
 }
 
 /**
@@ -183,25 +274,29 @@ const pct = (a: number, n: number): string => `${((100 * a) / n).toFixed(n >= 10
 
 /** Checks every feature column; see the module comment. Columns in file order. */
 export function assessColumns(columns: readonly Column[], o: AssessOptions): ColumnFinding[] {
+  return assessProfiles(
+    columns.filter((c) => c.kind !== "text").map((c) => profileColumn(c, o.labels)),
+    o,
+  );
+}
+
+/** {@link assessColumns} on profiles (`o.labels` is not read: each profile has its sample). */
+export function assessProfiles(profiles: readonly ColumnProfile[], o: AssessOptions): ColumnFinding[] {
   const out: ColumnFinding[] = [];
   const labelSet = new Set(o.labelSet);
   const word = o.labeledWord ?? "labeled rows";
-  for (const col of columns) {
+  for (const col of profiles) {
     if (col.kind === "text") continue;
     const name = col.name;
-    const rows = col.values.length;
-    const keys: string[] = [];
-    for (let r = 0; r < rows; r++) {
-      const key = keyOf(col, r);
-      if (key !== null) keys.push(key);
-    }
-    const distinct = new Set(keys);
+    const rows = col.rows;
+    const nonMissing = rows - col.missing;
+    const distinct = [...col.keys];
     const kept = o.keep?.has(name) === true;
     const leftOut = kept ? `kept because of --keep ${name}` : `left out of the model and the labeling page (--keep ${name} to use it anyway)`;
 
     // (a) the answer
-    const rule = o.labels === null ? undefined : bestRule(col, o.labels);
-    const allLabels = distinct.size >= 2 && [...distinct].every((v) => labelSet.has(v));
+    const rule = o.labels === null ? undefined : bestRule(name, col.sample);
+    const allLabels = !col.distinctCapped && col.distinct >= 2 && distinct.every((v) => labelSet.has(v));
     if (rule !== undefined && isLeakRule(rule)) {
       out.push({
         column: name,
@@ -215,13 +310,13 @@ export function assessColumns(columns: readonly Column[], o: AssessOptions): Col
       continue;
     }
     if (allLabels) {
-      const shown = [...distinct].slice(0, 5).map((v) => `"${v}"`).join(", ");
+      const shown = distinct.slice(0, 5).map((v) => `"${v}"`).join(", ");
       if (rule === undefined) {
         out.push({
           column: name,
           kind: "leak",
           dropped: !kept,
-          message: `column "${name}" looks like the answer: every value (${shown}${distinct.size > 5 ? ", ..." : ""}) is one of ${o.labelsFrom}; ${leftOut}`,
+          message: `column "${name}" looks like the answer: every value (${shown}${col.distinct > 5 ? ", ..." : ""}) is one of ${o.labelsFrom}; ${leftOut}`,
         });
       } else {
         out.push({
@@ -230,30 +325,24 @@ export function assessColumns(columns: readonly Column[], o: AssessOptions): Col
           dropped: false,
           rule: { correct: rule.correct, n: rule.n, majority: rule.majority },
           message:
-            `column "${name}" holds only label names (${shown}${distinct.size > 5 ? ", ..." : ""}), but predicts the ${rule.n} ${word} no better than ${pct(rule.correct, rule.n)} ` +
+            `column "${name}" holds only label names (${shown}${col.distinct > 5 ? ", ..." : ""}), but predicts the ${rule.n} ${word} no better than ${pct(rule.correct, rule.n)} ` +
             `(${pct(rule.majority, rule.n)} for always "${rule.majorityLabel}"); kept as a feature (--ignore ${name} to leave it out)`,
         });
       }
       continue;
     }
     if (col.kind !== "categorical" && col.kind !== "numeric") continue;
-    const unique = keys.length === rows && distinct.size === rows && rows >= MIN_RULE_ROWS;
+    const unique = col.unique && rows >= MIN_RULE_ROWS;
 
     // (c) free text one-hot encoded
-    if (col.kind === "categorical" && keys.length >= MIN_RULE_ROWS && distinct.size >= 0.5 * keys.length) {
-      let chars = 0;
-      let spaces = 0;
-      for (const v of keys) {
-        chars += v.length;
-        spaces += v.split(/\s+/).length - 1;
-      }
-      if (chars / keys.length >= 20 && spaces / keys.length >= 2) {
+    if (col.kind === "categorical" && nonMissing >= MIN_RULE_ROWS && col.distinct >= 0.5 * nonMissing) {
+      if (col.chars / nonMissing >= 20 && col.spaces / nonMissing >= 2) {
         const fix = o.textTaken === true ? `--ignore ${name} (only one --text column is supported)` : `--text ${name} for word features, or --ignore ${name}`;
         out.push({
           column: name,
           kind: "free-text",
           dropped: false,
-          message: `column "${name}" looks like free text (${distinct.size} different values in ${keys.length} rows, ${(chars / keys.length).toFixed(0)} characters on average) but is one-hot encoded as a category; give ${fix}`,
+          message: `column "${name}" looks like free text (${col.distinct} different values in ${nonMissing} rows, ${(col.chars / nonMissing).toFixed(0)} characters on average) but is one-hot encoded as a category; give ${fix}`,
         });
         continue;
       }
@@ -261,20 +350,8 @@ export function assessColumns(columns: readonly Column[], o: AssessOptions): Col
     // (b) an id
     if (unique) {
       let idLike = col.kind === "categorical";
-      if (col.kind === "numeric") {
-        const v = col.values;
-        let whole = true;
-        let up = true;
-        let down = true;
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (let r = 0; r < rows; r++) {
-          if (!Number.isInteger(v[r])) whole = false;
-          if (r > 0 && v[r] <= v[r - 1]) up = false;
-          if (r > 0 && v[r] >= v[r - 1]) down = false;
-          lo = Math.min(lo, v[r]);
-          hi = Math.max(hi, v[r]);
-        }
+      if (col.kind === "numeric" && col.numeric !== undefined) {
+        const { whole, up, down, lo, hi } = col.numeric;
         idLike = whole && (up || down || hi - lo + 1 === rows);
       }
       if (idLike) {
@@ -296,6 +373,8 @@ export interface RoleRow {
   readonly role: ColumnRole;
   /** Different non-missing values, when known. */
   readonly distinct: number | null;
+  /** True when `distinct` is only a lower bound (more distinct values than were counted). */
+  readonly distinctAtLeast?: boolean;
   readonly missing: number | null;
   readonly note: string;
 }
@@ -314,14 +393,14 @@ export interface RoleSpec {
  * The role of every column of `header`, in file order. `columns` are the feature columns as
  * typed (dropped ones included); `findings` from {@link assessColumns} add their verdict.
  */
-export function roleRows(header: readonly string[], columns: readonly Column[], spec: RoleSpec, findings: readonly ColumnFinding[]): RoleRow[] {
+export function roleRows(header: readonly string[], columns: readonly (Column | ColumnProfile)[], spec: RoleSpec, findings: readonly ColumnFinding[]): RoleRow[] {
   const byName = new Map(columns.map((c) => [c.name, c]));
   const ignored = new Set(spec.ignore ?? []);
   return header.map((name): RoleRow => {
     const note = spec.notes?.[name];
     const col = byName.get(name);
     const found = findings.filter((f) => f.column === name);
-    const stats = col === undefined ? { distinct: null, missing: null } : { distinct: distinctCount(col), missing: col.missing };
+    const stats = col === undefined ? { distinct: null, missing: null } : "values" in col ? { distinct: distinctCount(col), missing: col.missing } : { distinct: col.distinct, missing: col.missing, ...(col.distinctCapped ? { distinctAtLeast: true } : {}) };
     const withNote = (role: ColumnRole, text: string): RoleRow => ({ column: name, role, ...stats, note: [text, note].filter((t) => t !== undefined && t !== "").join("; ") });
     if (name === spec.label) return withNote("label", "");
     if (name === spec.id) return withNote("id", "");

@@ -6,6 +6,7 @@
  * 0xC0, 0xC1 and 0xF5–0xFF, overlong encodings, UTF-16 surrogates (U+D800–U+DFFF), code points
  * above U+10FFFF and sequences cut short.
  */
+import { isUtf8 } from "node:buffer";
 
 /** Result of checking one sequence: its length when valid, else INVALID or TRUNCATED. */
 const INVALID = -1;
@@ -61,6 +62,8 @@ function checkSequence(bytes: Uint8Array, i: number, end: number): number {
  * findInvalidUtf8(new Uint8Array([0x61, 0xc0, 0xaf])); // 1 (overlong "/")
  */
 export function findInvalidUtf8(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  // Node's native check (the same rules) clears valid text at once; the scan below only locates a bad byte.
+  if (isUtf8(bytes.subarray(start, end))) return -1;
   let i = start;
   while (i < end) {
     // Fast path for runs of ASCII.

@@ -4,6 +4,8 @@
  * centred) or min-max scaled to [0, 1] (for models that need non-negative features);
  * categorical columns one-hot encoded (categories unseen in the pool ignored; missing = all zero);
  * the text column TF-IDF (sparse). Dense output without a text column, CSR with one.
+ * Fitting needs only per-column statistics ({@link Moments}, category sets, term counts), which
+ * `fitStats` takes ready-made, so `init` gathers them while streaming a file and never holds it.
  *
  * @example
  * const f = new TableFeaturizer().fit(ds, poolRows);
@@ -12,7 +14,7 @@
 import { BadInputError, NotFittedError } from "../errors.js";
 import type { Column, Dataset } from "../data/types.js";
 import { dense, type Matrix } from "../linalg/matrix.js";
-import { Tfidf } from "./tfidf.js";
+import { Tfidf, TfidfCounts } from "./tfidf.js";
 
 export interface FeaturizerOptions {
   /** Scaling of numeric columns (default "standardize"). */
@@ -34,6 +36,58 @@ export interface SavedFeaturizer {
 }
 
 const allRows = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
+
+/**
+ * Count, mean, sum of squared deviations (m2), min and max of a numeric column, added a batch
+ * at a time (NaN = missing, skipped): each batch is summed in two passes (its mean, then its
+ * squared deviations) and merged with the totals so far by Chan et al.'s pairwise update, so a
+ * single batch gives exactly the two-pass figures and many batches agree with them to rounding.
+ */
+export class Moments {
+  count = 0;
+  mean = 0;
+  m2 = 0;
+  lo = Infinity;
+  hi = -Infinity;
+
+  /** Adds the first `n` values of `values` (default all). */
+  add(values: Float64Array, n = values.length): void {
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (Number.isNaN(v)) continue;
+      sum += v;
+      count++;
+      if (v < this.lo) this.lo = v;
+      if (v > this.hi) this.hi = v;
+    }
+    if (count === 0) return;
+    const mean = sum / count;
+    let m2 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (!Number.isNaN(v)) m2 += (v - mean) * (v - mean);
+    }
+    if (this.count === 0) {
+      this.count = count;
+      this.mean = mean;
+      this.m2 = m2;
+      return;
+    }
+    const total = this.count + count;
+    const delta = mean - this.mean;
+    this.mean += (delta * count) / total;
+    this.m2 += m2 + (delta * delta * this.count * count) / total;
+    this.count = total;
+  }
+}
+
+/** What fitting one column needs (see {@link TableFeaturizer.fitStats}). */
+export type ColumnStats =
+  | { readonly kind: "numeric"; readonly name: string; readonly moments: Moments }
+  | { readonly kind: "categorical"; readonly name: string; readonly categories: Iterable<string> }
+  | { readonly kind: "text"; readonly name: string; readonly counts: TfidfCounts };
 
 export class TableFeaturizer {
   readonly numeric: "standardize" | "minmax";
@@ -70,49 +124,48 @@ export class TableFeaturizer {
   /** Learns imputation, scaling, categories and vocabulary from `rows` of `ds` (default all). */
   fit(ds: Dataset, rows?: ArrayLike<number>): this {
     const idx = rows ?? allRows(ds.rows);
-    const parts: Part[] = [];
-    for (const col of ds.columns) {
-      if (col.kind === "numeric") parts.push(this.fitNumeric(col.name, col.values, idx));
-      else if (col.kind === "categorical") {
+    const stats: ColumnStats[] = ds.columns.map((col): ColumnStats => {
+      if (col.kind === "numeric") {
+        const m = new Moments();
+        m.add(Float64Array.from({ length: idx.length }, (_, t) => col.values[idx[t]]));
+        return { kind: "numeric", name: col.name, moments: m };
+      }
+      if (col.kind === "categorical") {
         const seen = new Set<string>();
         for (let t = 0; t < idx.length; t++) {
           const v = col.values[idx[t]];
           if (v !== null) seen.add(v);
         }
-        parts.push({ kind: "categorical", name: col.name, categories: [...seen].sort() });
-      } else {
-        const docs = Array.from({ length: idx.length }, (_, t) => col.values[idx[t]]);
-        parts.push({ kind: "text", name: col.name, tfidf: new Tfidf({ minDf: this.minDf, ngramMax: this.ngramMax }).fit(docs) });
+        return { kind: "categorical", name: col.name, categories: seen };
       }
-    }
-    this.parts = parts;
+      const counts = new TfidfCounts(this.ngramMax);
+      for (let t = 0; t < idx.length; t++) counts.add(col.values[idx[t]]);
+      return { kind: "text", name: col.name, counts };
+    });
+    return this.fitStats(stats);
+  }
+
+  /**
+   * Fits from statistics gathered beforehand, column by column (what `init` collects while it
+   * streams a file once); the same result as {@link fit} on the rows they were gathered from.
+   */
+  fitStats(stats: readonly ColumnStats[]): this {
+    this.parts = stats.map((c): Part => {
+      if (c.kind === "numeric") return this.numericPart(c.name, c.moments);
+      if (c.kind === "categorical") return { kind: "categorical", name: c.name, categories: [...c.categories].sort() };
+      return { kind: "text", name: c.name, tfidf: new Tfidf({ minDf: this.minDf, ngramMax: this.ngramMax }).fitCounts(c.counts) };
+    });
     return this;
   }
 
-  private fitNumeric(name: string, values: Float64Array, idx: ArrayLike<number>): Part {
-    let sum = 0;
-    let count = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let t = 0; t < idx.length; t++) {
-      const v = values[idx[t]];
-      if (Number.isNaN(v)) continue;
-      sum += v;
-      count++;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    const mean = count > 0 ? sum / count : 0;
+  private numericPart(name: string, m: Moments): Part {
+    const count = m.count;
+    const mean = count > 0 ? m.mean : 0;
     if (this.numeric === "minmax") {
-      const range = count > 0 && hi > lo ? hi - lo : 1;
-      return { kind: "numeric", name, center: count > 0 ? lo : 0, scale: range, fill: mean };
+      const range = count > 0 && m.hi > m.lo ? m.hi - m.lo : 1;
+      return { kind: "numeric", name, center: count > 0 ? m.lo : 0, scale: range, fill: mean };
     }
-    let ss = 0;
-    for (let t = 0; t < idx.length; t++) {
-      const v = values[idx[t]];
-      if (!Number.isNaN(v)) ss += (v - mean) * (v - mean);
-    }
-    const sd = count > 0 ? Math.sqrt(ss / count) : 0;
+    const sd = count > 0 ? Math.sqrt(m.m2 / count) : 0;
     return { kind: "numeric", name, center: mean, scale: sd > 0 ? sd : 1, fill: mean };
   }
 

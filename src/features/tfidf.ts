@@ -633,6 +633,26 @@ class CsrAppender {
   }
 }
 
+/**
+ * Document frequencies gathered one document at a time, kept until a Tfidf fits from them
+ * (`fitCounts`): what init's first streamed pass over a file collects per text column.
+ */
+export class TfidfCounts {
+  /** @internal the fitting pass's counter */
+  readonly counter: DfCounter;
+  constructor(readonly ngramMax: 1 | 2 = 1) {
+    this.counter = new DfCounter(ngramMax);
+  }
+
+  add(doc: Doc): void {
+    this.counter.add(doc);
+  }
+
+  get docs(): number {
+    return this.counter.docs;
+  }
+}
+
 export class Tfidf {
   readonly minDf: number;
   readonly ngramMax: 1 | 2;
@@ -663,6 +683,13 @@ export class Tfidf {
     const counter = new DfCounter(this.ngramMax);
     for (const d of docs) counter.add(d);
     this.finishFit(counter);
+    return this;
+  }
+
+  /** Learns the vocabulary and idf from counts gathered beforehand (a streamed pass over the documents). */
+  fitCounts(counts: TfidfCounts): this {
+    if (counts.ngramMax !== this.ngramMax) throw new BadOptionError([`tfidf: counts gathered with ngramMax ${counts.ngramMax} cannot fit ngramMax ${this.ngramMax}`]);
+    this.finishFit(counts.counter);
     return this;
   }
 

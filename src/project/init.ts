@@ -1,28 +1,31 @@
 /**
- * Creating a labeling project: items streamed from a CSV/JSONL file into the project database in
- * batches (the file is never held in memory whole), field kinds inferred on the way, seed labels
- * from an optional label column, then the featurizer fitted on the whole pool and every item's
- * feature row stored.
+ * Creating a labeling project from a CSV/JSONL file streamed twice, never held whole: the first
+ * pass checks every row and gathers per-column statistics (kinds, what the featurizer fits, what
+ * the column checks read; project/column-scan.ts), the second writes the items and their feature
+ * rows a batch at a time, the feature rows as one block per batch (store/feature-blocks.ts).
+ * Memory is bounded by a batch and the per-column figures, not by the file; a bad row or cell is
+ * reported with file, row and column, and nothing is left behind (staging.ts).
  *
  * @example
  * await initProject({ dir: "proj", data: "tickets.csv", labels: ["bug", "question"], text: "body" });
  */
 import path from "node:path";
 import type { Cell } from "../data/jsonl.js";
-import { checkIgnoreKeep, isMissing, parseNumber, unknownColumn } from "../data/dataset.js";
-import { assessColumns, roleRows, type ColumnFinding, type RoleRow } from "../data/roles.js";
+import { cellNumber, checkIgnoreKeep, isMissing, unknownColumn } from "../data/dataset.js";
+import { assessProfiles, roleRows, type ColumnFinding, type RoleRow } from "../data/roles.js";
+import type { Column, Dataset } from "../data/types.js";
 import { streamTable, type TableFormat } from "../data/read.js";
 import { BadInputError, BadOptionError } from "../errors.js";
 import { TableFeaturizer } from "../features/featurizer.js";
 import { modelFactory, modelNeedsNonNegative } from "../models/registry.js";
 import { getStrategy, normalizeStrategyName } from "../strategies/registry.js";
 import { openStore } from "../store/open.js";
-import type { FieldKind, GoldItem, Item, NewAnnotation, ProjectMeta, Store } from "../store/types.js";
+import type { FieldKind, GoldItem, NewAnnotation, ProjectMeta, Store } from "../store/types.js";
 import { goldLabelOf, goldSettingProblems, goldSettings, type GoldOptions } from "./gold-settings.js";
-import { encodeRow } from "./features.js";
+import { blockOf } from "./features.js";
+import { ColumnScan, RuleSampler } from "./column-scan.js";
 import { parseLabelMap, uncoveredMessage, type UncoveredValue } from "./label-map.js";
 import { stageDatabase } from "./staging.js";
-import { recordsToDataset } from "./records.js";
 import { stopSettingProblems } from "../server/advice.js";
 import { consensusMethodProblems, DEFAULT_CONSENSUS, isConsensusMethod } from "./consensus-settings.js";
 import { overlapSettingProblems, overlapSettings, type OverlapOptions } from "./overlap-settings.js";
@@ -66,7 +69,7 @@ export interface InitOptions extends OverlapOptions, GoldOptions {
   readonly admin?: string;
   /** Columns whose values the dashboard watches for selection bias (kept in the items' data even when left out of the features). */
   readonly slices?: readonly string[];
-  /** Called now and then with the rows imported so far and the phase. */
+  /** Called now and then with the phase ("import": the first pass, checks and statistics; "features": the second, writing items and feature rows) and the rows done. */
   readonly onProgress?: (phase: "import" | "features", done: number, total: number) => void;
   /** Rows per insert transaction and per featurization chunk (default 5000). */
   readonly batchSize?: number;
@@ -150,7 +153,8 @@ export async function initProject(o: InitOptions): Promise<InitSummary> {
   const staged = stageDatabase(dbPath, o.dir);
   let store: Store | undefined;
   try {
-    store = openStore(staged.tempPath, { create: true });
+    // Bulk: the staged file is removed on any failure, so it needs no journal while it is built.
+    store = openStore(staged.tempPath, { create: true, bulk: true });
     const imported = await importInto(store, o, labels);
     const admin = o.admin === undefined ? undefined : await addUser(store, o.admin, "admin");
     const summary = admin === undefined ? imported : { ...imported, admin: { name: admin.user.name, token: admin.token } };
@@ -165,32 +169,67 @@ export async function initProject(o: InitOptions): Promise<InitSummary> {
   }
 }
 
-interface FieldStats {
-  numeric: boolean;
-  order: number;
+/** Growable int32 array (seed labels as pool index + label code, without an object each). */
+class IntList {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = v;
+  }
 }
 
+/** The columns of a header the import reads, by position; rebuilt when a JSONL header grows. */
+interface Layout {
+  readonly width: number;
+  /** For each header position: its scan (pass 1), or null for label, id, gold and ignored columns. */
+  readonly role: readonly ("label" | "id" | "gold" | "ignored" | "field")[];
+}
+
+function layoutOf(header: readonly string[], o: InitOptions, ignored: ReadonlySet<string>): Layout {
+  return {
+    width: header.length,
+    role: header.map((name) => (name === o.gold ? "gold" : name === o.label ? "label" : name === o.id ? "id" : ignored.has(name) ? "ignored" : "field")),
+  };
+}
+
+/**
+ * The import, in two streamed passes over the file (see the module comment at the top):
+ *  1. every row is checked (labels, ids, gold answers, unknown columns) and each column scanned
+ *     (column-scan.ts): its kind, what the featurizer fits and what the column checks read; the
+ *     seed labels are kept as two int32s each, gold items (few) whole. Nothing is written yet, so
+ *     a bad row fails fast, before any work on the database.
+ *  2. after the column checks decided what is left out, the rows are read again and written a
+ *     batch at a time: the items (their data as JSON) and the batch's feature rows as one block.
+ * Memory is a batch plus the per-column figures, not the file (the ids of --id, to find a
+ * duplicate, and the cells of --slice columns, for their quartiles, are kept whole).
+ */
 async function importInto(store: Store, o: InitOptions, labels: readonly string[]): Promise<Omit<InitSummary, "dbPath">> {
   const file = o.data;
   const batchSize = o.batchSize ?? 5000;
   const labelSet = new Set(labels);
+  const labelCode = new Map(labels.map((l, i) => [l, i]));
   const labelMap = o.map === undefined ? new Map<string, string | null>() : parseLabelMap(o.map, labels).map;
   const uncovered = new Map<string, UncoveredValue>();
   const ignored = new Set(o.ignore ?? []);
-  const stats = new Map<string, FieldStats>();
-  const seeds: NewAnnotation[] = [];
+  const slices = [...new Set(o.slices ?? [])];
+  const sliceCells = new Map<string, Cell[]>(slices.map((c) => [c, []]));
+  const scans = new Map<string, ColumnScan>();
+  const sampler = new RuleSampler();
+  const seedIdx = new IntList();
+  const seedLabel = new IntList();
   const now = Date.now();
-  let batch: Item[] = [];
   const gold: GoldItem[] = [];
+  const goldRows = new Set<number>();
   let n = 0;
   let checkedHeader = false;
   const idRow = new Map<string, number>(); // id -> file row of its first occurrence
-  const flush = (): void => {
-    if (batch.length === 0) return;
-    store.insertItems(batch);
-    batch = [];
-    o.onProgress?.("import", n, 0);
-  };
+  const jsonl = file.endsWith(".jsonl") || file.endsWith(".ndjson") || o.format === "jsonl";
+  const streamOptions = o.format !== undefined ? { format: o.format } : {};
   const known = (header: readonly string[]): void => {
     for (const option of ["label", "text", "id", "gold"] as const) {
       const name = o[option];
@@ -199,118 +238,227 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     for (const name of o.slices ?? []) if (!header.includes(name)) throw unknownColumn(file, "slice", name, header);
     checkIgnoreKeep(file, header, o, o.ignore ?? [], o.keep ?? []);
   };
+  /** The gold label of a row (null: a pool row). */
+  const goldOf = (cells: readonly Cell[], header: readonly string[], row: number): string | null => {
+    if (o.gold === undefined) return null;
+    const at = header.indexOf(o.gold);
+    const cell = at >= 0 && at < cells.length ? cells[at] : null;
+    return isMissing(cell) ? null : goldLabelOf(cellText(cell), labels, file, row, o.gold);
+  };
+  const idOf = (cells: readonly Cell[], header: readonly string[], row: number): string => {
+    if (o.id === undefined) return String(row);
+    const at = header.indexOf(o.id);
+    const v = at >= 0 && at < cells.length ? cells[at] : null;
+    if (isMissing(v)) throw new BadInputError("missing id", { file, row, column: o.id });
+    return cellText(v);
+  };
 
-  const summary = await streamTable(file, o.format !== undefined ? { format: o.format } : {}, (cells, info, header) => {
+  // Pass 1: checks and column statistics.
+  let layout: Layout = { width: -1, role: [] };
+  let rowScans: (ColumnScan | null)[] = [];
+  const summary = await streamTable(file, streamOptions, (cells, info, header) => {
     if (!checkedHeader && info.row >= 1) {
       // CSV headers are complete at the first record; JSONL keys are checked at the end.
-      if (!file.endsWith(".jsonl") && !file.endsWith(".ndjson") && o.format !== "jsonl") known(header);
+      if (!jsonl) known(header);
       checkedHeader = true;
     }
-    const data: Record<string, Cell> = {};
-    let id = String(info.row);
-    // A row with a known answer in the gold column is a gold item, not a pool item.
-    const goldAt = o.gold === undefined ? -1 : header.indexOf(o.gold);
-    const goldCell = goldAt >= 0 && goldAt < cells.length ? cells[goldAt] : null;
-    const goldLabel = o.gold !== undefined && !isMissing(goldCell) ? goldLabelOf(cellText(goldCell), labels, file, info.row, o.gold) : null;
-    for (let j = 0; j < header.length; j++) {
-      const name = header[j];
-      const v = j < cells.length ? cells[j] : null;
-      if (name === o.gold) continue;
-      if (name === o.label) {
-        if (goldLabel === null && !isMissing(v)) {
-          const raw = cellText(v);
-          const l = labelMap.has(raw) ? labelMap.get(raw) : labelSet.has(raw) ? raw : undefined;
-          if (l === undefined) {
-            const u = uncovered.get(raw);
-            if (u === undefined) uncovered.set(raw, { value: raw, firstRow: info.row, count: 1 });
-            else u.count++;
-          } else if (l !== null) seeds.push({ itemIdx: n, annotator: IMPORT_ANNOTATOR, label: l, createdAt: now, durationMs: null, predicted: null, audit: false, kind: "import" });
+    if (layout.width !== header.length) {
+      layout = layoutOf(header, o, ignored);
+      rowScans = header.map((name, j) => {
+        if (layout.role[j] !== "field") return null;
+        let s = scans.get(name);
+        if (s === undefined) {
+          s = new ColumnScan(name, name === o.text, batchSize);
+          sampler.register(s);
+          if (n > 0) s.addMissing(n);
+          scans.set(name, s);
         }
-        continue;
-      }
-      if (name === o.id) {
-        if (isMissing(v)) throw new BadInputError("missing id", { file, row: info.row, column: name });
-        id = cellText(v);
-        const first = idRow.get(id);
-        if (first !== undefined) throw new BadInputError(`duplicate id "${id}" in rows ${first} and ${info.row}`, { file, row: info.row, column: name });
-        idRow.set(id, info.row);
-        continue;
-      }
-      if (ignored.has(name)) continue;
-      data[name] = typeof v === "boolean" ? String(v) : v;
-      if (goldLabel !== null) continue;
-      let s = stats.get(name);
-      if (s === undefined) {
-        s = { numeric: true, order: stats.size };
-        stats.set(name, s);
-      }
-      if (s.numeric && name !== o.text && !isMissing(v) && Number.isNaN(parseNumber(v))) s.numeric = false;
+        return s;
+      });
+    }
+    const goldLabel = goldOf(cells, header, info.row);
+    const id = idOf(cells, header, info.row);
+    if (o.id !== undefined) {
+      const first = idRow.get(id);
+      if (first !== undefined) throw new BadInputError(`duplicate id "${id}" in rows ${first} and ${info.row}`, { file, row: info.row, column: o.id });
+      idRow.set(id, info.row);
     }
     if (goldLabel !== null) {
+      const data: Record<string, Cell> = {};
+      for (let j = 0; j < header.length; j++) if (layout.role[j] === "field") data[header[j]] = dataCell(j < cells.length ? cells[j] : null);
       gold.push({ id, data, label: goldLabel });
+      goldRows.add(info.row);
       return;
     }
-    batch.push({ idx: n, id, data });
+    let seed: string | null = null;
+    if (o.label !== undefined) {
+      const at = header.indexOf(o.label);
+      const v = at >= 0 && at < cells.length ? cells[at] : null;
+      if (!isMissing(v)) {
+        const raw = cellText(v);
+        const l = labelMap.has(raw) ? labelMap.get(raw) : labelSet.has(raw) ? raw : undefined;
+        if (l === undefined) {
+          const u = uncovered.get(raw);
+          if (u === undefined) uncovered.set(raw, { value: raw, firstRow: info.row, count: 1 });
+          else u.count++;
+        } else if (l !== null) {
+          seed = l;
+          seedIdx.push(n);
+          seedLabel.push(labelCode.get(l) as number);
+        }
+      }
+    }
+    const sampled = seed !== null && sampler.take(seed);
+    for (let j = 0; j < rowScans.length; j++) {
+      const s = rowScans[j];
+      if (s !== null) s.add(j < cells.length ? cells[j] : null, sampled);
+    }
+    for (const [c, list] of sliceCells) {
+      const at = header.indexOf(c);
+      list.push(at >= 0 && at < cells.length ? dataCell(cells[at]) : null);
+    }
     n++;
-    if (batch.length >= batchSize) flush();
+    if (n % batchSize === 0) o.onProgress?.("import", n, 0);
   });
-  flush();
+  o.onProgress?.("import", n, 0);
   known(summary.header);
+  idRow.clear();
   if (o.gold !== undefined && gold.length === 0) throw new BadInputError("no row has a known answer in the gold column", { file, column: o.gold });
   if (uncovered.size > 0) {
     const values = [...uncovered.values()];
     throw new BadInputError(uncoveredMessage(values, labels, o.map), { file, row: values[0].firstRow, column: o.label });
   }
 
-  let fields = [...stats.entries()]
-    .sort((a, b) => a[1].order - b[1].order)
-    .map(([name, s]): { name: string; kind: FieldKind } => ({ name, kind: name === o.text ? "text" : s.numeric ? "numeric" : "categorical" }));
-
-  // Features: fit on the whole pool, then transform and store in chunks.
-  const model = o.model ?? "logreg";
-  const records: Record<string, Cell>[] = [];
-  for (const it of store.items()) {
-    const slim: Record<string, Cell> = {};
-    for (const f of fields) slim[f.name] = it.data[f.name] ?? null;
-    records.push(slim);
+  // A column that stopped being numeric after its distinct values were capped: its categories, once more.
+  const rescan = [...scans.values()].filter((s) => s.needsRescan);
+  if (rescan.length > 0) {
+    const again = new Map(rescan.map((s) => [s.name, new ColumnScan(s.name, false, batchSize, 1, true)]));
+    const resampler = new RuleSampler();
+    for (const s of again.values()) resampler.register(s);
+    let seedAt = 0;
+    let pool = 0;
+    await streamTable(file, streamOptions, (cells, info, header) => {
+      if (goldRows.has(info.row)) return;
+      const isSeed = seedAt < seedIdx.length && seedIdx.data[seedAt] === pool;
+      const sampled = isSeed && resampler.take(labels[seedLabel.data[seedAt++]]);
+      for (const [name, s] of again) {
+        const at = header.indexOf(name);
+        if (at < 0) s.addMissing(1);
+        else s.add(at < cells.length ? cells[at] : null, sampled);
+      }
+      pool++;
+    });
+    for (const [name, s] of again) scans.set(name, s);
   }
-  let ds = recordsToDataset(file, records, fields, o.text ?? null);
-  records.length = 0;
+
+  const scanList = [...scans.values()];
+  let fields = scanList.map((s): { name: string; kind: FieldKind } => ({ name: s.name, kind: s.text ? "text" : s.numeric ? "numeric" : "categorical" }));
+  const profiles = scanList.map((s) => s.profile(sampler.labels));
 
   // Column roles: what looks like the answer is left out (unless --keep), the rest is warned about.
-  const knownLabels = new Array<string | null>(n).fill(null);
-  for (const a of seeds) knownLabels[a.itemIdx] = a.label;
-  const findings = assessColumns(ds.columns, { labels: knownLabels, labelSet: labels, labelsFrom: "--labels", keep: new Set(o.keep ?? []), textTaken: o.text !== undefined, labeledWord: "seed labels" });
-  const roles = roleRows(summary.header, ds.columns, { label: o.label ?? null, id: o.id ?? null, gold: o.gold ?? null, ignore: o.ignore ?? [], notes: { ...(o.label === undefined ? {} : { [o.label]: `${seeds.length} seed labels` }), ...(o.gold === undefined ? {} : { [o.gold]: `${gold.length} gold items (known answers, never shown)` }) } }, findings);
+  const model = o.model ?? "logreg";
+  const findings = assessProfiles(profiles, { labels: [], labelSet: labels, labelsFrom: "--labels", keep: new Set(o.keep ?? []), textTaken: o.text !== undefined, labeledWord: "seed labels" });
+  const roles = roleRows(summary.header, profiles, { label: o.label ?? null, id: o.id ?? null, gold: o.gold ?? null, ignore: o.ignore ?? [], notes: { ...(o.label === undefined ? {} : { [o.label]: `${seedIdx.length} seed labels` }), ...(o.gold === undefined ? {} : { [o.gold]: `${gold.length} gold items (known answers, never shown)` }) } }, findings);
   const dropped = new Set(findings.filter((f) => f.dropped).map((f) => f.column));
-  // Slice columns: few enough values (checked on the stored items); kept in the items' data even when left out of the features.
-  const slices = [...new Set(o.slices ?? [])];
-  if (slices.length > 0) {
-    const items = [...store.items()];
-    sliceColumnsOf(file, slices, summary.header, (c) => items.map((it) => it.data[c] ?? null));
-  }
-  const droppedData = [...dropped].filter((c) => !slices.includes(c));
-  if (dropped.size > 0) {
-    if (droppedData.length > 0) store.dropItemFields(droppedData);
-    fields = fields.filter((f) => !dropped.has(f.name));
-    ds = { ...ds, columns: ds.columns.filter((c) => !dropped.has(c.name)) };
-  }
+  // Slice columns: few enough values; kept in the items' data even when left out of the features.
+  if (slices.length > 0) sliceColumnsOf(file, slices, summary.header, (c) => sliceCells.get(c) ?? []);
+  sliceCells.clear();
+  const droppedData = new Set([...dropped].filter((c) => !slices.includes(c)));
+  fields = fields.filter((f) => !dropped.has(f.name));
   if (fields.length === 0) {
     const why = dropped.size > 0 ? `; left out as looking like the answer: ${[...dropped].join(", ")} (--keep ${[...dropped].join(",")} to use them)` : "";
     throw new BadInputError(`no feature columns left (only the label and id columns${ignored.size > 0 ? ", and those ignored" : ""}${why})`, { file });
   }
-  const featurizer = new TableFeaturizer({ numeric: modelNeedsNonNegative(model) ? "minmax" : "standardize" }).fit(ds);
+  const featurizer = new TableFeaturizer({ numeric: modelNeedsNonNegative(model) ? "minmax" : "standardize" }).fitStats(fields.map((f) => (scans.get(f.name) as ColumnScan).stats()));
   const width = featurizer.width;
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    const rows = Int32Array.from({ length: end - start }, (_, t) => start + t);
-    const X = featurizer.transform(ds, rows);
-    const out: { idx: number; row: Uint8Array }[] = [];
-    for (let r = 0; r < rows.length; r++) out.push({ idx: rows[r], row: encodeRow(X, r) });
-    store.putFeatures(out);
-    o.onProgress?.("features", end, n);
+  scans.clear();
+
+  // Pass 2: the items and their feature rows, a batch at a time.
+  const kinds = fields.map((f) => f.kind);
+  const fieldAt = new Map(fields.map((f, i) => [f.name, i]));
+  const numBuf = fields.map((f) => (f.kind === "numeric" ? new Float64Array(batchSize) : null));
+  const strBuf = fields.map((f) => (f.kind === "numeric" ? null : new Array<string | null>(batchSize).fill(null)));
+  const rowNumbers = new Int32Array(batchSize);
+  let items: { idx: number; id: string; json: string }[] = [];
+  let written = 0;
+  const flush = (): void => {
+    const rows = items.length;
+    if (rows === 0) return;
+    const ds: Dataset = {
+      source: file,
+      rows,
+      ids: [],
+      columns: fields.map((f, i): Column => {
+        const nb = numBuf[i];
+        if (nb !== null) return { name: f.name, kind: "numeric", values: rows === batchSize ? nb : nb.subarray(0, rows), missing: 0 };
+        return { name: f.name, kind: f.kind === "text" ? "text" : "categorical", values: (strBuf[i] as (string | null)[]).slice(0, rows), missing: 0 };
+      }),
+      labels: null,
+      labelColumn: null,
+      textColumn: o.text ?? null,
+      rowNumbers: rowNumbers.subarray(0, rows),
+    };
+    const X = featurizer.transform(ds);
+    const block = blockOf(X, written);
+    const batch = items;
+    store.transaction(() => {
+      store.insertItemsJson(batch);
+      store.putFeatureBlock(block);
+    });
+    written += rows;
+    items = [];
+    o.onProgress?.("features", written, n);
+  };
+  let dataLayout: { width: number; keep: (number | null)[]; names: string[]; keys: string[]; absent: number[] } = { width: -1, keep: [], names: [], keys: [], absent: [] };
+  const jsonParts: string[] = [];
+  await streamTable(file, streamOptions, (cells, info, header) => {
+    if (goldRows.has(info.row)) return;
+    if (dataLayout.width !== header.length) {
+      const l = layoutOf(header, o, ignored);
+      const keep = header.map((name, j) => (l.role[j] === "field" && !droppedData.has(name) ? (fieldAt.get(name) ?? -1) : null));
+      dataLayout = { width: header.length, names: header.slice(), keys: header.map((name, j) => `${keep.slice(0, j).some((k) => k !== null) ? "," : ""}${JSON.stringify(name)}:`), keep, absent: fields.map((_, f) => f).filter((f) => !keep.includes(f)) };
+    }
+    if (written + items.length >= n) throw new BadInputError(`the file changed while it was read: it has more rows than the ${n} of the first reading`, { file, row: info.row });
+    const t = items.length;
+    // The item's data as JSON text, written as it is read (no object per row).
+    // Pieces joined once (a flat string, not a rope of a hundred parts held until the batch is written).
+    const parts = jsonParts;
+    parts.length = 0;
+    const { keep, names, keys } = dataLayout;
+    for (let j = 0; j < keep.length; j++) {
+      const f = keep[j];
+      if (f === null) continue;
+      const v = j < cells.length ? cells[j] : null;
+      parts.push(keys[j], cellJson(v));
+      if (f < 0) continue;
+      if (kinds[f] === "numeric") {
+        const x = cellNumber(v);
+        if (x === undefined) {
+          throw new BadInputError(`expected a number, got ${JSON.stringify(v)} (the file changed while it was read?)`, { file, row: info.row, column: names[j] });
+        }
+        (numBuf[f] as Float64Array)[t] = x;
+      } else (strBuf[f] as (string | null)[])[t] = isMissing(v) ? null : typeof v === "string" ? (kinds[f] === "text" ? v : v.trim()) : String(v);
+    }
+    // Fields not yet in the header of a JSONL file are missing.
+    for (const f of dataLayout.absent) {
+      if (kinds[f] === "numeric") (numBuf[f] as Float64Array)[t] = NaN;
+      else (strBuf[f] as (string | null)[])[t] = null;
+    }
+    rowNumbers[t] = info.row;
+    items.push({ idx: written + t, id: idOf(cells, header, info.row), json: `{${parts.join("")}}` });
+    if (items.length === batchSize) flush();
+  });
+  flush();
+  if (written !== n) throw new BadInputError(`the file changed while it was read: ${written} rows on the second reading, ${n} on the first`, { file });
+
+  const seeds: NewAnnotation[] = [];
+  for (let i = 0; i < seedIdx.length; i++) {
+    seeds.push({ itemIdx: seedIdx.data[i], annotator: IMPORT_ANNOTATOR, label: labels[seedLabel.data[i]], createdAt: now, durationMs: null, predicted: null, audit: false, kind: "import" });
+    if (seeds.length === batchSize || i === seedIdx.length - 1) {
+      store.addAnnotations(seeds);
+      seeds.length = 0;
+    }
   }
-  store.addAnnotations(seeds);
   // Gold items keep the pool's fields only (not the answer-like ones left out, not the gold column).
   store.insertGoldItems(gold.map((g) => ({ ...g, data: Object.fromEntries(fields.map((f) => [f.name, g.data[f.name] ?? null])) })));
   const meta: ProjectMeta = {
@@ -337,5 +485,27 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     ...(o.gold === undefined ? {} : { gold: goldSettings(o) }),
   };
   store.setMeta(meta);
-  return { items: n, seedLabels: seeds.length, goldItems: gold.length, fields, featureWidth: width, roles, findings };
+  return { items: n, seedLabels: seedIdx.length, goldItems: gold.length, fields, featureWidth: width, roles, findings };
+}
+
+/** Whether JSON text of `s` needs escapes (a quote, a backslash or a control character). */
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return true;
+  }
+  return false;
+}
+
+/** A cell as JSON text, as `JSON.stringify` of {@link dataCell} writes it. */
+function cellJson(v: Cell): string {
+  if (typeof v === "string") return needsEscape(v) ? JSON.stringify(v) : `"${v}"`;
+  if (v === null) return "null";
+  if (typeof v === "boolean") return v ? '"true"' : '"false"';
+  return JSON.stringify(v);
+}
+
+/** A cell as the items' data keeps it (booleans as text). */
+function dataCell(v: Cell): Cell {
+  return typeof v === "boolean" ? String(v) : v;
 }

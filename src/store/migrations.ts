@@ -24,6 +24,7 @@
  */
 import type Database from "better-sqlite3";
 import { BadInputError } from "../errors.js";
+import { csrBlockOf } from "./feature-blocks.js";
 
 /** One numbered step of the schema. */
 export interface Migration {
@@ -159,6 +160,50 @@ CREATE TABLE IF NOT EXISTS gold_answers (
 CREATE INDEX IF NOT EXISTS gold_answers_by ON gold_answers (gold_id, annotator, id);
 `;
 
+/**
+ * Version 8: feature rows in blocks (feature-blocks.ts): one row per block of consecutive pool
+ * rows, dense or CSR, instead of one BLOB per item.
+ */
+const SCHEMA_FEATURE_BLOCKS = `
+CREATE TABLE IF NOT EXISTS feature_blocks (start INTEGER PRIMARY KEY, rows INTEGER NOT NULL, cols INTEGER NOT NULL, vals BLOB NOT NULL, indptr BLOB, indices BLOB);
+`;
+
+/** Rows per block when step 8 regroups per-item feature rows. */
+export const MIGRATED_BLOCK_ROWS = 4096;
+
+/**
+ * Step 8's move: the per-item feature rows become CSR blocks of up to {@link MIGRATED_BLOCK_ROWS}
+ * consecutive pool indices (a gap starts a new block), and leave `features`.
+ */
+function featuresToBlocks(db: Database.Database): void {
+  const meta = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'project'").get();
+  let cols = meta === undefined ? NaN : Number((JSON.parse(meta.value) as { featureWidth?: unknown }).featureWidth);
+  const insert = db.prepare<[number, number, number, Uint8Array, Uint8Array | null, Uint8Array | null]>("INSERT INTO feature_blocks (start, rows, cols, vals, indptr, indices) VALUES (?, ?, ?, ?, ?, ?)");
+  let start = -1;
+  let rows: Uint8Array[] = [];
+  const flush = (): void => {
+    if (rows.length === 0) return;
+    if (!Number.isInteger(cols)) cols = 0;
+    const b = csrBlockOf(start, cols, rows);
+    insert.run(b.start, b.rows, b.cols, b.values, b.indptr, b.indices);
+    rows = [];
+  };
+  // A page at a time: the connection cannot insert while a query is being iterated.
+  const page = db.prepare<[number, number], { idx: number; row: Buffer }>("SELECT idx, row FROM features WHERE idx > ? ORDER BY idx LIMIT ?");
+  for (let after = -Infinity; ; ) {
+    const got = page.all(after, MIGRATED_BLOCK_ROWS);
+    for (const r of got) {
+      if (rows.length === MIGRATED_BLOCK_ROWS || (rows.length > 0 && r.idx !== start + rows.length)) flush();
+      if (rows.length === 0) start = r.idx;
+      rows.push(new Uint8Array(r.row));
+    }
+    if (got.length < MIGRATED_BLOCK_ROWS) break;
+    after = got[got.length - 1].idx;
+  }
+  flush();
+  db.exec("DELETE FROM features");
+}
+
 /** Whether `table` has `column`. */
 export function hasColumn(db: Database.Database, table: string, column: string): boolean {
   return db.prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)").all(table).some((c) => c.name === column);
@@ -241,6 +286,14 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "gold items: known answers kept outside the pool (gold_items) and the annotators' answers to them (gold_answers: label or skip, with an undo mark)",
     up(db) {
       db.exec(SCHEMA_GOLD);
+    },
+  },
+  {
+    version: 8,
+    description: "feature rows in blocks: feature_blocks holds consecutive pool rows per row (dense or CSR), loaded with one copy per block; the per-item rows of features move there",
+    up(db) {
+      db.exec(SCHEMA_FEATURE_BLOCKS);
+      featuresToBlocks(db);
     },
   },
 ];

@@ -18,6 +18,7 @@ import type { Cell } from "../data/jsonl.js";
 import type { SavedModel } from "../models/types.js";
 import { SqliteReviews } from "./sqlite-reviews.js";
 import { GoldTables } from "./gold-sqlite.js";
+import { blockRows, type FeatureBlock } from "./feature-blocks.js";
 import { LEGACY_KIND_SQL, checkReadable, hasColumn, migrate, schemaVersion } from "./migrations.js";
 import { LABEL_KINDS, type Annotation, type Assessment, type DeliveryAttempt, type DeliveryLogEntry, type DueDelivery, type GoldAnswer, type GoldItem, type HistoryRecord, type Item, type Iteration, type LabelKind, type NewAnnotation, type NewGoldAnswer, type NewReview, type OutboxEvent, type Review, type ReviewOutcome, type ProjectMeta, type RecordKind, type Role, type Store, type StoredSession, type StoredUser, type StoreOptions, type Webhook } from "./types.js";
 
@@ -177,8 +178,13 @@ export class SqliteStore implements Store {
       if (options.create !== true && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() === undefined) throw new Error("it has no project metadata");
       if (options.readonly === true) checkReadable(db, path);
       else {
-        db.pragma("journal_mode = WAL");
-        db.pragma(options.synchronous === "full" ? "synchronous = FULL" : "synchronous = NORMAL");
+        if (options.bulk === true && options.create === true) {
+          db.pragma("journal_mode = OFF");
+          db.pragma("synchronous = OFF");
+        } else {
+          db.pragma("journal_mode = WAL");
+          db.pragma(options.synchronous === "full" ? "synchronous = FULL" : "synchronous = NORMAL");
+        }
         db.pragma("busy_timeout = 5000");
         migrate(db, path);
       }
@@ -306,10 +312,14 @@ export class SqliteStore implements Store {
   }
 
   insertItems(items: readonly Item[]): void {
-    const run = this.db.transaction((batch: readonly Item[]) => {
+    this.insertItemsJson(items.map((it) => ({ idx: it.idx, id: it.id, json: JSON.stringify(it.data) })));
+  }
+
+  insertItemsJson(items: readonly { idx: number; id: string; json: string }[]): void {
+    const run = this.db.transaction((batch: readonly { idx: number; id: string; json: string }[]) => {
       for (const it of batch) {
         try {
-          this.st.insertItem.run(it.idx, it.id, JSON.stringify(it.data));
+          this.st.insertItem.run(it.idx, it.id, it.json);
         } catch (e) {
           if (e instanceof Error && (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
             throw new BadInputError(`duplicate item id "${it.id}"`);
@@ -348,6 +358,22 @@ export class SqliteStore implements Store {
 
   *featureRows(): IterableIterator<{ idx: number; row: Uint8Array }> {
     for (const r of this.st.features.iterate()) yield { idx: r.idx, row: r.row };
+    for (const b of this.featureBlocks()) yield* blockRows(b);
+  }
+
+  /** Whether the database has the blocks table (schema step 8; absent in an older database opened read-only). */
+  private hasBlocks(): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'feature_blocks'").get() !== undefined;
+  }
+
+  putFeatureBlock(b: FeatureBlock): void {
+    this.db.prepare<[number, number, number, Uint8Array, Uint8Array | null, Uint8Array | null]>("INSERT OR REPLACE INTO feature_blocks (start, rows, cols, vals, indptr, indices) VALUES (?, ?, ?, ?, ?, ?)").run(b.start, b.rows, b.cols, b.values, b.indptr, b.indices);
+  }
+
+  *featureBlocks(): IterableIterator<FeatureBlock> {
+    if (!this.hasBlocks()) return;
+    const q = this.db.prepare<[], { start: number; rows: number; cols: number; vals: Buffer; indptr: Buffer | null; indices: Buffer | null }>("SELECT start, rows, cols, vals, indptr, indices FROM feature_blocks ORDER BY start");
+    for (const r of q.iterate()) yield { start: r.start, rows: r.rows, cols: r.cols, values: r.vals, indptr: r.indptr, indices: r.indices };
   }
 
   addAnnotation(a: NewAnnotation): number {

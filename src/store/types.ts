@@ -12,6 +12,7 @@ import type { SavedModel } from "../models/types.js";
 import type { GoldSettings } from "../project/gold-settings.js";
 import type { ConsensusMethod } from "../project/consensus-settings.js";
 import type { OverlapSettings } from "../project/overlap-settings.js";
+import type { FeatureBlock } from "./feature-blocks.js";
 
 export type FieldKind = "numeric" | "categorical" | "text";
 
@@ -338,7 +339,15 @@ export interface StoreOptions {
   readonly readonly?: boolean;
   /** "normal" (default): crash-safe; "full": also power-loss safe (an fsync per commit). */
   readonly synchronous?: "normal" | "full";
+  /**
+   * With `create`: a database being built that is thrown away on any failure (init's staged
+   * file): no journal and no syncs while it is written, so nothing is written twice. Not
+   * crash-safe, and not meant to be: the next open sets the WAL journal again.
+   */
+  readonly bulk?: boolean;
 }
+
+export type { FeatureBlock } from "./feature-blocks.js";
 
 export interface Store {
   readonly path: string;
@@ -354,9 +363,18 @@ export interface Store {
   items(): IterableIterator<Item>;
   /** Inserts items (one transaction); a duplicate id is reported with the offending id. */
   insertItems(items: readonly Item[]): void;
+  /** {@link insertItems} with each item's data already as JSON text (an object of its fields; `init` writes it without building the object). */
+  insertItemsJson(items: readonly { idx: number; id: string; json: string }[]): void;
   putFeatures(rows: readonly { idx: number; row: Uint8Array }[]): void;
-  /** Stored feature rows in pool order. */
+  /**
+   * Stored feature rows in the per-item encoding: those of `putFeatures` in pool order, then
+   * those of the blocks (decoded; for tests and tools; the pool loads {@link featureBlocks}).
+   */
   featureRows(): IterableIterator<{ idx: number; row: Uint8Array }>;
+  /** Stores (or replaces) a block of consecutive feature rows (see feature-blocks.ts). */
+  putFeatureBlock(block: FeatureBlock): void;
+  /** The stored blocks in pool order (none in an older database not yet migrated). */
+  featureBlocks(): IterableIterator<FeatureBlock>;
   /** Removes fields from every item's data (columns that `init` leaves out after the import). */
   dropItemFields(names: readonly string[]): void;
   /**
