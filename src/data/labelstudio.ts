@@ -69,7 +69,7 @@ export function readLabelStudio(file: string, options: LabelStudioReadOptions = 
     }
     if (isObject(all)) all = [all];
     if (!Array.isArray(all)) throw new BadInputError(`must be a JSON array of tasks, not ${kindOf(all)}`, { file });
-    tasks = all.map((value, i) => ({ value, row: i + 1 }));
+    tasks = (all as unknown[]).map((value, i) => ({ value, row: i + 1 }));
   }
   if (tasks.length === 0) throw new BadInputError("has no tasks", { file });
 
