@@ -9,6 +9,7 @@ import { writeSyntheticCsv } from "../server/testing.js";
 import { projectDbPath } from "../project/init.js";
 import { openStore } from "../store/open.js";
 import type { SimulationResults } from "../eval/types.js";
+import { readAnyTable } from "../data/formats.js";
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "main.js");
 const run = (...args: string[]): { code: number | null; out: string; err: string } => {
@@ -16,7 +17,7 @@ const run = (...args: string[]): { code: number | null; out: string; err: string
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-void test("init, status, export, train and predict from the command line", () => {
+void test("init, status, export, train and predict from the command line", async () => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-cli-"));
   try {
     const data = writeSyntheticCsv(base, 200, 40);
@@ -42,7 +43,31 @@ void test("init, status, export, train and predict from the command line", () =>
     assert.equal(r.out.trim().split("\n").length, 40);
     r = run("export", dir, "--format", "xml");
     assert.equal(r.code, 2);
-    assert.match(r.err, /--format must be jsonl or csv/);
+    assert.match(r.err, /--format must be one of jsonl, csv, parquet, labelstudio, prodigy, got "xml"/);
+
+    // The other formats: written to a file, read back with the same labels as the CSV export.
+    const csvLabels = new Map(lines.slice(1).map((l) => [l.split(",")[0], l.split(",")[3]]));
+    for (const format of ["parquet", "labelstudio", "prodigy"] as const) {
+      const file = path.join(base, `labels.${format === "parquet" ? "parquet" : format === "labelstudio" ? "json" : "jsonl"}`);
+      r = run("export", dir, "--format", format, "--out", file);
+      assert.equal(r.code, 0, `${format}: ${r.err}`);
+      const back = await readAnyTable(file, { format, labels: ["spam", "ham"] });
+      const labelCol = back.table.header.indexOf(back.summary.labelColumn ?? "label");
+      const idCol = back.table.header.indexOf(format === "prodigy" ? "meta.id" : back.summary.idColumn ?? "id");
+      assert.equal(back.table.cells.length, 40, format);
+      if (idCol >= 0) for (const row of back.table.cells) assert.equal(row[labelCol], csvLabels.get(String(row[idCol])), `${format}: item ${String(row[idCol])}`);
+      else assert.deepEqual(back.table.cells.map((row) => row[labelCol]).sort(), [...csvLabels.values()].sort(), format);
+    }
+    r = run("export", dir, "--format", "parquet", "--all-annotations", "--out", path.join(base, "all.parquet"));
+    assert.equal(r.code, 0, r.err);
+    assert.equal((await readAnyTable(path.join(base, "all.parquet"))).table.cells.length, 40);
+    r = run("export", dir, "--format", "parquet");
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--format parquet needs --out FILE/);
+    r = run("export", dir, "--format", "prodigy", "--all-annotations", "--out", path.join(base, "x.jsonl"));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /prodigy format holds final labels only/);
+    assert.ok(!fs.existsSync(path.join(base, "x.jsonl")), "a refused export writes nothing");
 
     const model = path.join(base, "model.json");
     r = run("train", dir, "--out", model);
