@@ -20,7 +20,8 @@ export type ErrorCode =
   | "UNAUTHORIZED"
   | "FORBIDDEN"
   | "UNSUPPORTED_MEDIA_TYPE"
-  | "MISDIRECTED";
+  | "MISDIRECTED"
+  | "MODEL_BACKEND";
 
 /** Where in an input a problem sits; every field optional, filled as far as it is known. */
 export interface InputLocation {

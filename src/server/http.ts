@@ -22,6 +22,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   UNSUPPORTED_MEDIA_TYPE: 415,
   MISDIRECTED: 421,
+  /** A model backend (`--model http://…`) did not answer, or answered something unusable. */
+  MODEL_BACKEND: 502,
 };
 
 /** Default body limit: 1 MiB. */
