@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import type { SimulationResults } from "../eval/types.js";
 import { controlCharts } from "../features/control-chart.js";
+import { loadPoolMatrix } from "../project/features.js";
+import { projectDbPath } from "../project/init.js";
+import { openStore } from "../store/open.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const main = path.join(root, "dist", "src", "cli", "main.js");
@@ -110,4 +113,49 @@ void test("simulate --series COL builds series features from control-chart serie
   const bad = cli(["simulate", "--data", csv, "--label", "class", "--series", "reading", "--out", tmp()]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /charts\.csv.*row 1.*reading.*series value 3 \("x"\) is not a finite number/);
+});
+
+void test("init --image COL stores the image features as the project's feature rows; the path stays in the item's data", async () => {
+  const dir = await stripeFolder();
+  const rows = ["file,label,brightness"];
+  for (const d of ["vertical", "horizontal"]) for (let k = 0; k < 20; k++) rows.push(`${d}/${String(k).padStart(2, "0")}.png,${k < 3 ? d : ""},${(k * 7) % 10}`);
+  const csv = path.join(dir, "items.csv");
+  fs.writeFileSync(csv, rows.join("\n") + "\n");
+  const proj = path.join(tmp(), "proj");
+  const r = cli(["init", proj, "--data", csv, "--labels", "vertical,horizontal", "--label", "label", "--image", "file", "--image-features", "pixels:6,hog:24:8"]);
+  assert.equal(r.status, 0, r.stderr);
+  // brightness + 36 pixels + 144 HOG values, standardised.
+  assert.match(r.stdout, /40 items, 6 seed labels, .*, 181 features/);
+  assert.match(r.stdout, /file\s+image\b/);
+  const store = openStore(projectDbPath(proj), { readonly: true });
+  try {
+    const meta = store.meta();
+    assert.equal(meta.featureWidth, 181);
+    assert.equal(meta.fields.filter((f) => f.name.startsWith("file:") && f.kind === "numeric").length, 180);
+    assert.equal(meta.fields.some((f) => f.name === "file"), false);
+    const X = loadPoolMatrix(store, 40, meta.featureWidth, meta.featureKind);
+    assert.equal(X.rows, 40);
+    const item = store.item(0);
+    assert.equal(item?.data.file, "vertical/00.png");
+    // Vertical and horizontal stripes differ in their HOG features: the class means are far apart.
+    if (X.kind !== "dense") throw new Error("expected dense features");
+    let diff = 0;
+    for (let j = 37; j < 181; j++) {
+      let v = 0;
+      let h = 0;
+      for (let i = 0; i < 20; i++) v += X.data[i * 181 + j];
+      for (let i = 20; i < 40; i++) h += X.data[i * 181 + j];
+      diff = Math.max(diff, Math.abs(v - h) / 20);
+    }
+    assert.ok(diff > 1, `largest class-mean difference of a HOG feature ${diff}`);
+  } finally {
+    store.close();
+  }
+
+  fs.rmSync(path.join(dir, "horizontal", "05.png"));
+  const proj2 = path.join(tmp(), "proj");
+  const bad = cli(["init", proj2, "--data", csv, "--labels", "vertical,horizontal", "--image", "file"]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /items\.csv, row 26, column "file": image file "horizontal\/05\.png" not found/);
+  assert.equal(fs.existsSync(proj2), false);
 });
