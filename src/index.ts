@@ -13,6 +13,16 @@ export type { Column, ColumnKind, Dataset, DatasetOptions, NumericColumn, String
 export { TableFeaturizer } from "./features/featurizer.js";
 export type { FeaturizerOptions, SavedFeaturizer } from "./features/featurizer.js";
 export { Tfidf, tokenize } from "./features/tfidf.js";
+export { decodeImage, imageMatrix, listImageFolder } from "./features/image.js";
+export type { DecodeOptions, ImageFeature, ImageFolder, ImageMatrix, ImageMatrixOptions, RgbImage } from "./features/image.js";
+export { hog } from "./features/hog.js";
+export type { HogOptions } from "./features/hog.js";
+export { seriesFeatures, seriesMatrix, slidingWindows } from "./features/series.js";
+export type { SeriesItem, SeriesMatrixOptions, SeriesOptions } from "./features/series.js";
+export { controlCharts } from "./features/control-chart.js";
+export type { ControlChartOptions, ControlCharts } from "./features/control-chart.js";
+export { datasetFromMatrix } from "./features/matrix-dataset.js";
+export type { MatrixDatasetOptions } from "./features/matrix-dataset.js";
 export type { AsyncRereadableDocs, RereadableDocs, TfidfOptions } from "./features/tfidf.js";
 
 // Numeric core

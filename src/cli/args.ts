@@ -15,10 +15,11 @@ export interface FlagSpec {
   readonly help: string;
   /**
    * A string flag that names a path: "input" (a file that must exist and be readable),
+   * "input-or-folder" (the same, or a readable folder),
    * "output-file" (a file to write: its folder must exist and be writable) or "output-dir" (a
    * folder to write into, created if missing). Checked with the other problems, all at once.
    */
-  readonly path?: "input" | "output-file" | "output-dir";
+  readonly path?: "input" | "input-or-folder" | "output-file" | "output-dir";
   /** A string flag that may be given more than once: the values are joined with "," (read it with {@link list}). */
   readonly repeatable?: boolean;
 }
@@ -81,7 +82,7 @@ export function parseArgs(
     for (const [name, s] of Object.entries(spec)) {
       const v = flags[name];
       if (s.path === undefined || typeof v !== "string") continue;
-      const problem = s.path === "input" ? inputProblem(name, v) : outputProblem(name, v, s.path === "output-file" ? "file" : "dir");
+      const problem = s.path === "input" || s.path === "input-or-folder" ? inputProblem(name, v, s.path === "input-or-folder") : outputProblem(name, v, s.path === "output-file" ? "file" : "dir");
       if (problem !== undefined) problems.push(problem);
     }
     if (check !== undefined) problems.push(...check(flags));

@@ -1,5 +1,5 @@
 /**
- * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--label COL] [--id COL]
+ * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--image COL [--image-features pixels:8,hog:32]] [--label COL] [--id COL]
  *  [--ignore a,b] [--keep a,b] [--map "4,5=pos;1,2=neg;3=-"] [--strategy NAME] [--model NAME]
  *  [--retrain-every N] [--budget N] [--target-accuracy P] [--overlap N] [--overlap-share F]
  *  [--overlap-on random|uncertain] [--adaptive-overlap MAX] [--review-share F] [--consensus majority|dawid-skene] [--gold COL [--gold-rate F] [--gold-threshold A]] [--admin NAME] [--slice COL[,COL]]`: creates a labeling project in DIR; prints
@@ -9,6 +9,7 @@
 import { BadOptionError } from "../errors.js";
 import { consensusMethodProblems } from "../project/consensus-settings.js";
 import { initProject } from "../project/init.js";
+import { DEFAULT_IMAGE_FEATURES, parseImageFeatures } from "../features/kind-columns.js";
 import { overlapSettingProblems, type OverlapOptions } from "../project/overlap-settings.js";
 import { list, num, parseArgs, str, usage, type FlagSpec, type FlagValues } from "./args.js";
 import { findingLines, rolesTable } from "./roles.js";
@@ -17,6 +18,8 @@ export const initSpec: Record<string, FlagSpec> = {
   data: { type: "string", required: true, path: "input", help: "CSV or JSONL file of items" },
   labels: { type: "string", required: true, help: "comma-separated label names, e.g. spam,ham" },
   text: { type: "string", help: "free-text column (TF-IDF features)" },
+  image: { type: "string", help: "column of image paths (PNG, JPEG, WebP) relative to the data file's folder: their features are computed now and stored as numeric fields COL:feature" },
+  "image-features": { type: "string", help: `image features with --image, comma-separated: pixels[:SIZE][:colour], hog[:SIZE[:CELL]], colour-histogram[:hsv|rgb] (default ${DEFAULT_IMAGE_FEATURES}, best on digits; see simulate --help)` },
   label: { type: "string", help: "column with existing labels, imported as seed labels (blank = unlabeled)" },
   id: { type: "string", help: "id column (default: the row number)" },
   ignore: { type: "string", help: "comma-separated columns to leave out (not stored, not features)" },
@@ -51,9 +54,23 @@ function overlapOptions(flags: FlagValues): OverlapOptions {
   return { ...(n !== undefined ? { overlap: n } : {}), ...(share !== undefined ? { overlapShare: share } : {}), ...(on !== undefined ? { overlapOn: on } : {}), ...(max !== undefined ? { adaptiveOverlap: max } : {}) };
 }
 
+/** --image-features: parsed, and only with --image. */
+function imageFeatureProblems(flags: FlagValues): string[] {
+  const spec = str(flags, "image-features");
+  if (spec === undefined) return [];
+  if (flags.image === undefined) return ["option --image-features needs --image COL (the column of image paths)"];
+  try {
+    parseImageFeatures(spec);
+    return [];
+  } catch (e) {
+    if (e instanceof BadOptionError) return [...e.problems];
+    throw e;
+  }
+}
+
 export async function runInit(argv: readonly string[]): Promise<number> {
   // The overlap options are checked with the flags, so a typo in one is reported with them.
-  const { flags, positional } = parseArgs(argv, initSpec, "init", (f) => [...overlapSettingProblems(overlapOptions(f)), ...consensusMethodProblems(str(f, "consensus"), "--consensus")]);
+  const { flags, positional } = parseArgs(argv, initSpec, "init", (f) => [...overlapSettingProblems(overlapOptions(f)), ...consensusMethodProblems(str(f, "consensus"), "--consensus"), ...imageFeatureProblems(f)]);
   if (flags.help === true) {
     process.stdout.write(usage("init", "DIR --data FILE --labels a,b,c [options]", initSpec) + "\n");
     return 0;
@@ -69,6 +86,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     labels: (str(flags, "labels") ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""),
     ...(opt("text") !== undefined ? { text: opt("text") } : {}),
     ...(opt("label") !== undefined ? { label: opt("label") } : {}),
+    ...(opt("image") !== undefined ? { image: opt("image"), imageFeatures: parseImageFeatures(opt("image-features") ?? DEFAULT_IMAGE_FEATURES) } : {}),
     ...(opt("id") !== undefined ? { id: opt("id") } : {}),
     ...(opt("strategy") !== undefined ? { strategy: opt("strategy") } : {}),
     ...(opt("model") !== undefined ? { model: opt("model") } : {}),

@@ -37,14 +37,14 @@ function probeFolder(dir: string): string | undefined {
   return undefined;
 }
 
-/** The problem with reading `file` given as `--option`, or undefined. */
-export function inputProblem(option: string, file: string): string | undefined {
+/** The problem with reading `file` given as `--option` (or, with `folderToo`, a folder), or undefined. */
+export function inputProblem(option: string, file: string, folderToo = false): string | undefined {
   const s = stat(file);
   if (s === undefined) {
     const parent = path.dirname(path.resolve(file));
     return `option --${option} "${file}": no such file${stat(parent)?.isDirectory() === true ? "" : ` (folder "${parent}" does not exist)`}`;
   }
-  if (s.isDirectory()) return `option --${option} "${file}": is a folder, not a file`;
+  if (s.isDirectory() && !folderToo) return `option --${option} "${file}": is a folder, not a file`;
   try {
     fs.accessSync(file, fs.constants.R_OK);
   } catch (e) {

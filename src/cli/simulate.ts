@@ -1,5 +1,6 @@
 /**
- * `activelearn simulate (--data FILE --label COL [--text COL] [--id COL] [--ignore a,b] [--keep a,b] | --project DIR) [--strategies a,b] [--seeds 5]
+ * `activelearn simulate (--data FILE --label COL [--text COL] [--id COL] [--ignore a,b] [--keep a,b] [--image COL] [--series COL] | --data DIR/ | --project DIR)
+ *  [--image-features pixels:8,hog:32] [--strategies a,b] [--seeds 5]
  *  [--initial 10] [--batch 10] [--budget 300] [--test-fraction 0.3] [--model logreg|nb] [--out DIR]
  *  [--reference FILE] [--workers N] [--cold-start random|cluster] [--slice COL[,COL]]`
  * Writes DIR/results.json and DIR/report.html, a progress bar on stderr, a summary on stdout.
@@ -11,6 +12,10 @@ import { assessColumns, roleRows } from "../data/roles.js";
 import type { ColdStart } from "../loop/cold-start.js";
 import { BadInputError, BadOptionError } from "../errors.js";
 import type { Dataset } from "../data/types.js";
+import type { Cell } from "../data/jsonl.js";
+import { unknownColumn } from "../data/dataset.js";
+import type { DenseMatrix } from "../linalg/matrix.js";
+import { DEFAULT_IMAGE_FEATURES, imageColumnMatrix, imageFolderDataset, parseImageFeatures, seriesColumnMatrix, withMatrixColumns } from "../features/kind-columns.js";
 import { labeledDataset } from "../project/labeled.js";
 import { openStore } from "../store/open.js";
 import { existingProjectDb } from "../project/existing.js";
@@ -30,12 +35,18 @@ import { sliceColumnsOf, type SliceColumnValues } from "../quality/slices-values
 import { sliceSummary } from "../eval/report-slices.js";
 
 export const simulateSpec: Record<string, FlagSpec> = {
-  data: { type: "string", path: "input", help: "CSV or JSONL file with ground-truth labels (or --project)" },
+  data: { type: "string", path: "input-or-folder", help: "CSV or JSONL file with ground-truth labels, or a folder of images in subfolders named by label, DIR/<label>/<image> (or --project)" },
   label: { type: "string", help: "ground-truth label column (required with --data)" },
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   id: { type: "string", help: "id column (default: row number)" },
   ignore: { type: "string", help: "comma-separated columns to leave out (with --data)" },
   keep: { type: "string", help: "comma-separated columns to keep as features although they look like the answer (left out by default; with --data)" },
+  image: { type: "string", help: "column of image paths (PNG, JPEG, WebP) relative to the data file's folder: their image features join the other columns (with --data FILE)" },
+  "image-features": {
+    type: "string",
+    help: `image features with --image or a folder, comma-separated: pixels[:SIZE][:colour], hog[:SIZE[:CELL]], colour-histogram[:hsv|rgb] (default ${DEFAULT_IMAGE_FEATURES}: on digits pixels + HOG beat HOG alone and pixels alone in accuracy and AULC; colour-histogram when colour tells the classes apart)`,
+  },
+  series: { type: "string", help: "column holding a series per row (numbers separated by ; or spaces, a JSON array, or a JSONL array of numbers): level, trend, shape, autocorrelation, spectrum and mean-shift features replace it (with --data FILE)" },
   project: { type: "string", help: "a labeling project's folder: replay on the items labeled so far (instead of --data)" },
   strategies: { type: "string", help: "comma-separated strategies, \"all\" for every one, \"auto\" for the bandit (default random,least_confidence,margin,entropy)" },
   "cold-start": { type: "string", help: "initial items: random or cluster (default random)" },
@@ -130,13 +141,36 @@ export function writeOutputs(dir: string, res: SimulationResults, ref?: Referenc
   return { json, html };
 }
 
-/** --data (with --label) or --project, not both; the project fixes its columns. */
+/** True when `p` names an existing folder. */
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** --data (with --label), --data DIR/ or --project, not two; the project and the folder fix their columns. */
 function sourceProblems(flags: FlagValues): string[] {
   const problems: string[] = [];
-  if ((flags.data === undefined) === (flags.project === undefined)) problems.push("give either --data FILE (with --label) or --project DIR");
-  if (flags.data !== undefined && flags.label === undefined) problems.push(`option --label is required with --data (${simulateSpec.label.help})`);
+  const folder = typeof flags.data === "string" && isFolder(flags.data);
+  if ((flags.data === undefined) === (flags.project === undefined)) problems.push("give either --data FILE (with --label), --data DIR/ (a folder of images in label subfolders) or --project DIR");
+  if (flags.data !== undefined && !folder && flags.label === undefined) problems.push(`option --label is required with --data FILE (${simulateSpec.label.help})`);
   if (flags.project !== undefined)
-    for (const f of ["label", "text", "id", "ignore", "keep"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
+    for (const f of ["label", "text", "id", "ignore", "keep", "image", "series", "image-features"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
+  if (folder)
+    for (const f of ["label", "text", "id", "ignore", "keep", "image", "series", "slice"])
+      if (flags[f] !== undefined) problems.push(`option --${f} does not apply to an image folder (--data ${String(flags.data)}): the labels are the subfolder names and the features the images'`);
+  if (!folder && flags.project === undefined && flags["image-features"] !== undefined && flags.image === undefined) problems.push("option --image-features needs --image COL or --data DIR/ (a folder of images)");
+  if (flags.image !== undefined && flags.image === flags.series) problems.push(`--image and --series both name column "${String(flags.image)}"`);
+  if (typeof flags["image-features"] === "string") {
+    try {
+      parseImageFeatures(flags["image-features"]);
+    } catch (e) {
+      if (e instanceof BadOptionError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
   if (flags.annotators === undefined && flags.qc !== undefined) problems.push("option --qc needs --annotators (the simulated annotators whose labels the policies control)");
   if (flags.annotators !== undefined)
     for (const f of ["reference", "cold-start", "workers"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --annotators (the quality-control comparison runs on this thread from random start items)`);
@@ -147,22 +181,45 @@ function sourceProblems(flags: FlagValues): string[] {
  * Reads --data, prints the role of every column and the warnings about them on stderr (stdout
  * carries the summary), and leaves out the columns that look like the answer unless --keep.
  */
-function loadWithRoles(file: string, flags: FlagValues): { ds: Dataset; slices: SliceColumnValues[] } {
+async function loadWithRoles(file: string, flags: FlagValues): Promise<{ ds: Dataset; slices: SliceColumnValues[] }> {
   const table = readTable(file);
+  const image = str(flags, "image");
+  const series = str(flags, "series");
+  for (const [option, c] of [["image", image], ["series", series]] as const) if (c !== undefined && !table.header.includes(c)) throw unknownColumn(file, option, c, table.header);
   // Checked before the roles table is printed, so a bad --slice changes nothing and prints nothing else.
   const slices = sliceColumnsOf(file, list(flags, "slice") ?? [], table.header, (c) => {
     const j = table.header.indexOf(c);
     return table.cells.map((row) => row[j] ?? null);
   });
   const columns = { label: str(flags, "label"), text: str(flags, "text"), id: str(flags, "id"), ignore: list(flags, "ignore"), keep: list(flags, "keep") };
-  const full = toDataset(table, columns);
+  const kinds = [image, series].filter((c): c is string => c !== undefined);
+  const full = toDataset(table, { ...columns, ignore: [...new Set([...(columns.ignore ?? []), ...kinds])] });
+  // The image and series features are built before anything is printed, so a missing image or a bad series cell is the only output.
+  const cellsOf = (c: string): Cell[] => {
+    const j = table.header.indexOf(c);
+    return table.cells.map((row) => row[j] ?? null);
+  };
+  const notes: Record<string, string> = { [full.labelColumn ?? ""]: "" };
+  const extra: { X: DenseMatrix; names: string[]; prefix: string }[] = [];
+  if (image !== undefined) {
+    const m = await imageColumnMatrix(cellsOf(image), { file, column: image, rowNumbers: full.rowNumbers }, parseImageFeatures(str(flags, "image-features") ?? DEFAULT_IMAGE_FEATURES));
+    extra.push({ ...m, prefix: image });
+    notes[image] = `${m.names.length} image features`;
+  }
+  if (series !== undefined) {
+    const m = seriesColumnMatrix(cellsOf(series), { file, column: series, rowNumbers: full.rowNumbers });
+    extra.push({ ...m, prefix: series });
+    notes[series] = `${m.names.length} series features`;
+  }
   const labels = full.labels ?? [];
   const labelSet = [...new Set(labels.filter((l): l is string => l !== null))];
   const findings = assessColumns(full.columns, { labels, labelSet, labelsFrom: `the label column "${full.labelColumn ?? ""}"`, keep: new Set(columns.keep ?? []), textTaken: columns.text !== undefined });
-  const roles = roleRows(table.header, full.columns, { label: full.labelColumn, id: columns.id ?? null, ignore: columns.ignore ?? [], notes: { [full.labelColumn ?? ""]: `${labelSet.length} classes` } }, findings);
+  notes[full.labelColumn ?? ""] = `${labelSet.length} classes`;
+  const roles = roleRows(table.header, full.columns, { label: full.labelColumn, id: columns.id ?? null, image: image ?? null, series: series ?? null, ignore: columns.ignore ?? [], notes }, findings);
   process.stderr.write(rolesTable(roles) + "\n" + findingLines(findings) + "\n");
   const dropped = new Set(findings.filter((f) => f.dropped).map((f) => f.column));
-  const ds = dropped.size === 0 ? full : { ...full, columns: full.columns.filter((c) => !dropped.has(c.name)) };
+  let ds = dropped.size === 0 ? full : { ...full, columns: full.columns.filter((c) => !dropped.has(c.name)) };
+  for (const m of extra) ds = withMatrixColumns(ds, m.X, m.names, m.prefix);
   if (ds.columns.length === 0) throw new BadInputError("no feature columns left (only the label and id columns, and those ignored or left out)", { file });
   return { ds, slices };
 }
@@ -170,7 +227,7 @@ function loadWithRoles(file: string, flags: FlagValues): { ds: Dataset; slices: 
 export async function runSimulate(argv: readonly string[]): Promise<number> {
   const { flags } = parseArgs(argv, simulateSpec, "simulate", sourceProblems);
   if (flags.help === true) {
-    process.stdout.write(usage("simulate", "(--data FILE --label COL | --project DIR) [options]", simulateSpec) + "\n");
+    process.stdout.write(usage("simulate", "(--data FILE --label COL | --data DIR/ | --project DIR) [options]", simulateSpec) + "\n");
     return 0;
   }
   const data = str(flags, "data");
@@ -199,8 +256,14 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
     } finally {
       store.close();
     }
+  } else if (isFolder(data as string)) {
+    ds = await imageFolderDataset(data as string, parseImageFeatures(str(flags, "image-features") ?? DEFAULT_IMAGE_FEATURES));
+    slices = [];
+    name = path.basename(path.resolve(data as string));
+    const classes = new Set(ds.labels ?? []).size;
+    process.stderr.write(`${data as string}: ${ds.rows} images in ${classes} label folders, ${ds.columns.length} image features\n`);
   } else {
-    ({ ds, slices } = loadWithRoles(data as string, flags));
+    ({ ds, slices } = await loadWithRoles(data as string, flags));
     name = path.basename(data as string).replace(/\.[^.]+$/, "");
   }
   const out = str(flags, "out") ?? path.join("out", name);

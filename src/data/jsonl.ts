@@ -114,11 +114,13 @@ export class JsonlParser {
     const obj = value as Record<string, unknown>;
     const cells: (Cell | undefined)[] = [];
     for (const key of Object.keys(obj)) {
-      const v = obj[key];
+      let v = obj[key];
+      // An array of numbers (a series, read by --series) is kept as its JSON text; the cell stays a scalar.
+      if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number")) v = JSON.stringify(v);
       if (v !== null && typeof v === "object") {
         const what = Array.isArray(v) ? "an array" : "an object";
         throw new BadInputError(
-          `line ${lineNo}: field "${key}" is ${what}; only strings, numbers, booleans and null are allowed`,
+          `line ${lineNo}: field "${key}" is ${what}; only strings, numbers, booleans, null and arrays of numbers (series) are allowed`,
           { ...loc, field: key },
         );
       }

@@ -17,7 +17,7 @@
  */
 import type { Column } from "./types.js";
 
-export type ColumnRole = "label" | "id" | "text" | "numeric" | "categorical" | "ignored" | "gold";
+export type ColumnRole = "label" | "id" | "text" | "numeric" | "categorical" | "ignored" | "gold" | "image" | "series";
 
 /** What a check found about one feature column. */
 export interface ColumnFinding {
@@ -384,6 +384,9 @@ export interface RoleSpec {
   readonly id?: string | null;
   /** The column of known answers (`init --gold`): its rows are gold items, the column itself no feature. */
   readonly gold?: string | null;
+  /** The column of image paths (`--image`) and of series (`--series`): features computed from them, the columns themselves no features. */
+  readonly image?: string | null;
+  readonly series?: string | null;
   readonly ignore?: readonly string[];
   /** Notes by column (e.g. "40 seed labels" for the label column). */
   readonly notes?: Readonly<Record<string, string>>;
@@ -405,6 +408,8 @@ export function roleRows(header: readonly string[], columns: readonly (Column | 
     if (name === spec.label) return withNote("label", "");
     if (name === spec.id) return withNote("id", "");
     if (name === spec.gold) return withNote("gold", "");
+    if (name === spec.image) return withNote("image", "");
+    if (name === spec.series) return withNote("series", "");
     if (ignored.has(name)) return withNote("ignored", "--ignore");
     if (col === undefined) return withNote("ignored", "");
     const dropped = found.find((f) => f.dropped);

@@ -25,7 +25,6 @@
  */
 import { promises as fsp, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
-import sharp from "sharp";
 import { BadInputError, BadOptionError, type InputLocation } from "../errors.js";
 import { dense, type DenseMatrix } from "../linalg/matrix.js";
 import { featuresLength, imageFeatureNames, writeImageFeatures, type ImageFeature, type RgbImage } from "./image-features.js";
@@ -64,6 +63,14 @@ export function pngHeader(bytes: Uint8Array): { width: number; height: number; a
   return null;
 }
 
+/** sharp (a native module), loaded on first decode so programs that never decode an image do not load it. */
+type Sharp = (typeof import("sharp"))["default"];
+let sharpLoading: Promise<Sharp> | undefined;
+function loadSharp(): Promise<Sharp> {
+  sharpLoading ??= import("sharp").then((m) => m.default);
+  return sharpLoading;
+}
+
 /**
  * Decodes PNG, JPEG or WebP bytes into 8-bit sRGB; `where` names the file in errors. A PNG whose
  * header shows no transparency, no EXIF chunk and no side above maxSide skips those steps.
@@ -73,6 +80,7 @@ export async function decodeImage(bytes: Uint8Array, where: InputLocation, name:
   if (format === null) throw new BadInputError(`"${name}" is not a PNG, JPEG or WebP image`, where);
   const maxSide = options.maxSide ?? 512;
   const png = format === "png" ? pngHeader(bytes) : null;
+  const sharp = await loadSharp();
   try {
     let s = sharp(bytes, { failOn: "error" });
     if (png === null || png.exif) s = s.autoOrient();

@@ -14,7 +14,10 @@ import type { Cell } from "../data/jsonl.js";
 import { cellNumber, checkIgnoreKeep, isMissing, unknownColumn } from "../data/dataset.js";
 import { assessProfiles, roleRows, type ColumnFinding, type RoleRow } from "../data/roles.js";
 import type { Column, Dataset } from "../data/types.js";
-import { streamTable, type TableFormat } from "../data/read.js";
+import { streamTable, type StreamRecordHandler, type StreamSummary, type TableFormat } from "../data/read.js";
+import { imageMatrix } from "../features/image.js";
+import type { ImageFeature } from "../features/image-features.js";
+import { DEFAULT_IMAGE_FEATURES, imagePaths, parseImageFeatures } from "../features/kind-columns.js";
 import { BadInputError, BadOptionError } from "../errors.js";
 import { TableFeaturizer } from "../features/featurizer.js";
 import { modelFactory, modelNeedsNonNegative } from "../models/registry.js";
@@ -44,6 +47,10 @@ export interface InitOptions extends OverlapOptions, GoldOptions {
   readonly data: string;
   readonly labels: readonly string[];
   readonly text?: string;
+  /** Column of image paths (relative to the data file's folder): their features become numeric fields `COL:name`, the path stays in the item's data. */
+  readonly image?: string;
+  /** The image features of `image` (default pixels 8 x 8 and HOG 32 x 32, see kind-columns.ts). */
+  readonly imageFeatures?: readonly ImageFeature[];
   readonly label?: string;
   readonly id?: string;
   readonly strategy?: string;
@@ -117,7 +124,7 @@ function checkOptions(o: InitOptions): void {
   if (o.reviewShare !== undefined && !(o.reviewShare >= 0 && o.reviewShare <= 1)) problems.push(`--review-share must be a proportion from 0 to 1 (e.g. 0.05), got ${o.reviewShare}`);
   problems.push(...consensusMethodProblems(o.consensus, "--consensus"));
   problems.push(...goldSettingProblems(o));
-  const named = [["text", o.text], ["label", o.label], ["id", o.id], ["gold", o.gold]].filter((p): p is [string, string] => p[1] !== undefined);
+  const named = [["text", o.text], ["label", o.label], ["id", o.id], ["gold", o.gold], ["image", o.image]].filter((p): p is [string, string] => p[1] !== undefined);
   for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) if (named[i][1] === named[j][1]) problems.push(`--${named[i][0]} and --${named[j][0]} both name column "${named[i][1]}"`);
   if (o.map !== undefined) {
     if (o.label === undefined) problems.push("--map needs --label: the column whose values it turns into labels");
@@ -187,13 +194,13 @@ class IntList {
 interface Layout {
   readonly width: number;
   /** For each header position: its scan (pass 1), or null for label, id, gold and ignored columns. */
-  readonly role: readonly ("label" | "id" | "gold" | "ignored" | "field")[];
+  readonly role: readonly ("label" | "id" | "gold" | "ignored" | "image" | "field")[];
 }
 
 function layoutOf(header: readonly string[], o: InitOptions, ignored: ReadonlySet<string>): Layout {
   return {
     width: header.length,
-    role: header.map((name) => (name === o.gold ? "gold" : name === o.label ? "label" : name === o.id ? "id" : ignored.has(name) ? "ignored" : "field")),
+    role: header.map((name) => (name === o.gold ? "gold" : name === o.label ? "label" : name === o.id ? "id" : name === o.image ? "image" : ignored.has(name) ? "ignored" : "field")),
   };
 }
 
@@ -230,8 +237,9 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   const idRow = new Map<string, number>(); // id -> file row of its first occurrence
   const jsonl = file.endsWith(".jsonl") || file.endsWith(".ndjson") || o.format === "jsonl";
   const streamOptions = o.format !== undefined ? { format: o.format } : {};
+  const read = await imageReader(file, streamOptions, jsonl, o);
   const known = (header: readonly string[]): void => {
-    for (const option of ["label", "text", "id", "gold"] as const) {
+    for (const option of ["label", "text", "id", "gold", "image"] as const) {
       const name = o[option];
       if (name !== undefined && !header.includes(name)) throw unknownColumn(file, option, name, header);
     }
@@ -256,7 +264,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   // Pass 1: checks and column statistics.
   let layout: Layout = { width: -1, role: [] };
   let rowScans: (ColumnScan | null)[] = [];
-  const summary = await streamTable(file, streamOptions, (cells, info, header) => {
+  const summary = await read((cells, info, header) => {
     if (!checkedHeader && info.row >= 1) {
       // CSV headers are complete at the first record; JSONL keys are checked at the end.
       if (!jsonl) known(header);
@@ -337,7 +345,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     for (const s of again.values()) resampler.register(s);
     let seedAt = 0;
     let pool = 0;
-    await streamTable(file, streamOptions, (cells, info, header) => {
+    await read((cells, info, header) => {
       if (goldRows.has(info.row)) return;
       const isSeed = seedAt < seedIdx.length && seedIdx.data[seedAt] === pool;
       const sampled = isSeed && resampler.take(labels[seedLabel.data[seedAt++]]);
@@ -358,7 +366,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   // Column roles: what looks like the answer is left out (unless --keep), the rest is warned about.
   const model = o.model ?? "logreg";
   const findings = assessProfiles(profiles, { labels: [], labelSet: labels, labelsFrom: "--labels", keep: new Set(o.keep ?? []), textTaken: o.text !== undefined, labeledWord: "seed labels" });
-  const roles = roleRows(summary.header, profiles, { label: o.label ?? null, id: o.id ?? null, gold: o.gold ?? null, ignore: o.ignore ?? [], notes: { ...(o.label === undefined ? {} : { [o.label]: `${seedIdx.length} seed labels` }), ...(o.gold === undefined ? {} : { [o.gold]: `${gold.length} gold items (known answers, never shown)` }) } }, findings);
+  const roles = roleRows(summary.header, profiles, { label: o.label ?? null, id: o.id ?? null, gold: o.gold ?? null, image: o.image ?? null, ignore: o.ignore ?? [], notes: { ...(o.label === undefined ? {} : { [o.label]: `${seedIdx.length} seed labels` }), ...(o.gold === undefined ? {} : { [o.gold]: `${gold.length} gold items (known answers, never shown)` }) } }, findings);
   const dropped = new Set(findings.filter((f) => f.dropped).map((f) => f.column));
   // Slice columns: few enough values; kept in the items' data even when left out of the features.
   if (slices.length > 0) sliceColumnsOf(file, slices, summary.header, (c) => sliceCells.get(c) ?? []);
@@ -411,11 +419,11 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   };
   let dataLayout: { width: number; keep: (number | null)[]; names: string[]; keys: string[]; absent: number[] } = { width: -1, keep: [], names: [], keys: [], absent: [] };
   const jsonParts: string[] = [];
-  await streamTable(file, streamOptions, (cells, info, header) => {
+  await read((cells, info, header) => {
     if (goldRows.has(info.row)) return;
     if (dataLayout.width !== header.length) {
       const l = layoutOf(header, o, ignored);
-      const keep = header.map((name, j) => (l.role[j] === "field" && !droppedData.has(name) ? (fieldAt.get(name) ?? -1) : null));
+      const keep = header.map((name, j) => ((l.role[j] === "field" && !droppedData.has(name)) || l.role[j] === "image" ? (fieldAt.get(name) ?? -1) : null));
       dataLayout = { width: header.length, names: header.slice(), keys: header.map((name, j) => `${keep.slice(0, j).some((k) => k !== null) ? "," : ""}${JSON.stringify(name)}:`), keep, absent: fields.map((_, f) => f).filter((f) => !keep.includes(f)) };
     }
     if (written + items.length >= n) throw new BadInputError(`the file changed while it was read: it has more rows than the ${n} of the first reading`, { file, row: info.row });
@@ -486,6 +494,52 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   };
   store.setMeta(meta);
   return { items: n, seedLabels: seedIdx.length, goldItems: gold.length, fields, featureWidth: width, roles, findings };
+}
+
+/** Streams the data file: as it is, or with the image features of `o.image` appended to every row. */
+type Reader = (onRecord: StreamRecordHandler) => Promise<StreamSummary>;
+
+/**
+ * With `o.image`: a first reading collects the image paths (each present, the column known), their
+ * features are computed (a few files decoded at a time; a missing or bad image is located by file,
+ * row and column), and every later reading appends each row's features as numeric cells named
+ * `COL:feature`, so the passes treat them as numeric columns. Without it, the file as it is.
+ */
+async function imageReader(file: string, streamOptions: { format?: TableFormat }, jsonl: boolean, o: InitOptions): Promise<Reader> {
+  const column = o.image;
+  if (column === undefined) return (onRecord) => streamTable(file, streamOptions, onRecord);
+  const paths: string[] = [];
+  const rows: number[] = [];
+  const first = await streamTable(file, streamOptions, (cells, info, header) => {
+    const at = header.indexOf(column);
+    if (at < 0 && !jsonl) throw unknownColumn(file, "image", column, header);
+    rows.push(info.row);
+    paths.push(...imagePaths([at >= 0 && at < cells.length ? cells[at] : null], { file, column, rowNumbers: [info.row] }));
+  });
+  if (!first.header.includes(column)) throw unknownColumn(file, "image", column, first.header);
+  const { X, names } = await imageMatrix(paths, { base: path.dirname(file), features: o.imageFeatures ?? parseImageFeatures(DEFAULT_IMAGE_FEATURES), source: file, column, rowNumbers: rows });
+  const extra = names.map((n) => `${column}:${n}`);
+  const clash = extra.find((n) => first.header.includes(n));
+  if (clash !== undefined) throw new BadInputError(`the image feature name "${clash}" is also a column of the file`, { file, column: clash });
+  const d = X.cols;
+  return async (onRecord) => {
+    let i = 0;
+    let header: string[] = [];
+    let seen = -1;
+    const summary = await streamTable(file, streamOptions, (cells, info, h) => {
+      if (i >= X.rows) throw new BadInputError(`the file changed while it was read: it has more rows than the ${X.rows} of the first reading`, { file, row: info.row });
+      if (h.length !== seen) {
+        header = [...h, ...extra];
+        seen = h.length;
+      }
+      const row: Cell[] = new Array<Cell>(h.length + d);
+      for (let j = 0; j < h.length; j++) row[j] = j < cells.length ? (cells[j] ?? null) : null;
+      for (let k = 0; k < d; k++) row[h.length + k] = X.data[i * d + k];
+      i++;
+      onRecord(row, info, header);
+    });
+    return { ...summary, header: [...summary.header, ...extra] };
+  };
 }
 
 /** Whether JSON text of `s` needs escapes (a quote, a backslash or a control character). */

@@ -11,6 +11,7 @@ import { REPO_ROOT } from "./test-server.js";
 type Cell = string | number | null;
 interface Format {
   imageUrl(field: string, value: Cell): string | null;
+  isImageFeatureField(field: string, data: Record<string, Cell>): boolean;
   strategyName(strategy: string): string;
   describePick(item: { strategy: string; score: number }): string;
   formatPercent(p: number): string;
@@ -22,6 +23,15 @@ interface Format {
 }
 
 const load = async (): Promise<Format> => (await import(pathToFileURL(path.join(REPO_ROOT, "dist/web/format.js")).href)) as Format;
+
+void test("isImageFeatureField: COL:feature fields of an image path column, nothing else", async () => {
+  const f = await load();
+  const data = { file: "a/b.png", "file:hog:0:1:2": 0.3, note: "x", "note:len": 2, "ratio:1": 4 };
+  assert.equal(f.isImageFeatureField("file:hog:0:1:2", data), true);
+  assert.equal(f.isImageFeatureField("file", data), false);
+  assert.equal(f.isImageFeatureField("note:len", data), false);
+  assert.equal(f.isImageFeatureField("ratio:1", data), false);
+});
 
 void test("imageUrl: http(s) image paths, data:image URLs and image-named fields; never other schemes", async () => {
   const f = await load();

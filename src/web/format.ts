@@ -34,6 +34,18 @@ export function imageUrl(field: string, value: Cell): string | null {
   return null;
 }
 
+/**
+ * Whether `field` is a feature computed from an image path column (`init --image COL` stores them
+ * as `COL:feature`): a field named `COL:...` where `COL` holds a path ending in an image extension.
+ * The labeling page leaves those numbers out of the item's fields.
+ */
+export function isImageFeatureField(field: string, data: Readonly<Record<string, Cell>>): boolean {
+  const at = field.indexOf(":");
+  if (at <= 0) return false;
+  const source = data[field.slice(0, at)];
+  return typeof source === "string" && IMAGE_EXT.test(source.trim());
+}
+
 /** "margin" -> "margin sampling", "least_confidence" -> "least confidence sampling". */
 export function strategyName(strategy: string): string {
   const s = strategy.trim().replace(/[_-]+/g, " ");

@@ -13,7 +13,7 @@
  */
 import { Api, loginPath, type Item, type Project, type Stats } from "./api.js";
 import { append, byId, clear, el, isTyping } from "./dom.js";
-import { describePick, formatAgo, formatCell, formatInt, formatPercent, imageUrl, pacePerMinute, toMillis } from "./format.js";
+import { describePick, formatAgo, formatCell, formatInt, formatPercent, imageUrl, isImageFeatureField, pacePerMinute, toMillis } from "./format.js";
 import { askName, errorText, NAME_KEY, showSession } from "./session.js";
 import { toast } from "./toast.js";
 
@@ -179,7 +179,7 @@ function renderItem(item: Item): void {
   }
 
   clear(ui.fields);
-  const rest = Object.entries(item.data).filter(([f]) => f !== textCol && !imageCols.includes(f));
+  const rest = Object.entries(item.data).filter(([f]) => f !== textCol && !imageCols.includes(f) && !isImageFeatureField(f, item.data));
   const body = el("tbody");
   for (const [field, value] of rest) {
     body.appendChild(el("tr", {}, el("th", { scope: "row" }, field), el("td", { class: value === null ? "null" : typeof value === "number" ? "num" : null }, formatCell(value))));
