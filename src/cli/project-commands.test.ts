@@ -126,7 +126,7 @@ void test("simulate --project replays strategies on the items labeled so far, wi
 
     const both = run("simulate", "--project", dir, "--data", data, "--label", "seed_label");
     assert.equal(both.code, 2);
-    assert.match(both.err, /give either --data FILE \(with --label\) or --project DIR/);
+    assert.match(both.err, /give either --data FILE \(with --label\), --data DIR\/ \(a folder of images in label subfolders\) or --project DIR/);
     assert.match(both.err, /option --label does not apply to --project/);
     const none = run("simulate", "--data", data);
     assert.match(none.err, /option --label is required with --data/);
