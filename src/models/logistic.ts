@@ -24,7 +24,7 @@ import { accumulateGradient, linearScores } from "../linalg/kernels.js";
 import { lbfgs, type Objective } from "../linalg/lbfgs.js";
 import { wasmLogisticObjective } from "../linalg/wasm.js";
 import type { Matrix } from "../linalg/matrix.js";
-import { poolPass, type LinearView, type MeasureName, type TopRows } from "./scoring.js";
+import { passMostUncertain, passProba, passUncertainty, type LinearView, type MeasureName, type TopRows } from "./scoring.js";
 import type { Classifier, FitInfo, FitOptions, SavedModel } from "./types.js";
 import { checkFitInput } from "./validate.js";
 
@@ -114,21 +114,15 @@ export class LogisticRegression implements Classifier {
   }
 
   predictProba(X: Matrix, rows?: Int32Array): Float64Array {
-    const v = this.view(X, "predictProba");
-    const out = new Float64Array((rows === undefined ? X.rows : rows.length) * this.nClasses);
-    poolPass(X, rows, v, { proba: out });
-    return out;
+    return passProba(X, rows, this.view(X, "predictProba"));
   }
 
   uncertainty(X: Matrix, measure: MeasureName, rows?: Int32Array): Float64Array {
-    const v = this.view(X, "uncertainty");
-    const values = new Float64Array(rows === undefined ? X.rows : rows.length);
-    poolPass(X, rows, v, { measure, values });
-    return values;
+    return passUncertainty(X, rows, this.view(X, "uncertainty"), measure);
   }
 
   mostUncertain(X: Matrix, measure: MeasureName, k: number, rows?: Int32Array): TopRows {
-    return poolPass(X, rows, this.view(X, "mostUncertain"), { measure, top: k }) as TopRows;
+    return passMostUncertain(X, rows, this.view(X, "mostUncertain"), measure, k);
   }
 
   /** The fitted parameters as the pool pass reads them (models/scoring.ts). */

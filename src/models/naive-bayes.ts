@@ -9,7 +9,7 @@
  */
 import { BadInputError, NotFittedError, ShapeMismatchError } from "../errors.js";
 import type { Matrix } from "../linalg/matrix.js";
-import { poolPass, type LinearView, type MeasureName, type TopRows } from "./scoring.js";
+import { passMostUncertain, passProba, passUncertainty, type LinearView, type MeasureName, type TopRows } from "./scoring.js";
 import type { Classifier, FitInfo, FitOptions, SavedModel } from "./types.js";
 import { checkFitInput } from "./validate.js";
 
@@ -73,21 +73,15 @@ export class MultinomialNB implements Classifier {
   }
 
   predictProba(X: Matrix, rows?: Int32Array): Float64Array {
-    const v = this.view(X, "predictProba");
-    const out = new Float64Array((rows === undefined ? X.rows : rows.length) * this.nClasses);
-    poolPass(X, rows, v, { proba: out });
-    return out;
+    return passProba(X, rows, this.view(X, "predictProba"));
   }
 
   uncertainty(X: Matrix, measure: MeasureName, rows?: Int32Array): Float64Array {
-    const v = this.view(X, "uncertainty");
-    const values = new Float64Array(rows === undefined ? X.rows : rows.length);
-    poolPass(X, rows, v, { measure, values });
-    return values;
+    return passUncertainty(X, rows, this.view(X, "uncertainty"), measure);
   }
 
   mostUncertain(X: Matrix, measure: MeasureName, k: number, rows?: Int32Array): TopRows {
-    return poolPass(X, rows, this.view(X, "mostUncertain"), { measure, top: k }) as TopRows;
+    return passMostUncertain(X, rows, this.view(X, "mostUncertain"), measure, k);
   }
 
   /** The fitted parameters as the pool pass reads them (models/scoring.ts): a softmax over the present classes. */

@@ -146,3 +146,22 @@ export function poolPass(X: Matrix, rows: Int32Array | undefined, v: LinearView,
   probabilityBlocks(X, rows ?? null, n, v.w, v.b, v.m, { binomial, measure: code }, visit, req.blockBytes);
   return heap === null ? null : heap.take();
 }
+
+/** predictProba of a linear model through the pool pass: (rows x K) probabilities. */
+export function passProba(X: Matrix, rows: Int32Array | undefined, v: LinearView): Float64Array {
+  const out = new Float64Array((rows === undefined ? X.rows : rows.length) * v.K);
+  poolPass(X, rows, v, { proba: out });
+  return out;
+}
+
+/** An uncertainty measure of every row through the pool pass (no probability matrix built). */
+export function passUncertainty(X: Matrix, rows: Int32Array | undefined, v: LinearView, measure: MeasureName): Float64Array {
+  const values = new Float64Array(rows === undefined ? X.rows : rows.length);
+  poolPass(X, rows, v, { measure, values });
+  return values;
+}
+
+/** The k most uncertain rows by a measure, through the pool pass. */
+export function passMostUncertain(X: Matrix, rows: Int32Array | undefined, v: LinearView, measure: MeasureName, k: number): TopRows {
+  return poolPass(X, rows, v, { measure, top: k }) as TopRows;
+}
