@@ -3,25 +3,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { BadInputError } from "../errors.js";
 import { toDataset } from "./dataset.js";
 import type { HistoryExportRow, LabelExportRow } from "./export-rows.js";
 import { readParquetTable, streamParquet, writeParquet, writeParquetHistory, writeParquetLabels } from "./parquet.js";
-import { tempFiles } from "./test-support.js";
+import { rejectsBad, tempFiles } from "./test-support.js";
 
 const { dir, temp } = tempFiles("parquet");
-
-async function rejectsBad(p: Promise<unknown>, ...parts: string[]): Promise<BadInputError> {
-  let err: unknown;
-  try {
-    await p;
-  } catch (e) {
-    err = e;
-  }
-  assert.ok(err instanceof BadInputError, `expected BadInputError, got ${String(err)}`);
-  for (const part of parts) assert.ok(err.message.includes(part), `"${err.message}" lacks "${part}"`);
-  return err;
-}
 
 void test("final labels: write then read gives the same rows, typed columns, several row groups", async () => {
   const rows: LabelExportRow[] = [

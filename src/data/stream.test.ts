@@ -1,10 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BadInputError } from "../errors.js";
 import type { Cell } from "./jsonl.js";
 import { readTable, streamTable, type ReadOptions } from "./load.js";
-import { tempFiles } from "./test-support.js";
+import { rejectsBad, tempFiles } from "./test-support.js";
 
 const { dir, temp } = tempFiles("stream");
 
@@ -19,18 +18,6 @@ async function streamAll(path: string, options: ReadOptions & { chunkSize?: numb
   for (const row of cells) while (row.length < summary.header.length) row.push(null);
   assert.equal(summary.rows, cells.length);
   return { file: summary.file, format: summary.format, header: summary.header, cells, rowNumbers };
-}
-
-async function rejectsWith(p: Promise<unknown>, ...parts: string[]): Promise<BadInputError> {
-  let err: unknown;
-  try {
-    await p;
-  } catch (e) {
-    err = e;
-  }
-  assert.ok(err instanceof BadInputError, `expected BadInputError, got ${String(err)}`);
-  for (const s of parts) assert.ok(err.message.includes(s), `"${err.message}" lacks "${s}"`);
-  return err;
 }
 
 void test("a generated 200k-row CSV streams to exactly what readTable reads", async () => {
@@ -84,7 +71,7 @@ void test("invalid UTF-8 in a stream is reported exactly as readTable reports it
       }
       assert.match(expected, /invalid UTF-8 byte 0x[0-9A-F]{2} at byte offset \d+/);
       for (const chunkSize of [1, 2, 3, 5, 64]) {
-        const err = await rejectsWith(streamAll(path, { chunkSize }));
+        const err = await rejectsBad(streamAll(path, { chunkSize }));
         assert.equal(err.message, expected, `bad ${bad.join(",")} at ${at}, chunk ${chunkSize}`);
       }
     }
@@ -93,15 +80,15 @@ void test("invalid UTF-8 in a stream is reported exactly as readTable reports it
 
 void test("a truncated sequence at the very end is reported by the stream", async () => {
   const path = temp("csv", Buffer.concat([Buffer.from("a\nb\n"), Buffer.from([0xf0, 0x9f, 0x98])]));
-  await rejectsWith(streamAll(path, { chunkSize: 2 }), path, "row 2", "0xF0", "byte offset 4");
+  await rejectsBad(streamAll(path, { chunkSize: 2 }), path, "row 2", "0xF0", "byte offset 4");
 });
 
 void test("streaming checks the header, width and emptiness", async () => {
-  await rejectsWith(streamAll(temp("csv", "a,a\n1,2\n")), "row 0", 'column "a"', "duplicate column name");
-  await rejectsWith(streamAll(temp("csv", "a,b\n1,2\n3\n")), "row 2", 'column "b"', "1 field,");
-  await rejectsWith(streamAll(temp("csv", "")), "empty file");
-  await rejectsWith(streamAll(temp("jsonl", "\n\n")), "empty file");
-  await rejectsWith(streamAll(temp("csv", "a,b\n")), "no data rows");
-  await rejectsWith(streamAll(join(dir, "nope.csv")), "nope.csv", "file not found");
-  await rejectsWith(streamAll(temp("jsonl", '{"a":1}\n{"a":["x"]}\n'), { chunkSize: 3 }), "row 2", 'field "a"');
+  await rejectsBad(streamAll(temp("csv", "a,a\n1,2\n")), "row 0", 'column "a"', "duplicate column name");
+  await rejectsBad(streamAll(temp("csv", "a,b\n1,2\n3\n")), "row 2", 'column "b"', "1 field,");
+  await rejectsBad(streamAll(temp("csv", "")), "empty file");
+  await rejectsBad(streamAll(temp("jsonl", "\n\n")), "empty file");
+  await rejectsBad(streamAll(temp("csv", "a,b\n")), "no data rows");
+  await rejectsBad(streamAll(join(dir, "nope.csv")), "nope.csv", "file not found");
+  await rejectsBad(streamAll(temp("jsonl", '{"a":1}\n{"a":["x"]}\n'), { chunkSize: 3 }), "row 2", 'field "a"');
 });

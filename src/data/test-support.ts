@@ -22,6 +22,19 @@ export function assertBad(fn: () => unknown, ...parts: (string | RegExp)[]): Bad
   return err;
 }
 
+/** As {@link assertBad}, for a promise: awaits it and asserts it rejects with such an error. */
+export async function rejectsBad(p: Promise<unknown>, ...parts: (string | RegExp)[]): Promise<BadInputError> {
+  let err: unknown;
+  try {
+    await p;
+  } catch (e) {
+    err = e;
+  }
+  return assertBad(() => {
+    if (err !== undefined) throw err as Error;
+  }, ...parts);
+}
+
 /** A temp folder removed after the test file; `temp(ext, content)` writes a new file in it. */
 export function tempFiles(prefix: string): { dir: string; temp: (ext: string, content: string | Uint8Array) => string } {
   const dir = mkdtempSync(join(tmpdir(), `activelearn-${prefix}-`));
