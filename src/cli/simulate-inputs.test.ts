@@ -83,6 +83,43 @@ void test("the same numbers as CSV columns, Parquet, .npy, vector cells and an i
   assert.deepEqual(run(["--data", vecJsonl, "--label", "label", "--vectors", "emb"]), expected, "JSONL vector cells");
   assert.deepEqual(run(["--data", onlyLabels, "--label", "label", "--embeddings", npy]), expected, ".npy");
   assert.deepEqual(run(["--data", cols, "--label", "label", "--encoder", onnx]), expected, "identity ONNX encoder");
+  // The comparison can fail: an encoder that drops two of the numbers changes the results.
+  const drop = dense(d, d, Float64Array.from({ length: d * d }, (_, k) => (Math.floor(k / d) === k % d && k % d >= 2 ? 1 : 0)));
+  const dropOnnx = path.join(dir, "drop.onnx");
+  fs.writeFileSync(dropOnnx, linearModel({ W: drop, elemType: DOUBLE }));
+  assert.notDeepEqual(run(["--data", cols, "--label", "label", "--encoder", dropOnnx]), expected, "an encoder that drops features");
+});
+
+void test("Label Studio tasks and Prodigy JSONL: the label column is the format's own, notes are warnings, results as for the CSV", () => {
+  const { labels, d, row } = dataset();
+  const dir = tmp();
+  const names = Array.from({ length: d }, (_, j) => `e${j}`);
+  const cols = path.join(dir, "cols.csv");
+  fs.writeFileSync(cols, [["label", ...names].join(","), ...labels.map((l, i) => [l, ...row(i).map(String)].join(","))].join("\n") + "\n");
+  const data = (i: number): Record<string, number> => Object.fromEntries(names.map((k, j) => [k, row(i)[j]]));
+  const tasks = labels.map((l, i) => ({
+    id: i + 1,
+    data: data(i),
+    annotations: [{ result: [{ type: "choices", from_name: "level", to_name: "x", value: { choices: [l] } }] }],
+    ...(i === 0 ? { predictions: [{ result: [] }] } : {}),
+  }));
+  const ls = path.join(dir, "tasks.json");
+  fs.writeFileSync(ls, JSON.stringify(tasks));
+  const prodigy = path.join(dir, "answers.jsonl");
+  fs.writeFileSync(prodigy, labels.map((l, i) => JSON.stringify({ ...data(i), label: l, answer: "accept" })).join("\n") + "\n");
+  const expected = run(["--data", cols, "--label", "label"]);
+  const out = tmp();
+  const r = cli(["simulate", "--data", ls, ...small, "--out", out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /warning: .*tasks\.json: 1 prediction ignored/);
+  assert.deepEqual(aulcs(out), expected, "Label Studio");
+  assert.deepEqual(run(["--data", prodigy, "--format", "prodigy"]), expected, "Prodigy");
+  const bad = cli(["simulate", "--data", prodigy, "--format", "xml", ...small]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--format must be one of csv, jsonl, parquet, labelstudio, prodigy, got "xml"/);
+  const noLabel = cli(["simulate", "--data", cols, ...small]);
+  assert.equal(noLabel.status, 2);
+  assert.match(noLabel.stderr, /--label is required/);
 });
 
 void test("simulate refuses misaligned embeddings, bad vector cells and an encoder of the wrong width: exit 2, located, nothing written", () => {
