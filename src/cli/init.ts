@@ -17,6 +17,7 @@ import { findingLines, rolesTable } from "./roles.js";
 export const initSpec: Record<string, FlagSpec> = {
   data: { type: "string", required: true, path: "input", help: "CSV, JSONL or Parquet file of items, Label Studio tasks (.json) or Prodigy JSONL (--format prodigy; both bring their labels as seed labels)" },
   format: { type: "string", help: "format of --data: csv, jsonl, parquet, labelstudio, prodigy (default from the extension; .json = labelstudio)" },
+  "from-name": { type: "string", help: "Label Studio: the choices control (from_name) that holds the label, when the tasks have several" },
   vectors: { type: "string", help: "column of vectors (JSON arrays in JSONL, numbers separated by ; or spaces in CSV): stored as numeric fields COL[0], COL[1], .. (the column itself is left out)" },
   embeddings: { type: "string", path: "input", help: "a .npy file of one vector per data row (float32/float64, 2-D): stored as numeric fields STEM[0], STEM[1], .." },
   labels: { type: "string", required: true, help: "comma-separated label names, e.g. spam,ham" },
@@ -92,6 +93,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(opt("image") !== undefined ? { image: opt("image"), imageFeatures: parseImageFeatures(opt("image-features") ?? DEFAULT_IMAGE_FEATURES) } : {}),
     ...(opt("id") !== undefined ? { id: opt("id") } : {}),
     ...(opt("format") !== undefined ? { format: opt("format") as InitOptions["format"] } : {}),
+    ...(opt("from-name") !== undefined ? { fromName: opt("from-name") } : {}),
     ...(opt("vectors") !== undefined ? { vectors: opt("vectors") } : {}),
     ...(opt("embeddings") !== undefined ? { embeddings: opt("embeddings") } : {}),
     ...(opt("strategy") !== undefined ? { strategy: opt("strategy") } : {}),

@@ -100,7 +100,14 @@ void test("Label Studio tasks and Prodigy JSONL: the label column is the format'
   const tasks = labels.map((l, i) => ({
     id: i + 1,
     data: data(i),
-    annotations: [{ result: [{ type: "choices", from_name: "level", to_name: "x", value: { choices: [l] } }] }],
+    annotations: [
+      {
+        result: [
+          { type: "choices", from_name: "level", to_name: "x", value: { choices: [l] } },
+          { type: "choices", from_name: "mood", to_name: "x", value: { choices: [i % 2 === 0 ? "calm" : "busy"] } },
+        ],
+      },
+    ],
     ...(i === 0 ? { predictions: [{ result: [] }] } : {}),
   }));
   const ls = path.join(dir, "tasks.json");
@@ -108,8 +115,12 @@ void test("Label Studio tasks and Prodigy JSONL: the label column is the format'
   const prodigy = path.join(dir, "answers.jsonl");
   fs.writeFileSync(prodigy, labels.map((l, i) => JSON.stringify({ ...data(i), label: l, answer: "accept" })).join("\n") + "\n");
   const expected = run(["--data", cols, "--label", "label"]);
+  const two = cli(["simulate", "--data", ls, ...small, "--out", path.join(dir, "o")]);
+  assert.equal(two.status, 2, two.stderr);
+  assert.match(two.stderr, /tasks\.json.*choices from 2 controls \(from_name "level", "mood"\).*--from-name/);
+  assert.equal(fs.existsSync(path.join(dir, "o")), false);
   const out = tmp();
-  const r = cli(["simulate", "--data", ls, ...small, "--out", out]);
+  const r = cli(["simulate", "--data", ls, "--from-name", "level", ...small, "--out", out]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /warning: .*tasks\.json: 1 prediction ignored/);
   assert.deepEqual(aulcs(out), expected, "Label Studio");

@@ -46,6 +46,7 @@ export const simulateSpec: Record<string, FlagSpec> = {
     help: "CSV, JSONL or Parquet file with ground-truth labels, Label Studio tasks (.json) or Prodigy JSONL (--format prodigy), or a folder of images in subfolders named by label, DIR/<label>/<image> (or --project)",
   },
   format: { type: "string", help: `format of --data FILE: ${INPUT_FORMATS.join(", ")} (default from the extension: .csv .tsv .txt, .jsonl .ndjson, .parquet, .json = labelstudio)` },
+  "from-name": { type: "string", help: "Label Studio: the choices control (from_name) that holds the label, when the tasks have several" },
   label: { type: "string", help: "ground-truth label column (required with --data FILE, except Label Studio and Prodigy files, whose labels are their own)" },
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   id: { type: "string", help: "id column (default: row number)" },
@@ -223,9 +224,9 @@ function sourceProblems(flags: FlagValues): string[] {
   if (flags.format !== undefined && !INPUT_FORMATS.includes(flags.format as InputFormat)) problems.push(`option --format must be one of ${INPUT_FORMATS.join(", ")}, got "${String(flags.format)}"`);
   if (flags.data !== undefined && !folder && flags.label === undefined && !isTaskFormat(String(flags.data), flags.format)) problems.push(`option --label is required with --data FILE (${simulateSpec.label.help})`);
   if (flags.project !== undefined)
-    for (const f of ["label", "text", "id", "ignore", "keep", "image", "series", "image-features", "format", "vectors", "embeddings", "encoder"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
+    for (const f of ["label", "text", "id", "ignore", "keep", "image", "series", "image-features", "format", "from-name", "vectors", "embeddings", "encoder"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
   if (folder)
-    for (const f of ["label", "text", "id", "ignore", "keep", "image", "series", "slice", "format", "vectors", "embeddings", "encoder"])
+    for (const f of ["label", "text", "id", "ignore", "keep", "image", "series", "slice", "format", "from-name", "vectors", "embeddings", "encoder"])
       if (flags[f] !== undefined) problems.push(`option --${f} does not apply to an image folder (--data ${String(flags.data)}): the labels are the subfolder names and the features the images'`);
   if (!folder && flags.project === undefined && flags["image-features"] !== undefined && flags.image === undefined) problems.push("option --image-features needs --image COL or --data DIR/ (a folder of images)");
   const named = (["image", "series", "vectors"] as const).filter((f) => flags[f] !== undefined);
@@ -251,7 +252,8 @@ function sourceProblems(flags: FlagValues): string[] {
  */
 async function loadWithRoles(file: string, flags: FlagValues): Promise<{ ds: Dataset; slices: SliceColumnValues[] }> {
   const format = str(flags, "format") as InputFormat | undefined;
-  const { table, summary } = await readAnyTable(file, format !== undefined ? { format } : {});
+  const fromName = str(flags, "from-name");
+  const { table, summary } = await readAnyTable(file, { ...(format !== undefined ? { format } : {}), ...(fromName !== undefined ? { fromName } : {}) });
   const image = str(flags, "image");
   const series = str(flags, "series");
   const vectors = str(flags, "vectors");

@@ -68,6 +68,8 @@ export interface InitOptions extends OverlapOptions, GoldOptions {
   readonly format?: InputFormat;
   /** Column of vectors (JSON arrays in JSONL, `;`/space-separated in CSV): stored as numeric fields `COL[k]`, the column itself left out. */
   readonly vectors?: string;
+  /** Label Studio: the choices control holding the label, when the tasks have several. */
+  readonly fromName?: string;
   /** A .npy file with one vector per data row: stored as numeric fields `STEM[k]`. */
   readonly embeddings?: string;
   readonly name?: string;
@@ -171,7 +173,7 @@ export async function initProject(given: InitOptions): Promise<InitSummary> {
   let notes: readonly string[] = [];
   if (format === "labelstudio" || format === "prodigy") {
     checkOptions(o);
-    const s = await streamAnyTable(o.data, { format }, () => undefined);
+    const s = await streamAnyTable(o.data, { format, ...(o.fromName !== undefined ? { fromName: o.fromName } : {}) }, () => undefined);
     notes = s.notes;
     o = { ...o, ...(o.label === undefined && s.labelColumn !== null ? { label: s.labelColumn } : {}), ...(o.id === undefined && s.idColumn !== null ? { id: s.idColumn } : {}) };
   }
@@ -533,9 +535,9 @@ function formatOf(file: string, format: InputFormat | undefined): InputFormat | 
 type Reader = (onRecord: StreamRecordHandler) => Promise<Pick<StreamSummary, "file" | "header" | "rows">>;
 
 /** Streams the file in its format: CSV and JSONL as before, Parquet and the task formats through formats.ts. */
-function plainReader(file: string, format: InputFormat | undefined, given: InputFormat | undefined): Reader {
+function plainReader(file: string, format: InputFormat | undefined, given: InputFormat | undefined, fromName: string | undefined): Reader {
   if (format === undefined || format === "csv" || format === "jsonl") return (onRecord) => streamTable(file, given === "csv" || given === "jsonl" ? { format: given } : {}, onRecord);
-  return (onRecord) => streamAnyTable(file, { format }, onRecord);
+  return (onRecord) => streamAnyTable(file, { format, ...(fromName !== undefined ? { fromName } : {}) }, onRecord);
 }
 
 /**
@@ -549,7 +551,7 @@ function plainReader(file: string, format: InputFormat | undefined, given: Input
  * them, the file as it is.
  */
 async function extraReader(file: string, format: InputFormat | undefined, jsonl: boolean, o: InitOptions): Promise<Reader> {
-  const plain = plainReader(file, format, o.format);
+  const plain = plainReader(file, format, o.format, o.fromName);
   const wanted = [["image", o.image], ["vectors", o.vectors]].filter((p): p is ["image" | "vectors", string] => p[1] !== undefined);
   if (wanted.length === 0 && o.embeddings === undefined) return plain;
   const cells = new Map<string, Cell[]>(wanted.map(([, c]) => [c, []]));
