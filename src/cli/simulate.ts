@@ -229,7 +229,7 @@ function sourceProblems(flags: FlagValues): string[] {
     for (const f of ["label", "text", "id", "ignore", "keep", "image", "series", "slice", "format", "from-name", "vectors", "embeddings", "encoder"])
       if (flags[f] !== undefined) problems.push(`option --${f} does not apply to an image folder (--data ${String(flags.data)}): the labels are the subfolder names and the features the images'`);
   if (!folder && flags.project === undefined && flags["image-features"] !== undefined && flags.image === undefined) problems.push("option --image-features needs --image COL or --data DIR/ (a folder of images)");
-  const named = (["image", "series", "vectors"] as const).filter((f) => flags[f] !== undefined);
+  const named = (["label", "text", "id", "image", "series", "vectors"] as const).filter((f) => flags[f] !== undefined);
   for (let a = 0; a < named.length; a++)
     for (let b = a + 1; b < named.length; b++) if (flags[named[a]] === flags[named[b]]) problems.push(`--${named[a]} and --${named[b]} both name column "${String(flags[named[a]])}"`);
   if (typeof flags["image-features"] === "string") {
