@@ -1,9 +1,14 @@
 /**
- * `activelearn simulate (--data FILE --label COL [--text COL] [--id COL] [--ignore a,b] [--keep a,b] [--image COL] [--series COL] | --data DIR/ | --project DIR)
+ * `activelearn simulate (--data FILE --label COL [--format csv|jsonl|parquet|labelstudio|prodigy] [--from-name NAME] [--text COL] [--id COL] [--ignore a,b] [--keep a,b]
+ *  [--image COL] [--series COL] [--vectors COL] [--embeddings FILE.npy] [--encoder model.onnx] | --data DIR/ | --project DIR)
  *  [--image-features pixels:8,hog:32] [--strategies a,b] [--seeds 5]
  *  [--initial 10] [--batch 10] [--budget 300] [--test-fraction 0.3] [--model logreg|nb] [--out DIR]
  *  [--reference FILE] [--workers N] [--cold-start random|cluster] [--slice COL[,COL]]`
  * Writes DIR/results.json and DIR/report.html, a progress bar on stderr, a summary on stdout.
+ * Label Studio and Prodigy files bring their own label column (no --label needed); --vectors,
+ * --embeddings and the --encoder's output are numeric columns beside the table's others, built
+ * before anything is printed, so a bad cell, a misaligned .npy or a model that does not fit is the
+ * only output (exit 2, nothing written).
  */
 import fs from "node:fs";
 import path from "node:path";
