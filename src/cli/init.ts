@@ -8,14 +8,18 @@
  */
 import { BadOptionError } from "../errors.js";
 import { consensusMethodProblems } from "../project/consensus-settings.js";
-import { initProject } from "../project/init.js";
+import { initProject, type InitOptions } from "../project/init.js";
 import { DEFAULT_IMAGE_FEATURES, parseImageFeatures } from "../features/kind-columns.js";
 import { overlapSettingProblems, type OverlapOptions } from "../project/overlap-settings.js";
 import { list, num, parseArgs, str, usage, type FlagSpec, type FlagValues } from "./args.js";
 import { findingLines, rolesTable } from "./roles.js";
 
 export const initSpec: Record<string, FlagSpec> = {
-  data: { type: "string", required: true, path: "input", help: "CSV or JSONL file of items" },
+  data: { type: "string", required: true, path: "input", help: "CSV, JSONL or Parquet file of items, Label Studio tasks (.json) or Prodigy JSONL (--format prodigy; both bring their labels as seed labels)" },
+  format: { type: "string", help: "format of --data: csv, jsonl, parquet, labelstudio, prodigy (default from the extension; .json = labelstudio)" },
+  "from-name": { type: "string", help: "Label Studio: the choices control (from_name) that holds the label, when the tasks have several" },
+  vectors: { type: "string", help: "column of vectors (JSON arrays in JSONL, numbers separated by ; or spaces in CSV): stored as numeric fields COL[0], COL[1], .. (the column itself is left out)" },
+  embeddings: { type: "string", path: "input", help: "a .npy file of one vector per data row (float32/float64, 2-D): stored as numeric fields STEM[0], STEM[1], .." },
   labels: { type: "string", required: true, help: "comma-separated label names, e.g. spam,ham" },
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   image: { type: "string", help: "column of image paths (PNG, JPEG, WebP) relative to the data file's folder: their features are computed now and stored as numeric fields COL:feature" },
@@ -88,6 +92,10 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     ...(opt("label") !== undefined ? { label: opt("label") } : {}),
     ...(opt("image") !== undefined ? { image: opt("image"), imageFeatures: parseImageFeatures(opt("image-features") ?? DEFAULT_IMAGE_FEATURES) } : {}),
     ...(opt("id") !== undefined ? { id: opt("id") } : {}),
+    ...(opt("format") !== undefined ? { format: opt("format") as InitOptions["format"] } : {}),
+    ...(opt("from-name") !== undefined ? { fromName: opt("from-name") } : {}),
+    ...(opt("vectors") !== undefined ? { vectors: opt("vectors") } : {}),
+    ...(opt("embeddings") !== undefined ? { embeddings: opt("embeddings") } : {}),
     ...(opt("strategy") !== undefined ? { strategy: opt("strategy") } : {}),
     ...(opt("model") !== undefined ? { model: opt("model") } : {}),
     ...(opt("name") !== undefined ? { name: opt("name") } : {}),
@@ -114,7 +122,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
   });
   if (process.stderr.isTTY) process.stderr.write("\n");
   process.stdout.write(rolesTable(summary.roles) + "\n\n");
-  process.stderr.write(findingLines(summary.findings));
+  process.stderr.write(findingLines(summary.findings) + (summary.notes ?? []).map((w) => `warning: ${w}\n`).join(""));
   process.stdout.write(
     `created project ${dir}: ${summary.items} items, ${summary.seedLabels} seed labels, ${summary.goldItems > 0 ? `${summary.goldItems} gold items, ` : ""}${summary.fields.length} fields (${summary.fields.map((f) => `${f.name}:${f.kind}`).join(", ")}), ${summary.featureWidth} features\n` +
       (summary.admin === undefined ? "" : `admin "${summary.admin.name}"; login token, shown only now:\n${summary.admin.token}\n`) +

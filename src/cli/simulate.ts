@@ -1,13 +1,23 @@
 /**
- * `activelearn simulate (--data FILE --label COL [--text COL] [--id COL] [--ignore a,b] [--keep a,b] [--image COL] [--series COL] | --data DIR/ | --project DIR)
+ * `activelearn simulate (--data FILE --label COL [--format csv|jsonl|parquet|labelstudio|prodigy] [--from-name NAME] [--text COL] [--id COL] [--ignore a,b] [--keep a,b]
+ *  [--image COL] [--series COL] [--vectors COL] [--embeddings FILE.npy] [--encoder model.onnx] | --data DIR/ | --project DIR)
  *  [--image-features pixels:8,hog:32] [--strategies a,b] [--seeds 5]
  *  [--initial 10] [--batch 10] [--budget 300] [--test-fraction 0.3] [--model logreg|nb] [--out DIR]
  *  [--reference FILE] [--workers N] [--cold-start random|cluster] [--slice COL[,COL]]`
  * Writes DIR/results.json and DIR/report.html, a progress bar on stderr, a summary on stdout.
+ * Label Studio and Prodigy files bring their own label column (no --label needed); --vectors,
+ * --embeddings and the --encoder's output are numeric columns beside the table's others, built
+ * before anything is printed, so a bad cell, a misaligned .npy or a model that does not fit is the
+ * only output (exit 2, nothing written).
  */
 import fs from "node:fs";
 import path from "node:path";
-import { readTable, toDataset } from "../data/load.js";
+import { toDataset } from "../data/load.js";
+import { INPUT_FORMATS, inputFormatOf, readAnyTable, type InputFormat } from "../data/formats.js";
+import { checkRowAlignment, readNpy } from "../data/npy.js";
+import { parseVectorCells } from "../features/vectors.js";
+import { datasetFromMatrix } from "../features/matrix-dataset.js";
+import { dense } from "../linalg/matrix.js";
 import { assessColumns, roleRows } from "../data/roles.js";
 import type { ColdStart } from "../loop/cold-start.js";
 import { BadInputError, BadOptionError } from "../errors.js";
@@ -35,8 +45,14 @@ import { sliceColumnsOf, type SliceColumnValues } from "../quality/slices-values
 import { sliceSummary } from "../eval/report-slices.js";
 
 export const simulateSpec: Record<string, FlagSpec> = {
-  data: { type: "string", path: "input-or-folder", help: "CSV or JSONL file with ground-truth labels, or a folder of images in subfolders named by label, DIR/<label>/<image> (or --project)" },
-  label: { type: "string", help: "ground-truth label column (required with --data)" },
+  data: {
+    type: "string",
+    path: "input-or-folder",
+    help: "CSV, JSONL or Parquet file with ground-truth labels, Label Studio tasks (.json) or Prodigy JSONL (--format prodigy), or a folder of images in subfolders named by label, DIR/<label>/<image> (or --project)",
+  },
+  format: { type: "string", help: `format of --data FILE: ${INPUT_FORMATS.join(", ")} (default from the extension: .csv .tsv .txt, .jsonl .ndjson, .parquet, .json = labelstudio)` },
+  "from-name": { type: "string", help: "Label Studio: the choices control (from_name) that holds the label, when the tasks have several" },
+  label: { type: "string", help: "ground-truth label column (required with --data FILE, except Label Studio and Prodigy files, whose labels are their own)" },
   text: { type: "string", help: "free-text column (TF-IDF features)" },
   id: { type: "string", help: "id column (default: row number)" },
   ignore: { type: "string", help: "comma-separated columns to leave out (with --data)" },
@@ -47,6 +63,9 @@ export const simulateSpec: Record<string, FlagSpec> = {
     help: `image features with --image or a folder, comma-separated: pixels[:SIZE][:colour], hog[:SIZE[:CELL]], colour-histogram[:hsv|rgb] (default ${DEFAULT_IMAGE_FEATURES}: on digits pixels + HOG beat HOG alone and pixels alone in accuracy and AULC; colour-histogram when colour tells the classes apart)`,
   },
   series: { type: "string", help: "column holding a series per row (numbers separated by ; or spaces, a JSON array, or a JSONL array of numbers): level, trend, shape, autocorrelation, spectrum and mean-shift features replace it (with --data FILE)" },
+  vectors: { type: "string", help: "column of vectors (JSON arrays of numbers in JSONL, numbers separated by ; or spaces in CSV): their elements COL[0], COL[1], .. join the other columns as features (with --data FILE)" },
+  embeddings: { type: "string", path: "input", help: "a .npy file of one vector per data row (float32/float64, 2-D, rows in the table's order): its columns join the other columns as features (with --data FILE)" },
+  encoder: { type: "string", path: "input", help: "an ONNX model run over the table's numeric columns: its output vectors replace them as features (with --data FILE)" },
   project: { type: "string", help: "a labeling project's folder: replay on the items labeled so far (instead of --data)" },
   strategies: { type: "string", help: "comma-separated strategies, \"all\" for every one, \"auto\" for the bandit (default random,least_confidence,margin,entropy)" },
   "cold-start": { type: "string", help: "initial items: random or cluster (default random)" },
@@ -150,19 +169,74 @@ function isFolder(p: string): boolean {
   }
 }
 
+/** True when --data FILE is a Label Studio or Prodigy file (given or from the extension), whose labels are its own. */
+function isTaskFormat(file: string, format: unknown): boolean {
+  if (format !== undefined) return format === "labelstudio" || format === "prodigy";
+  try {
+    return inputFormatOf(file) === "labelstudio";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `ds` with the columns of the table's numeric features replaced by what the ONNX model `model`
+ * makes of them (other columns kept, the encoder's columns after them).
+ * @throws BadInputError for no numeric column, a missing value (file, row, column) or a model that does not fit
+ */
+async function encodeNumericColumns(ds: Dataset, model: string, file: string): Promise<{ ds: Dataset; names: number; inputs: number }> {
+  const numeric = ds.columns.filter((c) => c.kind === "numeric");
+  if (numeric.length === 0) throw new BadInputError("--encoder needs numeric columns to encode, and the table has none left as features", { file, option: "encoder" });
+  const n = ds.rows;
+  const d = numeric.length;
+  const X = dense(n, d);
+  numeric.forEach((c, j) => {
+    for (let i = 0; i < n; i++) {
+      const v = c.values[i];
+      if (!Number.isFinite(v)) throw new BadInputError(`missing value: the encoder needs every numeric column filled (--ignore ${c.name} to leave the column out)`, { file, row: ds.rowNumbers[i], column: c.name });
+      X.data[i * d + j] = v;
+    }
+  });
+  const { OnnxEncoder } = await import("../models/encoder.js");
+  const enc = await OnnxEncoder.load(model, { prefix: path.basename(model).replace(/\.onnx$/i, "") || "encoder" });
+  let out: { X: DenseMatrix; names: string[] };
+  try {
+    out = await enc.encodeRows(X);
+  } finally {
+    await enc.close();
+  }
+  const kept = ds.columns.filter((c) => c.kind !== "numeric");
+  return { ds: appendColumns({ ...ds, columns: kept }, out.X, out.names, model), names: out.names.length, inputs: d };
+}
+
+/**
+ * `ds` with the columns of `X` appended as numeric columns named `names` (as given).
+ * @throws BadInputError when such a name is already a column of `ds`
+ */
+function appendColumns(ds: Dataset, X: DenseMatrix, names: readonly string[], from: string): Dataset {
+  const extra = datasetFromMatrix(X, names, { source: ds.source }).columns;
+  const taken = new Set(ds.columns.map((c) => c.name));
+  const clash = extra.find((c) => taken.has(c.name));
+  if (clash !== undefined) throw new BadInputError(`the feature name "${clash.name}" (from ${from}) is also a column of the file; rename one`, { file: ds.source });
+  return { ...ds, columns: [...ds.columns, ...extra] };
+}
+
 /** --data (with --label), --data DIR/ or --project, not two; the project and the folder fix their columns. */
 function sourceProblems(flags: FlagValues): string[] {
   const problems: string[] = [];
   const folder = typeof flags.data === "string" && isFolder(flags.data);
   if ((flags.data === undefined) === (flags.project === undefined)) problems.push("give either --data FILE (with --label), --data DIR/ (a folder of images in label subfolders) or --project DIR");
-  if (flags.data !== undefined && !folder && flags.label === undefined) problems.push(`option --label is required with --data FILE (${simulateSpec.label.help})`);
+  if (flags.format !== undefined && !INPUT_FORMATS.includes(flags.format as InputFormat)) problems.push(`option --format must be one of ${INPUT_FORMATS.join(", ")}, got "${String(flags.format)}"`);
+  if (flags.data !== undefined && !folder && flags.label === undefined && !isTaskFormat(String(flags.data), flags.format)) problems.push(`option --label is required with --data FILE (${simulateSpec.label.help})`);
   if (flags.project !== undefined)
-    for (const f of ["label", "text", "id", "ignore", "keep", "image", "series", "image-features"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
+    for (const f of ["label", "text", "id", "ignore", "keep", "image", "series", "image-features", "format", "from-name", "vectors", "embeddings", "encoder"]) if (flags[f] !== undefined) problems.push(`option --${f} does not apply to --project: the project fixes its columns`);
   if (folder)
-    for (const f of ["label", "text", "id", "ignore", "keep", "image", "series", "slice"])
+    for (const f of ["label", "text", "id", "ignore", "keep", "image", "series", "slice", "format", "from-name", "vectors", "embeddings", "encoder"])
       if (flags[f] !== undefined) problems.push(`option --${f} does not apply to an image folder (--data ${String(flags.data)}): the labels are the subfolder names and the features the images'`);
   if (!folder && flags.project === undefined && flags["image-features"] !== undefined && flags.image === undefined) problems.push("option --image-features needs --image COL or --data DIR/ (a folder of images)");
-  if (flags.image !== undefined && flags.image === flags.series) problems.push(`--image and --series both name column "${String(flags.image)}"`);
+  const named = (["label", "text", "id", "image", "series", "vectors"] as const).filter((f) => flags[f] !== undefined);
+  for (let a = 0; a < named.length; a++)
+    for (let b = a + 1; b < named.length; b++) if (flags[named[a]] === flags[named[b]]) problems.push(`--${named[a]} and --${named[b]} both name column "${String(flags[named[a]])}"`);
   if (typeof flags["image-features"] === "string") {
     try {
       parseImageFeatures(flags["image-features"]);
@@ -182,17 +256,23 @@ function sourceProblems(flags: FlagValues): string[] {
  * carries the summary), and leaves out the columns that look like the answer unless --keep.
  */
 async function loadWithRoles(file: string, flags: FlagValues): Promise<{ ds: Dataset; slices: SliceColumnValues[] }> {
-  const table = readTable(file);
+  const format = str(flags, "format") as InputFormat | undefined;
+  const fromName = str(flags, "from-name");
+  const { table, summary } = await readAnyTable(file, { ...(format !== undefined ? { format } : {}), ...(fromName !== undefined ? { fromName } : {}) });
   const image = str(flags, "image");
   const series = str(flags, "series");
-  for (const [option, c] of [["image", image], ["series", series]] as const) if (c !== undefined && !table.header.includes(c)) throw unknownColumn(file, option, c, table.header);
+  const vectors = str(flags, "vectors");
+  const embeddings = str(flags, "embeddings");
+  const encoder = str(flags, "encoder");
+  for (const [option, c] of [["image", image], ["series", series], ["vectors", vectors]] as const) if (c !== undefined && !table.header.includes(c)) throw unknownColumn(file, option, c, table.header);
   // Checked before the roles table is printed, so a bad --slice changes nothing and prints nothing else.
   const slices = sliceColumnsOf(file, list(flags, "slice") ?? [], table.header, (c) => {
     const j = table.header.indexOf(c);
     return table.cells.map((row) => row[j] ?? null);
   });
-  const columns = { label: str(flags, "label"), text: str(flags, "text"), id: str(flags, "id"), ignore: list(flags, "ignore"), keep: list(flags, "keep") };
-  const kinds = [image, series].filter((c): c is string => c !== undefined);
+  const columns = { label: str(flags, "label") ?? summary.labelColumn ?? undefined, text: str(flags, "text"), id: str(flags, "id") ?? summary.idColumn ?? undefined, ignore: list(flags, "ignore"), keep: list(flags, "keep") };
+  if (columns.label === undefined) throw new BadOptionError([`option --label is required with --data FILE (${simulateSpec.label.help})`], "label");
+  const kinds = [image, series, vectors].filter((c): c is string => c !== undefined);
   const full = toDataset(table, { ...columns, ignore: [...new Set([...(columns.ignore ?? []), ...kinds])] });
   // The image and series features are built before anything is printed, so a missing image or a bad series cell is the only output.
   const cellsOf = (c: string): Cell[] => {
@@ -211,14 +291,36 @@ async function loadWithRoles(file: string, flags: FlagValues): Promise<{ ds: Dat
     extra.push({ ...m, prefix: series });
     notes[series] = `${m.names.length} series features`;
   }
+  const vectorParts: { X: DenseMatrix; names: string[]; from: string }[] = [];
+  if (vectors !== undefined) {
+    const m = parseVectorCells(cellsOf(vectors), { column: vectors, file, rowNumbers: full.rowNumbers });
+    vectorParts.push({ ...m, from: `--vectors ${vectors}` });
+    notes[vectors] = `vectors of ${m.names.length}`;
+  }
+  if (embeddings !== undefined) {
+    const m = readNpy(embeddings);
+    checkRowAlignment(m.X.rows, table.cells.length, { file: embeddings, table: file });
+    vectorParts.push({ ...m, from: embeddings });
+  }
   const labels = full.labels ?? [];
   const labelSet = [...new Set(labels.filter((l): l is string => l !== null))];
   const findings = assessColumns(full.columns, { labels, labelSet, labelsFrom: `the label column "${full.labelColumn ?? ""}"`, keep: new Set(columns.keep ?? []), textTaken: columns.text !== undefined });
   notes[full.labelColumn ?? ""] = `${labelSet.length} classes`;
   const roles = roleRows(table.header, full.columns, { label: full.labelColumn, id: columns.id ?? null, image: image ?? null, series: series ?? null, ignore: columns.ignore ?? [], notes }, findings);
-  process.stderr.write(rolesTable(roles) + "\n" + findingLines(findings) + "\n");
   const dropped = new Set(findings.filter((f) => f.dropped).map((f) => f.column));
   let ds = dropped.size === 0 ? full : { ...full, columns: full.columns.filter((c) => !dropped.has(c.name)) };
+  // The encoder runs before anything is printed too, so a model that does not fit is the only output.
+  let encoded: { names: number; inputs: number } | undefined;
+  if (encoder !== undefined) {
+    const e = await encodeNumericColumns(ds, encoder, file);
+    ds = e.ds;
+    encoded = { names: e.names, inputs: e.inputs };
+  }
+  for (const m of vectorParts) ds = appendColumns(ds, m.X, m.names, m.from);
+  for (const w of summary.notes) process.stderr.write(`activelearn: warning: ${file}: ${w}\n`);
+  process.stderr.write(rolesTable(roles) + "\n" + findingLines(findings) + "\n");
+  if (embeddings !== undefined) process.stderr.write(`${embeddings}: ${vectorParts[vectorParts.length - 1].names.length} embedding features per row\n`);
+  if (encoded !== undefined) process.stderr.write(`${encoder as string}: ${encoded.inputs} numeric columns encoded into ${encoded.names} features\n`);
   for (const m of extra) ds = withMatrixColumns(ds, m.X, m.names, m.prefix);
   if (ds.columns.length === 0) throw new BadInputError("no feature columns left (only the label and id columns, and those ignored or left out)", { file });
   return { ds, slices };

@@ -134,7 +134,7 @@ function cellText(v: Cell): string {
   return typeof v === "string" ? v.trim() : String(v);
 }
 
-type ColumnOption = "label" | "text" | "id" | "ignore" | "keep" | "slice" | "gold" | "image" | "series";
+type ColumnOption = "label" | "text" | "id" | "ignore" | "keep" | "slice" | "gold" | "image" | "series" | "vectors";
 
 /** The error for an option naming a column the file does not have, with a suggestion when one is close. */
 export function unknownColumn(file: string, option: ColumnOption, name: string, header: readonly string[]): BadInputError {

@@ -14,7 +14,11 @@ import type { Cell } from "../data/jsonl.js";
 import { cellNumber, checkIgnoreKeep, isMissing, unknownColumn } from "../data/dataset.js";
 import { assessProfiles, roleRows, type ColumnFinding, type RoleRow } from "../data/roles.js";
 import type { Column, Dataset } from "../data/types.js";
-import { streamTable, type StreamRecordHandler, type StreamSummary, type TableFormat } from "../data/read.js";
+import { streamTable, type StreamRecordHandler, type StreamSummary } from "../data/read.js";
+import { inputFormatOf, streamAnyTable, type InputFormat } from "../data/formats.js";
+import { checkRowAlignment, readNpy } from "../data/npy.js";
+import { parseVectorCells } from "../features/vectors.js";
+import type { DenseMatrix } from "../linalg/matrix.js";
 import { imageMatrix } from "../features/image.js";
 import type { ImageFeature } from "../features/image-features.js";
 import { DEFAULT_IMAGE_FEATURES, imagePaths, parseImageFeatures } from "../features/kind-columns.js";
@@ -60,7 +64,14 @@ export interface InitOptions extends OverlapOptions, GoldOptions {
   readonly budget?: number;
   /** Accuracy at which labeling may stop (a proportion, e.g. 0.9). */
   readonly targetAccuracy?: number;
-  readonly format?: TableFormat;
+  /** The data file's format (default from the extension; see formats.ts). Label Studio and Prodigy files bring their labels (and ids) as `label` (and `id`) unless those are given. */
+  readonly format?: InputFormat;
+  /** Column of vectors (JSON arrays in JSONL, `;`/space-separated in CSV): stored as numeric fields `COL[k]`, the column itself left out. */
+  readonly vectors?: string;
+  /** Label Studio: the choices control holding the label, when the tasks have several. */
+  readonly fromName?: string;
+  /** A .npy file with one vector per data row: stored as numeric fields `STEM[k]`. */
+  readonly embeddings?: string;
   readonly name?: string;
   /** Columns to leave out entirely (not stored, not features). */
   readonly ignore?: readonly string[];
@@ -96,6 +107,8 @@ export interface InitSummary {
   readonly findings: readonly ColumnFinding[];
   /** With `admin`: the admin's name and login token (only its hash is stored). */
   readonly admin?: { readonly name: string; readonly token: string };
+  /** What the reader of a task format (Label Studio, Prodigy) ignored or interpreted, to show as warnings. */
+  readonly notes?: readonly string[];
 }
 
 /** Path of a project's database; the folder may also be given as the .db file itself. */
@@ -124,7 +137,7 @@ function checkOptions(o: InitOptions): void {
   if (o.reviewShare !== undefined && !(o.reviewShare >= 0 && o.reviewShare <= 1)) problems.push(`--review-share must be a proportion from 0 to 1 (e.g. 0.05), got ${o.reviewShare}`);
   problems.push(...consensusMethodProblems(o.consensus, "--consensus"));
   problems.push(...goldSettingProblems(o));
-  const named = [["text", o.text], ["label", o.label], ["id", o.id], ["gold", o.gold], ["image", o.image]].filter((p): p is [string, string] => p[1] !== undefined);
+  const named = [["text", o.text], ["label", o.label], ["id", o.id], ["gold", o.gold], ["image", o.image], ["vectors", o.vectors]].filter((p): p is [string, string] => p[1] !== undefined);
   for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) if (named[i][1] === named[j][1]) problems.push(`--${named[i][0]} and --${named[j][0]} both name column "${named[i][1]}"`);
   if (o.map !== undefined) {
     if (o.label === undefined) problems.push("--map needs --label: the column whose values it turns into labels");
@@ -153,8 +166,20 @@ function cellText(v: Cell): string {
  *   and column for bad data (unknown label, missing or duplicate id, unknown column), and naming
  *   the folder when it cannot hold a project (already one, a file, not writable)
  */
-export async function initProject(o: InitOptions): Promise<InitSummary> {
+export async function initProject(given: InitOptions): Promise<InitSummary> {
+  // Task formats name their own label and id columns: a reading of the file finds them (and its notes).
+  const format = formatOf(given.data, given.format);
+  let o = given;
+  let notes: readonly string[] = [];
+  if (format === "labelstudio" || format === "prodigy") {
+    checkOptions(o);
+    const s = await streamAnyTable(o.data, { format, ...(o.fromName !== undefined ? { fromName: o.fromName } : {}) }, () => undefined);
+    notes = s.notes;
+    o = { ...o, ...(o.label === undefined && s.labelColumn !== null ? { label: s.labelColumn } : {}), ...(o.id === undefined && s.idColumn !== null ? { id: s.idColumn } : {}) };
+  }
   checkOptions(o);
+  // The vector column's numbers become fields COL[k]; the column itself is no field.
+  if (o.vectors !== undefined) o = { ...o, ignore: [...(o.ignore ?? []), o.vectors] };
   const labels = o.labels.map((l) => l.trim());
   const dbPath = projectDbPath(o.dir);
   const staged = stageDatabase(dbPath, o.dir);
@@ -168,7 +193,7 @@ export async function initProject(o: InitOptions): Promise<InitSummary> {
     store.close();
     store = undefined;
     staged.commit();
-    return { ...summary, dbPath };
+    return { ...summary, dbPath, ...(notes.length > 0 ? { notes } : {}) };
   } catch (e) {
     store?.close();
     staged.abort();
@@ -235,9 +260,9 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   let n = 0;
   let checkedHeader = false;
   const idRow = new Map<string, number>(); // id -> file row of its first occurrence
-  const jsonl = file.endsWith(".jsonl") || file.endsWith(".ndjson") || o.format === "jsonl";
-  const streamOptions = o.format !== undefined ? { format: o.format } : {};
-  const read = await imageReader(file, streamOptions, jsonl, o);
+  const format = formatOf(file, o.format);
+  const jsonl = format === "jsonl";
+  const read = await extraReader(file, format, jsonl, o);
   const known = (header: readonly string[]): void => {
     for (const option of ["label", "text", "id", "gold", "image"] as const) {
       const name = o[option];
@@ -366,7 +391,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   // Column roles: what looks like the answer is left out (unless --keep), the rest is warned about.
   const model = o.model ?? "logreg";
   const findings = assessProfiles(profiles, { labels: [], labelSet: labels, labelsFrom: "--labels", keep: new Set(o.keep ?? []), textTaken: o.text !== undefined, labeledWord: "seed labels" });
-  const roles = roleRows(summary.header, profiles, { label: o.label ?? null, id: o.id ?? null, gold: o.gold ?? null, image: o.image ?? null, ignore: o.ignore ?? [], notes: { ...(o.label === undefined ? {} : { [o.label]: `${seedIdx.length} seed labels` }), ...(o.gold === undefined ? {} : { [o.gold]: `${gold.length} gold items (known answers, never shown)` }) } }, findings);
+  const roles = roleRows(summary.header, profiles, { label: o.label ?? null, id: o.id ?? null, gold: o.gold ?? null, image: o.image ?? null, ignore: (o.ignore ?? []).filter((c) => c !== o.vectors), notes: { ...(o.label === undefined ? {} : { [o.label]: `${seedIdx.length} seed labels` }), ...(o.gold === undefined ? {} : { [o.gold]: `${gold.length} gold items (known answers, never shown)` }) } }, findings);
   const dropped = new Set(findings.filter((f) => f.dropped).map((f) => f.column));
   // Slice columns: few enough values; kept in the items' data even when left out of the features.
   if (slices.length > 0) sliceColumnsOf(file, slices, summary.header, (c) => sliceCells.get(c) ?? []);
@@ -496,45 +521,90 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   return { items: n, seedLabels: seedIdx.length, goldItems: gold.length, fields, featureWidth: width, roles, findings };
 }
 
-/** Streams the data file: as it is, or with the image features of `o.image` appended to every row. */
-type Reader = (onRecord: StreamRecordHandler) => Promise<StreamSummary>;
+/** The format of `file`: the given one, else from the extension (undefined when it does not tell; the CSV/JSONL reader decides as before). */
+function formatOf(file: string, format: InputFormat | undefined): InputFormat | undefined {
+  if (format !== undefined) return inputFormatOf(file, format);
+  try {
+    return inputFormatOf(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Streams the data file: as it is, or with computed numeric columns (image features, vectors, embeddings) appended to every row. */
+type Reader = (onRecord: StreamRecordHandler) => Promise<Pick<StreamSummary, "file" | "header" | "rows">>;
+
+/** Streams the file in its format: CSV and JSONL as before, Parquet and the task formats through formats.ts. */
+function plainReader(file: string, format: InputFormat | undefined, given: InputFormat | undefined, fromName: string | undefined): Reader {
+  if (format === undefined || format === "csv" || format === "jsonl") return (onRecord) => streamTable(file, given === "csv" || given === "jsonl" ? { format: given } : {}, onRecord);
+  return (onRecord) => streamAnyTable(file, { format, ...(fromName !== undefined ? { fromName } : {}) }, onRecord);
+}
 
 /**
- * With `o.image`: a first reading collects the image paths (each present, the column known), their
- * features are computed (a few files decoded at a time; a missing or bad image is located by file,
- * row and column), and every later reading appends each row's features as numeric cells named
- * `COL:feature`, so the passes treat them as numeric columns. Without it, the file as it is.
+ * With `o.image`, `o.vectors` or `o.embeddings`: a first reading collects the image paths (each
+ * present, the column known) and the vector cells and counts the rows; the image features are
+ * computed (a few files decoded at a time; a missing or bad image is located by file, row and
+ * column), the vectors parsed (a bad cell located by file, row and column), the .npy file read and
+ * checked to have one row per data row (naming both files), and every later reading appends each
+ * row's numbers as numeric cells (`IMAGE:feature`, `VECTORS[k]`, `STEM[k]`), so the passes treat
+ * them as numeric columns. The vector column itself is left out (it is in `o.ignore`). Without
+ * them, the file as it is.
  */
-async function imageReader(file: string, streamOptions: { format?: TableFormat }, jsonl: boolean, o: InitOptions): Promise<Reader> {
-  const column = o.image;
-  if (column === undefined) return (onRecord) => streamTable(file, streamOptions, onRecord);
-  const paths: string[] = [];
+async function extraReader(file: string, format: InputFormat | undefined, jsonl: boolean, o: InitOptions): Promise<Reader> {
+  const plain = plainReader(file, format, o.format, o.fromName);
+  const wanted = [["image", o.image], ["vectors", o.vectors]].filter((p): p is ["image" | "vectors", string] => p[1] !== undefined);
+  if (wanted.length === 0 && o.embeddings === undefined) return plain;
+  const cells = new Map<string, Cell[]>(wanted.map(([, c]) => [c, []]));
   const rows: number[] = [];
-  const first = await streamTable(file, streamOptions, (cells, info, header) => {
-    const at = header.indexOf(column);
-    if (at < 0 && !jsonl) throw unknownColumn(file, "image", column, header);
+  const first = await plain((rec, info, header) => {
+    for (const [option, column] of wanted) {
+      const at = header.indexOf(column);
+      if (at < 0 && !jsonl) throw unknownColumn(file, option, column, header);
+      const v = at >= 0 && at < rec.length ? (rec[at] ?? null) : null;
+      if (option === "image") imagePaths([v], { file, column, rowNumbers: [info.row] });
+      cells.get(column)?.push(v);
+    }
     rows.push(info.row);
-    paths.push(...imagePaths([at >= 0 && at < cells.length ? cells[at] : null], { file, column, rowNumbers: [info.row] }));
   });
-  if (!first.header.includes(column)) throw unknownColumn(file, "image", column, first.header);
-  const { X, names } = await imageMatrix(paths, { base: path.dirname(file), features: o.imageFeatures ?? parseImageFeatures(DEFAULT_IMAGE_FEATURES), source: file, column, rowNumbers: rows });
-  const extra = names.map((n) => `${column}:${n}`);
-  const clash = extra.find((n) => first.header.includes(n));
-  if (clash !== undefined) throw new BadInputError(`the image feature name "${clash}" is also a column of the file`, { file, column: clash });
-  const d = X.cols;
+  for (const [option, column] of wanted) if (!first.header.includes(column)) throw unknownColumn(file, option, column, first.header);
+  const parts: { X: DenseMatrix; names: string[]; from: string }[] = [];
+  if (o.image !== undefined) {
+    const paths = imagePaths(cells.get(o.image) ?? [], { file, column: o.image, rowNumbers: rows });
+    const m = await imageMatrix(paths, { base: path.dirname(file), features: o.imageFeatures ?? parseImageFeatures(DEFAULT_IMAGE_FEATURES), source: file, column: o.image, rowNumbers: rows });
+    parts.push({ X: m.X, names: m.names.map((n) => `${o.image as string}:${n}`), from: "image" });
+  }
+  if (o.vectors !== undefined) parts.push({ ...parseVectorCells(cells.get(o.vectors) ?? [], { column: o.vectors, file, rowNumbers: rows }), from: "vector" });
+  if (o.embeddings !== undefined) {
+    const m = readNpy(o.embeddings);
+    checkRowAlignment(m.X.rows, rows.length, { file: o.embeddings, table: file });
+    parts.push({ ...m, from: "embedding" });
+  }
+  const extra: string[] = [];
+  for (const p of parts)
+    for (const n of p.names) {
+      if (first.header.includes(n)) throw new BadInputError(`the ${p.from} feature name "${n}" is also a column of the file`, { file, column: n });
+      if (extra.includes(n)) throw new BadInputError(`the ${p.from} feature name "${n}" is given twice (rename the column or the .npy file)`, { file, column: n });
+      extra.push(n);
+    }
+  const n = rows.length;
   return async (onRecord) => {
     let i = 0;
     let header: string[] = [];
     let seen = -1;
-    const summary = await streamTable(file, streamOptions, (cells, info, h) => {
-      if (i >= X.rows) throw new BadInputError(`the file changed while it was read: it has more rows than the ${X.rows} of the first reading`, { file, row: info.row });
+    const summary = await plain((rec, info, h) => {
+      if (i >= n) throw new BadInputError(`the file changed while it was read: it has more rows than the ${n} of the first reading`, { file, row: info.row });
       if (h.length !== seen) {
         header = [...h, ...extra];
         seen = h.length;
       }
-      const row: Cell[] = new Array<Cell>(h.length + d);
-      for (let j = 0; j < h.length; j++) row[j] = j < cells.length ? (cells[j] ?? null) : null;
-      for (let k = 0; k < d; k++) row[h.length + k] = X.data[i * d + k];
+      const row: Cell[] = new Array<Cell>(h.length + extra.length);
+      for (let j = 0; j < h.length; j++) row[j] = j < rec.length ? (rec[j] ?? null) : null;
+      let at = h.length;
+      for (const p of parts) {
+        const d = p.X.cols;
+        for (let k = 0; k < d; k++) row[at + k] = p.X.data[i * d + k];
+        at += d;
+      }
       i++;
       onRecord(row, info, header);
     });
