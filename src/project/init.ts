@@ -9,13 +9,14 @@
  * @example
  * await initProject({ dir: "proj", data: "tickets.csv", labels: ["bug", "question"], text: "body" });
  */
+import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Cell } from "../data/jsonl.js";
 import { cellNumber, checkIgnoreKeep, isMissing, unknownColumn } from "../data/dataset.js";
 import { assessProfiles, roleRows, type ColumnFinding, type RoleRow } from "../data/roles.js";
 import type { Column, Dataset } from "../data/types.js";
 import { streamTable, type StreamRecordHandler, type StreamSummary, type TableFormat } from "../data/read.js";
-import { imageMatrix } from "../features/image.js";
+import { imageMatrix, listImageFolder } from "../features/image.js";
 import type { ImageFeature } from "../features/image-features.js";
 import { DEFAULT_IMAGE_FEATURES, imagePaths, parseImageFeatures } from "../features/kind-columns.js";
 import { BadInputError, BadOptionError } from "../errors.js";
@@ -153,16 +154,21 @@ function cellText(v: Cell): string {
  *   and column for bad data (unknown label, missing or duplicate id, unknown column), and naming
  *   the folder when it cannot hold a project (already one, a file, not writable)
  */
-export async function initProject(o: InitOptions): Promise<InitSummary> {
-  checkOptions(o);
-  const labels = o.labels.map((l) => l.trim());
+export async function initProject(given: InitOptions): Promise<InitSummary> {
+  const folder = isFolder(given.data);
+  if (folder) checkFolderOptions(given);
+  checkOptions(given);
+  const labels = given.labels.map((l) => l.trim());
+  const table = folder ? await folderTable(given.data, labels) : undefined;
+  // A folder is read as a table of three columns: id and image (the relative path) and label.
+  const o: InitOptions = table === undefined ? given : { ...given, id: FOLDER_ID, image: FOLDER_IMAGE, label: FOLDER_LABEL };
   const dbPath = projectDbPath(o.dir);
   const staged = stageDatabase(dbPath, o.dir);
   let store: Store | undefined;
   try {
     // Bulk: the staged file is removed on any failure, so it needs no journal while it is built.
     store = openStore(staged.tempPath, { create: true, bulk: true });
-    const imported = await importInto(store, o, labels);
+    const imported = await importInto(store, o, labels, table);
     const admin = o.admin === undefined ? undefined : await addUser(store, o.admin, "admin");
     const summary = admin === undefined ? imported : { ...imported, admin: { name: admin.user.name, token: admin.token } };
     store.close();
@@ -174,6 +180,50 @@ export async function initProject(o: InitOptions): Promise<InitSummary> {
     staged.abort();
     throw e;
   }
+}
+
+/** The columns of the table `init --data DIR/` builds from an image folder. */
+const FOLDER_ID = "id";
+const FOLDER_IMAGE = "image";
+const FOLDER_LABEL = "label";
+
+/** A table held in memory (the rows of an image folder), read like a file. */
+interface MemoryTable {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly Cell[])[];
+}
+
+/** True when `p` names an existing folder. */
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Options that make no sense for an image folder (`--data DIR/`): its columns are fixed. */
+function checkFolderOptions(o: InitOptions): void {
+  const fixed: [string, unknown][] = [["text", o.text], ["image", o.image], ["label", o.label], ["id", o.id], ["map", o.map], ["gold", o.gold], ["format", o.format], ["ignore", o.ignore], ["keep", o.keep], ["slice", o.slices]];
+  const problems = fixed.filter(([, v]) => v !== undefined).map(([f]) => `option --${f} does not apply to an image folder (--data ${o.data}): the items are its images, their ids the paths, the seed labels the subfolder names that are among --labels`);
+  if (problems.length > 0) throw new BadOptionError(problems);
+}
+
+/**
+ * The table of an image folder `dir/<label>/<file>`: one row per image, id and image the path
+ * relative to `dir`, label the top subfolder when it is one of `labels`, else blank (unlabeled).
+ */
+async function folderTable(dir: string, labels: readonly string[]): Promise<MemoryTable> {
+  const { paths, labels: folders } = await listImageFolder(dir);
+  const known = new Set(labels);
+  return { header: [FOLDER_ID, FOLDER_IMAGE, FOLDER_LABEL], rows: paths.map((p, i) => [p, p, known.has(folders[i]) ? folders[i] : null]) };
+}
+
+/** Streams a table held in memory as {@link streamTable} streams a file (rows numbered from 1). */
+async function streamMemory(file: string, table: MemoryTable, onRecord: StreamRecordHandler): Promise<StreamSummary> {
+  const header = [...table.header];
+  table.rows.forEach((r, i) => onRecord([...r], { row: i + 1, line: i + 2 }, header));
+  return Promise.resolve({ file, format: "csv", header, rows: table.rows.length });
 }
 
 /** Growable int32 array (seed labels as pool index + label code, without an object each). */
@@ -215,7 +265,7 @@ function layoutOf(header: readonly string[], o: InitOptions, ignored: ReadonlySe
  * Memory is a batch plus the per-column figures, not the file (the ids of --id, to find a
  * duplicate, and the cells of --slice columns, for their quartiles, are kept whole).
  */
-async function importInto(store: Store, o: InitOptions, labels: readonly string[]): Promise<Omit<InitSummary, "dbPath">> {
+async function importInto(store: Store, o: InitOptions, labels: readonly string[], table?: MemoryTable): Promise<Omit<InitSummary, "dbPath">> {
   const file = o.data;
   const batchSize = o.batchSize ?? 5000;
   const labelSet = new Set(labels);
@@ -235,9 +285,12 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   let n = 0;
   let checkedHeader = false;
   const idRow = new Map<string, number>(); // id -> file row of its first occurrence
-  const jsonl = file.endsWith(".jsonl") || file.endsWith(".ndjson") || o.format === "jsonl";
+  const jsonl = table === undefined && (file.endsWith(".jsonl") || file.endsWith(".ndjson") || o.format === "jsonl");
   const streamOptions = o.format !== undefined ? { format: o.format } : {};
-  const read = await imageReader(file, streamOptions, jsonl, o);
+  const stream: Reader = table === undefined ? (onRecord) => streamTable(file, streamOptions, onRecord) : (onRecord) => streamMemory(file, table, onRecord);
+  // The folder image paths are relative to: the data file's, or the image folder itself.
+  const imageBase = table === undefined ? path.dirname(file) : file;
+  const read = await imageReader(file, stream, imageBase, jsonl, o);
   const known = (header: readonly string[]): void => {
     for (const option of ["label", "text", "id", "gold", "image"] as const) {
       const name = o[option];
@@ -491,6 +544,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     ...(isConsensusMethod(o.consensus) && o.consensus !== DEFAULT_CONSENSUS ? { consensus: o.consensus } : {}),
     ...(slices.length > 0 ? { slices } : {}),
     ...(o.gold === undefined ? {} : { gold: goldSettings(o) }),
+    ...(o.image === undefined ? {} : { image: { column: o.image, base: realpathSync(path.resolve(imageBase)) } }),
   };
   store.setMeta(meta);
   return { items: n, seedLabels: seedIdx.length, goldItems: gold.length, fields, featureWidth: width, roles, findings };
@@ -505,19 +559,19 @@ type Reader = (onRecord: StreamRecordHandler) => Promise<StreamSummary>;
  * row and column), and every later reading appends each row's features as numeric cells named
  * `COL:feature`, so the passes treat them as numeric columns. Without it, the file as it is.
  */
-async function imageReader(file: string, streamOptions: { format?: TableFormat }, jsonl: boolean, o: InitOptions): Promise<Reader> {
+async function imageReader(file: string, stream: Reader, base: string, jsonl: boolean, o: InitOptions): Promise<Reader> {
   const column = o.image;
-  if (column === undefined) return (onRecord) => streamTable(file, streamOptions, onRecord);
+  if (column === undefined) return stream;
   const paths: string[] = [];
   const rows: number[] = [];
-  const first = await streamTable(file, streamOptions, (cells, info, header) => {
+  const first = await stream((cells, info, header) => {
     const at = header.indexOf(column);
     if (at < 0 && !jsonl) throw unknownColumn(file, "image", column, header);
     rows.push(info.row);
     paths.push(...imagePaths([at >= 0 && at < cells.length ? cells[at] : null], { file, column, rowNumbers: [info.row] }));
   });
   if (!first.header.includes(column)) throw unknownColumn(file, "image", column, first.header);
-  const { X, names } = await imageMatrix(paths, { base: path.dirname(file), features: o.imageFeatures ?? parseImageFeatures(DEFAULT_IMAGE_FEATURES), source: file, column, rowNumbers: rows });
+  const { X, names } = await imageMatrix(paths, { base, features: o.imageFeatures ?? parseImageFeatures(DEFAULT_IMAGE_FEATURES), source: file, column, rowNumbers: rows });
   const extra = names.map((n) => `${column}:${n}`);
   const clash = extra.find((n) => first.header.includes(n));
   if (clash !== undefined) throw new BadInputError(`the image feature name "${clash}" is also a column of the file`, { file, column: clash });
@@ -526,7 +580,7 @@ async function imageReader(file: string, streamOptions: { format?: TableFormat }
     let i = 0;
     let header: string[] = [];
     let seen = -1;
-    const summary = await streamTable(file, streamOptions, (cells, info, h) => {
+    const summary = await stream((cells, info, h) => {
       if (i >= X.rows) throw new BadInputError(`the file changed while it was read: it has more rows than the ${X.rows} of the first reading`, { file, row: info.row });
       if (h.length !== seen) {
         header = [...h, ...extra];
