@@ -79,6 +79,7 @@ export interface ProjectInfo {
   name: string;
   labels: string[];
   textColumn: string | null;
+  imageColumn: string | null;
   fields: string[];
   strategy: string;
   model: string;
@@ -407,6 +408,7 @@ export class LabelingProject {
       name: this.meta.name,
       labels: [...this.meta.labels],
       textColumn: this.meta.textColumn,
+      imageColumn: this.meta.image?.column ?? null,
       fields: this.meta.fields.map((f) => f.name),
       strategy: this.meta.strategy,
       model: this.meta.model,
