@@ -42,7 +42,7 @@ export function readImageFile(base: string, rel: unknown, field: string, maxByte
   if (typeof rel !== "string" || rel.trim() === "") throw new NotFoundError(`field "${field}": the item has no image path`);
   const name = rel.trim();
   const shown = JSON.stringify(name.slice(0, 200));
-  if (name.includes("\0") || path.isAbsolute(name) || path.win32.isAbsolute(name)) throw new NotFoundError(`field "${field}": image path ${shown} is not relative to the image folder`);
+  if (name.includes("\0") || path.isAbsolute(name) || path.win32.isAbsolute(name)) throw new NotFoundError(`field "${field}": the image path is absolute (or holds a NUL), not relative to the image folder`);
   let baseReal: string;
   try {
     baseReal = realpathSync(base);
