@@ -58,7 +58,7 @@ void test("init --data DIR/ refuses the options that name columns, all at once; 
   assert.equal(fs.existsSync(path.join(root, "never")), false, "nothing left behind");
   const write = process.stdout.write.bind(process.stdout);
   let out = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true));
   try {
     assert.equal(await runInit([path.join(root, "cli"), "--data", images, "--labels", "a,b", "--image-features", "pixels:2"]), 0);
   } finally {
