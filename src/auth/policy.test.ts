@@ -13,6 +13,7 @@ const EXPECTED: Record<string, readonly Role[] | "public"> = {
   "DELETE /api/items/:id/label": ["admin", "reviewer", "annotator"],
   "POST /api/items/:id/skip": ["admin", "reviewer", "annotator"],
   "DELETE /api/items/:id/skip": ["admin", "reviewer", "annotator"],
+  "GET /api/items/:id/image/:field": ["admin", "reviewer", "annotator"],
   "GET /api/stats": ["admin", "reviewer", "annotator", "viewer"],
   "GET /api/dashboard": ["admin", "reviewer", "annotator", "viewer"],
   "GET /api/project": ["admin", "reviewer", "annotator", "viewer"],

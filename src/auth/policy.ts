@@ -22,6 +22,7 @@ export type RouteId =
   | "/api/next"
   | "/api/items/:id/label"
   | "/api/items/:id/skip"
+  | "/api/items/:id/image/:field"
   | "/api/stats"
   | "/api/dashboard"
   | "/api/project"
@@ -69,6 +70,7 @@ export const POLICY: readonly RouteRule[] = [
   { method: "DELETE", route: "/api/items/:id/label", roles: { admin: "all", reviewer: "own", annotator: "own" }, what: "undo a label (the caller's own; an admin's any)" },
   { method: "POST", route: "/api/items/:id/skip", roles: LABELERS, what: "skip an item (as the caller)" },
   { method: "DELETE", route: "/api/items/:id/skip", roles: LABELERS, what: "take back a skip (the caller's own)" },
+  { method: "GET", route: "/api/items/:id/image/:field", roles: LABELERS, what: "an item's image file (an annotator's: only items leased to or labeled by them)" },
   { method: "GET", route: "/api/stats", roles: READERS, what: "counts and metrics (an annotator's per-annotator rows: their own)" },
   { method: "GET", route: "/api/dashboard", roles: READERS, what: "the dashboard's figures (an annotator's per-annotator rows: their own)" },
   { method: "GET", route: "/api/project", roles: EVERYONE, what: "the project's settings, read-only" },

@@ -1,11 +1,12 @@
 /**
- * `activelearn init DIR --data FILE --labels a,b,c [--text COL] [--image COL [--image-features pixels:8,hog:32]] [--label COL] [--id COL]
+ * `activelearn init DIR (--data FILE | --data IMAGES/) --labels a,b,c [--text COL] [--image COL [--image-features pixels:8,hog:32]] [--label COL] [--id COL]
  *  [--ignore a,b] [--keep a,b] [--map "4,5=pos;1,2=neg;3=-"] [--strategy NAME] [--model NAME]
  *  [--retrain-every N] [--budget N] [--target-accuracy P] [--overlap N] [--overlap-share F]
  *  [--overlap-on random|uncertain] [--adaptive-overlap MAX] [--review-share F] [--consensus majority|dawid-skene] [--gold COL [--gold-rate F] [--gold-threshold A]] [--admin NAME] [--slice COL[,COL]]`: creates a labeling project in DIR; prints
  *  the role of every column and warns about columns that look like the answer (left out unless
  *  --keep), an id or free text. With --admin, creates the first admin account and prints its login token once.
  */
+import fs from "node:fs";
 import { BadOptionError } from "../errors.js";
 import { consensusMethodProblems } from "../project/consensus-settings.js";
 import { initProject, type InitOptions } from "../project/init.js";
@@ -15,7 +16,7 @@ import { list, num, parseArgs, str, usage, type FlagSpec, type FlagValues } from
 import { findingLines, rolesTable } from "./roles.js";
 
 export const initSpec: Record<string, FlagSpec> = {
-  data: { type: "string", required: true, path: "input", help: "CSV, JSONL or Parquet file of items, Label Studio tasks (.json) or Prodigy JSONL (--format prodigy; both bring their labels as seed labels)" },
+  data: { type: "string", required: true, path: "input-or-folder", help: "CSV, JSONL or Parquet file of items, Label Studio tasks (.json) or Prodigy JSONL (--format prodigy; both bring their labels as seed labels), or DIR/: a folder of images in subfolders named by label (ids the relative paths; a subfolder named in --labels gives seed labels, others are unlabeled)" },
   format: { type: "string", help: "format of --data: csv, jsonl, parquet, labelstudio, prodigy (default from the extension; .json = labelstudio)" },
   "from-name": { type: "string", help: "Label Studio: the choices control (from_name) that holds the label, when the tasks have several" },
   vectors: { type: "string", help: "column of vectors (JSON arrays in JSONL, numbers separated by ; or spaces in CSV): stored as numeric fields COL[0], COL[1], .. (the column itself is left out)" },
@@ -58,11 +59,20 @@ function overlapOptions(flags: FlagValues): OverlapOptions {
   return { ...(n !== undefined ? { overlap: n } : {}), ...(share !== undefined ? { overlapShare: share } : {}), ...(on !== undefined ? { overlapOn: on } : {}), ...(max !== undefined ? { adaptiveOverlap: max } : {}) };
 }
 
-/** --image-features: parsed, and only with --image. */
+/** True when `p` names an existing folder. */
+function isFolder(p: unknown): boolean {
+  try {
+    return typeof p === "string" && fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** --image-features: parsed, and only with --image or a folder. */
 function imageFeatureProblems(flags: FlagValues): string[] {
   const spec = str(flags, "image-features");
   if (spec === undefined) return [];
-  if (flags.image === undefined) return ["option --image-features needs --image COL (the column of image paths)"];
+  if (flags.image === undefined && !isFolder(flags.data)) return ["option --image-features needs --image COL (the column of image paths) or --data DIR/ (a folder of images)"];
   try {
     parseImageFeatures(spec);
     return [];
@@ -76,7 +86,7 @@ export async function runInit(argv: readonly string[]): Promise<number> {
   // The overlap options are checked with the flags, so a typo in one is reported with them.
   const { flags, positional } = parseArgs(argv, initSpec, "init", (f) => [...overlapSettingProblems(overlapOptions(f)), ...consensusMethodProblems(str(f, "consensus"), "--consensus"), ...imageFeatureProblems(f)]);
   if (flags.help === true) {
-    process.stdout.write(usage("init", "DIR --data FILE --labels a,b,c [options]", initSpec) + "\n");
+    process.stdout.write(usage("init", "DIR (--data FILE | --data IMAGES/) --labels a,b,c [options]", initSpec) + "\n");
     return 0;
   }
   if (positional.length !== 1) throw new BadOptionError([`init needs exactly one project folder, got ${positional.length === 0 ? "none" : positional.join(" ")}`]);
@@ -90,7 +100,8 @@ export async function runInit(argv: readonly string[]): Promise<number> {
     labels: (str(flags, "labels") ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""),
     ...(opt("text") !== undefined ? { text: opt("text") } : {}),
     ...(opt("label") !== undefined ? { label: opt("label") } : {}),
-    ...(opt("image") !== undefined ? { image: opt("image"), imageFeatures: parseImageFeatures(opt("image-features") ?? DEFAULT_IMAGE_FEATURES) } : {}),
+    ...(opt("image") !== undefined ? { image: opt("image") } : {}),
+    ...(opt("image") !== undefined || isFolder(opt("data")) ? { imageFeatures: parseImageFeatures(opt("image-features") ?? DEFAULT_IMAGE_FEATURES) } : {}),
     ...(opt("id") !== undefined ? { id: opt("id") } : {}),
     ...(opt("format") !== undefined ? { format: opt("format") as InitOptions["format"] } : {}),
     ...(opt("from-name") !== undefined ? { fromName: opt("from-name") } : {}),

@@ -72,6 +72,27 @@ export const unskipRoute = createRoute({
   responses: { 200: json(OkSchema, "the skip is taken back"), 400: error("bad query"), 404: error("no such item, or this annotator has not skipped it"), ...auth },
 });
 
+export const imageRoute = createRoute({
+  method: "get",
+  path: "/api/items/{id}/image/{field}",
+  summary:
+    "The image file named by the item's cell of the project's image column (init --image COL or --data DIR/), a path relative to the project's image folder. Only a PNG, JPEG or WebP file (told by its first bytes, which set the Content-Type) of at most 20 MiB inside that folder is served (no path or symbolic link leading out). An annotator gets only images of items leased to them or labeled by them.",
+  request: {
+    params: z.object({
+      id: idParams.shape.id,
+      field: z.string().openapi({ param: { name: "field", in: "path" }, description: "the project's image column" }),
+    }),
+  },
+  responses: {
+    ...auth,
+    200: { description: "the image bytes (X-Content-Type-Options: nosniff)", content: { "image/png": { schema: z.string().openapi({ format: "binary" }) }, "image/jpeg": { schema: z.string().openapi({ format: "binary" }) }, "image/webp": { schema: z.string().openapi({ format: "binary" }) } } },
+    400: error("bad percent-encoding in the path"),
+    404: error("NOT_FOUND: no such item, the field is not the project's image column, or the file is missing or outside the image folder (the message names the field)"),
+    413: error("TOO_LARGE: the image file is over 20 MiB"),
+    415: error("UNSUPPORTED_MEDIA_TYPE: the file is not a PNG, JPEG or WebP image (by its first bytes)"),
+  },
+});
+
 export const statsRoute = createRoute({
   method: "get",
   path: "/api/stats",
@@ -172,7 +193,7 @@ export const meRoute = createRoute({
 
 /** Every API route, in the order of the document. */
 export const API_ROUTES = [
-  nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute,
+  nextRoute, labelRoute, undoRoute, skipRoute, unskipRoute, imageRoute, statsRoute, projectRoute, dashboardRoute, exportRoute, predictRoute, openApiRoute,
   ...ADMIN_ROUTES,
   loginRoute, logoutRoute, meRoute,
   // The review queue (review-routes.ts).

@@ -123,6 +123,7 @@ export const ProjectSchema = z
     name: z.string(),
     labels: z.array(z.string()),
     textColumn: z.string().nullable(),
+    imageColumn: z.string().nullable().openapi({ description: "the column of image paths served by GET /api/items/{id}/image/{field} (init --image COL or --data DIR/); null = none" }),
     fields: z.array(z.string()),
     strategy: z.string(),
     model: z.string(),

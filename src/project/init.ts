@@ -9,6 +9,7 @@
  * @example
  * await initProject({ dir: "proj", data: "tickets.csv", labels: ["bug", "question"], text: "body" });
  */
+import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Cell } from "../data/jsonl.js";
 import { cellNumber, checkIgnoreKeep, isMissing, unknownColumn } from "../data/dataset.js";
@@ -19,7 +20,7 @@ import { inputFormatOf, streamAnyTable, type InputFormat } from "../data/formats
 import { checkRowAlignment, readNpy } from "../data/npy.js";
 import { parseVectorCells } from "../features/vectors.js";
 import type { DenseMatrix } from "../linalg/matrix.js";
-import { imageMatrix } from "../features/image.js";
+import { imageMatrix, listImageFolder } from "../features/image.js";
 import type { ImageFeature } from "../features/image-features.js";
 import { DEFAULT_IMAGE_FEATURES, imagePaths, parseImageFeatures } from "../features/kind-columns.js";
 import { BadInputError, BadOptionError } from "../errors.js";
@@ -168,7 +169,9 @@ function cellText(v: Cell): string {
  */
 export async function initProject(given: InitOptions): Promise<InitSummary> {
   // Task formats name their own label and id columns: a reading of the file finds them (and its notes).
-  const format = formatOf(given.data, given.format);
+  const folder = isFolder(given.data);
+  if (folder) checkFolderOptions(given);
+  const format = folder ? undefined : formatOf(given.data, given.format);
   let o = given;
   let notes: readonly string[] = [];
   if (format === "labelstudio" || format === "prodigy") {
@@ -181,13 +184,16 @@ export async function initProject(given: InitOptions): Promise<InitSummary> {
   // The vector column's numbers become fields COL[k]; the column itself is no field.
   if (o.vectors !== undefined) o = { ...o, ignore: [...(o.ignore ?? []), o.vectors] };
   const labels = o.labels.map((l) => l.trim());
+  const table = folder ? await folderTable(given.data, labels) : undefined;
+  // A folder is read as a table of three columns: id and image (the relative path) and label.
+  if (table !== undefined) o = { ...o, id: FOLDER_ID, image: FOLDER_IMAGE, label: FOLDER_LABEL };
   const dbPath = projectDbPath(o.dir);
   const staged = stageDatabase(dbPath, o.dir);
   let store: Store | undefined;
   try {
     // Bulk: the staged file is removed on any failure, so it needs no journal while it is built.
     store = openStore(staged.tempPath, { create: true, bulk: true });
-    const imported = await importInto(store, o, labels);
+    const imported = await importInto(store, o, labels, table);
     const admin = o.admin === undefined ? undefined : await addUser(store, o.admin, "admin");
     const summary = admin === undefined ? imported : { ...imported, admin: { name: admin.user.name, token: admin.token } };
     store.close();
@@ -199,6 +205,50 @@ export async function initProject(given: InitOptions): Promise<InitSummary> {
     staged.abort();
     throw e;
   }
+}
+
+/** The columns of the table `init --data DIR/` builds from an image folder. */
+const FOLDER_ID = "id";
+const FOLDER_IMAGE = "image";
+const FOLDER_LABEL = "label";
+
+/** A table held in memory (the rows of an image folder), read like a file. */
+interface MemoryTable {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly Cell[])[];
+}
+
+/** True when `p` names an existing folder. */
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Options that make no sense for an image folder (`--data DIR/`): its columns are fixed. */
+function checkFolderOptions(o: InitOptions): void {
+  const fixed: [string, unknown][] = [["text", o.text], ["image", o.image], ["label", o.label], ["id", o.id], ["map", o.map], ["gold", o.gold], ["format", o.format], ["ignore", o.ignore], ["keep", o.keep], ["slice", o.slices]];
+  const problems = fixed.filter(([, v]) => v !== undefined).map(([f]) => `option --${f} does not apply to an image folder (--data ${o.data}): the items are its images, their ids the paths, the seed labels the subfolder names that are among --labels`);
+  if (problems.length > 0) throw new BadOptionError(problems);
+}
+
+/**
+ * The table of an image folder `dir/<label>/<file>`: one row per image, id and image the path
+ * relative to `dir`, label the top subfolder when it is one of `labels`, else blank (unlabeled).
+ */
+async function folderTable(dir: string, labels: readonly string[]): Promise<MemoryTable> {
+  const { paths, labels: folders } = await listImageFolder(dir);
+  const known = new Set(labels);
+  return { header: [FOLDER_ID, FOLDER_IMAGE, FOLDER_LABEL], rows: paths.map((p, i) => [p, p, known.has(folders[i]) ? folders[i] : null]) };
+}
+
+/** Streams a table held in memory as {@link streamTable} streams a file (rows numbered from 1). */
+async function streamMemory(file: string, table: MemoryTable, onRecord: StreamRecordHandler): Promise<StreamSummary> {
+  const header = [...table.header];
+  table.rows.forEach((r, i) => onRecord([...r], { row: i + 1, line: i + 2 }, header));
+  return Promise.resolve({ file, format: "csv", header, rows: table.rows.length });
 }
 
 /** Growable int32 array (seed labels as pool index + label code, without an object each). */
@@ -240,7 +290,7 @@ function layoutOf(header: readonly string[], o: InitOptions, ignored: ReadonlySe
  * Memory is a batch plus the per-column figures, not the file (the ids of --id, to find a
  * duplicate, and the cells of --slice columns, for their quartiles, are kept whole).
  */
-async function importInto(store: Store, o: InitOptions, labels: readonly string[]): Promise<Omit<InitSummary, "dbPath">> {
+async function importInto(store: Store, o: InitOptions, labels: readonly string[], table?: MemoryTable): Promise<Omit<InitSummary, "dbPath">> {
   const file = o.data;
   const batchSize = o.batchSize ?? 5000;
   const labelSet = new Set(labels);
@@ -260,9 +310,11 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
   let n = 0;
   let checkedHeader = false;
   const idRow = new Map<string, number>(); // id -> file row of its first occurrence
-  const format = formatOf(file, o.format);
+  const format = table === undefined ? formatOf(file, o.format) : undefined;
   const jsonl = format === "jsonl";
-  const read = await extraReader(file, format, jsonl, o);
+  // The image paths are relative to the data file's folder, or to the image folder itself.
+  const imageBase = table === undefined ? path.dirname(file) : file;
+  const read = await extraReader(file, format, jsonl, o, imageBase, table);
   const known = (header: readonly string[]): void => {
     for (const option of ["label", "text", "id", "gold", "image"] as const) {
       const name = o[option];
@@ -516,6 +568,7 @@ async function importInto(store: Store, o: InitOptions, labels: readonly string[
     ...(isConsensusMethod(o.consensus) && o.consensus !== DEFAULT_CONSENSUS ? { consensus: o.consensus } : {}),
     ...(slices.length > 0 ? { slices } : {}),
     ...(o.gold === undefined ? {} : { gold: goldSettings(o) }),
+    ...(o.image === undefined ? {} : { image: { column: o.image, base: realpathSync(path.resolve(imageBase)) } }),
   };
   store.setMeta(meta);
   return { items: n, seedLabels: seedIdx.length, goldItems: gold.length, fields, featureWidth: width, roles, findings };
@@ -550,8 +603,8 @@ function plainReader(file: string, format: InputFormat | undefined, given: Input
  * them as numeric columns. The vector column itself is left out (it is in `o.ignore`). Without
  * them, the file as it is.
  */
-async function extraReader(file: string, format: InputFormat | undefined, jsonl: boolean, o: InitOptions): Promise<Reader> {
-  const plain = plainReader(file, format, o.format, o.fromName);
+async function extraReader(file: string, format: InputFormat | undefined, jsonl: boolean, o: InitOptions, base: string, table?: MemoryTable): Promise<Reader> {
+  const plain: Reader = table === undefined ? plainReader(file, format, o.format, o.fromName) : (onRecord) => streamMemory(file, table, onRecord);
   const wanted = [["image", o.image], ["vectors", o.vectors]].filter((p): p is ["image" | "vectors", string] => p[1] !== undefined);
   if (wanted.length === 0 && o.embeddings === undefined) return plain;
   const cells = new Map<string, Cell[]>(wanted.map(([, c]) => [c, []]));
@@ -570,7 +623,7 @@ async function extraReader(file: string, format: InputFormat | undefined, jsonl:
   const parts: { X: DenseMatrix; names: string[]; from: string }[] = [];
   if (o.image !== undefined) {
     const paths = imagePaths(cells.get(o.image) ?? [], { file, column: o.image, rowNumbers: rows });
-    const m = await imageMatrix(paths, { base: path.dirname(file), features: o.imageFeatures ?? parseImageFeatures(DEFAULT_IMAGE_FEATURES), source: file, column: o.image, rowNumbers: rows });
+    const m = await imageMatrix(paths, { base, features: o.imageFeatures ?? parseImageFeatures(DEFAULT_IMAGE_FEATURES), source: file, column: o.image, rowNumbers: rows });
     parts.push({ X: m.X, names: m.names.map((n) => `${o.image as string}:${n}`), from: "image" });
   }
   if (o.vectors !== undefined) parts.push({ ...parseVectorCells(cells.get(o.vectors) ?? [], { column: o.vectors, file, rowNumbers: rows }), from: "vector" });

@@ -77,6 +77,8 @@ void test("every route × role on the real server: the statuses of the issue's r
       await got("DELETE /api/items/:id/label", LABELERS, 200, "DELETE", `/api/items/${id}/label`);
       await got("POST /api/items/:id/skip", LABELERS, 200, "POST", `/api/items/${id}/skip`, {});
       await got("DELETE /api/items/:id/skip", LABELERS, 200, "DELETE", `/api/items/${id}/skip`);
+      // A text project has no image column: allowed, then a 404 naming the field.
+      await got("GET /api/items/:id/image/:field", LABELERS, 404, "GET", `/api/items/${id}/image/text`);
       await got("GET /api/stats", READERS, 200, "GET", "/api/stats");
       await got("GET /api/dashboard", READERS, 200, "GET", "/api/dashboard");
       await got("GET /api/project", READERS, 200, "GET", "/api/project");

@@ -29,7 +29,7 @@ void test("project, next, label, idempotent re-label, leases, skip, undo, stats,
   await withServer(60, 4, async (srv, dbPath) => {
     const u = srv.url;
     const proj = (await call(u, "GET", "/api/project")).body as Record<string, unknown>;
-    assert.deepEqual(proj, { name: "proj", labels: ["spam", "ham"], textColumn: "text", fields: ["text", "length"], strategy: "typical_variance", model: "logreg", total: 60, retrainEvery: 5, budget: null, targetAccuracy: null });
+    assert.deepEqual(proj, { name: "proj", labels: ["spam", "ham"], textColumn: "text", imageColumn: null, fields: ["text", "length"], strategy: "typical_variance", model: "logreg", total: 60, retrainEvery: 5, budget: null, targetAccuracy: null });
 
     const a = await next(u, "ana");
     assert.equal(typeof a.id, "string");

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import test from "node:test";
 import type { z } from "@hono/zod-openapi";
@@ -14,7 +15,8 @@ import { addUser, setPassword } from "../auth/users.js";
 import { API_ROUTES } from "../contract/routes.js";
 import { WEB_TYPES_PATH, webTypes } from "../contract/write-web-types.js";
 import { startServer } from "./app.js";
-import { call, syntheticProject, syntheticTruth, type ItemReply } from "./testing.js";
+import { initProject } from "../project/init.js";
+import { call, syntheticProject, syntheticTruth, writeImageFolder, type ItemReply } from "./testing.js";
 
 interface Doc extends SchemaDocument {
   readonly paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }> }>>;
@@ -34,8 +36,9 @@ void test("every route's real replies fit the served OpenAPI document and the ro
   try {
     const doc = (await call(srv.url, "GET", "/api/openapi.json")).body as Doc;
     let lastHeaders = new Headers();
+    let base = srv.url;
     const checkReply = async (method: string, p: string, body?: unknown, raw?: string, headers?: Record<string, string>): Promise<unknown> => {
-      const r = await call(srv.url, method, p, body, raw, headers);
+      const r = await call(base, method, p, body, raw, headers);
       lastHeaders = r.headers;
       const route = API_ROUTES.find((x) => x.method === method.toLowerCase() && new RegExp(`^${x.path.replace(/\{[^}]+\}/g, "[^/?]+")}(\\?|$)`).test(p));
       assert.ok(route !== undefined, `${method} ${p}: no route in the contract`);
@@ -149,6 +152,34 @@ void test("every route's real replies fit the served OpenAPI document and the ro
     for (let i = 0; i < 5; i++) await checkReply("POST", "/api/login", { name: "ana", password: "wrong-password" });
     await checkReply("POST", "/api/login", { name: "ana", password: "ana-password" });
     for (const s of ["get /api/me 200", "get /api/me 401", "post /api/login 200", "post /api/login 400", "post /api/login 401", "post /api/login 409", "post /api/login 429", "post /api/logout 200", "post /api/logout 403"]) assert.ok(seen.has(s), s);
+
+    // The image route, on an image project (init --data DIR/): the image (no JSON: a documented image type), 404, 415.
+    const imageRoot = fs.mkdtempSync(path.join(os.tmpdir(), "activelearn-contract-images-"));
+    try {
+      const images = path.join(imageRoot, "images");
+      const files = await writeImageFolder(images, { cat: 4, dog: 4 });
+      await initProject({ dir: path.join(imageRoot, "proj"), data: images, labels: ["cat", "dog"], imageFeatures: [{ kind: "pixels", size: 4 }] });
+      fs.writeFileSync(path.join(images, files[1]), "not an image");
+      const imgSrv = await startServer({ projectDir: path.join(imageRoot, "proj"), port: 0, quiet: true });
+      try {
+        base = imgSrv.url;
+        const r = await call(imgSrv.url, "GET", `/api/items/${encodeURIComponent(files[0])}/image/image`);
+        assert.equal(r.status, 200);
+        const types = Object.keys(doc.paths["/api/items/{id}/image/{field}"].get.responses["200"].content ?? {});
+        assert.ok(types.includes(r.headers.get("content-type") ?? ""), `${r.headers.get("content-type")} not in ${types.join(", ")}`);
+        seen.add("get /api/items/{id}/image/{field} 200");
+        await checkReply("GET", `/api/items/${encodeURIComponent(files[1])}/image/image`);
+        await checkReply("GET", `/api/items/${encodeURIComponent(files[0])}/image/label`);
+        await checkReply("GET", "/api/items/no-such-item/image/image");
+        await checkReply("GET", "/api/project");
+      } finally {
+        base = srv.url;
+        await imgSrv.close();
+      }
+    } finally {
+      fs.rmSync(imageRoot, { recursive: true, force: true });
+    }
+    for (const s of ["get /api/items/{id}/image/{field} 404", "get /api/items/{id}/image/{field} 415"]) assert.ok(seen.has(s), s);
 
     for (const route of API_ROUTES) assert.ok([...seen].some((s) => s.startsWith(`${route.method} ${route.path} 2`)), `${route.method} ${route.path} was never called with success`);
     for (const s of ["post /api/items/{id}/label 400", "post /api/items/{id}/label 404", "post /api/items/{id}/label 409", "post /api/items/{id}/skip 413", "get /api/next 400", "post /api/predict 400", "patch /api/settings 400", "post /api/webhooks 400", "get /api/webhooks/deliveries 400", "delete /api/webhooks/{id} 404", "post /api/review/{id}/resolve 409", "post /api/review/{id}/resolve 404", "post /api/review/{id}/resolve 400", "get /api/reviews 400", "get /api/review/next 400"]) assert.ok(seen.has(s), s);

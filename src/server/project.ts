@@ -17,7 +17,8 @@
  * blind past the pool through the same routes).
  */
 import type { Cell } from "../data/jsonl.js";
-import { ConflictError, NotFoundError } from "../errors.js";
+import { ActiveLearnError, ConflictError, NotFoundError } from "../errors.js";
+import { readImageFile, type ImageFile } from "./images.js";
 import { Rng } from "../linalg/rng.js";
 import { randomOrder } from "../loop/cold-start.js";
 import { openStore } from "../store/open.js";
@@ -78,6 +79,7 @@ export interface ProjectInfo {
   name: string;
   labels: string[];
   textColumn: string | null;
+  imageColumn: string | null;
   fields: string[];
   strategy: string;
   model: string;
@@ -257,6 +259,25 @@ export class LabelingProject {
     return labeled;
   }
 
+  /**
+   * The image file of item `id`'s cell of `field` (the project's image column; see images.ts).
+   * With `onlyFor` (an annotator, who reaches only their own items), the item must be leased to
+   * them or labeled by them: what GET /api/next showed them, nothing else.
+   * @throws NotFoundError naming the field for an unknown item or field, a missing file; 403 for
+   *   an item the annotator does not hold; 413 and 415 from readImageFile
+   */
+  image(id: string, field: string, onlyFor?: string, now = Date.now()): ImageFile {
+    const image = this.meta.image ?? null;
+    if (image === null) throw new NotFoundError(`field "${field}": the project has no image column`);
+    if (field !== image.column) throw new NotFoundError(`field "${field}" is not the project's image column ("${image.column}")`);
+    const idx = this.store.itemIdx(id);
+    const item = idx === undefined ? undefined : this.store.item(idx);
+    if (idx === undefined || item === undefined) throw new NotFoundError(`field "${field}": no item with id "${id}"`);
+    if (onlyFor !== undefined && this.queue.leaseOf(idx, now, onlyFor) === undefined && this.store.lastAnnotation(idx, onlyFor) === undefined)
+      throw new ActiveLearnError("FORBIDDEN", `field "${field}": item "${id}" is neither leased to "${onlyFor}" nor labeled by them`);
+    return readImageFile(image.base, item.data[field], field);
+  }
+
   /** The annotator passes on an item: it is released and not offered to them again. */
   skip(id: string, annotator: string, now = Date.now()): void {
     if (this.gold.has(id)) return this.gold.skip(id, annotator, now, this.queue);
@@ -387,6 +408,7 @@ export class LabelingProject {
       name: this.meta.name,
       labels: [...this.meta.labels],
       textColumn: this.meta.textColumn,
+      imageColumn: this.meta.image?.column ?? null,
       fields: this.meta.fields.map((f) => f.name),
       strategy: this.meta.strategy,
       model: this.meta.model,

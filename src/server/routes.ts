@@ -12,7 +12,7 @@ import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { API_ROUTES, dashboardRoute, exportRoute, LabelBodySchema, labelRoute, nextRoute, openApiRoute, PredictBodySchema, predictRoute, projectRoute, SkipBodySchema, skipRoute, statsRoute, undoRoute, unskipRoute } from "../contract/routes.js";
+import { API_ROUTES, dashboardRoute, exportRoute, imageRoute, LabelBodySchema, labelRoute, nextRoute, openApiRoute, PredictBodySchema, predictRoute, projectRoute, SkipBodySchema, skipRoute, statsRoute, undoRoute, unskipRoute } from "../contract/routes.js";
 import { ResolveBodySchema, reviewNextRoute, reviewsRoute } from "../contract/review-routes.js";
 import type { ResolveReplySchema, ReviewListSchema, ReviewNextSchema } from "../contract/review-schemas.js";
 import type { DashboardSchema, LabelResultSchema, NextReplySchema, OkSchema, PredictReplySchema, ProjectSchema, StatsSchema } from "../contract/schemas.js";
@@ -188,6 +188,18 @@ export function apiApp(o: ApiOptions): OpenAPIHono<Env> {
     check(p);
     project.unskip(id, who);
     return reply<typeof OkSchema>(200, { ok: true });
+  });
+
+  app.on("GET", honoPath(imageRoute.path), (c) => {
+    const m = /^\/api\/items\/([^/]+)\/image\/([^/]+)$/.exec(urlOf(c).pathname);
+    if (m === null) throw new ActiveLearnError("NOT_FOUND", `nothing at ${urlOf(c).pathname}`);
+    const user = c.get("user");
+    // An annotator ("own") reaches only the items GET /api/next gave them.
+    const img = project.image(decodeParam(m[1]), decodeParam(m[2]), c.get("access") === "own" && user !== null ? user.name : undefined);
+    return new Response(new Uint8Array(img.bytes.buffer, img.bytes.byteOffset, img.bytes.length), {
+      status: 200,
+      headers: { "content-type": img.contentType, "content-length": String(img.bytes.length), "cache-control": "private, no-cache", "content-disposition": "inline", ...SECURITY_HEADERS },
+    });
   });
 
   app.on("GET", statsRoute.path, () => reply<typeof StatsSchema>(200, project.stats()));

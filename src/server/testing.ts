@@ -132,3 +132,26 @@ export async function call(base: string, method: string, p: string, body?: unkno
 export interface ItemReply {
   item: { id: string; data: Record<string, unknown>; suggestion: { label: string; confidence: number } | null; score: number; strategy: string; reason: string };
 }
+
+/** A w x h grey PNG whose pixels follow `seed` (distinct files for distinct seeds), made with sharp. */
+export async function testPng(seed: number, w = 12, h = 12): Promise<Buffer> {
+  const { default: sharp } = await import("sharp");
+  const px = Buffer.alloc(w * h);
+  for (let i = 0; i < px.length; i++) px[i] = (i * 37 + seed * 101) % 256;
+  return sharp(px, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer();
+}
+
+/** Writes `root/<label>/<n>.png` for each label's count; returns the relative paths, sorted. */
+export async function writeImageFolder(root: string, counts: Readonly<Record<string, number>>): Promise<string[]> {
+  const out: string[] = [];
+  let seed = 0;
+  for (const [label, n] of Object.entries(counts)) {
+    fs.mkdirSync(path.join(root, label), { recursive: true });
+    for (let i = 0; i < n; i++) {
+      const rel = `${label}/${i}.png`;
+      fs.writeFileSync(path.join(root, rel), await testPng(seed++));
+      out.push(rel);
+    }
+  }
+  return out.sort();
+}

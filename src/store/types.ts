@@ -50,6 +50,8 @@ export interface ProjectMeta {
   readonly slices?: readonly string[];
   /** Gold items (`init --gold COL`; absent or null = none): their column, rate and flag threshold. */
   readonly gold?: GoldSettings | null;
+  /** The image column (`init --image COL` or `init --data DIR/`) and the absolute folder its paths are relative to (absent = none); served by GET /api/items/{id}/image/{field}. */
+  readonly image?: { readonly column: string; readonly base: string } | null;
 }
 
 /** One stopping criterion after a retrain: fired, not yet, or off (no budget or target set). */

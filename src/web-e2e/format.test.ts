@@ -10,7 +10,7 @@ import { REPO_ROOT } from "./test-server.js";
 
 type Cell = string | number | null;
 interface Format {
-  imageUrl(field: string, value: Cell): string | null;
+  imageUrl(field: string, value: Cell, local?: { imageColumn: string | null; itemId: string }): string | null;
   isImageFeatureField(field: string, data: Record<string, Cell>): boolean;
   strategyName(strategy: string): string;
   describePick(item: { strategy: string; score: number }): string;
@@ -23,6 +23,19 @@ interface Format {
 }
 
 const load = async (): Promise<Format> => (await import(pathToFileURL(path.join(REPO_ROOT, "dist/web/format.js")).href)) as Format;
+
+void test("imageUrl with the project's image column: a relative path is the image route, encoded; nothing else changes", async () => {
+  const f = await load();
+  const local = { imageColumn: "pic", itemId: "cat/1 #2.png" };
+  assert.equal(f.imageUrl("pic", "cat/1 #2.png", local), "/api/items/cat%2F1%20%232.png/image/pic");
+  assert.equal(f.imageUrl("pic", "../../etc/passwd", local), "/api/items/cat%2F1%20%232.png/image/pic", "the server checks the path, the page only names the route");
+  assert.equal(f.imageUrl("pic", "javascript:alert(1)//.png", local), null);
+  assert.equal(f.imageUrl("pic", "https://x.test/a.png", local), "https://x.test/a.png");
+  assert.equal(f.imageUrl("pic", "  ", local), null);
+  assert.equal(f.imageUrl("other", "cat.png", local), null, "only the image column");
+  assert.equal(f.imageUrl("pic", "cat.png", { imageColumn: null, itemId: "x" }), null, "a project without one");
+  assert.equal(f.imageUrl("pic", 3, local), null);
+});
 
 void test("isImageFeatureField: COL:feature fields of an image path column, nothing else", async () => {
   const f = await load();

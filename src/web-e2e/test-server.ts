@@ -7,7 +7,7 @@
  * Tests identify items by their `ref` field (the real server picks its own ids and order).
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +45,10 @@ export interface TestProject {
   readonly overlap?: { readonly annotators: number; readonly share: number };
   /** `init --review-share F`: the share of single-labeled items spot-checked in review. */
   readonly reviewShare?: number;
+  /** `init --image COL` (features pixels:4): the column of image paths, relative to the data file's folder. */
+  readonly imageColumn?: string;
+  /** Files written beside the data file before init, by relative path (the images `imageColumn` names). */
+  readonly files?: Readonly<Record<string, Uint8Array>>;
 }
 
 export interface TestServer {
@@ -81,11 +85,18 @@ export async function startTestServer(project: TestProject): Promise<TestServer>
   const csv = [fields.map((f) => csvCell(f)).join(","), ...project.items.map((it) => fields.map((f) => csvCell(it.data[f] ?? null)).join(","))].join("\n");
   const data = path.join(dir, "items.csv");
   await writeFile(data, `${csv}\n`);
+  for (const [rel, bytes] of Object.entries(project.files ?? {})) {
+    const file = path.join(dir, rel);
+    if (!file.startsWith(dir + path.sep)) throw new Error(`test file ${rel} leaves the test folder`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, bytes);
+  }
   const projectDir = path.join(dir, "project");
   const args = [path.join(REPO_ROOT, "dist/src/cli/main.js"), "init", projectDir, "--data", data, "--labels", project.labels.join(",")];
   if (project.textColumn !== null) args.push("--text", project.textColumn);
   if (project.overlap !== undefined) args.push("--overlap", String(project.overlap.annotators), "--overlap-share", String(project.overlap.share));
   if (project.reviewShare !== undefined) args.push("--review-share", String(project.reviewShare));
+  if (project.imageColumn !== undefined) args.push("--image", project.imageColumn, "--image-features", "pixels:4");
   await promisify(execFile)(process.execPath, args);
   const tokens = new Map<string, string>();
   if (project.accounts !== undefined) {

@@ -175,6 +175,8 @@ export type Project = {
   readonly name: string;
   readonly labels: readonly (string)[];
   readonly textColumn: string | null;
+  /** the column of image paths served by GET /api/items/{id}/image/{field} (init --image COL or --data DIR/); null = none */
+  readonly imageColumn: string | null;
   readonly fields: readonly (string)[];
   readonly strategy: string;
   readonly model: string;

@@ -10,15 +10,27 @@ import type { Cell, Time } from "./api.js";
 const IMAGE_EXT = /\.(png|jpe?g|gif|webp|avif|bmp|svg|ico)$/i;
 const IMAGE_NAMES = new Set(["image", "img", "url", "image_url", "imageurl", "img_url", "picture", "photo", "thumbnail"]);
 
+/** The project's image column and the item, for images served by the project itself. */
+export interface LocalImage {
+  /** The image column (`init --image COL` or `--data DIR/`); null for a project without one. */
+  readonly imageColumn: string | null;
+  readonly itemId: string;
+}
+
 /**
  * The URL to show as an image if the cell holds one, else null: an http(s) URL whose path ends
  * in an image extension, a `data:image/...` URL, or any http(s) URL in a field named like an
- * image (image, img, url, ...) whose path ends in an image extension. Only http(s) and data:image
- * URLs are ever returned (never javascript: or other schemes).
+ * image (image, img, url, ...) whose path ends in an image extension. With `local`, a relative
+ * path in the project's image column is the server's route for it,
+ * `/api/items/{id}/image/{field}` (same origin; the server checks the path). Only those, http(s)
+ * and data:image URLs are ever returned (never javascript: or other schemes).
  */
-export function imageUrl(field: string, value: Cell): string | null {
+export function imageUrl(field: string, value: Cell, local?: LocalImage): string | null {
   if (typeof value !== "string") return null;
   const v = value.trim();
+  if (local !== undefined && local.imageColumn !== null && field === local.imageColumn && v !== "" && !/^[a-z][a-z0-9+.-]*:/i.test(v)) {
+    return `/api/items/${encodeURIComponent(local.itemId)}/image/${encodeURIComponent(field)}`;
+  }
   if (/^data:image\/(png|jpe?g|gif|webp|avif|bmp);base64,[a-z0-9+/=\s]+$/i.test(v)) return v;
   let url: URL;
   try {

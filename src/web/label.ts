@@ -13,6 +13,7 @@
  */
 import { Api, loginPath, type Item, type Project, type Stats } from "./api.js";
 import { append, byId, clear, el, isTyping } from "./dom.js";
+import { enlargeSmall, zoomable } from "./zoom.js";
 import { describePick, formatAgo, formatCell, formatInt, formatPercent, imageUrl, isImageFeatureField, pacePerMinute, toMillis } from "./format.js";
 import { askName, errorText, NAME_KEY, showSession } from "./session.js";
 import { toast } from "./toast.js";
@@ -157,13 +158,15 @@ function renderItem(item: Item): void {
   clear(ui.images);
   for (const [field, value] of Object.entries(item.data)) {
     if (field === textCol) continue;
-    const src = imageUrl(field, value);
+    const src = imageUrl(field, value, { imageColumn: state.project?.imageColumn ?? null, itemId: item.id });
     if (src === null) continue;
     imageCols.push(field);
     const img = el("img", { alt: `${field} of item ${item.id}`, decoding: "async", referrerpolicy: "no-referrer" });
     img.src = src;
     img.addEventListener("error", () => img.classList.add("broken"), { once: true });
-    ui.images.appendChild(el("figure", {}, img, el("figcaption", {}, field)));
+    enlargeSmall(img, 320);
+    zoomable(img, `${field} of item ${item.id}`);
+    ui.images.appendChild(el("figure", {}, img, el("figcaption", {}, src.startsWith("/api/") ? `${field}: ${String(value)}` : field)));
   }
   ui.images.hidden = imageCols.length === 0;
 
@@ -242,7 +245,7 @@ function setBusy(busy: boolean): void {
 
 function preloadImages(item: Item): void {
   for (const [field, value] of Object.entries(item.data)) {
-    const src = imageUrl(field, value);
+    const src = imageUrl(field, value, { imageColumn: state.project?.imageColumn ?? null, itemId: item.id });
     if (src !== null) new Image().src = src;
   }
 }

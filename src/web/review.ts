@@ -10,7 +10,8 @@
  */
 import { Api, ApiError, loginPath, type Project, type ReviewView } from "./api.js";
 import { append, byId, clear, el, isTyping } from "./dom.js";
-import { formatAgo, formatCell, formatInt, formatPercent, toMillis } from "./format.js";
+import { formatAgo, formatCell, formatInt, formatPercent, imageUrl, isImageFeatureField, toMillis } from "./format.js";
+import { enlargeSmall, zoomable } from "./zoom.js";
 import { askName, errorText, NAME_KEY, showSession } from "./session.js";
 import { toast } from "./toast.js";
 
@@ -30,6 +31,7 @@ const ui = {
   card: byId("item", HTMLElement),
   why: byId("review-why", HTMLElement),
   itemId: byId("item-id", HTMLElement),
+  images: byId("item-images", HTMLElement),
   text: byId("item-text", HTMLElement),
   fields: byId("item-fields", HTMLTableElement),
   labelsTable: byId("review-labels", HTMLTableElement),
@@ -117,8 +119,23 @@ function renderItem(r: ReviewView): void {
   ui.text.hidden = textCol === null;
   const value = textCol === null ? null : r.item.data[textCol];
   ui.text.textContent = value === null || value === undefined ? "" : String(value);
+  const imageCols: string[] = [];
+  clear(ui.images);
+  for (const [field, v] of Object.entries(r.item.data)) {
+    if (field === textCol) continue;
+    const src = imageUrl(field, v, { imageColumn: state.project?.imageColumn ?? null, itemId: r.review.itemId });
+    if (src === null) continue;
+    imageCols.push(field);
+    const img = el("img", { alt: `${field} of item ${r.review.itemId}`, decoding: "async", referrerpolicy: "no-referrer" });
+    img.src = src;
+    img.addEventListener("error", () => img.classList.add("broken"), { once: true });
+    enlargeSmall(img, 320);
+    zoomable(img, `${field} of item ${r.review.itemId}`);
+    ui.images.appendChild(el("figure", {}, img, el("figcaption", {}, src.startsWith("/api/") ? `${field}: ${String(v)}` : field)));
+  }
+  ui.images.hidden = imageCols.length === 0;
   clear(ui.fields);
-  const rest = Object.entries(r.item.data).filter(([f]) => f !== textCol);
+  const rest = Object.entries(r.item.data).filter(([f]) => f !== textCol && !imageCols.includes(f) && !isImageFeatureField(f, r.item.data));
   const body = el("tbody");
   for (const [field, v] of rest) body.appendChild(el("tr", {}, el("th", { scope: "row" }, field), el("td", { class: v === null ? "null" : typeof v === "number" ? "num" : null }, formatCell(v))));
   ui.fields.appendChild(body);
