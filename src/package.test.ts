@@ -41,7 +41,7 @@ void test("npm pack + an install from the cache: the CLI runs, the library impor
     assert.ok(files.includes("dist/wasm/logistic.wasm"), "the WebAssembly kernels are shipped");
     assert.ok(files.includes("dist/src/cli/main.js"));
     assert.ok(files.includes("dist/web/app.js") || files.some((f) => f.startsWith("dist/web/")), "the web app is shipped");
-    const testy = files.filter((f) => /\.test\.|\/web-e2e\/|server\/testing\.|strategies\/testing\.|data\/test-support\./.test(f));
+    const testy = files.filter((f) => /\.test\.|\/web-e2e\/|server\/testing\.|strategies\/testing\.|(data|cli)\/test-support\./.test(f));
     assert.deepEqual(testy, [], "no test files or test helpers in the package");
 
     fs.writeFileSync(path.join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true }));

@@ -4,12 +4,9 @@
  * labels as seed labels; bad inputs are located errors, exit 2, and no project is left behind.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import test from "node:test";
-import { fileURLToPath } from "node:url";
 import { writeNpy } from "../data/npy.js";
 import { writeParquet } from "../data/parquet.js";
 import { dense } from "../linalg/matrix.js";
@@ -17,16 +14,9 @@ import { Rng } from "../linalg/rng.js";
 import { loadPoolMatrix } from "../project/features.js";
 import { projectDbPath } from "../project/init.js";
 import { openStore } from "../store/open.js";
+import { cli, tmpDir } from "./test-support.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const main = path.join(root, "dist", "src", "cli", "main.js");
-
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [main, ...args], { encoding: "utf8", cwd: root });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "al-init-inputs-"));
+const tmp = (): string => tmpDir("al-init-inputs");
 const [n, d] = [30, 3];
 const rng = new Rng(11);
 const E = dense(n, d, Float64Array.from({ length: n * d }, () => (rng.next() - 0.5) * 8));

@@ -5,28 +5,18 @@
  * nothing written.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import test from "node:test";
-import { fileURLToPath } from "node:url";
 import { writeNpy } from "../data/npy.js";
 import { writeParquet } from "../data/parquet.js";
 import type { SimulationResults } from "../eval/types.js";
 import { dense, type DenseMatrix } from "../linalg/matrix.js";
 import { Rng } from "../linalg/rng.js";
 import { DOUBLE, linearModel } from "../models/onnx-test-support.js";
+import { cli, tmpDir } from "./test-support.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const main = path.join(root, "dist", "src", "cli", "main.js");
-
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [main, ...args], { encoding: "utf8", cwd: root });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "al-inputs-"));
+const tmp = (): string => tmpDir("al-inputs");
 const small = ["--strategies", "random,margin,entropy", "--seeds", "2", "--initial", "6", "--batch", "6", "--budget", "30", "--workers", "0"];
 
 /** 60 rows of 4 numbers, labelled by a noisy linear rule (three classes). */

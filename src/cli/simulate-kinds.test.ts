@@ -1,26 +1,16 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import test from "node:test";
-import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import type { SimulationResults } from "../eval/types.js";
 import { controlCharts } from "../features/control-chart.js";
 import { loadPoolMatrix } from "../project/features.js";
 import { projectDbPath } from "../project/init.js";
 import { openStore } from "../store/open.js";
+import { cli, tmpDir } from "./test-support.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const main = path.join(root, "dist", "src", "cli", "main.js");
-
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [main, ...args], { encoding: "utf8", cwd: root });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "al-kinds-"));
+const tmp = (): string => tmpDir("al-kinds");
 
 /** A 24 x 24 grey PNG of stripes (vertical or horizontal), period and phase varying with `k`. */
 async function stripes(file: string, vertical: boolean, k: number): Promise<void> {
