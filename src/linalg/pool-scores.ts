@@ -25,6 +25,7 @@
  */
 import type { CsrMatrix, DenseMatrix, Matrix } from "./matrix.js";
 import { acquireScorer, align16, putRows, releaseScorer, reserve, type Exports } from "./wasm.js";
+import { leastConfidenceOf, marginOf } from "./measures.js";
 
 /** Bytes of pool rows per block (see the module comment). */
 export const DEFAULT_BLOCK_BYTES = 1 << 20;
@@ -106,22 +107,8 @@ function jsLinkMeasure(count: number, m: number, s: Float64Array, at: number, st
       const inv = 1 / z;
       for (let t = 0; t < m; t++) p[o + t] *= inv;
     }
-    if (link.measure === 1) {
-      let a = 0;
-      let b = 0;
-      for (let t = 0; t < cols; t++) {
-        const v = p[o + t];
-        if (v > a) {
-          b = a;
-          a = v;
-        } else if (v > b) b = v;
-      }
-      u[r] = 1 - (a - b);
-    } else if (link.measure === 2) {
-      let a = 0;
-      for (let t = 0; t < cols; t++) if (p[o + t] > a) a = p[o + t];
-      u[r] = 1 - a;
-    }
+    if (link.measure === 1) u[r] = marginOf(p, o, cols);
+    else if (link.measure === 2) u[r] = leastConfidenceOf(p, o, cols);
   }
 }
 

@@ -15,30 +15,12 @@
 import { probabilityBlocks, type ProbabilityVisitor } from "../linalg/pool-scores.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { TopKHeap } from "../linalg/topk.js";
+import { leastConfidenceOf, marginOf } from "../linalg/measures.js";
+
+export { leastConfidenceOf, marginOf };
 
 /** The uncertainty measures a model can compute in its own pass (strategies/uncertainty.ts). */
 export type MeasureName = "least_confidence" | "margin" | "entropy";
-
-/** 1 - max_c p_c of the row p[o .. o + k). */
-export function leastConfidenceOf(p: Float64Array, o: number, k: number): number {
-  let m = 0;
-  for (let c = 0; c < k; c++) if (p[o + c] > m) m = p[o + c];
-  return 1 - m;
-}
-
-/** 1 - (p(1) - p(2)) of the row p[o .. o + k) (p(2) = 0 when k = 1). */
-export function marginOf(p: Float64Array, o: number, k: number): number {
-  let a = 0;
-  let b = 0;
-  for (let c = 0; c < k; c++) {
-    const v = p[o + c];
-    if (v > a) {
-      b = a;
-      a = v;
-    } else if (v > b) b = v;
-  }
-  return 1 - (a - b);
-}
 
 /** Shannon entropy (natural log) of the row p[o .. o + k). */
 export function entropyOf(p: Float64Array, o: number, k: number): number {
