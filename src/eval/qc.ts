@@ -34,6 +34,7 @@ import { Rng } from "../linalg/rng.js";
 import { fitLabeled, selectNext, unlabeledRows } from "../loop/round.js";
 import { modelFactory } from "../models/registry.js";
 import { labeledOutOfFold, modelSuspects } from "../quality/model-review.js";
+import { majorityClass } from "../quality/vote-consensus.js";
 import type { Classifier } from "../models/types.js";
 import type { QueryStrategy } from "../strategies/types.js";
 import { accuracy, argmaxRows } from "./metrics.js";
@@ -132,20 +133,6 @@ export interface QcRunResult {
   readonly reviewChanges: number;
 }
 
-/** The majority class of `votes`, or -1 when the top classes tie. */
-function majorityOf(votes: readonly number[]): number {
-  const count = new Map<number, number>();
-  for (const v of votes) count.set(v, (count.get(v) ?? 0) + 1);
-  let best = -1;
-  let n = 0;
-  let tie = false;
-  for (const [c, k] of count) {
-    if (k > n) [best, n, tie] = [c, k, false];
-    else if (k === n) tie = true;
-  }
-  return tie ? -1 : best;
-}
-
 /** Runs the loop for one seed, strategy and policy, until `opts.budget` label units are spent. */
 export function simulateQcRun(prep: PreparedSplit, nClasses: number, strategy: QueryStrategy, seed: number, opts: ProtocolOptions, annotators: readonly SimAnnotator[], policy: QcPolicy): QcRunResult {
   const nPool = prep.Xpool.rows;
@@ -205,7 +192,7 @@ export function simulateQcRun(prep: PreparedSplit, nClasses: number, strategy: Q
     const l: number[] = [];
     const y: number[] = [];
     for (const idx of queriedOrder) {
-      const c = reviewed.get(idx) ?? majorityOf(votes.get(idx)!);
+      const c = reviewed.get(idx) ?? majorityClass(votes.get(idx)!);
       if (c < 0) continue;
       l.push(idx);
       y.push(c);
@@ -232,7 +219,7 @@ export function simulateQcRun(prep: PreparedSplit, nClasses: number, strategy: Q
       const oof = labeledOutOfFold(prep.Xpool, nClasses, newModel, set.labeled, set.labels, rng.int(0x7fffffff));
       const suspects = oof === null ? [] : modelSuspects(oof, set.labels, classNames).map((s) => set.labeled[s.t]).filter((idx) => !reviewed.has(idx));
       for (const idx of suspects.slice(0, Math.floor(room / 2))) {
-        const before = reviewed.get(idx) ?? majorityOf(votes.get(idx)!);
+        const before = reviewed.get(idx) ?? majorityClass(votes.get(idx)!);
         const decision = give(idx, reviewer, REVIEW_DRAW);
         reviewed.set(idx, decision);
         units++;
